@@ -1,0 +1,16 @@
+import type { ProviderAdapter, Simulator, SimulatorOptions } from "./contract.js";
+import { testAdapter } from "./test/adapter.js";
+import { createTestSimulator } from "./test/simulator.js";
+
+/** Every provider ZeroFee can route to. Adding one: its folder, plus one line here. */
+export const PROVIDERS = {
+  test: { adapter: testAdapter, simulator: createTestSimulator },
+} as const satisfies Record<string, { adapter: ProviderAdapter; simulator: (opts: SimulatorOptions) => Simulator }>;
+
+export type ProviderName = keyof typeof PROVIDERS;
+
+export const PROVIDER_NAMES = Object.keys(PROVIDERS) as ProviderName[];
+
+export function isProviderName(name: string): name is ProviderName {
+  return Object.hasOwn(PROVIDERS, name);
+}

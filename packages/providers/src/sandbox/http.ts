@@ -1,0 +1,42 @@
+import type { SimRequest } from "../contract.js";
+
+export function header(req: SimRequest, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep };
+
+/** Escapes text for HTML; sandbox pages echo amounts and references. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * A `fetch` with a deadline that tells "never sent" (connection refused: safe to cascade)
+ * apart from "sent, no answer" (timeout: ambiguous).
+ */
+export async function callProvider(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<{ kind: "response"; status: number; body: unknown } | { kind: "not_sent"; message: string } | { kind: "timeout"; message: string }> {
+  try {
+    const res = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // keep the text
+    }
+    return { kind: "response", status: res.status, body };
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    if (cause?.code === "ECONNREFUSED" || cause?.code === "ENOTFOUND" || cause?.code === "EAI_AGAIN") {
+      return { kind: "not_sent", message: `connection failed (${cause.code})` };
+    }
+    return { kind: "timeout", message: (err as Error).name === "TimeoutError" ? "provider timed out" : "connection lost" };
+  }
+}

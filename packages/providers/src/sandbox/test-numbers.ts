@@ -1,0 +1,26 @@
+/**
+ * SPEC §14: in every sandbox the last two digits of a valid phone number choose the outcome.
+ * One rule, so a merchant learns it once.
+ */
+export type TestOutcome = "confirm" | "fail" | "never_answer" | "otp" | "provider_error";
+
+export function outcomeForPhone(phone: string | undefined): TestOutcome {
+  const digits = (phone ?? "").replace(/\D/g, "");
+  switch (digits.slice(-2)) {
+    case "01":
+      return "fail";
+    case "02":
+      return "never_answer";
+    case "03":
+      return "otp";
+    case "05":
+      return "provider_error";
+    default:
+      return "confirm";
+  }
+}
+
+/** The OTP every sandbox accepts. */
+export const SANDBOX_OTP = "123456";
+/** Wrong OTPs allowed before the payment fails. */
+export const MAX_OTP_ATTEMPTS = 3;

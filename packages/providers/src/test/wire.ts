@@ -1,0 +1,63 @@
+import { z } from "zod";
+import type { ProviderPaymentStatus } from "../contract.js";
+
+/**
+ * Wire format of the `test` provider: a deliberately plain collections API, documented in
+ * this folder's README, that exercises every flow (USSD push, OTP, redirect) ZeroFee runs.
+ */
+export const TEST_STATUSES = ["PENDING", "OTP_REQUIRED", "PROCESSING", "SUCCESSFUL", "FAILED", "CANCELLED"] as const;
+export type TestStatus = (typeof TEST_STATUSES)[number];
+
+export const CollectionRequest = z.object({
+  reference: z.string().min(1).max(100),
+  amount: z.number().int().positive(),
+  currency: z.string().length(3),
+  method: z.string(),
+  phone: z.string().optional(),
+  description: z.string().nullish(),
+  callback_url: z.url(),
+  return_url: z.url(),
+});
+export type CollectionRequest = z.infer<typeof CollectionRequest>;
+
+export const Collection = z.object({
+  id: z.string(),
+  reference: z.string(),
+  status: z.enum(TEST_STATUSES),
+  amount: z.number(),
+  currency: z.string(),
+  flow: z.enum(["ussd_push", "otp", "redirect"]),
+  payment_url: z.string().nullable(),
+  failure_reason: z.string().nullable(),
+  duplicate: z.boolean().optional(),
+});
+export type Collection = z.infer<typeof Collection>;
+
+export const CallbackBody = z.object({
+  event_id: z.string(),
+  type: z.literal("collection.updated"),
+  data: Collection,
+});
+
+/** Exhaustive: a new provider status fails the build until it is mapped. */
+export function mapStatus(status: TestStatus): ProviderPaymentStatus {
+  switch (status) {
+    case "PENDING":
+      return "pending";
+    case "OTP_REQUIRED":
+      return "requires_action";
+    case "PROCESSING":
+      return "processing";
+    case "SUCCESSFUL":
+      return "completed";
+    case "FAILED":
+      return "failed";
+    case "CANCELLED":
+      return "cancelled";
+  }
+}
+
+/** Methods the test provider takes by redirect (cards, PayPal, Wave: SPEC §5). */
+export function isRedirectMethod(method: string): boolean {
+  return method === "PAYIN_CARD" || method === "PAYIN_PAYPAL" || method.startsWith("PAYIN_WAVE_");
+}

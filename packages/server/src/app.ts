@@ -1,0 +1,169 @@
+import type { Simulator } from "@zerofee/providers";
+import { PROVIDER_NAMES, PROVIDERS } from "@zerofee/providers";
+import type { DestinationStream, Logger } from "pino";
+import type { Config } from "./config.js";
+import { type Database, lockDataDir, openPglite, openPostgres } from "./db/client.js";
+import { createHttpServer } from "./http/server.js";
+import type { ZodApp } from "./http/types.js";
+import { JobRunner, periodicJobs } from "./jobs/runner.js";
+import { type Clock, systemClock } from "./lib/clock.js";
+import { createLogger } from "./lib/logger.js";
+import { createMetrics } from "./lib/metrics.js";
+import { appRoutes } from "./routes/apps/apps.js";
+import { LoginGuard } from "./routes/auth/guard.js";
+import { loginRoute } from "./routes/auth/login.js";
+import { registerRoute } from "./routes/auth/register.js";
+import { sessionRoutes } from "./routes/auth/session.js";
+import { keyRoutes } from "./routes/keys/keys.js";
+import { paymentActionRoutes } from "./routes/payments/actions.js";
+import { createPaymentRoute } from "./routes/payments/create.js";
+import { readPaymentRoutes } from "./routes/payments/read.js";
+import { returnRoute } from "./routes/payments/return.js";
+import { sandboxRoutes } from "./routes/sandbox/mount.js";
+import { docsRoutes } from "./routes/system/docs.js";
+import { healthRoutes, type Readiness } from "./routes/system/health.js";
+import { providerWebhookRoute } from "./routes/webhooks/providers.js";
+import type { FaultPoint, ServiceContext } from "./services/context.js";
+import { createProviderGateway } from "./services/providers/gateway.js";
+import { createSandboxStore } from "./services/sandbox/store.js";
+
+export interface BuildOptions {
+  config: Config;
+  clock?: Clock;
+  /** Where logs go (tests capture them to check no secret leaks). */
+  logStream?: DestinationStream;
+  /** An already-open database (tests); otherwise from config. */
+  database?: Database;
+  /** Serve HTTP (api, serve). */
+  api?: boolean;
+  /** Run background jobs (worker, serve). */
+  workers?: boolean;
+}
+
+export interface ZeroFee {
+  ctx: ServiceContext;
+  http: ZodApp;
+  database: Database;
+  jobs: JobRunner;
+  /** Listens on config host/port (0 = any free port); returns the base URL. */
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+async function openDatabase(config: Config): Promise<{ database: Database; unlock: () => void }> {
+  if (config.databaseUrl) return { database: await openPostgres(config.databaseUrl), unlock: () => {} };
+  const unlock = lockDataDir(config.dataDir);
+  try {
+    return { database: await openPglite(config.dataDir), unlock };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+/**
+ * The composition root: builds the database, clock, logger, metrics, provider gateway,
+ * simulators, HTTP server and job runner once, and wires them into one `ServiceContext`.
+ */
+export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log: Logger = createLogger(config.logLevel, opts.logStream);
+  const opened = opts.database ? { database: opts.database, unlock: () => {} } : await openDatabase(config);
+  const { database } = opened;
+  let boundUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const publicUrl = () => boundUrl;
+  const metrics = createMetrics();
+  const ctx: ServiceContext = {
+    config,
+    db: database.db,
+    clock,
+    log,
+    metrics,
+    providers: createProviderGateway({ config, metrics, publicUrl }),
+    publicUrl,
+    fault(point: FaultPoint) {
+      if (config.fault === point) {
+        log.fatal({ point }, "ZEROFEE_FAULT: crashing on purpose");
+        process.kill(process.pid, "SIGKILL");
+      }
+    },
+  };
+
+  const readiness: Readiness = { migrated: false, workers: !opts.workers, sandbox: !config.sandbox, ping: () => database.ping() };
+  await database.migrate();
+  readiness.migrated = true;
+
+  const simulators = new Map<string, Simulator>();
+  let simulatorTimer: NodeJS.Timeout | undefined;
+  if (config.sandbox) {
+    for (const name of PROVIDER_NAMES) {
+      simulators.set(
+        name,
+        PROVIDERS[name].simulator({
+          store: createSandboxStore(database.db, name),
+          confirmMs: config.sandboxConfirmMs,
+          webhookSecret: ctx.providers.sandboxSecret(name),
+          publicBaseUrl: () => `${publicUrl()}/sandbox/${name}`,
+          log: (msg, fields) => log.debug(fields ?? {}, msg),
+        }),
+      );
+    }
+  }
+
+  const http = await createHttpServer(ctx, log);
+  if (opts.api !== false) {
+    const guard = new LoginGuard();
+    registerRoute(http, ctx, guard);
+    loginRoute(http, ctx, guard);
+    sessionRoutes(http, ctx);
+    appRoutes(http, ctx);
+    keyRoutes(http, ctx);
+    createPaymentRoute(http, ctx);
+    readPaymentRoutes(http, ctx);
+    paymentActionRoutes(http, ctx);
+    returnRoute(http, ctx);
+    providerWebhookRoute(http, ctx);
+    await docsRoutes(http);
+  }
+  healthRoutes(http, ctx, readiness);
+  if (config.sandbox) sandboxRoutes(http, simulators);
+
+  const jobs = new JobRunner(ctx, periodicJobs(ctx));
+  let stopped = false;
+
+  return {
+    ctx,
+    http,
+    database,
+    jobs,
+    async listen() {
+      const address = await http.listen({ port: config.port, host: config.host });
+      if (!config.publicUrl) boundUrl = address.replace("[::1]", "localhost");
+      if (config.sandbox) {
+        // Due confirmations and callbacks fire from a timer; this sweep also resumes the
+        // ones a previous process left when it stopped.
+        simulatorTimer = setInterval(() => {
+          for (const sim of simulators.values()) void sim.tick().catch((err) => log.warn({ err }, "sandbox tick failed"));
+        }, 1000);
+        simulatorTimer.unref();
+        readiness.sandbox = true;
+      }
+      if (opts.workers) {
+        jobs.start();
+        readiness.workers = true;
+      }
+      return boundUrl;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(simulatorTimer);
+      for (const sim of simulators.values()) sim.stop();
+      await jobs.stop();
+      await http.close();
+      if (!opts.database) await database.close();
+      opened.unlock();
+    },
+  };
+}

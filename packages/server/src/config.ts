@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+const seconds = z.coerce.number().int().min(0);
+const onOff = z.enum(["on", "off", "true", "false", "1", "0"]).transform((v) => v === "on" || v === "true" || v === "1");
+
+/** Every environment variable ZeroFee reads, with its default (README: configuration). */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: z.string().default("127.0.0.1"),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().optional(),
+  ZEROFEE_DATA_DIR: z.string().default("./.zerofee"),
+  ZEROFEE_MASTER_KEY: z.string().optional(),
+  ZEROFEE_WEBHOOK_RETRY_DELAYS: z.string().default("60,300,1800,7200,28800,86400"),
+  ZEROFEE_WEBHOOK_TIMEOUT_MS: seconds.default(30_000),
+  ZEROFEE_WEBHOOK_DISABLE_AFTER: seconds.default(10),
+  ZEROFEE_RECONCILE_EVERY_S: seconds.min(1).default(300),
+  ZEROFEE_RECONCILE_AFTER_S: seconds.default(300),
+  ZEROFEE_PAYMENT_EXPIRY_S: seconds.min(1).default(1800),
+  ZEROFEE_SANDBOX: onOff.optional(),
+  ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
+  ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
+  ZEROFEE_IDEMPOTENCY_LOCK_S: seconds.min(1).default(90),
+  ZEROFEE_CONCURRENCY_PER_KEY: seconds.default(50),
+  ZEROFEE_FAULT: z.string().optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("ZeroFee <no-reply@zerofee.local>"),
+  ZEROFEE_RATE_LIMIT_PER_KEY: seconds.default(1000),
+  ZEROFEE_RATE_LIMIT_PER_IP: seconds.default(2000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base of return URLs and hosted pages; set from the bound address when not given. */
+  publicUrl?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  masterKey: Buffer;
+  production: boolean;
+  sandbox: boolean;
+  sandboxConfirmMs: number;
+  webhook: { retryDelaysS: number[]; timeoutMs: number; disableAfter: number };
+  reconcileEveryS: number;
+  reconcileAfterS: number;
+  paymentExpiryS: number;
+  providerTimeoutMs: number;
+  idempotencyLockS: number;
+  concurrencyPerKey: number;
+  fault?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  rateLimitPerKey: number;
+  rateLimitPerIp: number;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {}
+
+function loadMasterKey(env: z.infer<typeof EnvSchema>, production: boolean, dataDir: string, persist: boolean): Buffer {
+  if (env.ZEROFEE_MASTER_KEY) {
+    const key = Buffer.from(env.ZEROFEE_MASTER_KEY, "base64");
+    if (key.length !== 32) throw new ConfigError("ZEROFEE_MASTER_KEY must be 32 random bytes, base64-encoded");
+    return key;
+  }
+  if (production) throw new ConfigError("ZEROFEE_MASTER_KEY is required when NODE_ENV=production");
+  if (!persist) return randomBytes(32);
+  // Development: a key generated once into the data directory, so credentials survive restarts.
+  const file = join(dataDir, "master.key");
+  if (existsSync(file)) return Buffer.from(readFileSync(file, "utf8").trim(), "base64");
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString("base64"), { mode: 0o600 });
+  return key;
+}
+
+/**
+ * Parses the environment into a typed config, refusing unsafe production settings.
+ * @example loadConfig({ ...process.env, PORT: "0" })
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env, opts: { persistKey?: boolean } = {}): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === "production";
+  if (production && !env.DATABASE_URL) throw new ConfigError("DATABASE_URL is required when NODE_ENV=production");
+  if (production && env.ZEROFEE_SANDBOX === true) throw new ConfigError("ZEROFEE_SANDBOX cannot be on when NODE_ENV=production");
+  if (production && env.ZEROFEE_FAULT) throw new ConfigError("ZEROFEE_FAULT is refused when NODE_ENV=production");
+  const retryDelaysS = env.ZEROFEE_WEBHOOK_RETRY_DELAYS.split(",").map((s) => Number(s.trim()));
+  if (retryDelaysS.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new ConfigError("ZEROFEE_WEBHOOK_RETRY_DELAYS must be comma-separated whole seconds");
+  }
+  const dataDir = resolve(env.ZEROFEE_DATA_DIR);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    masterKey: loadMasterKey(env, production, dataDir, opts.persistKey ?? true),
+    production,
+    sandbox: production ? false : (env.ZEROFEE_SANDBOX ?? true),
+    sandboxConfirmMs: env.ZEROFEE_SANDBOX_CONFIRM_MS,
+    webhook: {
+      retryDelaysS,
+      timeoutMs: env.ZEROFEE_WEBHOOK_TIMEOUT_MS,
+      disableAfter: env.ZEROFEE_WEBHOOK_DISABLE_AFTER,
+    },
+    reconcileEveryS: env.ZEROFEE_RECONCILE_EVERY_S,
+    reconcileAfterS: env.ZEROFEE_RECONCILE_AFTER_S,
+    paymentExpiryS: env.ZEROFEE_PAYMENT_EXPIRY_S,
+    providerTimeoutMs: env.ZEROFEE_PROVIDER_TIMEOUT_MS,
+    idempotencyLockS: env.ZEROFEE_IDEMPOTENCY_LOCK_S,
+    concurrencyPerKey: env.ZEROFEE_CONCURRENCY_PER_KEY,
+    fault: env.ZEROFEE_FAULT,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    rateLimitPerKey: env.ZEROFEE_RATE_LIMIT_PER_KEY,
+    rateLimitPerIp: env.ZEROFEE_RATE_LIMIT_PER_IP,
+    logLevel: env.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,4 @@
+export * from "./accounts.js";
+export * from "./apps.js";
+export * from "./payments.js";
+export * from "./platform.js";

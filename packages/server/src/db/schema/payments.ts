@@ -1,0 +1,107 @@
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { apps } from "./apps.js";
+
+export const PAYMENT_STATUSES = [
+  "pending",
+  "requires_action",
+  "processing",
+  "completed",
+  "failed",
+  "expired",
+  "cancelled",
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const TIMELINE_SOURCES = ["api", "provider_webhook", "return_callback", "reconciliation", "expiry"] as const;
+export type TimelineSource = (typeof TIMELINE_SOURCES)[number];
+
+export interface TimelineEntry {
+  status: PaymentStatus;
+  source: TimelineSource;
+  at: string;
+}
+
+export type NextAction =
+  | { type: "ussd_push"; instructions: string }
+  | { type: "redirect"; redirect_url: string }
+  | { type: "otp"; instructions: string };
+
+export interface Customer {
+  phone?: string;
+  name?: string;
+  email?: string;
+}
+
+export const payments = pgTable(
+  "payments",
+  {
+    id: text("id").primaryKey(),
+    appId: text("app_id")
+      .notNull()
+      .references(() => apps.id),
+    livemode: boolean("livemode").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: PAYMENT_STATUSES }).notNull(),
+    paymentMethod: text("payment_method").notNull(),
+    country: text("country"),
+    operator: text("operator"),
+    provider: text("provider"),
+    providerReference: text("provider_reference"),
+    customer: jsonb("customer").$type<Customer>().notNull(),
+    reference: text("reference"),
+    description: text("description"),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull(),
+    feeAmount: bigint("fee_amount", { mode: "number" }),
+    netAmount: bigint("net_amount", { mode: "number" }),
+    nextAction: jsonb("next_action").$type<NextAction | null>(),
+    successUrl: text("success_url"),
+    cancelUrl: text("cancel_url"),
+    errorUrl: text("error_url"),
+    pendingUrl: text("pending_url"),
+    failureCode: text("failure_code"),
+    failureMessage: text("failure_message"),
+    otpAttempts: integer("otp_attempts").notNull().default(0),
+    timeline: jsonb("timeline").$type<TimelineEntry[]>().notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    index("payments_app_list_idx").on(t.appId, t.livemode, t.id),
+    index("payments_open_idx").on(t.status, t.createdAt),
+    index("payments_reference_idx").on(t.appId, t.reference),
+  ],
+);
+
+export const ATTEMPT_STATUSES = ["created", "accepted", "rejected", "ambiguous"] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+/**
+ * One try at one provider. The provider-side id is generated and committed *before* the
+ * provider is called (recovery point), so a retry after a crash reuses it.
+ */
+export const paymentAttempts = pgTable(
+  "payment_attempts",
+  {
+    id: text("id").primaryKey(),
+    paymentId: text("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    appId: text("app_id").notNull(),
+    provider: text("provider").notNull(),
+    providerPaymentId: text("provider_payment_id").notNull(),
+    providerReference: text("provider_reference"),
+    status: text("status", { enum: ATTEMPT_STATUSES }).notNull(),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("payment_attempts_provider_id_key").on(t.provider, t.providerPaymentId),
+    index("payment_attempts_payment_idx").on(t.paymentId),
+  ],
+);

@@ -1,0 +1,126 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { ApiError } from "../lib/errors.js";
+import type { InFlight, WindowLimiter } from "../lib/rate-limit.js";
+import { getApp } from "../services/apps/apps.js";
+import { findSession, SESSION_PREFIX } from "../services/auth/sessions.js";
+import type { Principal, Scope, ServiceContext } from "../services/context.js";
+import { authenticateKey } from "../services/keys/keys.js";
+
+export const SESSION_COOKIE = "zerofee_session";
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw new ApiError("authentication_required", "Send credentials as `Authorization: Bearer <key>`.");
+  return m[1];
+}
+
+function modeHeader(request: FastifyRequest): boolean {
+  const mode = request.headers["x-zerofee-mode"];
+  if (mode === undefined || mode === "test") return false;
+  if (mode === "live") return true;
+  throw new ApiError("validation_error", "X-ZeroFee-Mode is test or live.", { param: "X-ZeroFee-Mode" });
+}
+
+/**
+ * Cookie-authenticated state changes from another site are refused (SPEC §16): the browser's
+ * `Sec-Fetch-Site`, else `Origin` against our own host. Bearer requests cannot be forged by a
+ * page, so they are not checked.
+ */
+function checkCsrf(request: FastifyRequest, publicUrl: string): void {
+  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return;
+  const site = request.headers["sec-fetch-site"];
+  if (site === "cross-site" || site === "same-site") throw new ApiError("cross_site_request", "Cross-site requests are refused.");
+  const origin = request.headers.origin;
+  if (origin && origin !== "null") {
+    const host = request.headers.host;
+    let allowed = false;
+    try {
+      const o = new URL(origin);
+      allowed = o.host === host || o.origin === new URL(publicUrl).origin;
+    } catch {
+      allowed = false;
+    }
+    if (!allowed) throw new ApiError("cross_site_request", "Cross-site requests are refused.");
+  }
+  if (origin === "null") throw new ApiError("cross_site_request", "Cross-site requests are refused.");
+}
+
+export interface AuthDeps {
+  ctx: ServiceContext;
+  keyLimiter: WindowLimiter;
+  inFlight: InFlight;
+}
+
+/**
+ * Resolves the caller for routes that declare `config.auth`: an API key (secret or
+ * publishable, carrying its own app and mode) or a dashboard session (Bearer or cookie, mode
+ * from `X-ZeroFee-Mode`). No credential or a bad one: 401. A valid credential of a kind the
+ * route does not take: 403.
+ */
+export async function authenticate(deps: AuthDeps, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const allowed = request.routeOptions.config.auth;
+  if (!allowed || allowed.includes("none") || allowed.includes("provider")) return;
+  const { ctx } = deps;
+  let token = bearer(request);
+  if (!token && allowed.includes("user")) {
+    token = request.cookies?.[SESSION_COOKIE];
+    request.viaCookie = Boolean(token);
+  }
+  if (!token) throw new ApiError("authentication_required", "Authentication required: send `Authorization: Bearer <key>`.");
+
+  let principal: Principal;
+  if (token.startsWith("sk_") || token.startsWith("pk_")) {
+    const key = await authenticateKey(ctx, token);
+    if (!key) throw new ApiError("invalid_api_key", "Invalid API key.");
+    if (!allowed.includes(key.type)) {
+      throw new ApiError("forbidden", `A ${key.type} key cannot call this route${key.type === "publishable" ? "; use a secret key from your server" : ""}.`);
+    }
+    const scope = request.routeOptions.config.scope;
+    if (scope && key.scopes && !key.scopes.includes(scope)) throw new ApiError("forbidden", `This key lacks the ${scope} scope.`);
+    principal = { kind: key.type, accountId: key.accountId, appId: key.appId, livemode: key.livemode, keyId: key.keyId, scopes: key.scopes };
+    const wait = deps.keyLimiter.hit(key.keyId);
+    if (wait > 0) throw new ApiError("rate_limited", "Too many requests for this key.", { retryAfter: wait });
+    if (!deps.inFlight.enter(key.keyId)) throw new ApiError("too_many_concurrent_requests", "Too many requests in flight for this key.", { retryAfter: 1 });
+    reply.raw.once("close", () => deps.inFlight.leave(key.keyId));
+  } else {
+    const session = token.startsWith(SESSION_PREFIX) ? await findSession(ctx.db, token, ctx.clock.now()) : null;
+    if (!session) throw new ApiError("authentication_required", "Your session has ended; sign in again.");
+    if (!allowed.includes("user")) throw new ApiError("forbidden", "This route takes an API key, not a dashboard session.");
+    if (request.viaCookie) checkCsrf(request, ctx.publicUrl());
+    const appHeader = request.headers["x-app-id"];
+    principal = {
+      kind: "user",
+      accountId: session.accountId,
+      userId: session.userId,
+      sessionId: session.sessionId,
+      livemode: modeHeader(request),
+      appId: typeof appHeader === "string" ? appHeader : null,
+    };
+  }
+  request.principal = principal;
+}
+
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError("authentication_required", "Authentication required.");
+  return request.principal;
+}
+
+export function requireUser(request: FastifyRequest): Extract<Principal, { kind: "user" }> {
+  const p = requirePrincipal(request);
+  if (p.kind !== "user") throw new ApiError("forbidden", "This route is for dashboard users.");
+  return p;
+}
+
+/**
+ * The app and mode an app-scoped request acts in: a key's own, or for a user the app named
+ * by `X-App-Id` (which must belong to the user's account: else 404) and `X-ZeroFee-Mode`.
+ */
+export async function resolveScope(ctx: ServiceContext, request: FastifyRequest): Promise<Scope> {
+  const p = requirePrincipal(request);
+  if (p.kind !== "user") return { appId: p.appId, livemode: p.livemode };
+  if (!p.appId) throw new ApiError("validation_error", "Name the app with the X-App-Id header.", { param: "X-App-Id" });
+  await getApp({ ctx, accountId: p.accountId, appId: p.appId });
+  return { appId: p.appId, livemode: p.livemode };
+}

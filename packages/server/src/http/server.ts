@@ -1,0 +1,145 @@
+import cookie from "@fastify/cookie";
+import swagger from "@fastify/swagger";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Logger } from "pino";
+import secureJson from "secure-json-parse";
+import { ApiError, errorBody } from "../lib/errors.js";
+import { newId } from "../lib/ids.js";
+import { InFlight, WindowLimiter } from "../lib/rate-limit.js";
+import { requestStore } from "../lib/request-context.js";
+import type { ServiceContext } from "../services/context.js";
+import { authenticate } from "./auth.js";
+import { sendError } from "./errors.js";
+import { claimForRequest, settleForResponse } from "./idempotency.js";
+import type { ZodApp } from "./types.js";
+
+/** 100 KiB is far above any legitimate payment body and far below anything harmful. */
+const BODY_LIMIT = 100 * 1024;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "cross-origin-opener-policy": "same-origin",
+};
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/** Routes that answer any origin (publishable-key and client-secret routes, SPEC §4). */
+export const CORS_HEADERS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, OPTIONS",
+  "access-control-allow-headers": "Authorization, Content-Type, Idempotency-Key",
+  "access-control-max-age": "600",
+};
+
+/**
+ * The Fastify instance with everything every route relies on: JSON with raw body kept,
+ * request ids, the error envelope, auth, idempotency, rate limits, security headers and
+ * `X-ZeroFee-Latency`.
+ */
+export async function createHttpServer(ctx: ServiceContext, logger: Logger): Promise<ZodApp> {
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: { disableRequestLogging: true },
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => newId("request"),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.decorateRequest("principal", null);
+  app.decorateRequest("idem", null);
+  app.decorateRequest("startedAt", 0);
+  app.decorateRequest("viaCookie", false);
+
+  // JSON with the raw text kept (provider signatures, fingerprints); `__proto__` and
+  // `constructor.prototype` keys are refused outright.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/(.+\+)?json/, { parseAs: "string" }, (request, body, done) => {
+    const text = body as string;
+    request.rawBody = text;
+    if (text.length === 0) return done(null, undefined);
+    try {
+      done(null, secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+    } catch {
+      done(new ApiError("invalid_json", "The body is not valid JSON."), undefined);
+    }
+  });
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (request, body, done) => {
+    request.rawBody = body as string;
+    const out: Record<string, string> = Object.create(null);
+    for (const [k, v] of new URLSearchParams(body as string)) out[k] = v;
+    done(null, out);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "ZeroFee API",
+        version: "1.0.0",
+        description: "One API for mobile money, cards and PayPal across Africa. Amounts are integers in minor units.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "sk_test_…/sk_live_… secret key, pk_… publishable key, or a dashboard session token" },
+          cookie: { type: "apiKey", in: "cookie", name: "zerofee_session" },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  const keyLimiter = new WindowLimiter(ctx.config.rateLimitPerKey, 1000);
+  const ipLimiter = new WindowLimiter(ctx.config.rateLimitPerIp, 1000);
+  const inFlight = new InFlight(ctx.config.concurrencyPerKey);
+
+  app.addHook("onRequest", async (request, reply) => {
+    request.startedAt = performance.now();
+    requestStore.enterWith({ providerMs: 0 });
+    reply.header("x-request-id", request.id);
+    if (request.routeOptions.config.cors) reply.headers(CORS_HEADERS);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    if (!request.url.startsWith("/docs") && !request.url.startsWith("/sandbox")) {
+      reply.header("content-security-policy", API_CSP);
+      reply.header("cache-control", "no-store");
+    }
+    if (ctx.publicUrl().startsWith("https://")) reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
+    if (!request.url.startsWith("/sandbox") && !request.url.startsWith("/healthz") && !request.url.startsWith("/readyz")) {
+      const wait = ipLimiter.hit(request.ip);
+      if (wait > 0) throw new ApiError("rate_limited", "Too many requests from this address.", { retryAfter: wait });
+    }
+  });
+  app.addHook("preHandler", async (request, reply) => {
+    await authenticate({ ctx, keyLimiter, inFlight }, request, reply);
+    return claimForRequest(ctx, request, reply);
+  });
+  app.addHook("onSend", async (request, reply, payload) => {
+    const spent = performance.now() - request.startedAt - (requestStore.getStore()?.providerMs ?? 0);
+    reply.header("x-zerofee-latency", Math.max(0, spent).toFixed(2));
+    if (request.idem) await settleForResponse(ctx, request, reply.statusCode, payload);
+    return payload;
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, (performance.now() - request.startedAt - (requestStore.getStore()?.providerMs ?? 0)) / 1000);
+    if (reply.statusCode >= 500) request.log.warn({ method: request.method, route, status: reply.statusCode }, "request failed");
+    else request.log.debug({ method: request.method, route, status: reply.statusCode }, "request");
+  });
+
+  // Preflight for the browser-facing routes; the answer itself carries no data.
+  app.options("/v1/*", { schema: { hide: true } }, async (_request, reply) => reply.code(204).headers(CORS_HEADERS).send());
+
+  app.setErrorHandler((err, request, reply) => sendError(err as Error, request, reply));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(new ApiError("route_not_found", `No route ${request.method} ${request.url.split("?")[0]}.`), request.id)));
+  return app;
+}
+
+export type { FastifyInstance };

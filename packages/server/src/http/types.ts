@@ -1,0 +1,45 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Principal } from "../services/context.js";
+import type { IdempotencyHandle } from "../services/idempotency/claim.js";
+
+export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** Kinds of credential a route may accept (SPEC §4); `none` is public, `provider` is a signed webhook. */
+export type AuthKind = "secret" | "publishable" | "user" | "none" | "provider";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** Set when the request holds an Idempotency-Key. */
+    idem: IdempotencyHandle | null;
+    rawBody?: string;
+    startedAt: number;
+    viaCookie: boolean;
+  }
+  interface FastifyContextConfig {
+    auth?: AuthKind[];
+    /** Scope a restricted secret key must hold. */
+    scope?: string;
+    /** Answer any origin (routes open to publishable keys, SPEC §4). */
+    cors?: boolean;
+  }
+}
+
+/**
+ * Auth metadata for a route: the runtime config and the OpenAPI extension the AZ tests read,
+ * from one declaration.
+ * @example app.route({ ...access(["secret", "user"], "payments:read"), method: "GET", … })
+ */
+export function access(auth: AuthKind[], scope?: string) {
+  const cors = auth.includes("publishable");
+  const security: Array<Record<string, string[]>> =
+    auth.includes("none") || auth.includes("provider") ? [] : [{ bearer: [] }, ...(auth.includes("user") ? [{ cookie: [] }] : [])];
+  return {
+    config: { auth, cors, ...(scope ? { scope } : {}) },
+    schemaExtras: { "x-zerofee-auth": auth, ...(scope ? { "x-zerofee-scope": scope } : {}), security },
+  };
+}
+
+/** `{ success: true, data }` — the success half of the envelope. */
+export const ok = <T>(data: T) => ({ success: true as const, data });

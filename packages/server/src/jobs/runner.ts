@@ -1,0 +1,89 @@
+import { hostname } from "node:os";
+import { eq, and } from "drizzle-orm";
+import { jobRuns } from "../db/schema/index.js";
+import type { ServiceContext } from "../services/context.js";
+import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
+import { expirePayments } from "./expire.js";
+import { reconcilePayments } from "./reconcile.js";
+
+export interface PeriodicJob {
+  name: string;
+  everyS: number;
+  run(ctx: ServiceContext): Promise<Record<string, unknown>>;
+}
+
+export function periodicJobs(ctx: ServiceContext): PeriodicJob[] {
+  return [
+    { name: "reconcile", everyS: ctx.config.reconcileEveryS, run: (c) => reconcilePayments(c) },
+    { name: "expire", everyS: Math.max(1, Math.min(30, ctx.config.paymentExpiryS)), run: (c) => expirePayments(c) },
+    { name: "reap_idempotency", everyS: 3600, run: async (c) => ({ deleted: await reapIdempotencyKeys(c) }) },
+  ];
+}
+
+/**
+ * Durable periodic jobs on the database itself (no extra service, same code on PGlite and
+ * PostgreSQL). Each slot (`floor(now / every)`) is claimed by inserting `(job, slot)` into
+ * `job_runs`: whichever worker inserts first runs it, so several workers never run one
+ * slot twice, and a restart skips nothing that was not already claimed.
+ */
+export class JobRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private readonly worker = `${hostname()}:${process.pid}`;
+  private readonly lastSlot = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly jobs: PeriodicJob[],
+  ) {}
+
+  start(pollMs = 1000): void {
+    this.timer = setInterval(() => void this.tick(), pollMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Runs every job whose current slot nobody has claimed yet. */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (const job of this.jobs) {
+        const slot = Math.floor(this.ctx.clock.now().getTime() / 1000 / job.everyS);
+        if (this.lastSlot.get(job.name) === slot) continue;
+        this.lastSlot.set(job.name, slot);
+        await this.runSlot(job, slot);
+      }
+    } catch (err) {
+      this.ctx.log.warn({ err }, "job tick failed");
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runSlot(job: PeriodicJob, slot: number): Promise<void> {
+    const claimed = await this.ctx.db
+      .insert(jobRuns)
+      .values({ name: job.name, slot, worker: this.worker, startedAt: this.ctx.clock.now() })
+      .onConflictDoNothing()
+      .returning({ slot: jobRuns.slot });
+    if (claimed.length === 0) return;
+    try {
+      const result = await job.run(this.ctx);
+      await this.ctx.db
+        .update(jobRuns)
+        .set({ finishedAt: this.ctx.clock.now(), result })
+        .where(and(eq(jobRuns.name, job.name), eq(jobRuns.slot, slot)));
+      this.ctx.metrics.jobRuns.inc({ job: job.name, outcome: "ok" });
+    } catch (err) {
+      this.ctx.metrics.jobRuns.inc({ job: job.name, outcome: "error" });
+      this.ctx.log.error({ err, job: job.name }, "job failed");
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** Prometheus metrics, one registry per app instance (tests build several). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "zerofee_" });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: "zerofee_http_requests_total",
+      help: "HTTP requests by route and status",
+      labelNames: ["method", "route", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "zerofee_http_request_duration_seconds",
+      help: "Time ZeroFee spent on a request, provider calls excluded",
+      labelNames: ["method", "route"] as const,
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [registry],
+    }),
+    providerCalls: new Counter({
+      name: "zerofee_provider_calls_total",
+      help: "Calls to providers by operation and outcome",
+      labelNames: ["provider", "operation", "outcome"] as const,
+      registers: [registry],
+    }),
+    providerDuration: new Histogram({
+      name: "zerofee_provider_call_duration_seconds",
+      help: "Provider call latency",
+      labelNames: ["provider", "operation"] as const,
+      registers: [registry],
+    }),
+    paymentTransitions: new Counter({
+      name: "zerofee_payment_transitions_total",
+      help: "Payment status changes by status and source",
+      labelNames: ["status", "source"] as const,
+      registers: [registry],
+    }),
+    conflictingProviderStatus: new Counter({
+      name: "zerofee_conflicting_provider_status_total",
+      help: "Provider messages contradicting a terminal payment (alert on any)",
+      labelNames: ["provider"] as const,
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: "zerofee_job_runs_total",
+      help: "Background job runs by job and outcome",
+      labelNames: ["job", "outcome"] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,86 @@
+import { Command } from "commander";
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { DataDirLockedError, openPglite, openPostgres } from "./db/client.js";
+import { seedDemo } from "./services/demo/seed.js";
+
+function fail(message: string): never {
+  process.stderr.write(`zerofee: ${message}\n`);
+  process.exit(1);
+}
+
+function config(overrides: Record<string, string> = {}) {
+  try {
+    return loadConfig({ ...process.env, ...overrides });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+}
+
+function onSignals(stop: () => Promise<void>) {
+  const handler = () => {
+    void stop().then(() => process.exit(0));
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+}
+
+async function start(mode: "serve" | "api" | "worker") {
+  const cfg = config();
+  if (mode !== "serve" && !cfg.databaseUrl) {
+    fail(`\`zerofee ${mode}\` runs as a separate process and needs PostgreSQL: set DATABASE_URL (PGlite serves one process; use \`zerofee serve\`).`);
+  }
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({ config: cfg, api: mode !== "worker", workers: mode !== "api" });
+  } catch (err) {
+    if (err instanceof DataDirLockedError || err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  onSignals(() => app.stop());
+  if (mode === "worker") {
+    app.jobs.start();
+    process.stdout.write("ZeroFee worker running (reconciliation, expiry, housekeeping).\n");
+    return;
+  }
+  const url = await app.listen();
+  const lines = [`ZeroFee ${mode === "serve" ? "(API, workers, sandboxes)" : "API"} listening on ${url}`];
+  lines.push(`  API reference  ${url}/docs`, `  Health         ${url}/healthz`);
+  if (mode === "serve") {
+    const seeded = await seedDemo(app.ctx, cfg.databaseUrl ? null : cfg.dataDir);
+    if (seeded) {
+      const { demo } = seeded;
+      lines.push(
+        "",
+        `Demo login${seeded.created ? " (created now)" : ""}: ${demo.email} / ${demo.password}`,
+        `  Test app         ${demo.app_id}`,
+        `  Secret key       ${demo.secret_key}`,
+        `  Publishable key  ${demo.publishable_key}`,
+        "",
+        "Try a payment (completes in ~2 s in the sandbox):",
+        `  curl -s ${url}/v1/payments -H "Authorization: Bearer ${demo.secret_key}" \\`,
+        `    -H "Content-Type: application/json" -H "Idempotency-Key: $(date +%s%N)" \\`,
+        `    -d '{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","customer":{"phone":"+225 07 00 00 00 00"}}'`,
+      );
+    }
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+const program = new Command().name("zerofee").description("ZeroFee payment orchestrator");
+program.command("serve").description("API, workers, sandboxes in one process (embedded PGlite unless DATABASE_URL)").action(() => start("serve"));
+program.command("api").description("HTTP API only (PostgreSQL)").action(() => start("api"));
+program.command("worker").description("Background jobs only (PostgreSQL)").action(() => start("worker"));
+program
+  .command("migrate")
+  .description("Apply database migrations and exit")
+  .action(async () => {
+    const cfg = config();
+    const db = cfg.databaseUrl ? await openPostgres(cfg.databaseUrl) : await openPglite(cfg.dataDir);
+    await db.migrate();
+    await db.close();
+    process.stdout.write(`Migrations applied (${db.kind}).\n`);
+  });
+
+await program.parseAsync(process.argv);

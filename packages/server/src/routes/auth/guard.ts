@@ -1,0 +1,33 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { ApiError } from "../../lib/errors.js";
+import { WindowLimiter } from "../../lib/rate-limit.js";
+import type { ServiceContext } from "../../services/context.js";
+import { SESSION_TTL_MS } from "../../services/auth/sessions.js";
+import { SESSION_COOKIE } from "../../http/auth.js";
+
+const WINDOW_MS = 15 * 60 * 1000;
+
+/**
+ * Brute-force guard for login and register: per IP and per normalised email, whether or not
+ * the account exists; accounts are never locked. Cross-site form posts are refused (login CSRF).
+ */
+export class LoginGuard {
+  private readonly perIp = new WindowLimiter(30, WINDOW_MS);
+  private readonly perEmail = new WindowLimiter(10, WINDOW_MS);
+
+  check(request: FastifyRequest, email: string): void {
+    if (request.headers["sec-fetch-site"] === "cross-site") throw new ApiError("cross_site_request", "Cross-site sign-in is refused.");
+    const wait = Math.max(this.perIp.hit(request.ip), this.perEmail.hit(email.trim().toLowerCase()));
+    if (wait > 0) throw new ApiError("rate_limited", "Too many attempts; wait before trying again.", { retryAfter: wait });
+  }
+}
+
+export function setSessionCookie(reply: FastifyReply, ctx: ServiceContext, token: string): void {
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: ctx.publicUrl().startsWith("https://"),
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}

@@ -1,0 +1,44 @@
+import type { ServiceContext } from "../../services/context.js";
+import { authenticatePayment } from "../../services/payments/authenticate.js";
+import { cancelPayment } from "../../services/payments/cancel.js";
+import { OtpBody, PaymentIdParams, PaymentSchema } from "../../services/payments/schemas.js";
+import { serializePayment } from "../../services/payments/serialize.js";
+import { resolveScope } from "../../http/auth.js";
+import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { access, ok, type ZodApp } from "../../http/types.js";
+
+/** Cancel (merchant) and the OTP step (customer's browser). */
+export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
+  const cancel = access(["secret", "user"], "payments:write");
+  app.route({
+    method: "POST",
+    url: "/v1/payments/:id/cancel",
+    config: cancel.config,
+    schema: {
+      ...cancel.schemaExtras,
+      tags: ["Payments"],
+      summary: "Cancel a pending payment once the provider confirms it cannot complete",
+      params: PaymentIdParams,
+      response: { 200: dataEnvelope(PaymentSchema), ...errorResponses },
+    },
+    handler: async (request) => ok(serializePayment(await cancelPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id }))),
+  });
+  const otp = access(["publishable", "secret"]);
+  app.route({
+    method: "POST",
+    url: "/v1/payments/:id/authenticate",
+    config: otp.config,
+    schema: {
+      ...otp.schemaExtras,
+      tags: ["Payments"],
+      summary: "Submit the OTP the customer received",
+      params: PaymentIdParams,
+      body: OtpBody,
+      response: { 200: dataEnvelope(PaymentSchema.pick({ id: true, status: true, amount: true, currency: true })), ...errorResponses },
+    },
+    handler: async (request) => {
+      const p = await authenticatePayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, otp: request.body.otp });
+      return ok({ id: p.id, status: p.status, amount: p.amount, currency: p.currency });
+    },
+  });
+}

@@ -1,0 +1,29 @@
+import type { ServiceContext } from "../../services/context.js";
+import { createPayment } from "../../services/payments/create.js";
+import { CreatePaymentBody, PaymentSchema } from "../../services/payments/schemas.js";
+import { serializePayment } from "../../services/payments/serialize.js";
+import { resolveScope } from "../../http/auth.js";
+import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { access, ok, type ZodApp } from "../../http/types.js";
+
+export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
+  const a = access(["secret"], "payments:write");
+  app.route({
+    method: "POST",
+    url: "/v1/payments",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags: ["Payments"],
+      summary: "Create a payment",
+      description: "Routes the payment, starts it at the provider and answers with `next_action`. Send an `Idempotency-Key` so a retry never charges twice.",
+      body: CreatePaymentBody,
+      response: { 201: dataEnvelope(PaymentSchema), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const scope = await resolveScope(ctx, request);
+      const payment = await createPayment({ ctx, scope, input: request.body, idem: request.idem });
+      return reply.code(201).send(ok(serializePayment(payment)));
+    },
+  });
+}

@@ -1,0 +1,42 @@
+import type { ServiceContext } from "../../services/context.js";
+import { handleReturn } from "../../services/payments/return.js";
+import { PaymentIdParams } from "../../services/payments/schemas.js";
+import { z } from "zod";
+import { escapeHtml } from "../../lib/html.js";
+import { access, type ZodApp } from "../../http/types.js";
+
+const MESSAGES: Record<string, string> = {
+  completed: "Payment received. You can close this page.",
+  failed: "The payment did not go through.",
+  expired: "The payment expired.",
+  cancelled: "The payment was cancelled.",
+};
+
+/** Where providers send the customer back: verify, record, then 303 to the merchant's URL. */
+export function returnRoute(app: ZodApp, ctx: ServiceContext) {
+  const a = access(["none"]);
+  app.route({
+    method: "GET",
+    url: "/v1/payments/:id/return",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags: ["Payments"],
+      summary: "Provider return URL: verifies with the provider, then redirects (303) to the merchant's stored URL",
+      params: PaymentIdParams,
+      querystring: z.record(z.string(), z.string()).optional(),
+    },
+    handler: async (request, reply) => {
+      const outcome = await handleReturn(ctx, request.params.id);
+      if (outcome.kind === "redirect") return reply.code(303).header("location", outcome.location).send();
+      const { payment } = outcome;
+      const message = MESSAGES[payment.status] ?? "We are still confirming the payment with the provider.";
+      reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+      return reply
+        .type("text/html; charset=utf-8")
+        .send(
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ZeroFee</title></head><body style="font-family:system-ui;max-width:30rem;margin:4rem auto"><h1>${escapeHtml(message)}</h1><p>Reference ${escapeHtml(payment.id)} — status <strong data-status="${escapeHtml(payment.status)}">${escapeHtml(payment.status)}</strong></p></body></html>`,
+        );
+    },
+  });
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import type { ServiceContext } from "../../services/context.js";
+import { receiveProviderWebhook } from "../../services/providers/receive-webhook.js";
+import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { access, ok, type ZodApp } from "../../http/types.js";
+
+/** Inbound provider webhooks: the raw body is what the signature covers. */
+export function providerWebhookRoute(app: ZodApp, ctx: ServiceContext) {
+  const a = access(["provider"]);
+  app.route({
+    method: "POST",
+    url: "/v1/webhooks/providers/:provider",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags: ["Provider webhooks"],
+      summary: "Receive a provider's callback (signature verified, deduplicated by the provider's event id)",
+      params: z.strictObject({ provider: z.string().min(1).max(40) }),
+      response: { 200: dataEnvelope(z.object({ received: z.boolean(), duplicate: z.boolean(), applied: z.boolean() })), ...errorResponses },
+    },
+    handler: async (request) =>
+      ok(await receiveProviderWebhook(ctx, { provider: request.params.provider, headers: request.headers, rawBody: request.rawBody ?? "" })),
+  });
+}

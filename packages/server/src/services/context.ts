@@ -1,0 +1,33 @@
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { Db } from "../db/client.js";
+import type { Clock } from "../lib/clock.js";
+import type { Metrics } from "../lib/metrics.js";
+import type { ProviderGateway } from "./providers/gateway.js";
+
+/** Everything a verb may use, built once in `app.ts` and passed in; tests build the same. */
+export interface ServiceContext {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  providers: ProviderGateway;
+  /** Base URL customers and providers reach ZeroFee at. */
+  publicUrl(): string;
+  /** Test-only crash points (ZEROFEE_FAULT); a no-op unless configured. */
+  fault(point: FaultPoint): void;
+}
+
+export type FaultPoint = "after_provider_initiate" | "before_provider_initiate";
+
+/** Who is calling: resolved once by the HTTP layer, checked by every verb. */
+export type Principal =
+  | { kind: "secret" | "publishable"; accountId: string; appId: string; livemode: boolean; keyId: string; scopes: string[] | null }
+  | { kind: "user"; accountId: string; userId: string; sessionId: string; livemode: boolean; appId: string | null };
+
+/** The app and mode a request acts in (every app-scoped query filters on both). */
+export interface Scope {
+  appId: string;
+  livemode: boolean;
+}

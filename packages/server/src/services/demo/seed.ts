@@ -1,0 +1,39 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { accounts } from "../../db/schema/index.js";
+import { randomBase62 } from "../../lib/crypto.js";
+import { createApp } from "../apps/apps.js";
+import { register } from "../auth/register.js";
+import type { ServiceContext } from "../context.js";
+import { createKey } from "../keys/keys.js";
+
+export interface DemoLogin {
+  email: string;
+  password: string;
+  app_id: string;
+  secret_key: string;
+  publishable_key: string;
+}
+
+/**
+ * On an empty database, a ready demo: account, user, test app and test keys, so a newcomer
+ * can pay in the sandbox within a minute. Keys are stored hashed like any other; the
+ * plaintext is kept only in the local data directory (`demo.json`, mode 600) to print it again.
+ */
+export async function seedDemo(ctx: ServiceContext, dataDir: string | null): Promise<{ demo: DemoLogin; created: boolean } | null> {
+  const file = dataDir ? join(dataDir, "demo.json") : null;
+  const [row] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(accounts);
+  if ((row?.n ?? 0) > 0) {
+    if (file && existsSync(file)) return { demo: JSON.parse(readFileSync(file, "utf8")) as DemoLogin, created: false };
+    return null;
+  }
+  const password = `demo-${randomBase62(12)}`;
+  const { user } = await register({ ctx, input: { email: "demo@zerofee.dev", password, name: "Demo Merchant", company: "Demo Shop" } });
+  const app = await createApp({ ctx, accountId: user.account_id, name: "Demo shop (test)" });
+  const secret = await createKey({ ctx, appId: app.id, input: { type: "secret", mode: "test" } });
+  const publishable = await createKey({ ctx, appId: app.id, input: { type: "publishable", mode: "test" } });
+  const demo: DemoLogin = { email: user.email, password, app_id: app.id, secret_key: secret.key, publishable_key: publishable.key };
+  if (file) writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  return { demo, created: true };
+}

@@ -1,0 +1,36 @@
+import { events } from "../../db/schema/index.js";
+import type { Tx } from "../../db/client.js";
+import { newId } from "../../lib/ids.js";
+
+export const EVENT_TYPES = [
+  "payment.created",
+  "payment.completed",
+  "payment.failed",
+  "payment.expired",
+  "payment.cancelled",
+  "payment.late_success",
+  "refund.created",
+  "refund.completed",
+  "refund.failed",
+  "checkout.completed",
+  "checkout.expired",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * Writes an event to the outbox inside the caller's transaction, so the event exists if and
+ * only if the change it describes does. The unique (object, type) index makes a second
+ * `payment.completed` for one payment impossible; such a duplicate is skipped.
+ */
+export async function recordEvent(
+  tx: Tx,
+  input: { appId: string; livemode: boolean; type: EventType; objectId: string; data: Record<string, unknown>; at: Date },
+): Promise<string | null> {
+  const id = newId("event", input.at);
+  const rows = await tx
+    .insert(events)
+    .values({ id, appId: input.appId, livemode: input.livemode, type: input.type, objectId: input.objectId, data: input.data, createdAt: input.at })
+    .onConflictDoNothing()
+    .returning({ id: events.id });
+  return rows[0]?.id ?? null;
+}

@@ -1,0 +1,38 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Tx } from "../../db/client.js";
+import { idempotencyKeys } from "../../db/schema/index.js";
+import type { ServiceContext } from "../context.js";
+
+/**
+ * Statuses whose answer is stored and replayed: success and business-rule outcomes decided
+ * after execution began. Not 400/401/403/429 (rejected before execution) nor 5xx (transient:
+ * recovery points make a retry resume instead).
+ */
+export function isStorable(status: number): boolean {
+  return (status >= 200 && status < 300) || status === 404 || status === 409 || status === 422;
+}
+
+export async function finishIdempotencyKey(ctx: ServiceContext, id: string, status: number, body: string): Promise<void> {
+  await ctx.db
+    .update(idempotencyKeys)
+    .set({ responseStatus: status, responseBody: body, finishedAt: ctx.clock.now(), lockedAt: null })
+    .where(eq(idempotencyKeys.id, id));
+}
+
+/**
+ * Frees the key without an answer: the next retry resumes from the recovery point. A key
+ * whose request created nothing is forgotten, so a corrected body may reuse it (a 400 is
+ * not an answer to replay).
+ */
+export async function releaseIdempotencyKey(ctx: ServiceContext, id: string): Promise<void> {
+  const forgotten = await ctx.db
+    .delete(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.id, id), isNull(idempotencyKeys.resourceId)))
+    .returning({ id: idempotencyKeys.id });
+  if (forgotten.length === 0) await ctx.db.update(idempotencyKeys).set({ lockedAt: null }).where(eq(idempotencyKeys.id, id));
+}
+
+/** Records progress inside the transaction that made it, so a crash resumes from here. */
+export async function setRecoveryPoint(tx: Tx, id: string, point: string, resourceId: string): Promise<void> {
+  await tx.update(idempotencyKeys).set({ recoveryPoint: point, resourceId }).where(eq(idempotencyKeys.id, id));
+}

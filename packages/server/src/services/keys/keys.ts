@@ -1,0 +1,120 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { apiKeys, apps } from "../../db/schema/index.js";
+import { withTransaction } from "../../db/tx.js";
+import { generateApiKey, type KeyType, parseApiKey } from "../../lib/api-keys.js";
+import { sha256Hex } from "../../lib/crypto.js";
+import { notFound } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import type { ServiceContext } from "../context.js";
+
+export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "events:read", "checkout:write"] as const;
+export const DEFAULT_ROLL_GRACE_S = 24 * 60 * 60;
+
+export const CreateKeyBody = z.strictObject({
+  type: z.enum(["secret", "publishable"]),
+  mode: z.enum(["test", "live"]),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional().describe("Restrict a secret key; omitted = every scope"),
+});
+export const RollKeyBody = z.strictObject({
+  expire_now: z.boolean().optional().describe("Invalidate the old key at once instead of after the grace period"),
+  grace_period_s: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+});
+export const KeySchema = z
+  .object({
+    id: z.string(),
+    object: z.literal("api_key"),
+    type: z.enum(["secret", "publishable"]),
+    mode: z.enum(["test", "live"]),
+    display: z.string(),
+    scopes: z.array(z.string()).nullable(),
+    created_at: z.string(),
+    expires_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+    key: z.string().optional().describe("The full key: returned once, at creation or roll"),
+  })
+  .meta({ id: "ApiKey" });
+
+type KeyRow = typeof apiKeys.$inferSelect;
+export const serializeKey = (k: KeyRow, fullKey?: string) => ({
+  id: k.id,
+  object: "api_key" as const,
+  type: k.type,
+  mode: k.livemode ? ("live" as const) : ("test" as const),
+  display: k.displayPrefix,
+  scopes: k.scopes ?? null,
+  created_at: k.createdAt.toISOString(),
+  expires_at: k.expiresAt?.toISOString() ?? null,
+  revoked_at: k.revokedAt?.toISOString() ?? null,
+  ...(fullKey ? { key: fullKey } : {}),
+});
+
+async function insertKey(ctx: ServiceContext, appId: string, type: KeyType, livemode: boolean, scopes: string[] | null, at: Date) {
+  const generated = generateApiKey(type, livemode);
+  const [row] = await ctx.db
+    .insert(apiKeys)
+    .values({ id: newId("apiKey", at), appId, type, livemode, displayPrefix: generated.displayPrefix, keyHash: generated.hash, scopes: type === "secret" ? scopes : null, createdAt: at })
+    .returning();
+  if (!row) throw new Error("key insert returned nothing");
+  return { row, key: generated.key };
+}
+
+/** The full key is in this answer and nowhere else, ever: only its SHA-256 is stored. */
+export function createKey({ ctx, appId, input }: { ctx: ServiceContext; appId: string; input: z.infer<typeof CreateKeyBody> }) {
+  return insertKey(ctx, appId, input.type, input.mode === "live", input.scopes ?? null, ctx.clock.now());
+}
+
+export function listKeys({ ctx, appId }: { ctx: ServiceContext; appId: string }): Promise<KeyRow[]> {
+  return ctx.db.select().from(apiKeys).where(and(eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt))).orderBy(desc(apiKeys.id));
+}
+
+export async function revokeKey({ ctx, appId, keyId }: { ctx: ServiceContext; appId: string; keyId: string }): Promise<KeyRow> {
+  const [row] = await ctx.db
+    .update(apiKeys)
+    .set({ revokedAt: ctx.clock.now() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)))
+    .returning();
+  if (!row) throw notFound("API key", "key_id");
+  return row;
+}
+
+/** A new key of the same kind; the old one works for the grace period (24 h), or stops now. */
+export async function rollKey({ ctx, appId, keyId, input }: { ctx: ServiceContext; appId: string; keyId: string; input: z.infer<typeof RollKeyBody> }) {
+  const now = ctx.clock.now();
+  const [old] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)));
+  if (!old || (old.expiresAt && old.expiresAt <= now)) throw notFound("API key", "key_id");
+  const graceS = input.expire_now ? 0 : (input.grace_period_s ?? DEFAULT_ROLL_GRACE_S);
+  const created = await insertKey(ctx, appId, old.type, old.livemode, old.scopes ?? null, now);
+  await withTransaction(ctx.db, async (tx) => {
+    await tx
+      .update(apiKeys)
+      .set({ expiresAt: new Date(now.getTime() + graceS * 1000), rolledToId: created.row.id, ...(graceS === 0 ? { revokedAt: now } : {}) })
+      .where(eq(apiKeys.id, old.id));
+  });
+  return created;
+}
+
+export interface KeyPrincipal {
+  keyId: string;
+  appId: string;
+  accountId: string;
+  type: KeyType;
+  livemode: boolean;
+  scopes: string[] | null;
+}
+
+/**
+ * Resolves a presented key: shape and checksum first (no query for a malformed key), then
+ * one indexed lookup by SHA-256; revoked, expired or deleted-app keys are refused.
+ */
+export async function authenticateKey(ctx: ServiceContext, key: string): Promise<KeyPrincipal | null> {
+  if (!parseApiKey(key)) return null;
+  const [row] = await ctx.db
+    .select({ key: apiKeys, accountId: apps.accountId, deletedAt: apps.deletedAt })
+    .from(apiKeys)
+    .innerJoin(apps, eq(apps.id, apiKeys.appId))
+    .where(eq(apiKeys.keyHash, sha256Hex(key)));
+  if (!row || row.key.revokedAt || row.deletedAt) return null;
+  if (row.key.expiresAt && row.key.expiresAt <= ctx.clock.now()) return null;
+  return { keyId: row.key.id, appId: row.key.appId, accountId: row.accountId, type: row.key.type, livemode: row.key.livemode, scopes: row.key.scopes ?? null };
+}

@@ -1,0 +1,256 @@
+import { randomUUID } from "node:crypto";
+import type { InitiateOutput, ProviderName } from "@zerofee/providers";
+import { and, asc, eq } from "drizzle-orm";
+import { normalisePhone, resolveMethod } from "../../catalogue/index.js";
+import { paymentAttempts, payments } from "../../db/schema/index.js";
+import { withTransaction } from "../../db/tx.js";
+import { ApiError } from "../../lib/errors.js";
+import { newId } from "../../lib/ids.js";
+import { isCurrency } from "../../lib/money.js";
+import { validateMerchantUrl } from "../../lib/urls.js";
+import type { Scope, ServiceContext } from "../context.js";
+import { recordEvent } from "../events/record.js";
+import type { IdempotencyHandle } from "../idempotency/claim.js";
+import { setRecoveryPoint } from "../idempotency/finish.js";
+import { routeCandidates } from "../routing/candidates.js";
+import type { CreatePaymentInput } from "./schemas.js";
+import { type PaymentRow, serializePayment } from "./serialize.js";
+import { transitionPayment } from "./transition.js";
+
+type AttemptRow = typeof paymentAttempts.$inferSelect;
+
+/** Validates the body against the catalogue; everything here is a 400 naming its param. */
+function prepare(input: CreatePaymentInput, livemode: boolean) {
+  const method = resolveMethod(input.payment_method);
+  if (!method) throw new ApiError("validation_error", `Unknown payment method ${input.payment_method}.`, { param: "payment_method" });
+  const currency = input.currency ?? method.currencies[0];
+  if (!currency || !isCurrency(currency) || !method.currencies.includes(currency)) {
+    throw new ApiError("validation_error", `${method.code} takes ${method.currencies.join(", ")}.`, { param: "currency" });
+  }
+  const customer = { ...input.customer };
+  if (method.kind === "mobile_money") {
+    if (!customer.phone) throw new ApiError("validation_error", "A mobile-money payment needs customer.phone.", { param: "customer.phone" });
+    customer.phone = normalisePhone(customer.phone, method.country ?? "");
+  } else if (customer.phone) {
+    customer.phone = customer.phone.trim();
+  }
+  const urls = {
+    successUrl: input.success_url ? validateMerchantUrl(input.success_url, "success_url", livemode) : null,
+    cancelUrl: input.cancel_url ? validateMerchantUrl(input.cancel_url, "cancel_url", livemode) : null,
+    errorUrl: input.error_url ? validateMerchantUrl(input.error_url, "error_url", livemode) : null,
+    pendingUrl: input.pending_url ? validateMerchantUrl(input.pending_url, "pending_url", livemode) : null,
+  };
+  return { method, currency, customer, urls };
+}
+
+/**
+ * Phase 1 (one transaction): the payment, its first attempt with a provider-side id made
+ * now, the timeline, the `payment.created` event and the recovery point. Nothing is sent to
+ * a provider before this commits.
+ */
+async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePaymentInput, idem: IdempotencyHandle | null) {
+  const { method, currency, customer, urls } = prepare(input, scope.livemode);
+  const candidates = routeCandidates(ctx, { livemode: scope.livemode, method, forced: input.provider });
+  const now = ctx.clock.now();
+  const id = newId("payment", now);
+  const row = {
+    id,
+    appId: scope.appId,
+    livemode: scope.livemode,
+    amount: input.amount,
+    currency,
+    status: "pending" as const,
+    paymentMethod: method.code,
+    country: method.country,
+    operator: method.operator,
+    customer,
+    reference: input.reference ?? null,
+    description: input.description ?? null,
+    metadata: input.metadata ?? {},
+    ...urls,
+    timeline: [{ status: "pending" as const, source: "api" as const, at: now.toISOString() }],
+    expiresAt: new Date(now.getTime() + ctx.config.paymentExpiryS * 1000),
+    createdAt: now,
+    updatedAt: now,
+  };
+  return withTransaction(ctx.db, async (tx) => {
+    const [payment] = await tx.insert(payments).values(row).returning();
+    if (!payment) throw new Error("payment insert returned nothing");
+    await recordEvent(tx, { appId: scope.appId, livemode: scope.livemode, type: "payment.created", objectId: id, data: serializePayment(payment), at: now });
+    if (idem) await setRecoveryPoint(tx, idem.id, "payment_created", id);
+    return { payment, candidates };
+  });
+}
+
+async function newAttempt(ctx: ServiceContext, payment: PaymentRow, provider: ProviderName): Promise<AttemptRow> {
+  const now = ctx.clock.now();
+  const [attempt] = await ctx.db
+    .insert(paymentAttempts)
+    .values({
+      id: newId("attempt", now),
+      paymentId: payment.id,
+      appId: payment.appId,
+      provider,
+      // PawaPay's depositId must be a UUID we generate; one format for every provider.
+      providerPaymentId: randomUUID(),
+      status: "created",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  if (!attempt) throw new Error("attempt insert returned nothing");
+  return attempt;
+}
+
+/** Phase 2: the provider call, with the stored provider-side id. */
+async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow): Promise<InitiateOutput> {
+  const provider = attempt.provider as ProviderName;
+  const adapter = ctx.providers.adapter(provider);
+  const providerCtx = ctx.providers.context(provider, payment.livemode);
+  ctx.fault("before_provider_initiate");
+  const result = await ctx.providers.call(
+    provider,
+    "initiate",
+    () =>
+      adapter.initiate(providerCtx, {
+        providerPaymentId: attempt.providerPaymentId,
+        amount: payment.amount,
+        currency: payment.currency,
+        paymentMethod: payment.paymentMethod,
+        country: payment.country,
+        operator: payment.operator,
+        customer: payment.customer,
+        description: payment.description,
+        returnUrl: `${ctx.publicUrl()}/v1/payments/${payment.id}/return`,
+        callbackUrl: ctx.providers.callbackUrl(provider),
+      }),
+    (r) => r.outcome,
+  );
+  ctx.fault("after_provider_initiate");
+  if (result.outcome !== "ambiguous") return result;
+  // Sent, but no clear answer: only "not found" on our own id proves it was not accepted.
+  const status = await ctx.providers.call(
+    provider,
+    "status",
+    () => adapter.getStatus(providerCtx, { providerPaymentId: attempt.providerPaymentId, providerReference: null, data: {} }),
+    (r) => r.kind,
+  );
+  if (status.kind === "not_found") return { outcome: "rejected", code: result.code, message: `${result.message}; provider kept nothing` };
+  if (status.kind === "found") {
+    return { outcome: "accepted", providerReference: status.providerReference ?? attempt.providerPaymentId, status: status.status, nextAction: null };
+  }
+  return result;
+}
+
+/** Phase 3 (one transaction): the provider's answer, on the attempt and the payment. */
+async function recordOutcome(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow, result: InitiateOutput): Promise<PaymentRow> {
+  const now = ctx.clock.now();
+  return withTransaction(ctx.db, async (tx) => {
+    if (result.outcome !== "accepted") {
+      await tx
+        .update(paymentAttempts)
+        .set({ status: result.outcome, errorCode: result.code, errorMessage: result.message, updatedAt: now })
+        .where(eq(paymentAttempts.id, attempt.id));
+      if (result.outcome === "ambiguous") {
+        const [p] = await tx
+          .update(payments)
+          .set({ provider: attempt.provider, updatedAt: now })
+          .where(eq(payments.id, payment.id))
+          .returning();
+        return p ?? payment;
+      }
+      return payment;
+    }
+    await tx
+      .update(paymentAttempts)
+      .set({ status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now })
+      .where(eq(paymentAttempts.id, attempt.id));
+    const set = { provider: attempt.provider, providerReference: result.providerReference, nextAction: result.nextAction };
+    // A next action means the customer must act (SPEC §3): requires_action.
+    const to = result.status === "pending" && result.nextAction ? "requires_action" : result.status;
+    const moved = to === "pending" ? null : await transitionPayment(tx, { paymentId: payment.id, appId: payment.appId, to, source: "api", at: now, set });
+    if (moved) return moved;
+    const [p] = await tx.update(payments).set({ ...set, updatedAt: now }).where(eq(payments.id, payment.id)).returning();
+    return p ?? payment;
+  });
+}
+
+async function loadForResume(ctx: ServiceContext, scope: Scope, paymentId: string) {
+  const [payment] = await ctx.db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.id, paymentId), eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)));
+  if (!payment) throw new Error(`recovery point names a missing payment ${paymentId}`);
+  const attempts = await ctx.db.select().from(paymentAttempts).where(eq(paymentAttempts.paymentId, paymentId)).orderBy(asc(paymentAttempts.createdAt));
+  return { payment, attempts };
+}
+
+/**
+ * Creates a payment and starts it at a provider (SPEC §3, §5, §16).
+ *
+ * Atomic phases with recovery points: a crash or a retry with the same Idempotency-Key
+ * resumes with the same provider-side id, so the provider sees one payment. Cascades to the
+ * next candidate only when the provider provably did not accept; an ambiguous answer leaves
+ * the payment pending for reconciliation, never a second initiation elsewhere.
+ */
+export async function createPayment({
+  ctx,
+  scope,
+  input,
+  idem,
+}: {
+  ctx: ServiceContext;
+  scope: Scope;
+  input: CreatePaymentInput;
+  idem: IdempotencyHandle | null;
+}): Promise<PaymentRow> {
+  let payment: PaymentRow;
+  let candidates: ProviderName[];
+  let attempts: AttemptRow[] = [];
+  if (idem?.resourceId) {
+    ({ payment, attempts } = await loadForResume(ctx, scope, idem.resourceId));
+    const method = resolveMethod(payment.paymentMethod);
+    candidates = method ? routeCandidates(ctx, { livemode: scope.livemode, method, forced: input.provider }) : [];
+  } else {
+    ({ payment, candidates } = await insertPayment(ctx, scope, input, idem));
+  }
+
+  const last = attempts.at(-1);
+  if (last?.status === "accepted" || last?.status === "ambiguous") return payment;
+  // A crash after the attempt was committed: call again with the same provider-side id.
+  let attempt: AttemptRow | undefined = last?.status === "created" ? last : undefined;
+  const queue = [...candidates];
+  const resumedAt = attempt ? queue.indexOf(attempt.provider as ProviderName) : -1;
+  if (resumedAt >= 0) queue.splice(resumedAt, 1);
+  const errors: string[] = [];
+  for (;;) {
+    if (!attempt) {
+      const next = queue.shift();
+      if (!next) break;
+      attempt = await newAttempt(ctx, payment, next);
+    }
+    const result = await initiate(ctx, payment, attempt);
+    payment = await recordOutcome(ctx, payment, attempt, result);
+    if (result.outcome !== "rejected") return payment;
+    errors.push(`${attempt.provider}: ${result.code}`);
+    attempt = undefined;
+  }
+  // Every candidate provably refused. With a key, the payment stays pending so a retry
+  // resumes it; without one nobody can, so it fails now.
+  if (!idem) {
+    await withTransaction(ctx.db, (tx) =>
+      transitionPayment(tx, {
+        paymentId: payment.id,
+        appId: payment.appId,
+        to: "failed",
+        source: "api",
+        at: ctx.clock.now(),
+        failure: { code: "provider_unavailable", message: "No provider could take the payment." },
+      }),
+    );
+  }
+  ctx.log.warn({ payment_id: payment.id, attempts: errors }, "no provider accepted the payment");
+  throw new ApiError("provider_unavailable", "No provider could take this payment right now; retry with the same Idempotency-Key.", {
+    retryAfter: 5,
+  });
+}

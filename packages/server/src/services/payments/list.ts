@@ -1,0 +1,32 @@
+import { type SQL, and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { payments } from "../../db/schema/index.js";
+import { decodeCursor, page } from "../../lib/cursor.js";
+import type { Scope, ServiceContext } from "../context.js";
+import type { ListPaymentsInput } from "./schemas.js";
+import type { PaymentRow } from "./serialize.js";
+
+/** Newest first, cursor-paginated, every filter ANDed, always inside the caller's app and mode. */
+export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext; scope: Scope; input: ListPaymentsInput }) {
+  const where: SQL[] = [eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)];
+  if (input.cursor) where.push(lt(payments.id, decodeCursor(input.cursor)));
+  if (input.status) where.push(eq(payments.status, input.status));
+  if (input.provider) where.push(eq(payments.provider, input.provider));
+  if (input.payment_method) where.push(eq(payments.paymentMethod, input.payment_method));
+  if (input.country) where.push(eq(payments.country, input.country));
+  if (input.reference) where.push(eq(payments.reference, input.reference));
+  if (input.customer_phone) {
+    const phone = input.customer_phone.replace(/[\s.-]/g, "");
+    where.push(sql`${payments.customer}->>'phone' = ${phone}`);
+  }
+  if (input.created_from) where.push(gte(payments.createdAt, new Date(input.created_from)));
+  if (input.created_to) where.push(lte(payments.createdAt, new Date(input.created_to)));
+  if (input.amount_from !== undefined) where.push(gte(payments.amount, input.amount_from));
+  if (input.amount_to !== undefined) where.push(lte(payments.amount, input.amount_to));
+  const rows: PaymentRow[] = await ctx.db
+    .select()
+    .from(payments)
+    .where(and(...where))
+    .orderBy(desc(payments.id))
+    .limit(input.limit + 1);
+  return page(rows, input.limit);
+}

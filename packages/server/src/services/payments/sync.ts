@@ -1,0 +1,103 @@
+import type { ProviderName, ProviderPaymentStatus, StatusOutput } from "@zerofee/providers";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { Tx } from "../../db/client.js";
+import { type TimelineSource, paymentAttempts, payments } from "../../db/schema/index.js";
+import { withTransaction } from "../../db/tx.js";
+import type { ServiceContext } from "../context.js";
+import { recordEvent } from "../events/record.js";
+import { type PaymentRow, serializePayment } from "./serialize.js";
+import { TERMINAL, transitionPayment } from "./transition.js";
+
+export type AttemptRow = typeof paymentAttempts.$inferSelect;
+
+export type ApplyResult =
+  | { kind: "applied"; payment: PaymentRow }
+  /** Nothing to change (same status, or a step backwards). */
+  | { kind: "unchanged"; payment: PaymentRow }
+  /** The payment was already terminal and the provider says otherwise: recorded, not applied. */
+  | { kind: "conflict"; payment: PaymentRow };
+
+/**
+ * Applies a status a provider reported (webhook, return, reconciliation, expiry) through the
+ * state machine, inside the caller's transaction. A success for an expired or cancelled
+ * payment raises `payment.late_success`; any other contradiction of a terminal status is a
+ * conflict, counted for alerting.
+ */
+export async function applyProviderStatus(
+  ctx: ServiceContext,
+  tx: Tx,
+  input: { payment: PaymentRow; provider: string; status: ProviderPaymentStatus; source: TimelineSource; failure?: { code: string; message: string } },
+): Promise<ApplyResult> {
+  const { payment, status } = input;
+  const at = ctx.clock.now();
+  if (TERMINAL.includes(payment.status)) {
+    if (status === payment.status || status === "pending" || status === "requires_action" || status === "processing") {
+      return { kind: "unchanged", payment };
+    }
+    if (status === "completed" && (payment.status === "expired" || payment.status === "cancelled")) {
+      await recordEvent(tx, { appId: payment.appId, livemode: payment.livemode, type: "payment.late_success", objectId: payment.id, data: serializePayment(payment), at });
+      ctx.log.warn({ payment_id: payment.id, provider: input.provider }, "late success for a closed payment");
+    }
+    ctx.metrics.conflictingProviderStatus.inc({ provider: input.provider });
+    ctx.log.error({ payment_id: payment.id, provider: input.provider, reported: status, status: payment.status }, "provider contradicts a terminal payment");
+    return { kind: "conflict", payment };
+  }
+  if (status === "pending" || status === payment.status) return { kind: "unchanged", payment };
+  const moved = await transitionPayment(tx, {
+    paymentId: payment.id,
+    appId: payment.appId,
+    to: status,
+    source: input.source,
+    at,
+    ...(input.failure ? { failure: input.failure } : {}),
+  });
+  if (!moved) return { kind: "unchanged", payment };
+  ctx.metrics.paymentTransitions.inc({ status, source: input.source });
+  return { kind: "applied", payment: moved };
+}
+
+/** The attempt a provider is (or may be) working on: accepted, else ambiguous, else created. */
+export async function liveAttempt(ctx: ServiceContext, paymentId: string): Promise<AttemptRow | null> {
+  const rows = await ctx.db
+    .select()
+    .from(paymentAttempts)
+    .where(and(eq(paymentAttempts.paymentId, paymentId), inArray(paymentAttempts.status, ["accepted", "ambiguous", "created"])))
+    .orderBy(desc(paymentAttempts.createdAt));
+  return rows.find((a) => a.status === "accepted") ?? rows.find((a) => a.status === "ambiguous") ?? rows[0] ?? null;
+}
+
+/** Asks the provider for an attempt's status (no transaction open: PGlite has one connection). */
+export function queryProviderStatus(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow, via: "status" | "return" = "status"): Promise<StatusOutput> {
+  const provider = attempt.provider as ProviderName;
+  const adapter = ctx.providers.adapter(provider);
+  const providerCtx = ctx.providers.context(provider, payment.livemode);
+  const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
+  return ctx.providers.call(provider, via, () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, {}) : adapter.getStatus(providerCtx, ref)), (r) => r.kind);
+}
+
+/** Asks the provider and applies what it says, re-reading the payment inside the transaction. */
+export async function syncFromProvider(ctx: ServiceContext, paymentId: string, source: TimelineSource): Promise<ApplyResult | { kind: "unknown"; reason: string }> {
+  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
+  if (!payment) return { kind: "unknown", reason: "no such payment" };
+  const attempt = await liveAttempt(ctx, payment.id);
+  if (!attempt) return { kind: "unknown", reason: "no provider attempt" };
+  const status = await queryProviderStatus(ctx, payment, attempt, source === "return_callback" ? "return" : "status");
+  if (status.kind !== "found") return { kind: "unknown", reason: status.kind };
+  return withTransaction(ctx.db, async (tx) => {
+    const [fresh] = await tx.select().from(payments).where(eq(payments.id, paymentId));
+    if (!fresh) return { kind: "unknown" as const, reason: "no such payment" };
+    if (attempt.status !== "accepted") {
+      await tx.update(paymentAttempts).set({ status: "accepted", updatedAt: ctx.clock.now() }).where(eq(paymentAttempts.id, attempt.id));
+      if (!fresh.providerReference && status.providerReference) {
+        await tx.update(payments).set({ provider: attempt.provider, providerReference: status.providerReference }).where(eq(payments.id, paymentId));
+      }
+    }
+    return applyProviderStatus(ctx, tx, {
+      payment: fresh,
+      provider: attempt.provider,
+      status: status.status,
+      source,
+      ...(status.failureCode ? { failure: { code: status.failureCode, message: status.failureMessage ?? "payment failed" } } : {}),
+    });
+  });
+}

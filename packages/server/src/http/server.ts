@@ -1,6 +1,6 @@
 import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import secureJson from "secure-json-parse";
@@ -41,7 +41,7 @@ export const CORS_HEADERS = {
 export async function createHttpServer(ctx: ServiceContext, logger: Logger): Promise<ZodApp> {
   const app = Fastify({
     loggerInstance: logger,
-    logController: { disableRequestLogging: true },
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId("request"),
     requestIdHeader: false,

@@ -1,0 +1,193 @@
+/**
+ * Boots the real ZeroFee in-process for a test file: real HTTP on an ephemeral loopback
+ * port, sandboxes mounted, on a fresh in-memory PGlite — or, when TEST_DATABASE_URL is set,
+ * on a fresh PostgreSQL database created for this file and dropped after.
+ */
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import pg from "pg";
+import { buildApp, type ZeroFee } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { type Database, openPglite, openPostgres } from "../src/db/client.js";
+import { TestClock } from "../src/lib/clock.js";
+
+export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+/** A fresh, empty database for one test file. */
+export async function freshDatabase(): Promise<{ database: Database; url?: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const database = await openPglite();
+    return { database, drop: () => database.close() };
+  }
+  const name = `zf_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const database = await openPostgres(url.toString(), { max: 30 });
+  return {
+    database,
+    url: url.toString(),
+    async drop() {
+      await database.close().catch(() => {});
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestApp {
+  app: ZeroFee;
+  url: string;
+  clock: TestClock | undefined;
+  /** Every log line written during the file (SE-1 scans them). */
+  logs: string[];
+  database: Database;
+  /** HTTP against the app, JSON in and out. */
+  call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
+  stop(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  idempotencyKey?: string;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
+  body: any;
+  text: string;
+}
+
+export const allLogs: string[] = [];
+
+export async function startTestApp(opts: { env?: Record<string, string>; clock?: TestClock; workers?: boolean } = {}): Promise<TestApp> {
+  const fresh = await freshDatabase();
+  const config = loadConfig(
+    {
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
+      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+      ZEROFEE_RATE_LIMIT_PER_IP: "0",
+      ZEROFEE_PROVIDER_TIMEOUT_MS: "5000",
+      ...opts.env,
+    },
+    { persistKey: false },
+  );
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      const line = chunk.toString();
+      logs.push(line);
+      allLogs.push(line);
+      done();
+    },
+  });
+  const app = await buildApp({ config, clock: opts.clock, logStream, database: fresh.database, workers: opts.workers ?? false });
+  const url = await app.listen();
+  return {
+    app,
+    url,
+    clock: opts.clock,
+    logs,
+    database: fresh.database,
+    async call(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      if (o.token) headers.authorization = `Bearer ${o.token}`;
+      if (o.idempotencyKey) headers["idempotency-key"] = o.idempotencyKey;
+      let body: string | undefined;
+      if (o.rawBody !== undefined) body = o.rawBody;
+      else if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers["content-type"] ??= "application/json";
+      }
+      const res = await fetch(`${url}${path}`, { method, headers, body, redirect: "manual" });
+      const text = await res.text();
+      let parsed: unknown = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = null;
+      }
+      return { status: res.status, headers: res.headers, body: parsed, text };
+    },
+    async stop() {
+      await app.stop();
+      await fresh.drop();
+    },
+  };
+}
+
+export interface Merchant {
+  token: string;
+  userId: string;
+  accountId: string;
+  appId: string;
+  sk: string;
+  pk: string;
+  skLive: string;
+  pkLive: string;
+  skKeyId: string;
+}
+
+let merchantCounter = 0;
+
+/** Registers an account with one app and its four keys, through the public API. */
+export async function createMerchant(t: TestApp, name = "shop"): Promise<Merchant> {
+  merchantCounter += 1;
+  const email = `${name}-${merchantCounter}-${randomBytes(3).toString("hex")}@example.com`;
+  const reg = await t.call("POST", "/v1/auth/register", { body: { email, password: "correct horse battery", name: "Test", company: name } });
+  if (reg.status !== 201) throw new Error(`register failed: ${reg.status} ${reg.text}`);
+  const token: string = reg.body.data.token;
+  const app = await t.call("POST", "/v1/apps", { token, body: { name } });
+  const appId: string = app.body.data.id;
+  const key = async (type: string, mode: string) => {
+    const r = await t.call("POST", `/v1/apps/${appId}/keys`, { token, body: { type, mode } });
+    if (r.status !== 201) throw new Error(`key failed: ${r.status} ${r.text}`);
+    return r.body.data as { id: string; key: string };
+  };
+  const sk = await key("secret", "test");
+  return {
+    token,
+    userId: reg.body.data.user.id,
+    accountId: reg.body.data.user.account_id,
+    appId,
+    sk: sk.key,
+    skKeyId: sk.id,
+    pk: (await key("publishable", "test")).key,
+    skLive: (await key("secret", "live")).key,
+    pkLive: (await key("publishable", "live")).key,
+  };
+}
+
+/** Polls until `check` returns a value (or times out): sandbox customers take ~100 ms. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export const CI_PHONE = (ending: string) => `+225 07 00 00 00 ${ending}`;
+
+export function paymentBody(ending = "00", extra: Record<string, unknown> = {}) {
+  return { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: CI_PHONE(ending) }, ...extra };
+}
+
+export { TestClock };

@@ -7,10 +7,7 @@
 /** Status as a provider reports it, already mapped onto ZeroFee's vocabulary. */
 export type ProviderPaymentStatus = "pending" | "requires_action" | "processing" | "completed" | "failed" | "cancelled";
 
-export type NextAction =
-  | { type: "ussd_push"; instructions: string }
-  | { type: "redirect"; redirect_url: string }
-  | { type: "otp"; instructions: string };
+export type NextAction = { type: "ussd_push"; instructions: string } | { type: "redirect"; redirect_url: string } | { type: "otp"; instructions: string };
 
 export type Flow = "ussd_push" | "redirect" | "otp";
 

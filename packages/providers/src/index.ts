@@ -1,4 +1,4 @@
 export * from "./contract.js";
 export * from "./registry.js";
-export { outcomeForPhone, SANDBOX_OTP, MAX_OTP_ATTEMPTS } from "./sandbox/test-numbers.js";
 export { signPayload, verifySignature } from "./sandbox/signature.js";
+export { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "./sandbox/test-numbers.js";

@@ -69,9 +69,18 @@ async function start(mode: "serve" | "api" | "worker") {
 }
 
 const program = new Command().name("zerofee").description("ZeroFee payment orchestrator");
-program.command("serve").description("API, workers, sandboxes in one process (embedded PGlite unless DATABASE_URL)").action(() => start("serve"));
-program.command("api").description("HTTP API only (PostgreSQL)").action(() => start("api"));
-program.command("worker").description("Background jobs only (PostgreSQL)").action(() => start("worker"));
+program
+  .command("serve")
+  .description("API, workers, sandboxes in one process (embedded PGlite unless DATABASE_URL)")
+  .action(() => start("serve"));
+program
+  .command("api")
+  .description("HTTP API only (PostgreSQL)")
+  .action(() => start("api"));
+program
+  .command("worker")
+  .description("Background jobs only (PostgreSQL)")
+  .action(() => start("worker"));
 program
   .command("migrate")
   .description("Apply database migrations and exit")

@@ -6,6 +6,7 @@ export function header(req: SimRequest, name: string): string | undefined {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export { sleep };
 
 /** Escapes text for HTML; sandbox pages echo amounts and references. */

@@ -1,13 +1,4 @@
-import type {
-  CancelOutput,
-  InitiateOutput,
-  OtpOutput,
-  PaymentRef,
-  ProviderAdapter,
-  ProviderContext,
-  StatusOutput,
-  WebhookOutput,
-} from "../contract.js";
+import type { CancelOutput, InitiateOutput, OtpOutput, PaymentRef, ProviderAdapter, ProviderContext, StatusOutput, WebhookOutput } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { CallbackBody, Collection, mapStatus } from "./wire.js";
@@ -124,9 +115,7 @@ export const testAdapter: ProviderAdapter = {
     if (res.status === 404) return { kind: "not_found" };
     const parsed = Collection.safeParse(res.body);
     if (!parsed.success) return { kind: "unavailable", message: `cancel call answered ${res.status}` };
-    return parsed.data.status === "CANCELLED"
-      ? { kind: "cancelled" }
-      : { kind: "not_cancellable", status: mapStatus(parsed.data.status) };
+    return parsed.data.status === "CANCELLED" ? { kind: "cancelled" } : { kind: "not_cancellable", status: mapStatus(parsed.data.status) };
   },
 
   async parseWebhook(ctx, input): Promise<WebhookOutput> {

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorControl, SimulatorOptions } from "../contract.js";
 import { escapeHtml, header, sleep } from "../sandbox/http.js";
 import { signPayload } from "../sandbox/signature.js";
-import { MAX_OTP_ATTEMPTS, SANDBOX_OTP, outcomeForPhone } from "../sandbox/test-numbers.js";
-import { type Collection, CollectionRequest, type TestStatus, isRedirectMethod } from "./wire.js";
+import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
+import { type Collection, CollectionRequest, isRedirectMethod, type TestStatus } from "./wire.js";
 
 interface Record_ extends Collection {
   method: string;
@@ -140,10 +140,7 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
 
   function payPage(r: Record_): SimResponse {
     const action = `${opts.publicBaseUrl()}/pay/${encodeURIComponent(r.reference)}`;
-    const card =
-      r.method === "PAYIN_CARD"
-        ? '<label>Card number <input name="card_number" value="4242 4242 4242 4242" autocomplete="off"></label>'
-        : "";
+    const card = r.method === "PAYIN_CARD" ? '<label>Card number <input name="card_number" value="4242 4242 4242 4242" autocomplete="off"></label>' : "";
     const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test provider — pay</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family:system-ui;max-width:28rem;margin:3rem auto">

@@ -72,11 +72,9 @@ export function normalisePhone(phone: string, country: string): string {
   const parsed = parsePhoneNumberFromString(phone, country as CountryCode);
   if (!parsed || !parsed.isValid() || parsed.country !== country) {
     const example = COUNTRIES[country]?.example;
-    throw new ApiError(
-      "validation_error",
-      `Not a valid ${COUNTRIES[country]?.name ?? country} phone number${example ? ` (e.g. ${example})` : ""}.`,
-      { param: "customer.phone" },
-    );
+    throw new ApiError("validation_error", `Not a valid ${COUNTRIES[country]?.name ?? country} phone number${example ? ` (e.g. ${example})` : ""}.`, {
+      param: "customer.phone",
+    });
   }
   return parsed.number;
 }

@@ -22,7 +22,11 @@ const DB_DOWN = new Set(["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03"
 function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.code && DB_DOWN.has(e.code)) return true;
-  if (typeof e.message === "string" && /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(e.message)) return true;
+  if (
+    typeof e.message === "string" &&
+    /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(e.message)
+  )
+    return true;
   return e.cause ? isDatabaseDown(e.cause) : false;
 }
 

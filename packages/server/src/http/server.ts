@@ -129,7 +129,10 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    ctx.metrics.httpDuration.observe({ method: request.method, route }, (performance.now() - request.startedAt - (requestStore.getStore()?.providerMs ?? 0)) / 1000);
+    ctx.metrics.httpDuration.observe(
+      { method: request.method, route },
+      (performance.now() - request.startedAt - (requestStore.getStore()?.providerMs ?? 0)) / 1000,
+    );
     if (reply.statusCode >= 500) request.log.warn({ method: request.method, route, status: reply.statusCode }, "request failed");
     else request.log.debug({ method: request.method, route, status: reply.statusCode }, "request");
   });
@@ -138,7 +141,9 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   app.options("/v1/*", { schema: { hide: true } }, async (_request, reply) => reply.code(204).headers(CORS_HEADERS).send());
 
   app.setErrorHandler((err, request, reply) => sendError(err as Error, request, reply));
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(new ApiError("route_not_found", `No route ${request.method} ${request.url.split("?")[0]}.`), request.id)));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(errorBody(new ApiError("route_not_found", `No route ${request.method} ${request.url.split("?")[0]}.`), request.id)),
+  );
   return app;
 }
 

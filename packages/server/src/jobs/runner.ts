@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { eq, and } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { jobRuns } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { reapIdempotencyKeys } from "../services/idempotency/reap.js";

@@ -58,8 +58,7 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string, param?: string) =>
-  new ApiError("not_found", `No such ${what}.`, { param });
+export const notFound = (what: string, param?: string) => new ApiError("not_found", `No such ${what}.`, { param });
 
 export interface ErrorBody {
   success: false;

@@ -1,15 +1,7 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { apps } from "./apps.js";
 
-export const PAYMENT_STATUSES = [
-  "pending",
-  "requires_action",
-  "processing",
-  "completed",
-  "failed",
-  "expired",
-  "cancelled",
-] as const;
+export const PAYMENT_STATUSES = ["pending", "requires_action", "processing", "completed", "failed", "expired", "cancelled"] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export const TIMELINE_SOURCES = ["api", "provider_webhook", "return_callback", "reconciliation", "expiry"] as const;
@@ -21,10 +13,7 @@ export interface TimelineEntry {
   at: string;
 }
 
-export type NextAction =
-  | { type: "ussd_push"; instructions: string }
-  | { type: "redirect"; redirect_url: string }
-  | { type: "otp"; instructions: string };
+export type NextAction = { type: "ussd_push"; instructions: string } | { type: "redirect"; redirect_url: string } | { type: "otp"; instructions: string };
 
 export interface Customer {
   phone?: string;
@@ -100,8 +89,5 @@ export const paymentAttempts = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [
-    uniqueIndex("payment_attempts_provider_id_key").on(t.provider, t.providerPaymentId),
-    index("payment_attempts_payment_idx").on(t.paymentId),
-  ],
+  (t) => [uniqueIndex("payment_attempts_provider_id_key").on(t.provider, t.providerPaymentId), index("payment_attempts_payment_idx").on(t.paymentId)],
 );

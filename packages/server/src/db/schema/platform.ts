@@ -1,4 +1,4 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, bigint } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Stripe-style idempotency records, scoped to (app, mode, key). */
 export const idempotencyKeys = pgTable(
@@ -21,10 +21,7 @@ export const idempotencyKeys = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [
-    uniqueIndex("idempotency_keys_scope_key").on(t.appId, t.livemode, t.key),
-    index("idempotency_keys_created_idx").on(t.createdAt),
-  ],
+  (t) => [uniqueIndex("idempotency_keys_scope_key").on(t.appId, t.livemode, t.key), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
 
 /** The outbox: written in the same transaction as the change it describes. */

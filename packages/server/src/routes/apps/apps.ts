@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { ServiceContext } from "../../services/context.js";
-import { AppBody, AppSchema, createApp, deleteApp, getApp, listApps, serializeApp, updateApp } from "../../services/apps/apps.js";
 import { requireUser } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
+import { AppBody, AppSchema, createApp, deleteApp, getApp, listApps, serializeApp, updateApp } from "../../services/apps/apps.js";
+import type { ServiceContext } from "../../services/context.js";
 
 export const AppParams = z.strictObject({ app_id: z.string().min(1).max(64) });
 
@@ -16,14 +16,27 @@ export function appRoutes(app: ZodApp, ctx: ServiceContext) {
     url: "/v1/apps",
     config: a.config,
     schema: { ...a.schemaExtras, tags, summary: "Create an app", body: AppBody, response: { 201: dataEnvelope(AppSchema), ...errorResponses } },
-    handler: async (request, reply) => reply.code(201).send(ok(serializeApp(await createApp({ ctx, accountId: requireUser(request).accountId, name: request.body.name })))),
+    handler: async (request, reply) =>
+      reply.code(201).send(ok(serializeApp(await createApp({ ctx, accountId: requireUser(request).accountId, name: request.body.name })))),
   });
   app.route({
     method: "GET",
     url: "/v1/apps",
     config: a.config,
-    schema: { ...a.schemaExtras, tags, summary: "List apps", response: { 200: z.object({ success: z.literal(true), data: z.array(AppSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }), ...errorResponses } },
-    handler: async (request) => ({ ...ok((await listApps({ ctx, accountId: requireUser(request).accountId })).map(serializeApp)), has_more: false, next_cursor: null }),
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "List apps",
+      response: {
+        200: z.object({ success: z.literal(true), data: z.array(AppSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }),
+        ...errorResponses,
+      },
+    },
+    handler: async (request) => ({
+      ...ok((await listApps({ ctx, accountId: requireUser(request).accountId })).map(serializeApp)),
+      has_more: false,
+      next_cursor: null,
+    }),
   });
   app.route({
     method: "GET",
@@ -36,7 +49,14 @@ export function appRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "PATCH",
     url: "/v1/apps/:app_id",
     config: a.config,
-    schema: { ...a.schemaExtras, tags, summary: "Rename an app", params: AppParams, body: AppBody, response: { 200: dataEnvelope(AppSchema), ...errorResponses } },
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "Rename an app",
+      params: AppParams,
+      body: AppBody,
+      response: { 200: dataEnvelope(AppSchema), ...errorResponses },
+    },
     handler: async (request) =>
       ok(serializeApp(await updateApp({ ctx, accountId: requireUser(request).accountId, appId: request.params.app_id, name: request.body.name }))),
   });
@@ -44,7 +64,13 @@ export function appRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "DELETE",
     url: "/v1/apps/:app_id",
     config: a.config,
-    schema: { ...a.schemaExtras, tags, summary: "Delete an app and revoke its keys", params: AppParams, response: { 200: dataEnvelope(AppSchema), ...errorResponses } },
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "Delete an app and revoke its keys",
+      params: AppParams,
+      response: { 200: dataEnvelope(AppSchema), ...errorResponses },
+    },
     handler: async (request) => ok(serializeApp(await deleteApp({ ctx, accountId: requireUser(request).accountId, appId: request.params.app_id }))),
   });
 }

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { SESSION_COOKIE } from "../../http/auth.js";
 import { ApiError } from "../../lib/errors.js";
 import { WindowLimiter } from "../../lib/rate-limit.js";
-import type { ServiceContext } from "../../services/context.js";
 import { SESSION_TTL_MS } from "../../services/auth/sessions.js";
-import { SESSION_COOKIE } from "../../http/auth.js";
+import type { ServiceContext } from "../../services/context.js";
 
 const WINDOW_MS = 15 * 60 * 1000;
 

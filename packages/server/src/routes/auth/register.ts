@@ -1,8 +1,8 @@
-import type { ServiceContext } from "../../services/context.js";
-import { register } from "../../services/auth/register.js";
-import { AuthResult, RegisterBody } from "../../services/auth/schemas.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
+import { register } from "../../services/auth/register.js";
+import { AuthResult, RegisterBody } from "../../services/auth/schemas.js";
+import type { ServiceContext } from "../../services/context.js";
 import { type LoginGuard, setSessionCookie } from "./guard.js";
 
 export function registerRoute(app: ZodApp, ctx: ServiceContext, guard: LoginGuard) {
@@ -11,7 +11,13 @@ export function registerRoute(app: ZodApp, ctx: ServiceContext, guard: LoginGuar
     method: "POST",
     url: "/v1/auth/register",
     config: a.config,
-    schema: { ...a.schemaExtras, tags: ["Auth"], summary: "Create an account and its first user", body: RegisterBody, response: { 201: dataEnvelope(AuthResult), ...errorResponses } },
+    schema: {
+      ...a.schemaExtras,
+      tags: ["Auth"],
+      summary: "Create an account and its first user",
+      body: RegisterBody,
+      response: { 201: dataEnvelope(AuthResult), ...errorResponses },
+    },
     handler: async (request, reply) => {
       guard.check(request, request.body.email);
       const result = await register({ ctx, input: request.body });

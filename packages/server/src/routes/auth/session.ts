@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { ServiceContext } from "../../services/context.js";
-import { changePassword, logout, me } from "../../services/auth/logout.js";
-import { AuthResult, ChangePasswordBody, UserSchema } from "../../services/auth/schemas.js";
-import { SESSION_COOKIE, requireUser } from "../../http/auth.js";
+import { requireUser, SESSION_COOKIE } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
+import { changePassword, logout, me } from "../../services/auth/logout.js";
+import { AuthResult, ChangePasswordBody, UserSchema } from "../../services/auth/schemas.js";
+import type { ServiceContext } from "../../services/context.js";
 import { setSessionCookie } from "./guard.js";
 
 /** logout, me and password: the signed-in user's own session. */
@@ -14,7 +14,12 @@ export function sessionRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "POST",
     url: "/v1/auth/logout",
     config: a.config,
-    schema: { ...a.schemaExtras, tags: ["Auth"], summary: "End this session", response: { 200: dataEnvelope(z.object({ signed_out: z.boolean() })), ...errorResponses } },
+    schema: {
+      ...a.schemaExtras,
+      tags: ["Auth"],
+      summary: "End this session",
+      response: { 200: dataEnvelope(z.object({ signed_out: z.boolean() })), ...errorResponses },
+    },
     handler: async (request, reply) => {
       await logout({ ctx, sessionId: requireUser(request).sessionId });
       reply.clearCookie(SESSION_COOKIE, { path: "/" });

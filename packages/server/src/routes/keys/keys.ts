@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { ServiceContext } from "../../services/context.js";
-import { getApp } from "../../services/apps/apps.js";
-import { CreateKeyBody, KeySchema, RollKeyBody, createKey, listKeys, revokeKey, rollKey, serializeKey } from "../../services/keys/keys.js";
 import { requireUser } from "../../http/auth.js";
 import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
+import { getApp } from "../../services/apps/apps.js";
+import type { ServiceContext } from "../../services/context.js";
+import { CreateKeyBody, createKey, KeySchema, listKeys, RollKeyBody, revokeKey, rollKey, serializeKey } from "../../services/keys/keys.js";
 import { AppParams } from "../apps/apps.js";
 
 const KeyParams = AppParams.extend({ key_id: z.string().min(1).max(64) });
@@ -18,7 +18,14 @@ export function keyRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "POST",
     url: "/v1/apps/:app_id/keys",
     config: a.config,
-    schema: { ...a.schemaExtras, tags, summary: "Create a key (shown in full once)", params: AppParams, body: CreateKeyBody, response: { 201: dataEnvelope(KeySchema), ...errorResponses } },
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "Create a key (shown in full once)",
+      params: AppParams,
+      body: CreateKeyBody,
+      response: { 201: dataEnvelope(KeySchema), ...errorResponses },
+    },
     handler: async (request, reply) => {
       await ownApp(requireUser(request).accountId, request.params.app_id);
       const { row, key } = await createKey({ ctx, appId: request.params.app_id, input: request.body });
@@ -29,7 +36,13 @@ export function keyRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "GET",
     url: "/v1/apps/:app_id/keys",
     config: a.config,
-    schema: { ...a.schemaExtras, tags, summary: "List keys (display prefix only)", params: AppParams, response: { 200: listEnvelope(KeySchema), ...errorResponses } },
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "List keys (display prefix only)",
+      params: AppParams,
+      response: { 200: listEnvelope(KeySchema), ...errorResponses },
+    },
     handler: async (request) => {
       await ownApp(requireUser(request).accountId, request.params.app_id);
       return { ...ok((await listKeys({ ctx, appId: request.params.app_id })).map((k) => serializeKey(k))), has_more: false, next_cursor: null };

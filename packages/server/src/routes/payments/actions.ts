@@ -1,11 +1,11 @@
+import { resolveScope } from "../../http/auth.js";
+import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { authenticatePayment } from "../../services/payments/authenticate.js";
 import { cancelPayment } from "../../services/payments/cancel.js";
 import { OtpBody, PaymentIdParams, PaymentSchema } from "../../services/payments/schemas.js";
 import { serializePayment } from "../../services/payments/serialize.js";
-import { resolveScope } from "../../http/auth.js";
-import { dataEnvelope, errorResponses } from "../../http/envelope.js";
-import { access, ok, type ZodApp } from "../../http/types.js";
 
 /** Cancel (merchant) and the OTP step (customer's browser). */
 export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {

@@ -1,10 +1,10 @@
+import { resolveScope } from "../../http/auth.js";
+import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { createPayment } from "../../services/payments/create.js";
 import { CreatePaymentBody, PaymentSchema } from "../../services/payments/schemas.js";
 import { serializePayment } from "../../services/payments/serialize.js";
-import { resolveScope } from "../../http/auth.js";
-import { dataEnvelope, errorResponses } from "../../http/envelope.js";
-import { access, ok, type ZodApp } from "../../http/types.js";
 
 export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
   const a = access(["secret"], "payments:write");

@@ -1,9 +1,9 @@
+import { z } from "zod";
+import { access, type ZodApp } from "../../http/types.js";
+import { escapeHtml } from "../../lib/html.js";
 import type { ServiceContext } from "../../services/context.js";
 import { handleReturn } from "../../services/payments/return.js";
 import { PaymentIdParams } from "../../services/payments/schemas.js";
-import { z } from "zod";
-import { escapeHtml } from "../../lib/html.js";
-import { access, type ZodApp } from "../../http/types.js";
 
 const MESSAGES: Record<string, string> = {
   completed: "Payment received. You can close this page.",

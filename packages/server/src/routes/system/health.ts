@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ServiceContext } from "../../services/context.js";
 import { access, type ZodApp } from "../../http/types.js";
+import type { ServiceContext } from "../../services/context.js";
 
 export interface Readiness {
   migrated: boolean;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { ServiceContext } from "../../services/context.js";
-import { receiveProviderWebhook } from "../../services/providers/receive-webhook.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
+import type { ServiceContext } from "../../services/context.js";
+import { receiveProviderWebhook } from "../../services/providers/receive-webhook.js";
 
 /** Inbound provider webhooks: the raw body is what the signature covers. */
 export function providerWebhookRoute(app: ZodApp, ctx: ServiceContext) {

@@ -7,25 +7,43 @@ import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 
 export const AppBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
-export const AppSchema = z.object({ id: z.string(), object: z.literal("app"), name: z.string(), created_at: z.string(), updated_at: z.string() }).meta({ id: "App" });
+export const AppSchema = z
+  .object({ id: z.string(), object: z.literal("app"), name: z.string(), created_at: z.string(), updated_at: z.string() })
+  .meta({ id: "App" });
 
 type AppRow = typeof apps.$inferSelect;
-export const serializeApp = (a: AppRow) => ({ id: a.id, object: "app" as const, name: a.name, created_at: a.createdAt.toISOString(), updated_at: a.updatedAt.toISOString() });
+export const serializeApp = (a: AppRow) => ({
+  id: a.id,
+  object: "app" as const,
+  name: a.name,
+  created_at: a.createdAt.toISOString(),
+  updated_at: a.updatedAt.toISOString(),
+});
 
 export async function createApp({ ctx, accountId, name }: { ctx: ServiceContext; accountId: string; name: string }): Promise<AppRow> {
   const now = ctx.clock.now();
-  const [row] = await ctx.db.insert(apps).values({ id: newId("app", now), accountId, name, createdAt: now, updatedAt: now }).returning();
+  const [row] = await ctx.db
+    .insert(apps)
+    .values({ id: newId("app", now), accountId, name, createdAt: now, updatedAt: now })
+    .returning();
   if (!row) throw new Error("app insert returned nothing");
   return row;
 }
 
 export function listApps({ ctx, accountId }: { ctx: ServiceContext; accountId: string }): Promise<AppRow[]> {
-  return ctx.db.select().from(apps).where(and(eq(apps.accountId, accountId), isNull(apps.deletedAt))).orderBy(desc(apps.id));
+  return ctx.db
+    .select()
+    .from(apps)
+    .where(and(eq(apps.accountId, accountId), isNull(apps.deletedAt)))
+    .orderBy(desc(apps.id));
 }
 
 /** An app of the caller's account; any other is "not found". */
 export async function getApp({ ctx, accountId, appId }: { ctx: ServiceContext; accountId: string; appId: string }): Promise<AppRow> {
-  const [row] = await ctx.db.select().from(apps).where(and(eq(apps.id, appId), eq(apps.accountId, accountId), isNull(apps.deletedAt)));
+  const [row] = await ctx.db
+    .select()
+    .from(apps)
+    .where(and(eq(apps.id, appId), eq(apps.accountId, accountId), isNull(apps.deletedAt)));
   if (!row) throw notFound("app", "app_id");
   return row;
 }
@@ -50,7 +68,10 @@ export async function deleteApp({ ctx, accountId, appId }: { ctx: ServiceContext
       .where(and(eq(apps.id, appId), eq(apps.accountId, accountId), isNull(apps.deletedAt)))
       .returning();
     if (!row) throw notFound("app", "app_id");
-    await tx.update(apiKeys).set({ revokedAt: now }).where(and(eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)));
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)));
     return row;
   });
 }

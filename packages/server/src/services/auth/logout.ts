@@ -13,7 +13,11 @@ export async function logout({ ctx, sessionId }: { ctx: ServiceContext; sessionI
 }
 
 export async function me({ ctx, userId }: { ctx: ServiceContext; userId: string }) {
-  const [row] = await ctx.db.select({ user: users, account: accounts }).from(users).innerJoin(accounts, eq(accounts.id, users.accountId)).where(eq(users.id, userId));
+  const [row] = await ctx.db
+    .select({ user: users, account: accounts })
+    .from(users)
+    .innerJoin(accounts, eq(accounts.id, users.accountId))
+    .where(eq(users.id, userId));
   if (!row) throw new ApiError("authentication_required", "Sign in again.");
   return serializeUser(row.user, row.account);
 }
@@ -28,7 +32,10 @@ export async function changePassword({ ctx, userId, input }: { ctx: ServiceConte
   const now = ctx.clock.now();
   const token = await withTransaction(ctx.db, async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
-    await tx.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+    await tx
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
     return openSession(tx, userId, now);
   });
   return { token, user: await me({ ctx, userId }) };

@@ -16,7 +16,10 @@ export async function register({ ctx, input }: { ctx: ServiceContext; input: z.i
   return withTransaction(ctx.db, async (tx) => {
     const taken = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`);
     if (taken.length > 0) throw new ApiError("email_taken", "An account already uses this email; sign in instead.", { param: "email" });
-    const [account] = await tx.insert(accounts).values({ id: newId("account", now), name: input.company, company: input.company, createdAt: now }).returning();
+    const [account] = await tx
+      .insert(accounts)
+      .values({ id: newId("account", now), name: input.company, company: input.company, createdAt: now })
+      .returning();
     if (!account) throw new Error("account insert returned nothing");
     const [user] = await tx
       .insert(users)

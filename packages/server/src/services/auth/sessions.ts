@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client.js";
-import { accounts, sessions, users } from "../../db/schema/index.js";
+import { type accounts, sessions, users } from "../../db/schema/index.js";
 import { randomToken, sha256Hex } from "../../lib/crypto.js";
 import { newId } from "../../lib/ids.js";
 

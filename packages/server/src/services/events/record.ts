@@ -1,5 +1,5 @@
-import { events } from "../../db/schema/index.js";
 import type { Tx } from "../../db/client.js";
+import { events } from "../../db/schema/index.js";
 import { newId } from "../../lib/ids.js";
 
 export const EVENT_TYPES = [

@@ -47,11 +47,7 @@ export async function claimIdempotencyKey(ctx: ServiceContext, input: ClaimInput
     .returning({ id: idempotencyKeys.id });
   if (inserted[0]) return { kind: "proceed", handle: { id: inserted[0].id, recoveryPoint: "started", resourceId: null } };
 
-  const scopeWhere = and(
-    eq(idempotencyKeys.appId, input.scope.appId),
-    eq(idempotencyKeys.livemode, input.scope.livemode),
-    eq(idempotencyKeys.key, input.key),
-  );
+  const scopeWhere = and(eq(idempotencyKeys.appId, input.scope.appId), eq(idempotencyKeys.livemode, input.scope.livemode), eq(idempotencyKeys.key, input.key));
   const [existing] = await ctx.db.select().from(idempotencyKeys).where(scopeWhere);
   if (!existing) throw new ApiError("idempotency_key_in_use", "This Idempotency-Key is being processed; retry shortly.", { retryAfter: 1 });
   if (existing.method !== input.method || existing.path !== input.path || existing.fingerprint !== input.fingerprint) {

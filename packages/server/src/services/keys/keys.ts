@@ -18,7 +18,12 @@ export const CreateKeyBody = z.strictObject({
 });
 export const RollKeyBody = z.strictObject({
   expire_now: z.boolean().optional().describe("Invalidate the old key at once instead of after the grace period"),
-  grace_period_s: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  grace_period_s: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional(),
 });
 export const KeySchema = z
   .object({
@@ -53,7 +58,16 @@ async function insertKey(ctx: ServiceContext, appId: string, type: KeyType, live
   const generated = generateApiKey(type, livemode);
   const [row] = await ctx.db
     .insert(apiKeys)
-    .values({ id: newId("apiKey", at), appId, type, livemode, displayPrefix: generated.displayPrefix, keyHash: generated.hash, scopes: type === "secret" ? scopes : null, createdAt: at })
+    .values({
+      id: newId("apiKey", at),
+      appId,
+      type,
+      livemode,
+      displayPrefix: generated.displayPrefix,
+      keyHash: generated.hash,
+      scopes: type === "secret" ? scopes : null,
+      createdAt: at,
+    })
     .returning();
   if (!row) throw new Error("key insert returned nothing");
   return { row, key: generated.key };
@@ -65,7 +79,11 @@ export function createKey({ ctx, appId, input }: { ctx: ServiceContext; appId: s
 }
 
 export function listKeys({ ctx, appId }: { ctx: ServiceContext; appId: string }): Promise<KeyRow[]> {
-  return ctx.db.select().from(apiKeys).where(and(eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt))).orderBy(desc(apiKeys.id));
+  return ctx.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)))
+    .orderBy(desc(apiKeys.id));
 }
 
 export async function revokeKey({ ctx, appId, keyId }: { ctx: ServiceContext; appId: string; keyId: string }): Promise<KeyRow> {
@@ -81,7 +99,10 @@ export async function revokeKey({ ctx, appId, keyId }: { ctx: ServiceContext; ap
 /** A new key of the same kind; the old one works for the grace period (24 h), or stops now. */
 export async function rollKey({ ctx, appId, keyId, input }: { ctx: ServiceContext; appId: string; keyId: string; input: z.infer<typeof RollKeyBody> }) {
   const now = ctx.clock.now();
-  const [old] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)));
+  const [old] = await ctx.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)));
   if (!old || (old.expiresAt && old.expiresAt <= now)) throw notFound("API key", "key_id");
   const graceS = input.expire_now ? 0 : (input.grace_period_s ?? DEFAULT_ROLL_GRACE_S);
   const created = await insertKey(ctx, appId, old.type, old.livemode, old.scopes ?? null, now);

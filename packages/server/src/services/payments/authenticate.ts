@@ -26,7 +26,12 @@ export async function authenticatePayment({ ctx, scope, id, otp }: { ctx: Servic
   if (!adapter.submitOtp) throw new ApiError("otp_not_expected", "This payment's provider takes no OTP.", { param: "id" });
   const submit = adapter.submitOtp;
   const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
-  const res = await ctx.providers.call(provider, "otp", () => submit(ctx.providers.context(provider, payment.livemode), ref, otp), (r) => r.kind);
+  const res = await ctx.providers.call(
+    provider,
+    "otp",
+    () => submit(ctx.providers.context(provider, payment.livemode), ref, otp),
+    (r) => r.kind,
+  );
   if (res.kind === "unavailable") throw new ApiError("provider_unavailable", "The provider did not answer; submit the code again.", { retryAfter: 2 });
   const outcome = await withTransaction(ctx.db, async (tx) => {
     if (res.kind === "accepted") {

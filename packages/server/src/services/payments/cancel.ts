@@ -27,7 +27,12 @@ export async function closePayment(ctx: ServiceContext, payment: PaymentRow, to:
     const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
     if (adapter.cancel) {
       const cancel = adapter.cancel;
-      const res = await ctx.providers.call(provider, "cancel", () => cancel(ctx.providers.context(provider, payment.livemode), ref), (r) => r.kind);
+      const res = await ctx.providers.call(
+        provider,
+        "cancel",
+        () => cancel(ctx.providers.context(provider, payment.livemode), ref),
+        (r) => r.kind,
+      );
       if (res.kind === "cancelled" || res.kind === "not_found") confirmed = true;
       else if (res.kind === "not_cancellable" && (res.status === "completed" || res.status === "failed" || res.status === "processing")) {
         reported = { status: res.status };
@@ -44,7 +49,13 @@ export async function closePayment(ctx: ServiceContext, payment: PaymentRow, to:
     const [fresh] = await tx.select().from(payments).where(eq(payments.id, payment.id));
     if (!fresh) return { kind: "open" as const, payment, reason: "payment vanished" };
     if (reported && attempt) {
-      const applied = await applyProviderStatus(ctx, tx, { payment: fresh, provider: attempt.provider, status: reported.status, source, ...(reported.failure ? { failure: reported.failure } : {}) });
+      const applied = await applyProviderStatus(ctx, tx, {
+        payment: fresh,
+        provider: attempt.provider,
+        status: reported.status,
+        source,
+        ...(reported.failure ? { failure: reported.failure } : {}),
+      });
       return { kind: "open" as const, payment: applied.payment, reason: `provider reports ${reported.status}` };
     }
     if (!confirmed) return { kind: "open" as const, payment: fresh, reason: "provider could not confirm" };

@@ -152,11 +152,7 @@ async function recordOutcome(ctx: ServiceContext, payment: PaymentRow, attempt: 
         .set({ status: result.outcome, errorCode: result.code, errorMessage: result.message, updatedAt: now })
         .where(eq(paymentAttempts.id, attempt.id));
       if (result.outcome === "ambiguous") {
-        const [p] = await tx
-          .update(payments)
-          .set({ provider: attempt.provider, updatedAt: now })
-          .where(eq(payments.id, payment.id))
-          .returning();
+        const [p] = await tx.update(payments).set({ provider: attempt.provider, updatedAt: now }).where(eq(payments.id, payment.id)).returning();
         return p ?? payment;
       }
       return payment;
@@ -170,7 +166,11 @@ async function recordOutcome(ctx: ServiceContext, payment: PaymentRow, attempt: 
     const to = result.status === "pending" && result.nextAction ? "requires_action" : result.status;
     const moved = to === "pending" ? null : await transitionPayment(tx, { paymentId: payment.id, appId: payment.appId, to, source: "api", at: now, set });
     if (moved) return moved;
-    const [p] = await tx.update(payments).set({ ...set, updatedAt: now }).where(eq(payments.id, payment.id)).returning();
+    const [p] = await tx
+      .update(payments)
+      .set({ ...set, updatedAt: now })
+      .where(eq(payments.id, payment.id))
+      .returning();
     return p ?? payment;
   });
 }

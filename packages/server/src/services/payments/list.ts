@@ -1,4 +1,4 @@
-import { type SQL, and, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { payments } from "../../db/schema/index.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";

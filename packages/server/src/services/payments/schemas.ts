@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
 import { PAYMENT_STATUSES } from "../../db/schema/index.js";
+import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
 
 const metadata = z
   .record(z.string().min(1).max(40), z.string().max(500))
@@ -9,7 +9,11 @@ const metadata = z
 
 export const CreatePaymentBody = z.strictObject({
   amount: z.number().int().min(MIN_AMOUNT).max(MAX_AMOUNT).describe("Minor units of the currency (XOF has none: 1500 = 1500 F CFA)"),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional().describe("ISO-4217; defaults to the method's country currency"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional()
+    .describe("ISO-4217; defaults to the method's country currency"),
   payment_method: z.string().min(1).max(64).describe("PAYIN_<OPERATOR>_<COUNTRY>, PAYIN_CARD or PAYIN_PAYPAL"),
   customer: z
     .strictObject({
@@ -78,7 +82,10 @@ export const ListPaymentsQuery = z.strictObject({
   status: z.enum(PAYMENT_STATUSES).optional(),
   provider: z.string().max(40).optional(),
   payment_method: z.string().max(64).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   reference: z.string().max(200).optional(),
   customer_phone: z.string().max(32).optional(),
   created_from: z.iso.datetime({ offset: true }).optional(),

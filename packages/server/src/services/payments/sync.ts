@@ -1,7 +1,7 @@
 import type { ProviderName, ProviderPaymentStatus, StatusOutput } from "@zerofee/providers";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
-import { type TimelineSource, paymentAttempts, payments } from "../../db/schema/index.js";
+import { paymentAttempts, payments, type TimelineSource } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
@@ -35,7 +35,14 @@ export async function applyProviderStatus(
       return { kind: "unchanged", payment };
     }
     if (status === "completed" && (payment.status === "expired" || payment.status === "cancelled")) {
-      await recordEvent(tx, { appId: payment.appId, livemode: payment.livemode, type: "payment.late_success", objectId: payment.id, data: serializePayment(payment), at });
+      await recordEvent(tx, {
+        appId: payment.appId,
+        livemode: payment.livemode,
+        type: "payment.late_success",
+        objectId: payment.id,
+        data: serializePayment(payment),
+        at,
+      });
       ctx.log.warn({ payment_id: payment.id, provider: input.provider }, "late success for a closed payment");
     }
     ctx.metrics.conflictingProviderStatus.inc({ provider: input.provider });
@@ -72,11 +79,20 @@ export function queryProviderStatus(ctx: ServiceContext, payment: PaymentRow, at
   const adapter = ctx.providers.adapter(provider);
   const providerCtx = ctx.providers.context(provider, payment.livemode);
   const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
-  return ctx.providers.call(provider, via, () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, {}) : adapter.getStatus(providerCtx, ref)), (r) => r.kind);
+  return ctx.providers.call(
+    provider,
+    via,
+    () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, {}) : adapter.getStatus(providerCtx, ref)),
+    (r) => r.kind,
+  );
 }
 
 /** Asks the provider and applies what it says, re-reading the payment inside the transaction. */
-export async function syncFromProvider(ctx: ServiceContext, paymentId: string, source: TimelineSource): Promise<ApplyResult | { kind: "unknown"; reason: string }> {
+export async function syncFromProvider(
+  ctx: ServiceContext,
+  paymentId: string,
+  source: TimelineSource,
+): Promise<ApplyResult | { kind: "unknown"; reason: string }> {
   const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
   if (!payment) return { kind: "unknown", reason: "no such payment" };
   const attempt = await liveAttempt(ctx, payment.id);

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderName, isProviderName } from "@zerofee/providers";
+import { isProviderName, PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderName } from "@zerofee/providers";
 import type { Config } from "../../config.js";
 import type { Metrics } from "../../lib/metrics.js";
 import { requestStore } from "../../lib/request-context.js";
@@ -20,8 +20,7 @@ export interface ProviderGateway {
 
 export function createProviderGateway(deps: { config: Config; metrics: Metrics; publicUrl: () => string }): ProviderGateway {
   const { config, metrics } = deps;
-  const sandboxSecret = (name: ProviderName) =>
-    createHmac("sha256", config.masterKey).update(`sandbox-webhook:${name}`).digest("base64url");
+  const sandboxSecret = (name: ProviderName) => createHmac("sha256", config.masterKey).update(`sandbox-webhook:${name}`).digest("base64url");
   return {
     adapter: (name) => PROVIDERS[name].adapter,
     available(name, livemode): name is ProviderName {

@@ -1,5 +1,5 @@
-import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
 import type { SimulatorStore } from "@zerofee/providers";
+import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { sandboxRecords } from "../../db/schema/index.js";
 
@@ -7,7 +7,10 @@ import { sandboxRecords } from "../../db/schema/index.js";
 export function createSandboxStore(db: Db, provider: string): SimulatorStore {
   return {
     async get(id) {
-      const [row] = await db.select().from(sandboxRecords).where(and(eq(sandboxRecords.provider, provider), eq(sandboxRecords.id, id)));
+      const [row] = await db
+        .select()
+        .from(sandboxRecords)
+        .where(and(eq(sandboxRecords.provider, provider), eq(sandboxRecords.id, id)));
       return row?.data ?? null;
     },
     async put(id, data, dueAt) {

@@ -1,0 +1,52 @@
+import { createDecipheriv, randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { decryptSecret, encryptSecret, hashPassword, verifyPassword } from "./crypto.js";
+
+describe("credentials at rest (SPEC §16)", () => {
+  const key = randomBytes(32);
+
+  it("round-trips under the same AAD", () => {
+    const sealed = encryptSecret(key, "pawapay-token-123", "app_1|pawapay|live");
+    expect(sealed).not.toContain("pawapay-token-123");
+    expect(decryptSecret(key, sealed, "app_1|pawapay|live")).toBe("pawapay-token-123");
+  });
+
+  it("refuses a ciphertext moved to another row (AAD binds app, provider, mode)", () => {
+    const sealed = encryptSecret(key, "secret", "app_1|pawapay|live");
+    expect(() => decryptSecret(key, sealed, "app_2|pawapay|live")).toThrow();
+    expect(() => decryptSecret(key, sealed, "app_1|pawapay|test")).toThrow();
+  });
+
+  it("refuses a truncated authentication tag", () => {
+    const sealed = encryptSecret(key, "secret", "aad");
+    const [v, iv, tag, body] = sealed.split(".");
+    const short = Buffer.from(tag ?? "", "base64").subarray(0, 4).toString("base64");
+    expect(() => decryptSecret(key, [v, iv, short, body].join("."), "aad")).toThrow();
+    // Without authTagLength Node 20 accepts the 4-byte tag: the guard is ours, not the default.
+    const lax = createDecipheriv("aes-256-gcm", key, Buffer.from(iv ?? "", "base64"));
+    lax.setAAD(Buffer.from("aad"));
+    lax.setAuthTag(Buffer.from(short, "base64"));
+    expect(Buffer.concat([lax.update(Buffer.from(body ?? "", "base64")), lax.final()]).toString()).toBe("secret");
+  });
+
+  it("refuses a wrong master key", () => {
+    const sealed = encryptSecret(key, "secret", "aad");
+    expect(() => decryptSecret(randomBytes(32), sealed, "aad")).toThrow();
+  });
+});
+
+describe("password hashing (SE-4 parameters)", () => {
+  it("stores scrypt N=2^17, r=8, p=1 with a salt, and verifies", async () => {
+    const stored = await hashPassword("correct horse battery");
+    const [scheme, n, r, p, salt, hash] = stored.split("$");
+    expect(scheme).toBe("scrypt");
+    expect(Number(n)).toBeGreaterThanOrEqual(2 ** 17);
+    expect(Number(r)).toBe(8);
+    expect(Number(p)).toBe(1);
+    expect(salt?.length).toBeGreaterThan(10);
+    expect(hash?.length).toBeGreaterThan(10);
+    expect(await verifyPassword("correct horse battery", stored)).toBe(true);
+    expect(await verifyPassword("correct horse batterz", stored)).toBe(false);
+    expect(await verifyPassword("x", "garbage")).toBe(false);
+  });
+});

@@ -1,0 +1,161 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { events, jobRuns } from "../../src/db/schema/index.js";
+import { expirePayments } from "../../src/jobs/expire.js";
+import { reconcilePayments } from "../../src/jobs/reconcile.js";
+import { JobRunner } from "../../src/jobs/runner.js";
+import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+
+let t: TestApp;
+let m: Merchant;
+const clock = new TestClock();
+
+beforeAll(async () => {
+  t = await startTestApp({ clock, env: { ZEROFEE_RECONCILE_AFTER_S: "60", ZEROFEE_PAYMENT_EXPIRY_S: "600" } });
+  m = await createMerchant(t);
+});
+afterAll(() => t.stop());
+
+const control = (body: Record<string, unknown>) => t.call("POST", "/sandbox/test/_control", { body });
+const get = async (id: string) => (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data;
+const typesOf = async (id: string) => (await t.database.db.select().from(events).where(eq(events.objectId, id))).map((e) => e.type).sort();
+
+describe("reconciliation (SPEC §3, §9)", () => {
+  it("completes a payment whose callback was dropped, within one cycle, and only once", async () => {
+    await control({ drop_callbacks: true });
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") });
+    const id = res.body.data.id;
+    // The customer confirms at the provider; the callback never arrives.
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await get(id)).status).toBe("requires_action");
+    // Younger than ZEROFEE_RECONCILE_AFTER_S: not asked yet.
+    expect((await reconcilePayments(t.app.ctx)).checked).toBe(0);
+    clock.advance(61_000);
+    const first = await reconcilePayments(t.app.ctx);
+    expect(first.changed).toBe(1);
+    const p = await get(id);
+    expect(p.status).toBe("completed");
+    expect(p.timeline.at(-1).source).toBe("reconciliation");
+    const again = await reconcilePayments(t.app.ctx);
+    expect(again.changed).toBe(0);
+    expect(await typesOf(id)).toEqual(["payment.completed", "payment.created"]);
+    await control({ drop_callbacks: false });
+  });
+
+  it("leaves a payment the provider still works on untouched", async () => {
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("02") });
+    clock.advance(61_000);
+    await reconcilePayments(t.app.ctx);
+    expect((await get(res.body.data.id)).status).toBe("requires_action");
+  });
+
+  it("waits while the provider is down instead of guessing", async () => {
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("02") });
+    clock.advance(61_000);
+    await control({ down: true });
+    await reconcilePayments(t.app.ctx);
+    await expirePayments(t.app.ctx);
+    expect((await get(res.body.data.id)).status).toBe("requires_action");
+    await control({ down: false });
+  });
+});
+
+describe("expiry (SPEC §3)", () => {
+  it("expires a never-answered payment once the provider confirms it is closed", async () => {
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("02") });
+    const id = res.body.data.id;
+    expect((await expirePayments(t.app.ctx)).expired).toBe(0);
+    clock.advance(601_000);
+    await expirePayments(t.app.ctx);
+    const p = await get(id);
+    expect(p.status).toBe("expired");
+    expect(p.timeline.at(-1)).toMatchObject({ status: "expired", source: "expiry" });
+    expect(await typesOf(id)).toEqual(["payment.created", "payment.expired"]);
+  });
+
+  it("never expires a payment the provider completed: the completion is applied instead", async () => {
+    await control({ drop_callbacks: true });
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") });
+    await new Promise((r) => setTimeout(r, 400));
+    clock.advance(601_000);
+    await expirePayments(t.app.ctx);
+    const p = await get(res.body.data.id);
+    expect(p.status).toBe("completed");
+    expect(await typesOf(p.id)).toEqual(["payment.completed", "payment.created"]);
+    await control({ drop_callbacks: false });
+  });
+});
+
+describe("job runner", () => {
+  it("runs each slot once, whichever of two runners claims it", async () => {
+    let runs = 0;
+    const job = { name: "probe", everyS: 300, run: async () => ({ n: ++runs }) };
+    const a = new JobRunner(t.app.ctx, [job]);
+    const b = new JobRunner(t.app.ctx, [job]);
+    await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+    expect(runs).toBe(1);
+    clock.advance(300_000);
+    await Promise.all([a.tick(), b.tick()]);
+    expect(runs).toBe(2);
+    const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(jobRuns).where(eq(jobRuns.name, "probe"));
+    expect(row?.n).toBe(2);
+  });
+});
+
+describe("return from a redirect flow (never trust the browser)", () => {
+  const urls = { success_url: "http://127.0.0.1:9/ok", cancel_url: "http://127.0.0.1:9/cancel", error_url: "http://127.0.0.1:9/error" };
+  const pay = (action: string, id: string, reference: string) =>
+    fetch(`${t.url}/sandbox/test/pay/${reference}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ action, reference }).toString(),
+      redirect: "manual",
+    }).then((r) => ({ status: r.status, location: r.headers.get("location") ?? "", id }));
+
+  async function startCard() {
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: { amount: 2500, currency: "EUR", payment_method: "PAYIN_CARD", ...urls } });
+    expect(res.status).toBe(201);
+    expect(res.body.data.next_action.type).toBe("redirect");
+    const redirect = new URL(res.body.data.next_action.redirect_url);
+    return { id: res.body.data.id as string, reference: redirect.pathname.split("/").at(-1) ?? "" };
+  }
+
+  it("approve: the provider's page sends the customer to ZeroFee's return, which verifies and 303s to success_url", async () => {
+    const { id, reference } = await startCard();
+    const page = await fetch(`${t.url}/sandbox/test/pay/${reference}`).then((r) => r.text());
+    expect(page).toContain('data-action="approve"');
+    expect(page).toContain('name="card_number" value="4242 4242 4242 4242"');
+    const back = await pay("approve", id, reference);
+    expect(back.status).toBe(303);
+    expect(back.location.startsWith(`${t.url}/v1/payments/${id}/return`)).toBe(true);
+    const ret = await fetch(`${back.location}&redirect=https://evil.example`, { redirect: "manual" });
+    expect(ret.status).toBe(303);
+    const target = new URL(ret.headers.get("location") ?? "");
+    expect(`${target.origin}${target.pathname}`).toBe("http://127.0.0.1:9/ok");
+    expect(target.searchParams.get("transaction_id")).toBe(id);
+    expect(target.searchParams.get("status")).toBe("completed");
+    expect((await get(id)).timeline.some((e: { source: string; status: string }) => e.status === "completed")).toBe(true);
+  });
+
+  it("a return for an unpaid payment never reaches success_url", async () => {
+    const { id } = await startCard();
+    const ret = await fetch(`${t.url}/v1/payments/${id}/return?status=completed&redirect=https://evil.example`, { redirect: "manual" });
+    const target = new URL(ret.headers.get("location") ?? "");
+    expect(target.pathname).toBe("/error");
+    expect(target.searchParams.get("status")).toBe("requires_action");
+    expect((await get(id)).status).toBe("requires_action");
+  });
+
+  it("decline → failed → error_url; cancel → cancelled → cancel_url", async () => {
+    const declined = await startCard();
+    const d = await pay("decline", declined.id, declined.reference);
+    const dRet = await fetch(d.location, { redirect: "manual" });
+    expect(new URL(dRet.headers.get("location") ?? "").pathname).toBe("/error");
+    expect((await get(declined.id)).status).toBe("failed");
+    const cancelled = await startCard();
+    const c = await pay("cancel", cancelled.id, cancelled.reference);
+    const cRet = await fetch(c.location, { redirect: "manual" });
+    expect(new URL(cRet.headers.get("location") ?? "").pathname).toBe("/cancel");
+    await eventually(async () => (await get(cancelled.id)).status === "cancelled");
+  });
+});

@@ -18,8 +18,9 @@ export async function handleReturn(ctx: ServiceContext, id: string): Promise<Ret
   let payment = await load();
   if (!payment) throw notFound("payment", "id");
   if (OPEN.includes(payment.status)) {
-    const synced = await syncFromProvider(ctx, payment.id, "return_callback");
-    payment = "payment" in synced ? synced.payment : ((await load()) ?? payment);
+    await syncFromProvider(ctx, payment.id, "return_callback");
+    // Re-read: the provider's callback may have won the race and applied the same outcome.
+    payment = (await load()) ?? payment;
   }
   const target =
     payment.status === "completed"

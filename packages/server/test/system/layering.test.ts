@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = join(import.meta.dirname, "../../src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return path.endsWith(".ts") && !path.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+describe("layering (STYLE.md)", () => {
+  it("only services/, db/, jobs/ and the composition root import the database", () => {
+    const offenders = files(SRC)
+      .map((path) => ({ path: relative(SRC, path), text: readFileSync(path, "utf8") }))
+      .filter(({ path }) => !/^(services|db|jobs)\//.test(path) && !["app.ts", "main.ts"].includes(path))
+      .filter(({ text }) => /from "(\.\.\/)*(\.\/)?db\/(schema|tx)|drizzle-orm/.test(text))
+      .map(({ path }) => path);
+    expect(offenders).toEqual([]);
+  });
+
+  it("route handlers contain no SQL and no provider wire format", () => {
+    const routes = files(join(SRC, "routes"));
+    for (const path of routes) {
+      const text = readFileSync(path, "utf8");
+      expect(text, path).not.toMatch(/\bselect\(|\binsert\(|\bupdate\(|sql`/);
+      expect(text, path).not.toMatch(/tcol_|x-test-signature/);
+    }
+  });
+
+  it("nothing outside packages/providers knows a provider's wire format", () => {
+    for (const path of files(SRC)) {
+      expect(readFileSync(path, "utf8"), path).not.toMatch(/providers\/src\/|\/wire\.js/);
+    }
+  });
+});

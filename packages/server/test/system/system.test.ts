@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../harness.js";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.stop());
+
+describe("system routes", () => {
+  it("/healthz and /readyz answer 200 with their checks", async () => {
+    const health = await t.call("GET", "/healthz");
+    expect(health.status).toBe(200);
+    expect(health.body.checks).toMatchObject({ database: true, migrations: true, sandbox: true });
+    expect((await t.call("GET", "/readyz")).status).toBe(200);
+  });
+
+  it("/metrics is Prometheus text with ZeroFee's own series", async () => {
+    await t.call("GET", "/healthz");
+    const res = await t.call("GET", "/metrics");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("zerofee_http_requests_total");
+    expect(res.text).toContain("zerofee_http_request_duration_seconds");
+  });
+
+  it("/openapi.json is OpenAPI 3.1, every /v1 operation carries its auth rule and error envelope", async () => {
+    const res = await t.call("GET", "/openapi.json");
+    expect(res.body.openapi).toBe("3.1.0");
+    const ops = Object.entries(res.body.paths as Record<string, Record<string, { "x-zerofee-auth"?: string[]; responses?: Record<string, unknown> }>>).flatMap(
+      ([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+    );
+    expect(ops.length).toBeGreaterThan(15);
+    for (const { path, method, op } of ops.filter((o) => o.path.startsWith("/v1"))) {
+      expect(op["x-zerofee-auth"], `${method} ${path}`).toBeInstanceOf(Array);
+    }
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(["/v1/payments", "/v1/payments/{id}", "/v1/auth/login", "/v1/apps/{app_id}/keys"]));
+    expect(Object.keys(res.body.paths).some((p) => p.startsWith("/sandbox"))).toBe(false);
+  });
+
+  it("/docs serves the API reference page", async () => {
+    const res = await fetch(`${t.url}/docs`, { redirect: "follow" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/openapi\.json|scalar/i);
+  });
+
+  it("unknown routes answer the envelope with a request id", async () => {
+    const res = await t.call("GET", "/v1/nope");
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ success: false, error: { code: "route_not_found", request_id: expect.stringMatching(/^req_/) } });
+    expect(res.headers.get("x-request-id")).toBe(res.body.error.request_id);
+  });
+});

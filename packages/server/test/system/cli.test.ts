@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const MAIN = join(import.meta.dirname, "../../src/main.ts");
+
+function run(args: string[], env: Record<string, string>, waitFor?: RegExp) {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  child.stderr.on("data", (d) => {
+    out += d;
+  });
+  const done = new Promise<{ code: number | null; out: string }>((resolve) => child.on("exit", (code) => resolve({ code, out })));
+  const ready = waitFor
+    ? new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          if (waitFor.test(out)) {
+            clearInterval(timer);
+            resolve(out);
+          }
+        }, 50);
+        void done.then(() => {
+          clearInterval(timer);
+          reject(new Error(`exited before ready: ${out}`));
+        });
+      })
+    : undefined;
+  return { child, done, ready };
+}
+
+describe("CLI", () => {
+  it("api and worker refuse to start without PostgreSQL, saying why", async () => {
+    for (const cmd of ["api", "worker"]) {
+      const { done } = run([cmd], { DATABASE_URL: "" });
+      const { code, out } = await done;
+      expect(code).toBe(1);
+      expect(out).toMatch(/needs PostgreSQL: set DATABASE_URL/);
+    }
+  });
+
+  it("serve prints a demo login and keys; a second serve on the same data directory exits with a clear error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
+    const first = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/);
+    const banner = await first.ready;
+    expect(banner).toMatch(/Demo login \(created now\): demo@zerofee\.dev/);
+    expect(banner).toMatch(/Secret key\s+sk_test_[0-9A-Za-z]{38}/);
+    const second = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" });
+    const { code, out } = await second.done;
+    expect(code).toBe(1);
+    expect(out).toMatch(/is in use by process \d+/);
+    first.child.kill("SIGTERM");
+    await first.done;
+  });
+
+  it("production refuses to start without a master key", async () => {
+    const { code, out } = await run(["serve"], { NODE_ENV: "production", DATABASE_URL: "postgres://x@127.0.0.1:1/x", ZEROFEE_MASTER_KEY: "" }).done;
+    expect(code).toBe(1);
+    expect(out).toMatch(/ZEROFEE_MASTER_KEY is required/);
+  });
+});

@@ -1,0 +1,145 @@
+/** Helpers for the payments benchmark: child processes, CPU accounting, percentiles, HTTP. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+
+export interface Child {
+  proc: ChildProcess;
+  /** Everything the child wrote so far (stdout and stderr). */
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node <args>` and resolves once its output matches every pattern in `ready`. */
+export function startChild(args: string[], env: Record<string, string>, ready: RegExp[], opts: { cwd: string; timeoutMs?: number }): Promise<Child> {
+  const proc = spawn(process.execPath, args, { cwd: opts.cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const child: Child = {
+    proc,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        const kill = setTimeout(() => proc.kill("SIGKILL"), 8000);
+        proc.once("exit", () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        proc.kill("SIGTERM");
+      }),
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`child ${args.join(" ")} not ready after ${opts.timeoutMs ?? 60_000} ms:\n${out}`));
+    }, opts.timeoutMs ?? 60_000);
+    const check = () => {
+      if (ready.every((r) => r.test(out))) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      check();
+    });
+    proc.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`child ${args.join(" ")} exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+}
+
+const TICK = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) a process has used, from /proc; 0 where /proc is missing. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICK;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used by every process named `postgres` (the server and its backends). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return total;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] as number;
+}
+
+export function median(values: number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  ms: number;
+}
+
+/** One HTTP request over a fresh connection, optionally from a given loopback source address. */
+export function http(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: unknown; localAddress?: string } = {},
+): Promise<HttpResult> {
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = httpRequest(
+      url,
+      {
+        method: opts.method ?? "GET",
+        agent: false,
+        localAddress: opts.localAddress,
+        headers: { ...(payload ? { "content-type": "application/json" } : {}), ...opts.headers },
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => {
+          body += c;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started }));
+      },
+    );
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
+export const pct = (n: number) => (Number.isFinite(n) ? `${(n * 100).toFixed(1)} %` : "–");
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}

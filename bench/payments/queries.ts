@@ -1,0 +1,77 @@
+/**
+ * Counts the SQL statements each benchmarked request sends (PostgreSQL), to see what a
+ * request costs in round trips:
+ *
+ *   npx tsx bench/payments/queries.ts        # BENCH_DATABASE_URL as for `npm run bench`
+ *
+ * Builds ZeroFee in this process on a fresh database, wraps `pg.Client#query`, and prints the
+ * statements of one create, one get and one list (the create includes the sandbox's own work,
+ * which runs in the same process as the provider call).
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { buildApp } from "../../packages/server/src/app.js";
+import { loadConfig } from "../../packages/server/src/config.js";
+import { seedDemo } from "../../packages/server/src/services/demo/seed.js";
+import { http } from "./lib.js";
+
+const base = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const name = `zf_bench_${randomBytes(6).toString("hex")}`;
+const admin = new pg.Client({ connectionString: base });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name}`);
+await admin.end();
+const url = new URL(base);
+url.pathname = `/${name}`;
+
+let log: string[] | null = null;
+const original = pg.Client.prototype.query;
+// biome-ignore lint/suspicious/noExplicitAny: wrapping an overloaded method
+(pg.Client.prototype as any).query = function (this: pg.Client, ...args: any[]) {
+  const first = args[0];
+  const text = typeof first === "string" ? first : (first?.text ?? "?");
+  log?.push(String(text).replace(/\s+/g, " ").slice(0, 140));
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  return (original as any).apply(this, args);
+};
+
+const app = await buildApp({
+  config: loadConfig(
+    {
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: url.toString(),
+      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+      ZEROFEE_RATE_LIMIT_PER_IP: "0",
+      ZEROFEE_CONCURRENCY_PER_KEY: "0",
+    },
+    { persistKey: false },
+  ),
+  workers: false,
+});
+try {
+  const baseUrl = await app.listen();
+  const seeded = await seedDemo(app.ctx, null);
+  const auth = { authorization: `Bearer ${seeded?.demo.secret_key}` };
+  const body = { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 02" } };
+  const measure = async (label: string, run: () => Promise<unknown>) => {
+    log = [];
+    await run();
+    await new Promise((r) => setTimeout(r, 50));
+    process.stdout.write(`\n${label}: ${log.length} statements\n${log.map((q) => `  ${q}`).join("\n")}\n`);
+    log = null;
+  };
+  let id = "";
+  await measure("POST /v1/payments", async () => {
+    const r = await http(`${baseUrl}/v1/payments`, { method: "POST", headers: { ...auth, "idempotency-key": randomBytes(8).toString("hex") }, body });
+    id = (JSON.parse(r.body) as { data: { id: string } }).data.id;
+  });
+  await measure("GET /v1/payments/{id}", () => http(`${baseUrl}/v1/payments/${id}`, { headers: auth }));
+  await measure("GET /v1/payments?limit=20", () => http(`${baseUrl}/v1/payments?limit=20`, { headers: auth }));
+} finally {
+  await app.stop();
+  const c = new pg.Client({ connectionString: base });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await c.end();
+}

@@ -1,0 +1,395 @@
+/**
+ * `npm run bench` — ZeroFee's payment routes under load, each beside a bare Fastify route
+ * answering the same JSON, measured in the same run (docs/performance.md).
+ *
+ *   npm run bench -- [--db pglite|postgres|both] [--duration 10] [--warmup 2] [--connections 50]
+ *                    [--only create,get,list] [--login-samples 10] [--json bench/results/payments-latest.json]
+ *                    [--profile]   # V8 CPU profiles of the ZeroFee process → bench/results/profiles/
+ *
+ * ZeroFee (`zerofee serve`) and the baseline each run in a child process; autocannon drives
+ * them from this one. PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+ * names a server where a fresh database is created for the run and dropped after.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon, { type Request } from "autocannon";
+import pg from "pg";
+import { type Child, cpuSeconds, fmt, http, median, pct, percentile, postgresCpuSeconds, startChild, table } from "./lib.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+
+const { values: flags } = parseArgs({
+  options: {
+    db: { type: "string", default: "both" },
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "2" },
+    connections: { type: "string", default: "50" },
+    json: { type: "string", default: join(root, "bench", "results", "payments-latest.json") },
+    profile: { type: "boolean", default: false },
+    "login-samples": { type: "string", default: "10" },
+    only: { type: "string", default: "create,get,list" },
+  },
+});
+const dbs = flags.db === "both" ? (["pglite", "postgres"] as const) : ([flags.db] as ("pglite" | "postgres")[]);
+if (!dbs.every((d) => d === "pglite" || d === "postgres")) throw new Error("--db is pglite, postgres or both");
+const DURATION = Number(flags.duration);
+const WARMUP = Number(flags.warmup);
+const CONNECTIONS = Number(flags.connections);
+/** Seconds of the one-connection run that reads X-ZeroFee-Latency without queueing. */
+const SINGLE = Math.max(1, Math.round(Number(flags.duration) / 3));
+const LOGIN_SAMPLES = Number(flags["login-samples"]);
+const PG_BASE = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** "02": the sandbox customer never answers, so no confirmation or callback adds load. */
+const CREATE_BODY = JSON.stringify({ amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 02" } });
+
+type Scenario = "create" | "get" | "list";
+const SCENARIOS = flags.only.split(",").filter((s): s is Scenario => s === "create" || s === "get" || s === "list");
+const LABEL: Record<Scenario, string> = { create: "POST /v1/payments", get: "GET /v1/payments/{id}", list: "GET /v1/payments?limit=20" };
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  bad: number;
+  /** X-ZeroFee-Latency samples (ms), p50/p99; NaN for the baseline. */
+  zfP50: number;
+  zfP99: number;
+  /** CPU used during the run, in cores (1.0 = one core busy the whole time). */
+  serverCores: number;
+  pgCores: number;
+  loaderCores: number;
+}
+
+interface Row {
+  db: string;
+  scenario: Scenario;
+  bare: Measure;
+  zf: Measure;
+  /** ZeroFee alone with one connection: X-ZeroFee-Latency without queueing. */
+  single: Measure;
+}
+
+let keyCounter = 0;
+
+function requestFor(scenario: Scenario, token: string, paymentId: string, onHeader?: (h: Record<string, string | string[]>) => void): Request {
+  const auth = { authorization: `Bearer ${token}` };
+  const onResponse = onHeader ? (_s: number, _b: string, _c: Record<string, unknown>, h: Record<string, string | string[]>) => onHeader(h) : undefined;
+  if (scenario === "create") {
+    const run = randomBytes(4).toString("hex");
+    return {
+      method: "POST",
+      path: "/v1/payments",
+      headers: { ...auth, "content-type": "application/json" },
+      body: CREATE_BODY,
+      // A unique Idempotency-Key per request: a repeated key would be a replay, not a create.
+      setupRequest: (req) => ({ ...req, headers: { ...req.headers, "idempotency-key": `bench-${run}-${keyCounter++}` } }),
+      onResponse,
+    };
+  }
+  return { method: "GET", path: scenario === "get" ? `/v1/payments/${paymentId}` : "/v1/payments?limit=20", headers: auth, onResponse };
+}
+
+async function load(
+  url: string,
+  scenario: Scenario,
+  seconds: number,
+  token: string,
+  paymentId: string,
+  server: Child,
+  collect: boolean,
+  connections = CONNECTIONS,
+): Promise<Measure> {
+  const samples: number[] = [];
+  const onHeader = collect
+    ? (h: Record<string, string | string[]>) => {
+        const v = h["x-zerofee-latency"] ?? h["X-ZeroFee-Latency"];
+        if (typeof v === "string") samples.push(Number(v));
+      }
+    : undefined;
+  const cpu0 = { server: cpuSeconds(server.proc.pid), pg: postgresCpuSeconds(), loader: process.cpuUsage(), t: performance.now() };
+  const result = await autocannon({ url, connections, duration: seconds, timeout: 30, requests: [requestFor(scenario, token, paymentId, onHeader)] });
+  const wall = (performance.now() - cpu0.t) / 1000;
+  const loader = process.cpuUsage(cpu0.loader);
+  samples.sort((a, b) => a - b);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: Object.entries(result.statusCodeStats)
+      .filter(([code]) => code.startsWith("2"))
+      .reduce((n, [, s]) => n + s.count, 0),
+    bad: result.non2xx + result.errors + result.timeouts,
+    zfP50: percentile(samples, 50),
+    zfP99: percentile(samples, 99),
+    serverCores: (cpuSeconds(server.proc.pid) - cpu0.server) / wall,
+    pgCores: (postgresCpuSeconds() - cpu0.pg) / wall,
+    loaderCores: (loader.user + loader.system) / 1e6 / wall,
+  };
+}
+
+interface Login {
+  knownMs: number;
+  unknownMs: number;
+  ratio: number;
+  n: number;
+  knownZf: number;
+  unknownZf: number;
+}
+
+/**
+ * Login with a known email (wrong password) against an unknown email, interleaved, one at a
+ * time. The login guard allows 30 attempts per IP and 10 per email per 15 minutes, so the
+ * attempts come from rotating loopback source addresses and a few registered accounts.
+ */
+async function loginTiming(url: string, demoEmail: string): Promise<Login> {
+  let ipIndex = 2;
+  let usedOnIp = 0;
+  const source = () => {
+    if (usedOnIp >= 25) {
+      ipIndex++;
+      usedOnIp = 0;
+    }
+    usedOnIp++;
+    return `127.0.0.${ipIndex}`;
+  };
+  const perEmail = 8;
+  const known = [demoEmail];
+  while (known.length * perEmail < LOGIN_SAMPLES) {
+    const email = `bench-${randomBytes(4).toString("hex")}@example.com`;
+    const r = await http(`${url}/v1/auth/register`, {
+      method: "POST",
+      body: { email, password: `pw-${randomBytes(8).toString("hex")}`, name: "Bench", company: "Bench" },
+      localAddress: source(),
+    });
+    if (r.status !== 201) throw new Error(`register answered ${r.status}: ${r.body}`);
+    known.push(email);
+  }
+  const attempt = async (email: string) => {
+    const r = await http(`${url}/v1/auth/login`, { method: "POST", body: { email, password: "wrong-password-123" }, localAddress: source() });
+    if (r.status !== 401) throw new Error(`login answered ${r.status}: ${r.body}`);
+    return { ms: r.ms, zf: Number(r.headers["x-zerofee-latency"]) };
+  };
+  // Warm-up: the first unknown email computes the decoy hash once.
+  await attempt(`warm-${randomBytes(4).toString("hex")}@example.com`);
+  const k: { ms: number; zf: number }[] = [];
+  const u: { ms: number; zf: number }[] = [];
+  for (let i = 0; i < LOGIN_SAMPLES; i++) {
+    const pair = [() => attempt(known[Math.floor(i / perEmail)] as string), () => attempt(`nobody-${randomBytes(6).toString("hex")}@example.com`)] as const;
+    // Alternate which goes first so drift affects both alike.
+    if (i % 2 === 0) {
+      k.push(await pair[0]());
+      u.push(await pair[1]());
+    } else {
+      u.push(await pair[1]());
+      k.push(await pair[0]());
+    }
+  }
+  const knownMs = median(k.map((s) => s.ms));
+  const unknownMs = median(u.map((s) => s.ms));
+  return { knownMs, unknownMs, ratio: knownMs / unknownMs, n: LOGIN_SAMPLES, knownZf: median(k.map((s) => s.zf)), unknownZf: median(u.map((s) => s.zf)) };
+}
+
+async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `zf_bench_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: PG_BASE });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_BASE);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_BASE });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+async function cleanup() {
+  while (cleanups.length)
+    await cleanups
+      .pop()?.()
+      .catch((err) => process.stderr.write(`cleanup: ${err}\n`));
+}
+process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; login: Login | null }> {
+  const tmp = mkdtempSync(join(tmpdir(), "zf-bench-"));
+  cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
+  const env: Record<string, string> = {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+    ZEROFEE_RATE_LIMIT_PER_IP: "0",
+    ZEROFEE_CONCURRENCY_PER_KEY: "0",
+    ZEROFEE_DATA_DIR: join(tmp, "data"),
+    DATABASE_URL: "",
+  };
+  if (kind === "postgres") {
+    const db = await freshPostgres();
+    cleanups.push(db.drop);
+    env.DATABASE_URL = db.url;
+  }
+  const nodeArgs = ["--import", "tsx"];
+  if (flags.profile) {
+    // One file per thread (tsx's loader runs in its own); the main thread's is the biggest.
+    const dir = join(root, "bench", "results", "profiles", `${kind}-${Date.now()}`);
+    mkdirSync(dir, { recursive: true });
+    nodeArgs.push("--cpu-prof", `--cpu-prof-dir=${dir}`);
+    process.stderr.write(`[${kind}] CPU profiles → ${dir}\n`);
+  }
+  process.stderr.write(`[${kind}] starting ZeroFee…\n`);
+  const zf = await startChild([...nodeArgs, "packages/server/src/main.ts", "serve"], env, [/listening on http:\/\/\S+/, /Secret key\s+sk_test_\S+/], {
+    cwd: root,
+  });
+  cleanups.push(zf.stop);
+  const zfUrl = /listening on (http:\/\/\S+)/.exec(zf.output())?.[1] as string;
+  const token = /Secret key\s+(sk_test_\S+)/.exec(zf.output())?.[1] as string;
+  const demoEmail = /Demo login[^:]*: (\S+) \//.exec(zf.output())?.[1] ?? "demo@zerofee.dev";
+  const auth = { authorization: `Bearer ${token}` };
+
+  // Real answers for the baseline to serve, and 25 payments so the list is full.
+  let created = "";
+  for (let i = 0; i < 25; i++) {
+    const r = await http(`${zfUrl}/v1/payments`, {
+      method: "POST",
+      headers: { ...auth, "idempotency-key": `seed-${i}-${randomBytes(4).toString("hex")}` },
+      body: JSON.parse(CREATE_BODY),
+    });
+    if (r.status !== 201) throw new Error(`seed create answered ${r.status}: ${r.body}`);
+    created = r.body;
+  }
+  const paymentId = (JSON.parse(created) as { data: { id: string } }).data.id;
+  const got = await http(`${zfUrl}/v1/payments/${paymentId}`, { headers: auth });
+  const listed = await http(`${zfUrl}/v1/payments?limit=20`, { headers: auth });
+  if (got.status !== 200 || listed.status !== 200) throw new Error(`seed reads answered ${got.status}/${listed.status}`);
+  const bodiesFile = join(tmp, "bodies.json");
+  writeFileSync(bodiesFile, JSON.stringify({ create: JSON.parse(created), get: JSON.parse(got.body), list: JSON.parse(listed.body) }));
+  const bare = await startChild(["--import", "tsx", "bench/payments/bare-server.ts"], { PORT: "0", BENCH_BODIES: bodiesFile }, [/listening on http:\/\/\S+/], {
+    cwd: root,
+  });
+  cleanups.push(bare.stop);
+  const bareUrl = /listening on (http:\/\/\S+)/.exec(bare.output())?.[1] as string;
+
+  const rows: Row[] = [];
+  for (const scenario of SCENARIOS) {
+    process.stderr.write(`[${kind}] ${LABEL[scenario]}: warm-up ${WARMUP}s each, then ${DURATION}s bare, ${DURATION}s ZeroFee…\n`);
+    await load(bareUrl, scenario, WARMUP, token, paymentId, bare, false);
+    await load(zfUrl, scenario, WARMUP, token, paymentId, zf, false);
+    const b = await load(bareUrl, scenario, DURATION, token, paymentId, bare, false);
+    const z = await load(zfUrl, scenario, DURATION, token, paymentId, zf, true);
+    const single = await load(zfUrl, scenario, SINGLE, token, paymentId, zf, true, 1);
+    rows.push({ db: kind, scenario, bare: b, zf: z, single });
+  }
+  if (LOGIN_SAMPLES === 0) {
+    await bare.stop();
+    await zf.stop();
+    await cleanup();
+    return { rows, login: null };
+  }
+  process.stderr.write(`[${kind}] login timing (${LOGIN_SAMPLES} known vs ${LOGIN_SAMPLES} unknown, one at a time)…\n`);
+  const login = await loginTiming(zfUrl, demoEmail);
+
+  // Stop in order: the server (its profile is written on exit), then the database.
+  await bare.stop();
+  await zf.stop();
+  await cleanup();
+  return { rows, login };
+}
+
+const started = new Date();
+const loadAtStart = loadavg();
+const all: Row[] = [];
+const logins: Record<string, Login> = {};
+try {
+  for (const kind of dbs) {
+    const { rows, login } = await benchDb(kind);
+    all.push(...rows);
+    if (login) logins[kind] = login;
+  }
+} finally {
+  await cleanup();
+}
+
+const TARGETS: Record<"postgres", Partial<Record<Scenario, number>>> = { postgres: { create: 0.05, get: 0.25 } };
+const out: string[] = [];
+out.push(
+  `ZeroFee payments benchmark — ${started.toISOString()} — ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "?"}), node ${process.version}`,
+  `${CONNECTIONS} connections, ${DURATION}s per measurement after ${WARMUP}s warm-up (then ${SINGLE}s with 1 connection); CPU in cores during the run; load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}; create uses phone +225 07 00 00 00 02 (never answers).`,
+  "",
+);
+out.push(
+  table(
+    [
+      "DB",
+      "Route",
+      "Bare req/s",
+      "Bare p50/p99 ms",
+      "ZeroFee req/s",
+      "ZeroFee p50/p99 ms",
+      "Ratio",
+      "X-ZeroFee-Latency p50/p99 ms",
+      "same, 1 conn",
+      "Errors",
+      "CPU zf/pg/loader",
+    ],
+    all.map((r) => [
+      r.db,
+      LABEL[r.scenario],
+      fmt(r.bare.rps, 0),
+      `${r.bare.p50} / ${r.bare.p99}`,
+      fmt(r.zf.rps, 0),
+      `${r.zf.p50} / ${r.zf.p99}`,
+      pct(r.zf.rps / r.bare.rps),
+      `${fmt(r.zf.zfP50, 2)} / ${fmt(r.zf.zfP99, 2)}`,
+      `${fmt(r.single.zfP50, 2)} / ${fmt(r.single.zfP99, 2)}`,
+      String(r.zf.bad),
+      `${fmt(r.zf.serverCores, 2)} / ${fmt(r.zf.pgCores, 2)} / ${fmt(r.zf.loaderCores, 2)}`,
+    ]),
+  ),
+  "",
+);
+for (const [kind, l] of Object.entries(logins)) {
+  out.push(
+    `Login timing (${kind}, median of ${l.n}): known email ${fmt(l.knownMs)} ms, unknown email ${fmt(l.unknownMs)} ms, ratio ${fmt(l.ratio, 3)} (X-ZeroFee-Latency ${fmt(l.knownZf)} / ${fmt(l.unknownZf)} ms)`,
+  );
+}
+out.push("");
+for (const r of all) {
+  const target = r.db === "postgres" ? TARGETS.postgres[r.scenario] : undefined;
+  if (target === undefined) continue;
+  const ratio = r.zf.rps / r.bare.rps;
+  const p99ok = r.scenario !== "create" || r.zf.p99 <= 50;
+  out.push(
+    `Target ${r.db} ${LABEL[r.scenario]}: ≥ ${pct(target)} of bare${r.scenario === "create" ? ", p99 ≤ 50 ms" : ""} → ${pct(ratio)}${r.scenario === "create" ? `, p99 ${r.zf.p99} ms` : ""}: ${ratio >= target && p99ok ? "MET" : "NOT MET"}`,
+  );
+}
+for (const r of all) {
+  const verdict = (m: Measure) => `${fmt(m.zfP50, 2)} / ${fmt(m.zfP99, 2)} ms ${m.zfP50 <= 2 && m.zfP99 <= 10 ? "MET" : "NOT MET"}`;
+  out.push(`X-ZeroFee-Latency goal (p50 ≤ 2 ms, p99 ≤ 10 ms) ${r.db} ${LABEL[r.scenario]}: ${CONNECTIONS} conn ${verdict(r.zf)}; 1 conn ${verdict(r.single)}`);
+}
+process.stdout.write(`${out.join("\n")}\n`);
+if (flags.json) {
+  mkdirSync(dirname(flags.json), { recursive: true });
+  writeFileSync(
+    flags.json,
+    JSON.stringify(
+      { date: started.toISOString(), cpus: cpus().length, node: process.version, connections: CONNECTIONS, duration: DURATION, rows: all, logins },
+      null,
+      2,
+    ),
+  );
+}
+process.exit(0);

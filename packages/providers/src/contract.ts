@@ -136,7 +136,7 @@ export interface SimResponse {
 export interface SimulatorStore {
   get(id: string): Promise<Record<string, unknown> | null>;
   put(id: string, data: Record<string, unknown>, dueAt: Date | null): Promise<void>;
-  /** Atomically takes the records whose `dueAt` has passed (clearing it) and returns them. */
+  /** Atomically takes the records whose `dueAt` has passed (leasing them: the caller puts each back with its next `dueAt`) and returns them. */
   claimDue(now: Date): Promise<Array<{ id: string; data: Record<string, unknown> }>>;
 }
 

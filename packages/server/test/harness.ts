@@ -4,6 +4,8 @@
  * on a fresh PostgreSQL database created for this file and dropped after.
  */
 import { randomBytes } from "node:crypto";
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { buildApp, type ZeroFee } from "../src/app.js";
@@ -71,6 +73,21 @@ export interface CallResult {
 
 export const allLogs: string[] = [];
 
+/**
+ * Every log line of every test app is also appended to <ZEROFEE_TEST_LOG_DIR>/<pid>.log when
+ * the global setup (security/global-log-scan.ts) set that folder, so its teardown can scan
+ * the whole suite's logs (SE-1).
+ */
+function appendLogFile(line: string): void {
+  const dir = process.env.ZEROFEE_TEST_LOG_DIR;
+  if (!dir) return;
+  try {
+    appendFileSync(join(dir, `${process.pid}.log`), line.endsWith("\n") ? line : `${line}\n`);
+  } catch {
+    // Capturing is best effort; the in-file SE-1 test scans `logs` directly.
+  }
+}
+
 export async function startTestApp(opts: { env?: Record<string, string>; clock?: TestClock; workers?: boolean } = {}): Promise<TestApp> {
   const fresh = await freshDatabase();
   const config = loadConfig(
@@ -93,6 +110,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
       const line = chunk.toString();
       logs.push(line);
       allLogs.push(line);
+      appendLogFile(line);
       done();
     },
   });

@@ -50,7 +50,9 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      void sim.tick();
+      // A failed sweep (database blip) must not become an unhandled rejection, which would
+      // kill the whole process; the app's periodic sweep picks the record up again.
+      sim.tick().catch((err: unknown) => opts.log?.("sandbox tick failed", { err: String(err) }));
     }, ms + 5);
     timer.unref();
     timers.add(timer);

@@ -48,8 +48,36 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 /** PostgreSQL over TCP through a `pg` pool. */
 export async function openPostgres(connectionString: string, opts: { max?: number } = {}): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 20, connectionTimeoutMillis: 5_000 });
-  // A broken connection (server restart, network reset) must not crash the process.
+  // A broken connection (server restart, network reset) must not crash the process: the
+  // pool reports idle clients here, and a checked-out client (inside a transaction, between
+  // two queries) emits on itself — with no listener that is an uncaught exception. The query
+  // in flight still fails with its own error (→ 503), and the pool drops the broken client.
   pool.on("error", () => {});
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
+  // drizzle-orm sends a transaction's BEGIN before its try/finally: a connection that dies
+  // right then is never released, and each database blip would leak one client until the
+  // pool is exhausted and every request waits (pool.end() too). So a checked-out client is
+  // handed back as soon as its connection ends, and releasing it again is a no-op.
+  const checkout = pool.connect.bind(pool);
+  pool.connect = ((callback?: Parameters<typeof pool.connect>[0]) => {
+    if (callback) return checkout(callback);
+    return checkout().then((client) => {
+      const release = client.release.bind(client);
+      let released = false;
+      const releaseOnce = (err?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.removeListener("end", onEnd);
+        release(err);
+      };
+      const onEnd = () => releaseOnce(new Error("connection ended"));
+      client.once("end", onEnd);
+      client.release = releaseOnce;
+      return client;
+    });
+  }) as typeof pool.connect;
   const db = drizzleNodePg(pool, { schema }) as unknown as Db;
   return {
     db,

@@ -48,6 +48,10 @@ export function toApiError(err: FastifyError | Error): ApiError {
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return new ApiError("invalid_json", "The body is not valid JSON.");
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return new ApiError("uri_too_long", "A path parameter is too long.");
+    case "FST_ERR_BAD_URL":
+      return new ApiError("validation_error", "The URL is not valid.");
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
       return new ApiError("validation_error", "Content-Length does not match the body.");
   }

@@ -51,6 +51,13 @@ export async function settleForResponse(ctx: ServiceContext, request: FastifyReq
   const handle = request.idem;
   if (!handle) return;
   request.idem = null;
-  if (isStorable(statusCode) && typeof payload === "string") await finishIdempotencyKey(ctx, handle.id, statusCode, payload);
-  else await releaseIdempotencyKey(ctx, handle.id);
+  try {
+    if (isStorable(statusCode) && typeof payload === "string") await finishIdempotencyKey(ctx, handle.id, statusCode, payload);
+    else await releaseIdempotencyKey(ctx, handle.id);
+  } catch (err) {
+    // The database went away after the answer was decided. The answer still goes out (a
+    // throw here would replace it with Fastify's own 500, SQL included); the key stays
+    // locked, so a retry after ZEROFEE_IDEMPOTENCY_LOCK_S resumes from its recovery point.
+    ctx.log.warn({ err, request_id: request.id }, "idempotency key not settled");
+  }
 }

@@ -33,6 +33,24 @@ export const CORS_HEADERS = {
   "access-control-max-age": "600",
 };
 
+/** The dotted path of the first string (or key) holding U+0000 in a parsed value, else undefined. */
+function findNul(value: unknown): string | undefined {
+  const stack: Array<[unknown, string]> = [[value, ""]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop() as [unknown, string];
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return path;
+    } else if (v && typeof v === "object") {
+      for (const [k, child] of Object.entries(v)) {
+        const childPath = path ? `${path}.${k}` : k;
+        if (k.includes("\u0000")) return childPath;
+        stack.push([child, childPath]);
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
  * The Fastify instance with everything every route relies on: JSON with raw body kept,
  * request ids, the error envelope, auth, idempotency, rate limits, security headers and
@@ -47,6 +65,9 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // Router-level refusals (malformed URL, over-long path parameter) answer in the envelope
+    // like every other error, instead of Fastify's own body that echoes the URL.
+    frameworkErrors: (err, request, reply) => sendError(err, request, reply.header("x-request-id", request.id)),
   }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -116,10 +137,23 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
       if (wait > 0) throw new ApiError("rate_limited", "Too many requests from this address.", { retryAfter: wait });
     }
   });
-  app.addHook("preHandler", async (request, reply) => {
+  // Who is calling is settled before the body is validated: an unauthenticated caller gets
+  // 401, never validation feedback about a route it may not use (SPEC §4).
+  app.addHook("preValidation", async (request, reply) => {
     await authenticate({ ctx, keyLimiter, inFlight }, request, reply);
-    return claimForRequest(ctx, request, reply);
   });
+  // PostgreSQL text cannot hold U+0000: refused here, naming the field, instead of a 500.
+  app.addHook("preValidation", async (request) => {
+    for (const [where, value] of [
+      ["params", request.params],
+      ["querystring", request.query],
+      ["body", request.body],
+    ] as const) {
+      const at = findNul(value);
+      if (at !== undefined) throw new ApiError("validation_error", `${at || where}: must not contain a NUL character`, { param: at || where });
+    }
+  });
+  app.addHook("preHandler", async (request, reply) => claimForRequest(ctx, request, reply));
   app.addHook("onSend", async (request, reply, payload) => {
     const spent = performance.now() - request.startedAt - (requestStore.getStore()?.providerMs ?? 0);
     reply.header("x-zerofee-latency", Math.max(0, spent).toFixed(2));

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   email_taken: { status: 409, type: "invalid_request_error" },
   payment_not_cancellable: { status: 409, type: "invalid_request_error" },
   body_too_large: { status: 413, type: "invalid_request_error" },
+  uri_too_long: { status: 414, type: "invalid_request_error" },
   unsupported_media_type: { status: 415, type: "invalid_request_error" },
   no_provider_configured: { status: 422, type: "business_error" },
   method_not_supported: { status: 422, type: "business_error" },

@@ -37,7 +37,7 @@ function run(args: string[], env: Record<string, string>, waitFor?: RegExp) {
 }
 
 describe("CLI", () => {
-  it("api and worker refuse to start without PostgreSQL, saying why", async () => {
+  it("api and worker refuse to start without PostgreSQL, saying why", { timeout: 90_000 }, async () => {
     for (const cmd of ["api", "worker"]) {
       const { done } = run([cmd], { DATABASE_URL: "" });
       const { code, out } = await done;
@@ -46,7 +46,7 @@ describe("CLI", () => {
     }
   });
 
-  it("serve prints a demo login and keys; a second serve on the same data directory exits with a clear error", async () => {
+  it("serve prints a demo login and keys; a second serve on the same data directory exits with a clear error", { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
     const first = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/);
     const banner = await first.ready;

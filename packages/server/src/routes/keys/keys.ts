@@ -67,7 +67,8 @@ export function keyRoutes(app: ZodApp, ctx: ServiceContext) {
       tags,
       summary: "Roll a key: a new one now, the old one valid for a grace period (24 h) unless expire_now",
       params: KeyParams,
-      body: RollKeyBody.optional(),
+      // No body at all is a roll with the defaults (Fastify hands the schema `null`).
+      body: RollKeyBody.nullish(),
       response: { 201: dataEnvelope(KeySchema), ...errorResponses },
     },
     handler: async (request, reply) => {

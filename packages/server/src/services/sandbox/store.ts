@@ -3,6 +3,8 @@ import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { sandboxRecords } from "../../db/schema/index.js";
 
+const CLAIM_LEASE_MS = 10_000;
+
 /** The simulators' durable state: one table, partitioned by provider name. */
 export function createSandboxStore(db: Db, provider: string): SimulatorStore {
   return {
@@ -21,9 +23,12 @@ export function createSandboxStore(db: Db, provider: string): SimulatorStore {
         .onConflictDoUpdate({ target: [sandboxRecords.provider, sandboxRecords.id], set: { data, dueAt, updatedAt: now } });
     },
     async claimDue(now) {
+      // A lease, not a clear: the caller saves every claimed record with its next due time,
+      // and one whose processing failed (database blip, crash) is taken again after the
+      // lease instead of being lost — otherwise its simulated customer would never confirm.
       const rows = await db
         .update(sandboxRecords)
-        .set({ dueAt: null })
+        .set({ dueAt: new Date(now.getTime() + CLAIM_LEASE_MS) })
         .where(and(eq(sandboxRecords.provider, provider), isNotNull(sandboxRecords.dueAt), lte(sandboxRecords.dueAt, now)))
         .returning({ id: sandboxRecords.id, data: sandboxRecords.data });
       return rows;

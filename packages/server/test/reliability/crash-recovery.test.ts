@@ -1,0 +1,162 @@
+/**
+ * CF-1 (reference/reliability.md §5 C; SPEC §16 "Recovery points"): a real `zerofee serve`
+ * child process SIGKILLs itself right after the provider accepted the payment and before
+ * ZeroFee committed the answer. Restarted on the same data, the retry with the same
+ * Idempotency-Key must resume with the same provider-side id: one provider payment, one
+ * ZeroFee payment, which completes.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { type Database, openPglite } from "../../src/db/client.js";
+import { eventually, freshDatabase, onPostgres, paymentBody } from "../harness.js";
+import { eventCounts, freePort, rows, sleep } from "./helpers.js";
+
+const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  stdout: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `zerofee serve` and resolves once it prints where it listens. */
+async function serve(env: Record<string, string>): Promise<Child> {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("ZEROFEE_") && k !== "DATABASE_URL") childEnv[k] = v;
+  const proc = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts", "serve"], {
+    cwd: ROOT,
+    env: { ...childEnv, NODE_ENV: "test", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once("exit", (code, signal) => r({ code, signal })));
+  let stdout = "";
+  let stderr = "";
+  proc.stderr?.on("data", (d) => {
+    stderr += d.toString();
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start in time:\n${stdout}\n${stderr}`)), 90_000);
+    proc.stdout?.on("data", (d) => {
+      stdout += d.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match?.[1] && stdout.includes("\n", match.index + match[0].length - 1)) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited (${code ?? signal}) before listening:\n${stdout}\n${stderr}`));
+    });
+  });
+  // The demo banner follows the "listening" line in the same write; give it a moment.
+  await sleep(200);
+  return {
+    proc,
+    url,
+    get stdout() {
+      return stdout;
+    },
+    exited,
+  };
+}
+
+const children: Child[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill("SIGKILL");
+  for (const fn of cleanups.reverse()) await fn();
+});
+
+describe("C. crashes", () => {
+  it("CF-1 kill -9 after the provider call, before commit: the retry resumes, one provider payment", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), "zf-cf1-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const env: Record<string, string> = {
+      PORT: String(port),
+      ZEROFEE_DATA_DIR: dataDir,
+      ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
+      ZEROFEE_IDEMPOTENCY_LOCK_S: "1",
+      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
+      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+      ZEROFEE_RATE_LIMIT_PER_IP: "0",
+    };
+    let pgDb: Database | undefined;
+    if (onPostgres) {
+      const fresh = await freshDatabase();
+      if (!fresh.url) throw new Error("no database url");
+      env.DATABASE_URL = fresh.url;
+      pgDb = fresh.database;
+      cleanups.push(() => fresh.drop());
+    }
+
+    // 1. The faulty process: it dies right after the provider accepted.
+    const first = await serve({ ...env, ZEROFEE_FAULT: "after_provider_initiate" });
+    children.push(first);
+    const sk = /Secret key\s+(sk_test_\S+)/.exec(first.stdout)?.[1];
+    expect(sk, first.stdout).toBeDefined();
+    const create = () =>
+      fetch(`${first.url}/v1/payments`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${sk}`, "content-type": "application/json", "idempotency-key": "cf-1-K" },
+        body: JSON.stringify(paymentBody("00", { reference: "cf-1" })),
+      });
+    await expect(create()).rejects.toThrow();
+    expect((await first.exited).signal).toBe("SIGKILL");
+
+    // 2. Restart on the same data without the fault; the dead process's lock is taken over.
+    const second = await serve(env);
+    children.push(second);
+    expect(second.url).toBe(first.url);
+    await sleep(1_200); // > ZEROFEE_IDEMPOTENCY_LOCK_S
+    let retry: Response | undefined;
+    for (let i = 0; i < 10; i++) {
+      retry = await create();
+      if (retry.status !== 409) break;
+      const body = (await retry.json()) as { error: { code: string } };
+      expect(body.error.code).toBe("idempotency_key_in_use");
+      await sleep(500);
+    }
+    expect(retry?.status).toBe(201);
+    expect(retry?.headers.get("idempotent-replayed")).toBeNull();
+    const created = ((await retry!.json()) as { data: { id: string; status: string } }).data;
+    const replay = await create();
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+
+    const list = (await (await fetch(`${second.url}/v1/payments?limit=100`, { headers: { authorization: `Bearer ${sk}` } })).json()) as {
+      data: { id: string }[];
+    };
+    expect(list.data.map((p) => p.id)).toEqual([created.id]);
+    const completed = await eventually(async () => {
+      const res = await fetch(`${second.url}/v1/payments/${created.id}`, { headers: { authorization: `Bearer ${sk}` } });
+      const p = ((await res.json()) as { data: { status: string } }).data;
+      return p.status === "completed" ? p : null;
+    }, 20_000);
+    expect(completed.status).toBe("completed");
+
+    // 3. What each side holds: PGlite is one process, so read it once the server is gone.
+    second.proc.kill("SIGTERM");
+    await second.exited;
+    const db = pgDb ?? (await openPglite(dataDir));
+    try {
+      const sandbox = await rows(db.db, sql`select id from sandbox_records where provider = 'test'`);
+      const attempts = await rows(db.db, sql`select provider_payment_id, status from payment_attempts where payment_id = ${created.id}`);
+      const payments = await rows(db.db, sql`select id, status from payments`);
+      expect(sandbox).toHaveLength(1);
+      expect(attempts).toEqual([{ provider_payment_id: sandbox[0].id, status: "accepted" }]);
+      expect(payments).toEqual([{ id: created.id, status: "completed" }]);
+      expect(await eventCounts(db.db, created.id)).toEqual({ "payment.created": 1, "payment.completed": 1 });
+    } finally {
+      if (!pgDb) await db.close();
+    }
+  }, 180_000);
+});

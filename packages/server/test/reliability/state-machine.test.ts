@@ -1,0 +1,435 @@
+/**
+ * State machine and money (reference/reliability.md §5 B; SPEC §3, §7, §10, §14).
+ *
+ * SM-1 is a model-based test: fast-check drives the real app (real HTTP, real sandbox) with
+ * random sequences of creations, signed provider callbacks (any status, duplicates, out of
+ * order), customer actions at the provider, return callbacks, reconciliation and expiry ticks
+ * (on an injected clock) and cancels, and compares every payment with a small model after
+ * every step.
+ */
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expirePayments } from "../../src/jobs/expire.js";
+import { reconcilePayments } from "../../src/jobs/reconcile.js";
+import { createMerchant, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { attemptsOf, eventCounts, rows, type SandboxStatus, sandboxControl, sendProviderCallback } from "./helpers.js";
+
+const EXPIRY_S = 600;
+let t: TestApp;
+let m: Merchant;
+const clock = new TestClock(new Date("2031-06-01T08:00:00Z"));
+
+beforeAll(async () => {
+  t = await startTestApp({ clock, env: { ZEROFEE_RECONCILE_AFTER_S: "0", ZEROFEE_PAYMENT_EXPIRY_S: String(EXPIRY_S) } });
+  m = await createMerchant(t, "sm");
+  // An operator-set fee plan (SPEC §10), so fee + net = amount is not trivially 0 + amount.
+  await t.database.db.execute(sql`update apps set fee_bps = 150, fee_fixed = '{"XOF": 25}'::jsonb where id = ${m.appId}`);
+});
+afterAll(() => t?.stop());
+
+// ---------------------------------------------------------------------------------------
+// The model
+
+type Status = "pending" | "requires_action" | "processing" | "completed" | "failed" | "expired" | "cancelled";
+const TERMINAL: Status[] = ["completed", "failed", "expired", "cancelled"];
+const OPEN: Status[] = ["pending", "requires_action", "processing"];
+/** SPEC §3, independently of the server's own table. */
+const ALLOWED_FROM: Partial<Record<Status, Status[]>> = {
+  requires_action: ["pending"],
+  processing: ["pending", "requires_action"],
+  completed: ["pending", "requires_action", "processing"],
+  failed: ["pending", "requires_action", "processing"],
+  expired: ["pending", "requires_action"],
+  cancelled: ["pending", "requires_action"],
+};
+/** SPEC §7: the events a status change raises. */
+const EVENT_FOR: Partial<Record<Status, string>> = {
+  completed: "payment.completed",
+  failed: "payment.failed",
+  expired: "payment.expired",
+  cancelled: "payment.cancelled",
+};
+const FROM_SANDBOX: Record<SandboxStatus, Status> = {
+  PENDING: "pending",
+  OTP_REQUIRED: "requires_action",
+  PROCESSING: "processing",
+  SUCCESSFUL: "completed",
+  FAILED: "failed",
+  CANCELLED: "cancelled",
+};
+const URLS = {
+  success_url: "http://merchant.test/success",
+  cancel_url: "http://merchant.test/cancel",
+  error_url: "http://merchant.test/error",
+  pending_url: "http://merchant.test/pending",
+};
+
+interface ModelPayment {
+  id: string;
+  amount: number;
+  /** The provider-side id ZeroFee generated (the sandbox's `reference`). */
+  reference: string;
+  providerRef: string;
+  status: Status;
+  /** `status:source` of every timeline entry. */
+  timeline: string[];
+  /** What the sandbox (the provider) itself holds. */
+  sandbox: "PENDING" | "SUCCESSFUL" | "FAILED" | "CANCELLED";
+  lateSuccess: boolean;
+  sent: { eventId: string; status: SandboxStatus }[];
+}
+interface Model {
+  payments: ModelPayment[];
+}
+interface Real {
+  /** The last timeline seen per payment: the next one must extend it. */
+  timelines: Map<string, { status: string; source: string; at: string }[]>;
+  lastStatus: Map<string, string>;
+}
+
+const isTerminal = (s: Status) => TERMINAL.includes(s);
+
+/** A status a provider reported, through the state machine (webhook, return, reconciliation). */
+function report(p: ModelPayment, to: Status, source: string): void {
+  if (isTerminal(p.status)) {
+    if (to === "completed" && (p.status === "expired" || p.status === "cancelled")) p.lateSuccess = true;
+    return;
+  }
+  if (to === "pending" || to === p.status) return;
+  if (ALLOWED_FROM[to]?.includes(p.status)) {
+    p.status = to;
+    p.timeline.push(`${to}:${source}`);
+  }
+}
+
+/** Cancel or expiry: the provider's cancel decides (SPEC §3). Returns true when closed. */
+function close(p: ModelPayment, to: "cancelled" | "expired", source: string): boolean {
+  if (p.status !== "pending" && p.status !== "requires_action") return false;
+  if (p.sandbox === "PENDING" || p.sandbox === "CANCELLED") {
+    p.sandbox = "CANCELLED";
+    p.status = to;
+    p.timeline.push(`${to}:${source}`);
+    return true;
+  }
+  report(p, FROM_SANDBOX[p.sandbox], source);
+  return false;
+}
+
+const expectedFee = (amount: number) => {
+  const a = BigInt(amount);
+  const fee = 25n + (a * 150n + 9_999n) / 10_000n;
+  return Number(fee < a ? fee : a);
+};
+
+/** Checks `only` (the payment a command touched), or every payment (ticks touch them all). */
+async function checkInvariants(model: Model, real: Real, only?: ModelPayment): Promise<void> {
+  for (const p of only ? [only] : model.payments) {
+    // Read straight from the database (the API view is checked by the commands themselves):
+    // a GET per step would triple the run time.
+    const [got] = await rows(t.database.db, sql`select status, timeline, fee_amount, net_amount, completed_at from payments where id = ${p.id}`);
+    // Model and system agree; terminal states absorb.
+    expect(got.status, `status of ${p.id}`).toBe(p.status);
+    const previous = real.lastStatus.get(p.id);
+    if (previous && TERMINAL.includes(previous as Status)) expect(got.status).toBe(previous);
+    real.lastStatus.set(p.id, got.status);
+    // The timeline only grows, its timestamps never go back, and it ends on the status.
+    const timeline = got.timeline as { status: string; source: string; at: string }[];
+    expect(timeline.map((e) => `${e.status}:${e.source}`)).toEqual(p.timeline);
+    expect(timeline.slice(0, (real.timelines.get(p.id) ?? []).length)).toEqual(real.timelines.get(p.id) ?? []);
+    for (let i = 1; i < timeline.length; i++) expect(Date.parse(timeline[i]!.at)).toBeGreaterThanOrEqual(Date.parse(timeline[i - 1]!.at));
+    expect(timeline.at(-1)?.status).toBe(p.status);
+    real.timelines.set(p.id, timeline);
+    // Exactly one event per SPEC §7 transition; at most one final event.
+    const expected: Record<string, number> = { "payment.created": 1 };
+    const terminalEvent = EVENT_FOR[p.status];
+    if (terminalEvent) expected[terminalEvent] = 1;
+    if (p.lateSuccess) expected["payment.late_success"] = 1;
+    expect(await eventCounts(t.database.db, p.id), `events of ${p.id}`).toEqual(expected);
+    // Money (SPEC §10).
+    if (p.status === "completed") {
+      expect(Number(got.fee_amount)).toBe(expectedFee(p.amount));
+      expect(Number(got.fee_amount) + Number(got.net_amount)).toBe(p.amount);
+      expect(got.completed_at).not.toBeNull();
+    } else {
+      expect(got.fee_amount).toBeNull();
+    }
+  }
+}
+
+type Cmd = fc.AsyncCommand<Model, Real>;
+const pick = (model: Model, i: number) => model.payments[i % model.payments.length]!;
+
+class Create implements Cmd {
+  constructor(readonly amount: number) {}
+  check = (model: Readonly<Model>) => model.payments.length < 4;
+  async run(model: Model, real: Real) {
+    const res = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      idempotencyKey: randomUUID(),
+      body: paymentBody("02", { amount: this.amount, ...URLS }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.data.status).toBe("requires_action");
+    const [attempt] = await attemptsOf(t.database.db, res.body.data.id);
+    model.payments.push({
+      id: res.body.data.id,
+      amount: this.amount,
+      reference: attempt!.provider_payment_id,
+      providerRef: res.body.data.provider_reference,
+      status: "requires_action",
+      timeline: ["pending:api", "requires_action:api"],
+      sandbox: "PENDING",
+      lateSuccess: false,
+      sent: [],
+    });
+    await checkInvariants(model, real, model.payments.at(-1));
+  }
+  toString = () => `create(${this.amount})`;
+}
+
+class Callback implements Cmd {
+  constructor(
+    readonly i: number,
+    readonly status: SandboxStatus,
+  ) {}
+  check = (model: Readonly<Model>) => model.payments.length > 0;
+  async run(model: Model, real: Real) {
+    const p = pick(model, this.i);
+    const eventId = `tevt_forged_${randomUUID()}`;
+    const res = await sendProviderCallback(t, { eventId, reference: p.reference, id: p.providerRef, status: this.status, amount: p.amount, currency: "XOF" });
+    expect(res.status).toBe(200);
+    expect(res.body.data.duplicate).toBe(false);
+    p.sent.push({ eventId, status: this.status });
+    report(p, FROM_SANDBOX[this.status], "provider_webhook");
+    await checkInvariants(model, real, p);
+  }
+  toString = () => `callback(#${this.i}, ${this.status})`;
+}
+
+class DuplicateCallback implements Cmd {
+  constructor(
+    readonly i: number,
+    readonly j: number,
+  ) {}
+  check = (model: Readonly<Model>) => model.payments.some((p) => p.sent.length > 0);
+  async run(model: Model, real: Real) {
+    const withSent = model.payments.filter((p) => p.sent.length > 0);
+    const p = withSent[this.i % withSent.length]!;
+    const old = p.sent[this.j % p.sent.length]!;
+    const res = await sendProviderCallback(t, {
+      eventId: old.eventId,
+      reference: p.reference,
+      id: p.providerRef,
+      status: old.status,
+      amount: p.amount,
+      currency: "XOF",
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({ received: true, duplicate: true, applied: false });
+    await checkInvariants(model, real, p);
+  }
+  toString = () => `duplicate(#${this.i}, ${this.j})`;
+}
+
+/** The customer acts on the provider's side (sandbox pay page); callbacks are dropped. */
+class Customer implements Cmd {
+  constructor(
+    readonly i: number,
+    readonly action: "approve" | "decline",
+  ) {}
+  check = (model: Readonly<Model>) => model.payments.length > 0;
+  async run(model: Model, real: Real) {
+    const p = pick(model, this.i);
+    const res = await t.call("POST", `/sandbox/test/pay/${encodeURIComponent(p.reference)}`, {
+      rawBody: `action=${this.action}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(res.status).toBe(303);
+    if (p.sandbox === "PENDING") p.sandbox = this.action === "approve" ? "SUCCESSFUL" : "FAILED";
+    await checkInvariants(model, real, p);
+  }
+  toString = () => `customer(#${this.i}, ${this.action})`;
+}
+
+class Return implements Cmd {
+  constructor(readonly i: number) {}
+  check = (model: Readonly<Model>) => model.payments.length > 0;
+  async run(model: Model, real: Real) {
+    const p = pick(model, this.i);
+    const res = await t.call("GET", `/v1/payments/${p.id}/return?status=completed&redirect=https://evil.test/`);
+    if (OPEN.includes(p.status)) report(p, FROM_SANDBOX[p.sandbox], "return_callback");
+    expect(res.status).toBe(303);
+    const target =
+      p.status === "completed"
+        ? URLS.success_url
+        : p.status === "cancelled"
+          ? URLS.cancel_url
+          : p.status === "failed" || p.status === "expired"
+            ? URLS.error_url
+            : URLS.pending_url;
+    const location = new URL(res.headers.get("location") ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe(target);
+    expect(location.searchParams.get("transaction_id")).toBe(p.id);
+    expect(location.searchParams.get("status")).toBe(p.status);
+    await checkInvariants(model, real, p);
+  }
+  toString = () => `return(#${this.i})`;
+}
+
+class Reconcile implements Cmd {
+  check = () => true;
+  async run(model: Model, real: Real) {
+    clock.advance(1_000);
+    await reconcilePayments(t.app.ctx);
+    for (const p of model.payments) if (OPEN.includes(p.status)) report(p, FROM_SANDBOX[p.sandbox], "reconciliation");
+    await checkInvariants(model, real);
+  }
+  toString = () => "reconcile";
+}
+
+class Expire implements Cmd {
+  check = () => true;
+  async run(model: Model, real: Real) {
+    clock.advance((EXPIRY_S + 1) * 1_000);
+    await expirePayments(t.app.ctx);
+    for (const p of model.payments) close(p, "expired", "expiry");
+    await checkInvariants(model, real);
+  }
+  toString = () => "expire";
+}
+
+class Cancel implements Cmd {
+  constructor(readonly i: number) {}
+  check = (model: Readonly<Model>) => model.payments.length > 0;
+  async run(model: Model, real: Real) {
+    const p = pick(model, this.i);
+    const res = await t.call("POST", `/v1/payments/${p.id}/cancel`, { token: m.sk, idempotencyKey: randomUUID() });
+    const closed = close(p, "cancelled", "api");
+    if (closed) {
+      expect(res.status).toBe(200);
+      expect(res.body.data.status).toBe("cancelled");
+    } else {
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe("payment_not_cancellable");
+    }
+    await checkInvariants(model, real, p);
+  }
+  toString = () => `cancel(#${this.i})`;
+}
+
+const index = fc.nat({ max: 7 });
+const create = fc.integer({ min: 1, max: 5_000_000 }).map((a) => new Create(a));
+const callback = fc
+  .tuple(index, fc.constantFrom<SandboxStatus>("SUCCESSFUL", "FAILED", "PROCESSING", "PENDING", "OTP_REQUIRED", "CANCELLED"))
+  .map(([i, s]) => new Callback(i, s));
+const commands = [
+  // Listed twice: every other command needs a payment, and callbacks drive most outcomes.
+  create,
+  create,
+  callback,
+  callback,
+  fc.tuple(index, index).map(([i, j]) => new DuplicateCallback(i, j)),
+  fc.tuple(index, fc.constantFrom("approve" as const, "decline" as const)).map(([i, a]) => new Customer(i, a)),
+  index.map((i) => new Return(i)),
+  fc.constant(new Reconcile()),
+  fc.constant(new Expire()),
+  index.map((i) => new Cancel(i)),
+];
+
+describe("B. state machine and money", () => {
+  it("SM-1 model-based lifecycle: terminal states absorb, timeline grows, one event per transition, fee + net = amount", async () => {
+    // The simulated customer must not race the model: payments use …02 (never answers) and
+    // the sandbox's own callbacks are dropped; outcomes come from forged callbacks and
+    // from customer actions at the sandbox, which only status calls can see.
+    await sandboxControl(t, { drop_callbacks: true });
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: 14, size: "large" }), async (cmds) => {
+          const model: Model = { payments: [] };
+          await fc.asyncModelRun(() => ({ model, real: { timelines: new Map(), lastStatus: new Map() } }), cmds);
+          // Close what is left, so later runs' reconciliation and expiry ticks only see their own.
+          for (const p of model.payments) {
+            if (OPEN.includes(p.status)) {
+              await sendProviderCallback(t, {
+                eventId: `tevt_cleanup_${randomUUID()}`,
+                reference: p.reference,
+                id: p.providerRef,
+                status: "FAILED",
+                amount: p.amount,
+                currency: "XOF",
+              });
+            }
+          }
+        }),
+        // 200 runs of up to 12 steps, each step followed by a full check of every payment.
+        { numRuns: 200, seed: 20_260_301, endOnFailure: true },
+      );
+    } finally {
+      await sandboxControl(t, { drop_callbacks: false });
+    }
+  }, 180_000);
+
+  it("SM-3 amounts: fractional, zero, negative and > 10^12 are 400 param=amount; integers in range are taken", async () => {
+    const xaf = { payment_method: "PAYIN_MTN_CM", customer: { phone: "+237 6 70 00 00 02" } };
+    const amount = fc.oneof(
+      fc.integer({ min: 1, max: 1_000_000_000_000 }).map((v) => ({ v, ok: true })),
+      fc.constantFrom(1, 1_000_000_000_000).map((v) => ({ v, ok: true })),
+      fc
+        .double({ min: 0.001, max: 1e13, noNaN: true, noDefaultInfinity: true })
+        .filter((v) => !Number.isInteger(v))
+        .map((v) => ({ v, ok: false })),
+      fc.integer({ min: 1_000_000_000_001, max: Number.MAX_SAFE_INTEGER }).map((v) => ({ v, ok: false })),
+      fc.constantFrom(1_000_000_000_001, 1e15, 1e20, 1.5, 0.5, 1499.99).map((v) => ({ v, ok: false })),
+      fc.integer({ min: -1_000_000_000_000, max: 0 }).map((v) => ({ v, ok: false })),
+    );
+    await fc.assert(
+      fc.asyncProperty(amount, fc.constantFrom("XOF", "XAF", "GNF"), async ({ v, ok }, currency) => {
+        const body = currency === "XAF" ? { ...paymentBody("02"), ...xaf, amount: v, currency } : { ...paymentBody("02"), amount: v, currency };
+        const res = await t.call("POST", "/v1/payments", { token: m.sk, body, idempotencyKey: randomUUID() });
+        if (!ok) {
+          expect(res.status).toBe(400);
+          expect(res.body.error.code).toBe("validation_error");
+          expect(res.body.error.param).toBe("amount");
+        } else if (currency === "GNF") {
+          // No GNF method exists in this catalogue: the amount passes, the currency does not.
+          expect(res.status).toBe(400);
+          expect(res.body.error.param).toBe("currency");
+        } else {
+          expect(res.status).toBe(201);
+          expect(res.body.data.amount).toBe(v);
+          expect(res.body.data.currency).toBe(currency);
+        }
+      }),
+      { numRuns: 80, seed: 20_260_302 },
+    );
+    // A string amount is not coerced.
+    const str = await t.call("POST", "/v1/payments", { token: m.sk, body: { ...paymentBody("02"), amount: "1500" } });
+    expect(str.status).toBe(400);
+    expect(str.body.error.param).toBe("amount");
+  }, 120_000);
+
+  it("SM-3 OTP abuse: the third wrong code fails the payment once; later codes are refused", async () => {
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("03"), idempotencyKey: randomUUID() });
+    expect(res.status).toBe(201);
+    expect(res.body.data.next_action.type).toBe("otp");
+    const id = res.body.data.id;
+    const statuses: string[] = [];
+    for (let i = 1; i <= 10; i++) {
+      const otp = await t.call("POST", `/v1/payments/${id}/authenticate`, { token: m.pk, body: { otp: String(100000 + i) } });
+      expect(otp.status, `wrong OTP #${i}`).toBe(422);
+      if (i <= 3) expect(otp.body.error.code).toBe("invalid_otp");
+      statuses.push((await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data.status);
+    }
+    expect(statuses).toEqual(["requires_action", "requires_action", ...Array(8).fill("failed")]);
+    // The right code comes too late.
+    const right = await t.call("POST", `/v1/payments/${id}/authenticate`, { token: m.pk, body: { otp: "123456" } });
+    expect(right.status).toBe(422);
+    const final = (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data;
+    expect(final.status).toBe("failed");
+    expect(final.failure_code).toBe("invalid_otp");
+    expect(final.timeline.map((e: { status: string }) => e.status)).toEqual(["pending", "requires_action", "failed"]);
+    expect(await eventCounts(t.database.db, id)).toEqual({ "payment.created": 1, "payment.failed": 1 });
+  });
+});

@@ -1,0 +1,473 @@
+/**
+ * Authorization and tenant isolation (reliability.md §5 group E: AZ-1..AZ-4; SPEC §4, §13, §16).
+ * Both matrices are generated from GET /openapi.json: a route added without an entry in the
+ * tables below makes them fail.
+ */
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apps, payments } from "../../src/db/schema/index.js";
+import { openSession } from "../../src/services/auth/sessions.js";
+import { createMerchant, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { AUTH_CODES, fillPath, type Operation, openApiOperations, opKey, UNAUTHENTICATED_CODES, UNKNOWN_ID } from "./helpers.js";
+
+let t: TestApp;
+let clock: TestClock;
+let A: Merchant;
+let B: Merchant;
+let ops: Operation[];
+let aPay: string; // A's test-mode payment (never answers: stays open)
+let aOtpPay: string; // A's payment that waits for an OTP
+let bPay: string;
+
+const HOUR = 3600_000;
+
+beforeAll(async () => {
+  clock = new TestClock();
+  t = await startTestApp({ clock });
+  A = await createMerchant(t, "alpha");
+  B = await createMerchant(t, "beta");
+  ops = await openApiOperations(t);
+  const mk = async (m: Merchant, ending: string) => {
+    const r = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody(ending) });
+    if (r.status !== 201) throw new Error(`payment: ${r.status} ${r.text}`);
+    return r.body.data.id as string;
+  };
+  aPay = await mk(A, "02");
+  aOtpPay = await mk(A, "03");
+  bPay = await mk(B, "02");
+});
+afterAll(() => t?.stop());
+
+const userHeaders = (m: Merchant, extra: Record<string, string> = {}) => ({ "x-app-id": m.appId, ...extra });
+const keyList = async (m: Merchant) => (await t.call("GET", `/v1/apps/${m.appId}/keys`, { token: m.token })).body.data as Array<{ id: string }>;
+
+// ----------------------------------------------------------------------------- AZ-1
+/**
+ * How to reach each operation whose path holds a parameter, with A's objects. `public` routes
+ * take no credential at all (provider redirects and signed provider webhooks): they are not a
+ * tenant boundary, and are checked for not showing A's data instead.
+ */
+type BolaCase = { label: string; values: () => Record<string, string>; body?: unknown };
+const BOLA: Record<string, { public?: true; cases: BolaCase[] }> = {
+  "GET /v1/apps/{app_id}": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "PATCH /v1/apps/{app_id}": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { name: "hijacked" } }] },
+  "DELETE /v1/apps/{app_id}": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "POST /v1/apps/{app_id}/keys": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { type: "secret", mode: "live" } }] },
+  "GET /v1/apps/{app_id}/keys": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "DELETE /v1/apps/{app_id}/keys/{key_id}": {
+    cases: [
+      { label: "A's app, A's key", values: () => ({ app_id: A.appId, key_id: A.skKeyId }) },
+      { label: "B's own app, A's key", values: () => ({ app_id: B.appId, key_id: A.skKeyId }) },
+    ],
+  },
+  "POST /v1/apps/{app_id}/keys/{key_id}/roll": {
+    cases: [
+      { label: "A's app, A's key", values: () => ({ app_id: A.appId, key_id: A.skKeyId }), body: { expire_now: true } },
+      { label: "B's own app, A's key", values: () => ({ app_id: B.appId, key_id: A.skKeyId }), body: { expire_now: true } },
+    ],
+  },
+  "GET /v1/payments/{id}": { cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
+  "GET /v1/payments/{id}/status": { cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
+  "POST /v1/payments/{id}/cancel": { cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
+  "POST /v1/payments/{id}/authenticate": { cases: [{ label: "A's OTP payment", values: () => ({ id: aOtpPay }), body: { otp: "000000" } }] },
+  "GET /v1/payments/{id}/return": { public: true, cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
+  "POST /v1/webhooks/providers/{provider}": { public: true, cases: [{ label: "test provider", values: () => ({ provider: "test" }), body: {} }] },
+};
+
+describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's objects)", () => {
+  it("AZ-1 BOLA matrix from OpenAPI: every {id}/{app_id} route answers B with 404 (or the unknown-id 401/403), and A's objects are untouched", async () => {
+    const withParams = ops.filter((o) => o.path.includes("{"));
+    expect(withParams.length).toBeGreaterThan(5);
+    const uncovered = withParams.filter((o) => !BOLA[opKey(o)]).map(opKey);
+    expect(uncovered, "routes in /openapi.json without an AZ-1 entry: add them to the BOLA table").toEqual([]);
+    const aKeysBefore = (await keyList(A)).map((k) => k.id).sort();
+
+    const creds = [
+      { kind: "secret", token: B.sk, headers: {} },
+      { kind: "publishable", token: B.pk, headers: {} },
+      { kind: "user", token: B.token, headers: userHeaders(B) },
+      { kind: "user", token: B.token, headers: userHeaders(B, { "x-zerofee-mode": "live" }) },
+    ];
+    let checked = 0;
+    for (const o of withParams) {
+      const entry = BOLA[opKey(o)];
+      if (!entry) continue;
+      for (const c of entry.cases) {
+        const values = c.values();
+        const path = fillPath(o.path, values);
+        if (entry.public) {
+          // No credential is involved; B's credential must change nothing and A's data must not show.
+          const anon = await t.call(o.method, path, { body: c.body });
+          const asB = await t.call(o.method, path, { token: B.sk, body: c.body });
+          expect(asB.status, `${opKey(o)} public`).toBe(anon.status);
+          expect(asB.status).toBeLessThan(500);
+          expect(asB.text).not.toContain("+2250700000002");
+          expect(asB.text).not.toContain(A.appId);
+          continue;
+        }
+        const unknownPath = fillPath(
+          o.path,
+          Object.fromEntries(Object.keys(values).map((k) => [k, k === "app_id" && values[k] === B.appId ? B.appId : (UNKNOWN_ID[k] ?? "x")])),
+        );
+        for (const cred of creds) {
+          const res = await t.call(o.method, path, { token: cred.token, headers: cred.headers, body: c.body });
+          const where = `${opKey(o)} [${c.label}] as B ${cred.kind} ${JSON.stringify(cred.headers)} → ${res.status} ${res.text.slice(0, 200)}`;
+          if (o.auth.includes(cred.kind)) {
+            expect(res.status, where).toBe(404);
+            expect(res.body.error.code, where).toBe("not_found");
+          } else {
+            const unknown = await t.call(o.method, unknownPath, { token: cred.token, headers: cred.headers, body: c.body });
+            expect([401, 403], where).toContain(res.status);
+            expect(res.status, where).toBe(unknown.status);
+            expect(res.body.error.code, where).toBe(unknown.body.error.code);
+          }
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+
+    // B's dashboard user naming A's app in X-App-Id gets 404 as well.
+    for (const path of [`/v1/payments/${aPay}`, "/v1/payments"]) {
+      const res = await t.call("GET", path, { token: B.token, headers: { "x-app-id": A.appId } });
+      expect(res.status, path).toBe(404);
+    }
+    const cancelViaHeader = await t.call("POST", `/v1/payments/${aPay}/cancel`, { token: B.token, headers: { "x-app-id": A.appId } });
+    expect(cancelViaHeader.status).toBe(404);
+
+    // Nothing of A's changed: app, name, keys, payment.
+    const app = await t.call("GET", `/v1/apps/${A.appId}`, { token: A.token });
+    expect(app.status).toBe(200);
+    expect(app.body.data.name).toBe("alpha");
+    expect((await keyList(A)).map((k) => k.id).sort()).toEqual(aKeysBefore);
+    const pay = await t.call("GET", `/v1/payments/${aPay}`, { token: A.sk });
+    expect(pay.status).toBe(200);
+    expect(["pending", "requires_action"]).toContain(pay.body.data.status);
+    const otp = await t.call("GET", `/v1/payments/${aOtpPay}`, { token: A.sk });
+    expect(otp.body.data.status).toBe("requires_action");
+  });
+
+  it("AZ-1 an object of the other mode is 404: A's live credentials on A's test payment", async () => {
+    const cases: Array<[string, string, string, Record<string, string>, unknown?]> = [
+      ["GET", `/v1/payments/${aPay}`, A.skLive, {}],
+      ["GET", `/v1/payments/${aPay}/status`, A.pkLive, {}],
+      ["GET", `/v1/payments/${aPay}/status`, A.skLive, {}],
+      ["POST", `/v1/payments/${aPay}/cancel`, A.skLive, {}],
+      ["POST", `/v1/payments/${aOtpPay}/authenticate`, A.pkLive, {}, { otp: "000000" }],
+      ["GET", `/v1/payments/${aPay}`, A.token, userHeaders(A, { "x-zerofee-mode": "live" })],
+      ["POST", `/v1/payments/${aPay}/cancel`, A.token, userHeaders(A, { "x-zerofee-mode": "live" })],
+    ];
+    for (const [method, path, token, headers, body] of cases) {
+      const res = await t.call(method, path, { token, headers, body });
+      expect(res.status, `${method} ${path} ${JSON.stringify(headers)}: ${res.text}`).toBe(404);
+      expect(res.body.error.code).toBe("not_found");
+    }
+    const liveList = await t.call("GET", "/v1/payments?limit=100", { token: A.skLive });
+    expect(liveList.status).toBe(200);
+    expect(liveList.body.data.map((p: { id: string }) => p.id)).not.toContain(aPay);
+    // And A's test payment is still A's and still open (the live cancel did nothing).
+    expect(["pending", "requires_action"]).toContain((await t.call("GET", `/v1/payments/${aPay}`, { token: A.sk })).body.data.status);
+  });
+
+  it("AZ-1 list endpoints for B never contain A's ids", async () => {
+    const aIds = [aPay, aOtpPay, A.appId, A.skKeyId, ...(await keyList(A)).map((k) => k.id)];
+    const lists = [
+      await t.call("GET", "/v1/payments?limit=100", { token: B.sk }),
+      await t.call("GET", "/v1/payments?limit=100", { token: B.token, headers: userHeaders(B) }),
+      await t.call("GET", "/v1/apps", { token: B.token }),
+      await t.call("GET", `/v1/apps/${B.appId}/keys`, { token: B.token }),
+    ];
+    for (const l of lists) {
+      expect(l.status, l.text).toBe(200);
+      for (const id of aIds) expect(l.text).not.toContain(id);
+    }
+    // Not vacuous: B's own objects are there.
+    expect(lists[0]?.text).toContain(bPay);
+    expect(lists[1]?.text).toContain(bPay);
+    expect(lists[2]?.text).toContain(B.appId);
+    expect(lists[3]?.text).toContain(B.skKeyId);
+  });
+});
+
+// ----------------------------------------------------------------------------- AZ-2
+type Cred = { name: string; kind: "secret" | "publishable" | "user" | "invalid"; token?: string; headers?: Record<string, string> };
+
+/** A valid request for each operation, acting as A (fresh throwaway objects where the call destroys). */
+type Built = { path: string; body?: unknown; freshUser?: boolean };
+const ACTS: Record<string, () => Promise<Built>> = {
+  "POST /v1/auth/register": async () => ({ path: "/v1/auth/register", body: {} }),
+  "POST /v1/auth/login": async () => ({ path: "/v1/auth/login", body: {} }),
+  "POST /v1/auth/logout": async () => ({ path: "/v1/auth/logout", freshUser: true }),
+  "GET /v1/auth/me": async () => ({ path: "/v1/auth/me" }),
+  "POST /v1/auth/password": async () => ({
+    path: "/v1/auth/password",
+    body: { current_password: "not the password", new_password: "another long password" },
+    freshUser: true,
+  }),
+  "POST /v1/apps": async () => ({ path: "/v1/apps", body: { name: "matrix" } }),
+  "GET /v1/apps": async () => ({ path: "/v1/apps" }),
+  "GET /v1/apps/{app_id}": async () => ({ path: `/v1/apps/${A.appId}` }),
+  "PATCH /v1/apps/{app_id}": async () => ({ path: `/v1/apps/${A.appId}`, body: { name: "alpha" } }),
+  "DELETE /v1/apps/{app_id}": async () => {
+    const r = await t.call("POST", "/v1/apps", { token: A.token, body: { name: "throwaway" } });
+    return { path: `/v1/apps/${r.body.data.id}` };
+  },
+  "POST /v1/apps/{app_id}/keys": async () => ({ path: `/v1/apps/${A.appId}/keys`, body: { type: "publishable", mode: "test" } }),
+  "GET /v1/apps/{app_id}/keys": async () => ({ path: `/v1/apps/${A.appId}/keys` }),
+  "DELETE /v1/apps/{app_id}/keys/{key_id}": async () => {
+    const r = await t.call("POST", `/v1/apps/${A.appId}/keys`, { token: A.token, body: { type: "publishable", mode: "test" } });
+    return { path: `/v1/apps/${A.appId}/keys/${r.body.data.id}` };
+  },
+  "POST /v1/apps/{app_id}/keys/{key_id}/roll": async () => {
+    const r = await t.call("POST", `/v1/apps/${A.appId}/keys`, { token: A.token, body: { type: "publishable", mode: "test" } });
+    return { path: `/v1/apps/${A.appId}/keys/${r.body.data.id}/roll`, body: { expire_now: true } };
+  },
+  "POST /v1/payments": async () => ({ path: "/v1/payments", body: paymentBody("02") }),
+  "GET /v1/payments": async () => ({ path: "/v1/payments" }),
+  "GET /v1/payments/{id}": async () => ({ path: `/v1/payments/${aPay}` }),
+  "GET /v1/payments/{id}/status": async () => ({ path: `/v1/payments/${aPay}/status` }),
+  "POST /v1/payments/{id}/cancel": async () => ({ path: `/v1/payments/${aPay}/cancel` }),
+  "POST /v1/payments/{id}/authenticate": async () => ({ path: `/v1/payments/${aOtpPay}/authenticate`, body: { otp: "000000" } }),
+  "GET /v1/payments/{id}/return": async () => ({ path: `/v1/payments/${aPay}/return` }),
+  "POST /v1/webhooks/providers/{provider}": async () => ({ path: "/v1/webhooks/providers/test", body: {} }),
+  "GET /healthz": async () => ({ path: "/healthz" }),
+  "GET /readyz": async () => ({ path: "/readyz" }),
+  "GET /metrics": async () => ({ path: "/metrics" }),
+};
+
+async function secretKey(): Promise<{ id: string; key: string }> {
+  const r = await t.call("POST", `/v1/apps/${A.appId}/keys`, { token: A.token, body: { type: "secret", mode: "test" } });
+  return r.body.data;
+}
+
+function bumpChecksum(key: string): string {
+  const last = key.at(-1) === "a" ? "b" : "a";
+  return key.slice(0, -1) + last;
+}
+
+describe("AZ-2 credential matrix (SPEC §4 auth column, x-zerofee-auth)", () => {
+  it("AZ-2 credential matrix: every operation × every credential kind gets exactly the access it lists, else 401/403; a rolled key dies after its grace", async () => {
+    const uncovered = ops.filter((o) => !ACTS[opKey(o)]).map(opKey);
+    expect(uncovered, "routes in /openapi.json without an AZ-2 entry: add them to the ACTS table").toEqual([]);
+
+    const revoked = await secretKey();
+    expect((await t.call("DELETE", `/v1/apps/${A.appId}/keys/${revoked.id}`, { token: A.token })).status).toBe(200);
+    const expiredNow = await secretKey();
+    expect((await t.call("POST", `/v1/apps/${A.appId}/keys/${expiredNow.id}/roll`, { token: A.token, body: { expire_now: true } })).status).toBe(201);
+    const rolled = await secretKey();
+    const rollRes = await t.call("POST", `/v1/apps/${A.appId}/keys/${rolled.id}/roll`, { token: A.token });
+    expect(rollRes.status).toBe(201);
+    const successor: string = rollRes.body.data.key;
+
+    const valid: Cred[] = [
+      { name: "sk_test", kind: "secret", token: A.sk },
+      { name: "sk_live", kind: "secret", token: A.skLive },
+      { name: "pk_test", kind: "publishable", token: A.pk },
+      { name: "pk_live", kind: "publishable", token: A.pkLive },
+      { name: "user token", kind: "user", token: A.token, headers: userHeaders(A) },
+      { name: "rolled key within grace", kind: "secret", token: rolled.key },
+      { name: "successor of rolled key", kind: "secret", token: successor },
+    ];
+    const invalid: Cred[] = [
+      { name: "revoked key", kind: "invalid", token: revoked.key },
+      { name: "key rolled with expire_now", kind: "invalid", token: expiredNow.key },
+      { name: "malformed key", kind: "invalid", token: "sk_test_abc" },
+      { name: "bad checksum", kind: "invalid", token: bumpChecksum(A.sk) },
+      { name: "unknown well-formed session", kind: "invalid", token: "zfs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+      { name: "no credential", kind: "invalid" },
+    ];
+
+    const run = async (creds: Cred[], label: string) => {
+      let n = 0;
+      for (const o of ops) {
+        const act = ACTS[opKey(o)];
+        if (!act) continue;
+        const open = o.auth.includes("none") || o.auth.includes("provider");
+        const baseline = open ? await t.call(o.method, (await act()).path, { body: (await act()).body }) : undefined;
+        for (const c of creds) {
+          const built = await act();
+          let token = c.token;
+          if (built.freshUser && c.kind === "user") token = await openSession(t.database.db, A.userId, clock.now());
+          const res = await t.call(o.method, built.path, { token, headers: c.headers, body: built.body });
+          const where = `${label}: ${opKey(o)} with ${c.name} → ${res.status} ${res.text.slice(0, 200)}`;
+          expect(res.status, where).toBeLessThan(500);
+          if (open) {
+            expect(res.status, where).toBe(baseline?.status);
+          } else if (c.kind === "invalid") {
+            expect(res.status, where).toBe(401);
+            expect(UNAUTHENTICATED_CODES.has(res.body?.error?.code), where).toBe(true);
+          } else if (o.auth.includes(c.kind)) {
+            expect(AUTH_CODES.has(res.body?.error?.code), where).toBe(false);
+          } else {
+            expect(res.status, where).toBe(403);
+            expect(res.body.error.code, where).toBe("forbidden");
+          }
+          n++;
+        }
+      }
+      return n;
+    };
+    expect(await run([...valid, ...invalid], "at once")).toBeGreaterThan(200);
+
+    // Unauthenticated callers learn nothing about the request's shape: 401 before validation.
+    for (const o of ops) {
+      if (o.auth.includes("none") || o.auth.includes("provider")) continue;
+      const built = await ACTS[opKey(o)]?.();
+      if (!built) continue;
+      const res = await t.call(o.method, built.path, { body: o.method === "GET" || o.method === "DELETE" ? undefined : { zz_unknown: [1, 2, 3] } });
+      expect(res.status, `${opKey(o)} without credential and a bad body → ${res.text}`).toBe(401);
+    }
+
+    // Past the 24 h grace the rolled key is refused everywhere; its successor still works.
+    clock.advance(24 * HOUR + 60_000);
+    expect(await run([{ name: "rolled key after grace", kind: "invalid", token: rolled.key }], "after grace")).toBeGreaterThan(10);
+    expect((await t.call("GET", "/v1/payments", { token: successor })).status).toBe(200);
+  });
+
+  it("AZ-2 a publishable key reads only {id, status, amount, currency} on /status", async () => {
+    for (const token of [A.pk, A.sk]) {
+      const res = await t.call("GET", `/v1/payments/${aPay}/status`, { token });
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body.data).sort()).toEqual(["amount", "currency", "id", "status"]);
+      expect(res.text).not.toMatch(/phone|customer|metadata|provider|\+225/);
+    }
+  });
+
+  it("AZ-2 a test key never creates a live payment or reaches a live provider", async () => {
+    const test = await t.call("POST", "/v1/payments", { token: A.sk, body: paymentBody("00") });
+    expect(test.status).toBe(201);
+    expect(test.body.data.livemode).toBe(false);
+    // Mode comes from the key; a client cannot ask for live.
+    const smuggled = await t.call("POST", "/v1/payments", { token: A.sk, body: paymentBody("00"), headers: { "x-zerofee-mode": "live" } });
+    expect(smuggled.status).toBe(201);
+    expect(smuggled.body.data.livemode).toBe(false);
+    const live = await t.call("POST", "/v1/payments", { token: A.skLive, body: paymentBody("00") });
+    expect(live.status).toBe(422);
+    expect(live.body.error.code).toBe("no_provider_configured");
+    const forced = await t.call("POST", "/v1/payments", { token: A.skLive, body: paymentBody("00", { provider: "test" }) });
+    expect(forced.status).toBe(422);
+    const liveRows = await t.database.db.select().from(payments).where(eq(payments.livemode, true));
+    expect(liveRows.filter((p) => p.provider !== null)).toEqual([]);
+    const testRows = await t.database.db.select().from(payments).where(eq(payments.livemode, false));
+    expect(testRows.length).toBeGreaterThan(0);
+  });
+});
+
+// ----------------------------------------------------------------------------- AZ-3
+describe("AZ-3 mass assignment", () => {
+  const FIELDS: Record<string, unknown> = {
+    status: "completed",
+    fee_amount: 0,
+    app_id: "app_other",
+    livemode: true,
+    provider_reference: "forged",
+    completed_at: "2020-01-01T00:00:00Z",
+  };
+
+  it("AZ-3 mass assignment: server-owned fields in create and PATCH bodies → 400 naming the param; nothing stored changes", async () => {
+    const before = await t.database.db.select().from(payments);
+    for (const [field, value] of Object.entries(FIELDS)) {
+      const res = await t.call("POST", "/v1/payments", { token: A.sk, body: paymentBody("00", { [field]: value }) });
+      expect(res.status, `${field}: ${res.text}`).toBe(400);
+      expect(res.body.error.code).toBe("validation_error");
+      expect(res.body.error.param, field).toBe(field);
+      const patch = await t.call("PATCH", `/v1/apps/${A.appId}`, { token: A.token, body: { name: "renamed", [field]: value } });
+      expect(patch.status, `${field}: ${patch.text}`).toBe(400);
+      expect(patch.body.error.param, field).toBe(field);
+      // Nested too: customer is a closed object.
+      const nested = await t.call("POST", "/v1/payments", {
+        token: A.sk,
+        body: paymentBody("00", { customer: { phone: "+225 07 00 00 00 00", [field]: value } }),
+      });
+      expect(nested.status).toBe(400);
+      expect(nested.body.error.param).toBe(`customer.${field}`);
+    }
+    const after = await t.database.db.select().from(payments);
+    expect(after.length).toBe(before.length);
+    const [app] = await t.database.db.select().from(apps).where(eq(apps.id, A.appId));
+    expect(app?.name).toBe("alpha");
+    expect(app?.accountId).toBe(A.accountId);
+  });
+});
+
+// ----------------------------------------------------------------------------- AZ-4
+describe("AZ-4 sessions and CSRF (SPEC §16 dashboard sessions)", () => {
+  it("AZ-4 logout and password change revoke old tokens; cross-site cookie POSTs are refused; Bearer works; cross-site login refused", async () => {
+    const C = await createMerchant(t, "gamma");
+    const email: string = (await t.call("GET", "/v1/auth/me", { token: C.token })).body.data.email;
+    const login = (password: string, headers: Record<string, string> = {}) => t.call("POST", "/v1/auth/login", { body: { email, password }, headers });
+    const l1 = await login("correct horse battery");
+    const l2 = await login("correct horse battery");
+    expect(l1.status).toBe(200);
+    const cookie = l1.headers.get("set-cookie") ?? "";
+    expect(cookie).toMatch(/zerofee_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const tok1: string = l1.body.data.token;
+    const tok2: string = l2.body.data.token;
+    const me = (token: string) => t.call("GET", "/v1/auth/me", { token });
+
+    // Logout ends that session only.
+    expect((await t.call("POST", "/v1/auth/logout", { token: tok1 })).status).toBe(200);
+    expect((await me(tok1)).status).toBe(401);
+    expect((await t.call("GET", "/v1/apps", { token: tok1 })).status).toBe(401);
+    expect((await me(tok2)).status).toBe(200);
+
+    // Password change ends every other session, including by cookie.
+    const change = await t.call("POST", "/v1/auth/password", {
+      token: tok2,
+      body: { current_password: "correct horse battery", new_password: "new horse battery staple" },
+    });
+    expect(change.status, change.text).toBe(200);
+    const tok3: string = change.body.data.token;
+    for (const old of [tok2, C.token]) {
+      expect((await me(old)).status).toBe(401);
+      expect((await t.call("GET", "/v1/apps", { headers: { cookie: `zerofee_session=${old}` } })).status).toBe(401);
+    }
+    expect((await me(tok3)).status).toBe(200);
+    expect((await login("correct horse battery")).status).toBe(401);
+    expect((await login("new horse battery staple")).status).toBe(200);
+
+    // CSRF: cookie-authenticated state changes from another site are refused.
+    const countApps = async () => (await t.database.db.select().from(apps).where(eq(apps.accountId, C.accountId))).length;
+    const appsBefore = await countApps();
+    const viaCookie = (headers: Record<string, string>) =>
+      t.call("POST", "/v1/apps", { body: { name: "csrf" }, headers: { cookie: `zerofee_session=${tok3}`, ...headers } });
+    const crossSite: Array<Record<string, string>> = [
+      { "sec-fetch-site": "cross-site" },
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site", origin: t.url },
+    ];
+    for (const headers of crossSite) {
+      const res = await viaCookie(headers);
+      expect(res.status, `${JSON.stringify(headers)}: ${res.text}`).toBe(403);
+      expect(res.body.error.code).toBe("cross_site_request");
+    }
+    const logoutCsrf = await t.call("POST", "/v1/auth/logout", { headers: { cookie: `zerofee_session=${tok3}`, "sec-fetch-site": "cross-site" } });
+    expect(logoutCsrf.status).toBe(403);
+    expect(await countApps()).toBe(appsBefore);
+    expect((await me(tok3)).status).toBe(200);
+
+    // Same-origin cookie POSTs and Bearer POSTs (which a page cannot forge) work.
+    expect((await viaCookie({ "sec-fetch-site": "same-origin" })).status).toBe(201);
+    expect((await viaCookie({ origin: t.url })).status).toBe(201);
+    const bearer = await t.call("POST", "/v1/apps", {
+      token: tok3,
+      body: { name: "bearer" },
+      headers: { "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+    });
+    expect(bearer.status).toBe(201);
+
+    // Login CSRF: a cross-site sign-in (or sign-up) form post is refused.
+    const crossLogin = await login("new horse battery staple", { "sec-fetch-site": "cross-site" });
+    expect(crossLogin.status).toBe(403);
+    expect(crossLogin.body.error.code).toBe("cross_site_request");
+    expect(crossLogin.headers.get("set-cookie")).toBeNull();
+    const crossRegister = await t.call("POST", "/v1/auth/register", {
+      body: { email: `csrf-${Date.now()}@example.com`, password: "correct horse battery", name: "X", company: "X" },
+      headers: { "sec-fetch-site": "cross-site" },
+    });
+    expect(crossRegister.status).toBe(403);
+  });
+});

@@ -1,0 +1,418 @@
+/**
+ * Input validation (reliability.md §5 group F: IV-1..IV-3; SPEC §16 "bad input never gets a 5xx").
+ * IV-1 walks /openapi.json and sends seeded fast-check cases to every operation.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSession } from "../../src/services/auth/sessions.js";
+import { type CallResult, createMerchant, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { expectErrorEnvelope, fillPath, findLeaks, type Operation, openApiOperations, opKey, registeredRoutes, toFastifyPath } from "./helpers.js";
+
+let t: TestApp;
+let m: Merchant;
+let ops: Operation[];
+let payId: string;
+let otpPayId: string;
+const sacrificialApps: string[] = [];
+const sacrificialKeys: string[] = [];
+
+/** Cases per operation: 200 as the catalogue asks (FUZZ_RUNS lowers it for a quick local run). */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
+const SEED = 20_260_501;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  m = await createMerchant(t, "fuzz");
+  ops = await openApiOperations(t);
+  payId = (await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("02") })).body.data.id;
+  otpPayId = (await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("03") })).body.data.id;
+  for (let i = 0; i < 3; i++) {
+    sacrificialApps.push((await t.call("POST", "/v1/apps", { token: m.token, body: { name: `victim-${i}` } })).body.data.id);
+    sacrificialKeys.push((await t.call("POST", `/v1/apps/${m.appId}/keys`, { token: m.token, body: { type: "publishable", mode: "test" } })).body.data.id);
+  }
+});
+afterAll(() => t?.stop());
+
+// ------------------------------------------------------------------ value generators
+const LONG = "x".repeat(10_000);
+const hostileScalar = fc.constantFrom<unknown>(
+  2 ** 63,
+  -(2 ** 63),
+  -0,
+  1e308,
+  -1,
+  0,
+  1.5,
+  // biome-ignore lint/correctness/noPrecisionLoss: 2^53 + 1 on purpose, past exact integers
+  9007199254740993,
+  "NaN",
+  "Infinity",
+  "-0",
+  "9223372036854775808",
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "\ud800",
+  "💸🚀",
+  "Ñandú",
+  "\u202eevil",
+  "<script>alert(1)</script>",
+  "' OR '1'='1",
+  LONG,
+  "a".repeat(300),
+  true,
+  false,
+  null,
+  [],
+  {},
+  ["a"],
+  { $gt: "" },
+  "+225",
+  "+2250700",
+  "+225 07 00 00 00 00 00 00 00",
+  "0700000000",
+  "++2250700000000",
+  "+999 00 00",
+  "١٢٣٤٥٦٧٨٩٠",
+  "PAYIN_ORANGE_ZZ",
+  "XOF",
+  "2020-13-45T99:99:99Z",
+);
+const hostile: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: hostileScalar },
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.integer(),
+  fc.double(),
+  fc.jsonValue({ maxDepth: 3 }),
+);
+const hostileString = fc.oneof(
+  { weight: 3, arbitrary: hostileScalar.map(String) },
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.integer().map(String),
+);
+
+/** A valid value for a JSON-schema property (enough to get past validation sometimes). */
+// biome-ignore lint/suspicious/noExplicitAny: raw JSON schema
+function validFor(schema: any): fc.Arbitrary<unknown> {
+  if (!schema) return fc.constant("x");
+  if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.anyOf) return fc.oneof(...schema.anyOf.map(validFor));
+  if (schema.type === "integer" || schema.type === "number") {
+    const min = Math.max(schema.minimum ?? -1000, -1e9);
+    const max = Math.min(schema.maximum ?? 1_000_000, 1e9);
+    return fc.oneof(fc.constantFrom(min, max, min - 1, max + 1), fc.integer({ min, max }));
+  }
+  if (schema.type === "boolean") return fc.boolean();
+  if (schema.type === "array") return fc.array(validFor(schema.items), { maxLength: 3 });
+  if (schema.type === "object") return fc.constant({});
+  if (schema.format === "email") return fc.constantFrom("a@example.com", "fuzz@example.com");
+  if (schema.format === "date-time") return fc.constantFrom("2026-01-01T00:00:00Z", "2026-01-01T00:00:00+01:00");
+  return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 20, 20) });
+}
+
+/** Known-good bodies, mutated field by field. */
+const BASE_BODIES: Record<string, () => Record<string, unknown>> = {
+  "POST /v1/payments": () => paymentBody("00", { reference: "fuzz", metadata: { order: "1" } }),
+  "POST /v1/apps": () => ({ name: "fuzzed" }),
+  "PATCH /v1/apps/{app_id}": () => ({ name: "fuzz" }),
+  "POST /v1/apps/{app_id}/keys": () => ({ type: "publishable", mode: "test" }),
+  "POST /v1/apps/{app_id}/keys/{key_id}/roll": () => ({ grace_period_s: 60 }),
+  "POST /v1/payments/{id}/authenticate": () => ({ otp: "000000" }),
+  "POST /v1/auth/register": () => ({ email: "fuzz-reg@example.com", password: "long enough password", name: "F", company: "F" }),
+  "POST /v1/auth/login": () => ({ email: "nobody@example.com", password: "not the password" }),
+  "POST /v1/auth/password": () => ({ current_password: "not the password", new_password: "another long password" }),
+};
+
+type Case = { method?: string; path: Record<string, string>; query: Record<string, string>; body: unknown; rawBody?: string };
+
+function caseArb(o: Operation): fc.Arbitrary<Case> {
+  const params = (o.op.parameters ?? []) as Array<{ in: string; name: string; schema?: unknown }>;
+  const pathParams = params.filter((p) => p.in === "path").map((p) => p.name);
+  const queryParams = params.filter((p) => p.in === "query");
+  const pools: Record<string, string[]> = {
+    app_id: o.method === "DELETE" && o.path === "/v1/apps/{app_id}" ? sacrificialApps : [m.appId],
+    key_id: sacrificialKeys,
+    id: [payId, otpPayId],
+    provider: ["test", "pawapay", "stripe"],
+  };
+  const path = fc.record(
+    Object.fromEntries(
+      pathParams.map((p) => [p, fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(pools[p] ?? ["x"])) }, { weight: 2, arbitrary: hostileString })]),
+    ) as Record<string, fc.Arbitrary<string>>,
+  );
+  const queryKeys = [...queryParams.map((q) => q.name), "zz_extra", "__proto__", "constructor"];
+  const queryValue = (name: string) => {
+    const q = queryParams.find((p) => p.name === name);
+    return fc.oneof({ weight: 2, arbitrary: validFor(q?.schema).map(String) }, hostileString);
+  };
+  const query =
+    o.method === "GET"
+      ? fc
+          .subarray(queryKeys, { maxLength: Math.min(4, queryKeys.length) })
+          .chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, queryValue(k)])) as Record<string, fc.Arbitrary<string>>))
+      : fc.constant({} as Record<string, string>);
+
+  const requestSchema = o.op.requestBody?.content?.["application/json"]?.schema;
+  const hasBody = o.method !== "GET" && o.method !== "DELETE";
+  let body: fc.Arbitrary<unknown> = fc.constant(undefined);
+  if (hasBody) {
+    const base = BASE_BODIES[opKey(o)]?.() ?? {};
+    const props: Record<string, unknown> = requestSchema?.properties ?? {};
+    const keys = [...new Set([...Object.keys(base), ...Object.keys(props)])];
+    const field = (k: string) =>
+      fc.oneof(
+        { weight: 5, arbitrary: k in base ? fc.constant(base[k]) : validFor(props[k]) },
+        { weight: 2, arbitrary: hostile },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+        ...(k === "customer"
+          ? [
+              {
+                weight: 2,
+                arbitrary: fc.record({
+                  phone: fc.oneof(hostileString, fc.constantFrom("+225 07 00 00 00 00", "+22507000000", "+1 202 555 0100", "0022507000000")),
+                }),
+              },
+            ]
+          : []),
+      );
+    const mutated = fc
+      .record({
+        fields: fc.record(Object.fromEntries(keys.map((k) => [k, field(k)])) as Record<string, fc.Arbitrary<unknown>>),
+        extra: fc.option(fc.tuple(fc.constantFrom("zz_extra", "status", "livemode", "app_id", "__proto__x"), hostile), { nil: undefined }),
+      })
+      .map(({ fields, extra }) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v;
+        if (extra) out[extra[0]] = extra[1];
+        return out;
+      });
+    body = fc.oneof(
+      { weight: 8, arbitrary: mutated },
+      { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    );
+  }
+  // Other methods on the same URL, but never one the path really routes (a DELETE on the
+  // merchant's own app would end the run's credentials rather than test anything).
+  const routed = new Set(ops.filter((x) => x.path === o.path).map((x) => x.method));
+  const others = ["GET", "POST", "PUT", "PATCH", "DELETE", "PROPFIND", "SEARCH"].filter((x) => !routed.has(x));
+  const method = fc.option(fc.constantFrom(...others), { nil: undefined, freq: 12 });
+  return fc.record({ method, path, query, body });
+}
+
+function credentialFor(o: Operation): { token?: string; headers: Record<string, string> } {
+  if (o.auth.includes("secret")) return { token: m.sk, headers: {} };
+  if (o.auth.includes("user")) return { token: m.token, headers: { "x-app-id": m.appId } };
+  if (o.auth.includes("publishable")) return { token: m.pk, headers: {} };
+  return { headers: {} };
+}
+
+const isPlainObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function checkResponse(res: CallResult, where: string, c: { body: unknown; bodySent: boolean; method: string }) {
+  expect(res.status, where).toBeLessThan(500);
+  if (res.status >= 400 && res.body !== null) {
+    expectErrorEnvelope(res, where);
+    const leaks = findLeaks(res.text).filter((l) => l === "stack trace" || l === "SQL" || l === "error class");
+    expect(leaks, where).toEqual([]);
+    // A field (query, path or body member) at fault is named; a missing or non-object body as a whole is not a field.
+    const fieldAtFault = c.bodySent ? isPlainObject(c.body) : c.method === "GET" || c.method === "DELETE";
+    if (res.status === 400 && res.body.error.code === "validation_error" && fieldAtFault) {
+      expect(res.body.error.param, `${where}: a 400 names its param`).toBeTypeOf("string");
+    }
+  } else if (res.status >= 400) {
+    // Only HEAD answers have no body.
+    expect(res.text, where).toBe("");
+  }
+}
+
+describe("IV-1 OpenAPI-driven fuzz", () => {
+  it("IV-1 the registered /v1 routes are exactly the OpenAPI paths (sandbox, docs, openapi.json and preflight excepted)", () => {
+    // The router's own view (printRoutes) rather than an onRoute hook: buildApp registers
+    // every route before the test can add a hook, and printRoutes reads the live radix tree.
+    const routes = registeredRoutes(t.app.http.printRoutes({ commonPrefix: false }))
+      .filter((r) => r.method !== "HEAD" && r.method !== "OPTIONS")
+      .filter((r) => !r.url.startsWith("/sandbox") && !r.url.startsWith("/docs") && r.url !== "/openapi.json");
+    const registered = routes.map((r) => `${r.method} ${r.url}`).sort();
+    const documented = ops.map((o) => `${o.method} ${toFastifyPath(o.path)}`).sort();
+    expect(registered.filter((r) => r.includes("/v1/")).length).toBeGreaterThan(15);
+    expect(registered).toEqual(documented);
+  });
+
+  it(`IV-1 OpenAPI-driven fuzz: ${RUNS} seeded cases per operation, 0 responses >= 500, envelope with request_id, 400s name a param`, async () => {
+    let sent = 0;
+    for (const o of ops) {
+      const cred = credentialFor(o);
+      const fresh = o.path === "/v1/auth/logout" || o.path === "/v1/auth/password";
+      await fc.assert(
+        fc.asyncProperty(caseArb(o), async (c) => {
+          const method = c.method ?? o.method;
+          let path = fillPath(o.path, c.path);
+          const qs = new URLSearchParams(c.query).toString();
+          if (qs) path += `?${qs}`;
+          const bodySent = method !== "GET" && c.body !== undefined;
+          const token = fresh ? await openSession(t.database.db, m.userId, new Date()) : cred.token;
+          const res = await t.call(method, path, { token, headers: cred.headers, body: bodySent ? c.body : undefined });
+          sent++;
+          checkResponse(res, `${opKey(o)} as ${method} ${path.slice(0, 200)} body=${JSON.stringify(c.body)?.slice(0, 300)}`, {
+            body: c.body,
+            bodySent,
+            method,
+          });
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+    }
+    expect(sent).toBeGreaterThanOrEqual(ops.length * RUNS);
+    expect((await t.call("GET", "/healthz")).status).toBe(200);
+  }, 300_000);
+
+  it("IV-1 unknown methods and unknown /v1 paths answer an envelope, never 5xx", async () => {
+    for (const [method, path] of [
+      ["PROPFIND", "/v1/payments"],
+      ["PUT", "/v1/payments"],
+      ["DELETE", "/v1/payments"],
+      ["PATCH", "/v1/auth/login"],
+      ["GET", "/v1/nothing-here"],
+      ["POST", "/v1/payments/x/y/z"],
+      ["GET", `/v1/payments/${"a".repeat(5000)}`],
+      ["GET", "/v1/payments/%E0%A4%A"],
+      ["GET", "/v1/payments/%zz"],
+      ["GET", "/v1/apps/%"],
+      ["GET", "/v1/payments/%00/status"],
+    ] as const) {
+      const res = await t.call(method, path, { token: m.sk });
+      expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${method} ${path}`).toBeLessThan(500);
+      expectErrorEnvelope(res, `${method} ${path.slice(0, 50)}`);
+    }
+  });
+});
+
+describe("IV-2 body and parser limits", () => {
+  it("IV-2 body and parser limits: 413 over 100 KiB, deep nesting, invalid JSON 400, text/plain 415, __proto__ refused, no pollution, healthy", async () => {
+    const post = (rawBody: string, contentType = "application/json") =>
+      t.call("POST", "/v1/payments", { token: m.sk, rawBody, headers: { "content-type": contentType } });
+
+    const big = JSON.stringify({ ...paymentBody("00"), description: "x".repeat(100 * 1024) });
+    const tooLarge = await post(big);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.code).toBe("body_too_large");
+    expectErrorEnvelope(tooLarge, "413");
+
+    for (const deep of [
+      `${"[".repeat(40_000)}${"]".repeat(40_000)}`,
+      `{"metadata":${'{"a":'.repeat(15_000)}1${"}".repeat(15_000)}}`,
+      `{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","customer":${'{"a":'.repeat(15_000)}1${"}".repeat(15_000)}}`,
+    ]) {
+      expect(deep.length).toBeLessThan(100 * 1024);
+      const res = await post(deep);
+      expect(res.status, res.text).toBe(400);
+      expectErrorEnvelope(res, "deep");
+    }
+
+    for (const bad of ["{", "{'amount': 1}", "undefined", "NaN", '{"amount": 1500,}', "\u0000", "[1,2", '{"a":"\\x"}']) {
+      const res = await post(bad);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code, bad).toBe("invalid_json");
+      expectErrorEnvelope(res, bad);
+    }
+
+    for (const ct of ["text/plain", "application/xml", "multipart/form-data; boundary=x"]) {
+      const res = await post(JSON.stringify(paymentBody("00")), ct);
+      expect(res.status, ct).toBe(415);
+      expect(res.body.error.code).toBe("unsupported_media_type");
+      expectErrorEnvelope(res, ct);
+    }
+
+    const before = (await t.call("GET", "/v1/payments?limit=100", { token: m.sk })).body.data.length;
+    for (const evil of [
+      `{"__proto__":{"polluted":"yes"},"amount":1500,"payment_method":"PAYIN_ORANGE_CI"}`,
+      `{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","metadata":{"__proto__":{"polluted":"yes"}}}`,
+      `{"constructor":{"prototype":{"polluted":"yes"}},"amount":1500,"payment_method":"PAYIN_ORANGE_CI"}`,
+      `{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","customer":{"constructor":{"prototype":{"polluted":"yes"}}}}`,
+    ]) {
+      const res = await post(evil);
+      expect(res.status, evil).toBe(400);
+      expectErrorEnvelope(res, evil);
+    }
+    for (const [method, path, token, rawBody] of [
+      ["PATCH", `/v1/apps/${m.appId}`, m.token, `{"name":"p","__proto__":{"polluted":"yes"}}`],
+      ["POST", "/v1/auth/login", undefined, `{"email":"a@b.co","password":"x","__proto__":{"polluted":"yes"}}`],
+    ] as const) {
+      const res = await t.call(method, path, { token, rawBody, headers: { "content-type": "application/json", "x-app-id": m.appId } });
+      expect(res.status, path).toBe(400);
+    }
+    const q = await t.call("GET", "/v1/payments?__proto__[polluted]=yes&constructor[prototype][polluted]=yes", { token: m.sk });
+    expect(q.status).toBeLessThan(500);
+    const form = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      rawBody: "__proto__[polluted]=yes&amount=1500",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.status).toBe(400);
+    expect((await t.call("GET", "/v1/payments?limit=100", { token: m.sk })).body.data.length).toBe(before);
+
+    // The server runs in this process: a polluted prototype would show here.
+    // biome-ignore lint/suspicious/noExplicitAny: checking for pollution
+    expect(({} as any).polluted).toBeUndefined();
+    // biome-ignore lint/suspicious/noExplicitAny: checking for pollution
+    expect((Object.prototype as any).polluted).toBeUndefined();
+    const health = await t.call("GET", "/healthz");
+    expect(health.status).toBe(200);
+    expect((await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") })).status).toBe(201);
+  });
+});
+
+describe("IV-3 no leakage in errors", () => {
+  it("IV-3 no leakage in errors: validation, not-found, auth, provider-down and database errors show no stack, SQL, path, credential or host", async () => {
+    const bodies: Array<[string, CallResult]> = [];
+    const add = async (label: string, p: Promise<CallResult>) => bodies.push([label, await p]);
+    await add("validation", t.call("POST", "/v1/payments", { token: m.sk, body: { amount: "x" } }));
+    await add("validation nested", t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { customer: { phone: 12 } }) }));
+    await add("unknown method", t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { payment_method: "PAYIN_NOPE_ZZ" }) }));
+    await add("bad phone", t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { customer: { phone: "+225 12" } }) }));
+    await add("bad json", t.call("POST", "/v1/payments", { token: m.sk, rawBody: "{", headers: { "content-type": "application/json" } }));
+    await add("not found", t.call("GET", "/v1/payments/txn_doesnotexist", { token: m.sk }));
+    await add("not found app", t.call("GET", "/v1/apps/app_doesnotexist", { token: m.token }));
+    await add("route not found", t.call("GET", "/v1/payments/a/b/c", { token: m.sk }));
+    await add("bad key", t.call("GET", "/v1/payments", { token: `${m.sk.slice(0, -1)}Z` }));
+    await add("bad auth header", t.call("GET", "/v1/payments", { headers: { authorization: `Basic ${m.sk}` } }));
+    await add("session ended", t.call("GET", "/v1/apps", { token: "zfs_nope" }));
+    await add("wrong kind", t.call("POST", "/v1/payments", { token: m.pk, body: paymentBody("00") }));
+    await add("login", t.call("POST", "/v1/auth/login", { body: { email: "nobody@example.com", password: "wrong horse battery" } }));
+    await add("provider webhook unsigned", t.call("POST", "/v1/webhooks/providers/test", { body: { id: "x" } }));
+    await add("provider webhook unknown", t.call("POST", "/v1/webhooks/providers/nope", { body: { id: "x" } }));
+    await add("otp", t.call("POST", `/v1/payments/${otpPayId}/authenticate`, { token: m.pk, body: { otp: "000000" } }));
+    // Values PostgreSQL refuses in text: must not surface as a database error.
+    await add("NUL in id", t.call("GET", "/v1/payments/txn_%00", { token: m.sk }));
+    await add("NUL in field", t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { reference: "a\u0000b" }) }));
+    await add("NUL in query", t.call("GET", "/v1/payments?reference=a%00b", { token: m.sk }));
+    // A lone surrogate is not an error (stored as U+FFFD), but must not be a 500 either.
+    const surrogate = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { description: "\ud800" }) });
+    expect(surrogate.status).toBeLessThan(500);
+
+    const down = await t.call("POST", "/sandbox/test/_control", { body: { down: true } });
+    expect(down.status).toBe(200);
+    try {
+      const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe("provider_unavailable");
+      bodies.push(["provider down", res]);
+    } finally {
+      await t.call("POST", "/sandbox/test/_control", { body: { down: false } });
+    }
+
+    for (const [label, res] of bodies) {
+      expect(res.status, `${label}: ${res.text}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${label}: ${res.text}`).not.toBe(500);
+      expectErrorEnvelope(res, label);
+      expect(findLeaks(res.text), `${label}: ${res.text}`).toEqual([]);
+      for (const secret of [m.sk, m.pk, m.token, m.sk.slice(0, -1)]) expect(res.text, label).not.toContain(secret);
+      expect(res.text, label).not.toContain(t.url);
+    }
+  });
+});

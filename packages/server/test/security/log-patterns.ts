@@ -1,0 +1,28 @@
+/**
+ * What must never be in a log line (SPEC §13, reliability SE-1). No vitest import: the
+ * global log scan (global-log-scan.ts) loads this outside any test file.
+ */
+/** Full API keys, webhook
+ * secrets, dashboard session tokens, passwords the tests use, OTP values, Authorization and
+ * Cookie values, and full E.164 numbers (only masked forms may be logged).
+ */
+export const LOG_SECRET_PATTERNS: Array<[string, RegExp]> = [
+  ["secret or publishable API key", /\b(sk|pk)_(test|live)_[0-9A-Za-z]{20,}/],
+  ["webhook secret", /whsec_[0-9A-Za-z+/=_-]{8,}/],
+  ["dashboard session token", /zfs_[0-9A-Za-z_-]{20,}/],
+  ["test password", /correct horse battery|new horse battery staple|wrong horse battery/i],
+  ["OTP value", /"otp"\s*:\s*"(?!\[redacted\])[^"]+"|"123456"/],
+  ["Authorization value", /"authorization"\s*:\s*"(?!\[redacted\])[^"]+"|Bearer\s+[A-Za-z0-9_]{8,}/i],
+  ["Cookie value", /"cookie"\s*:\s*"(?!\[redacted\])[^"]+"|zerofee_session=[^;\s"]{8,}/i],
+  ["full E.164 phone number", /\+\d{11,15}\b|\+225[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}/],
+];
+
+/** Lines (with the rule they break) that contain a secret; `extra` adds literal secrets. */
+export function findSecrets(lines: string[], extra: Array<[string, string]> = []): string[] {
+  const hits: string[] = [];
+  for (const line of lines) {
+    for (const [name, re] of LOG_SECRET_PATTERNS) if (re.test(line)) hits.push(`${name}: ${line.slice(0, 400)}`);
+    for (const [name, literal] of extra) if (literal && line.includes(literal)) hits.push(`${name}: ${line.slice(0, 400)}`);
+  }
+  return hits;
+}

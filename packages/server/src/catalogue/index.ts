@@ -70,7 +70,7 @@ export function resolveMethod(code: string): ResolvedMethod | null {
  */
 export function normalisePhone(phone: string, country: string): string {
   const parsed = parsePhoneNumberFromString(phone, country as CountryCode);
-  if (!parsed || !parsed.isValid() || parsed.country !== country) {
+  if (!parsed?.isValid() || parsed.country !== country) {
     const example = COUNTRIES[country]?.example;
     throw new ApiError("validation_error", `Not a valid ${COUNTRIES[country]?.name ?? country} phone number${example ? ` (e.g. ${example})` : ""}.`, {
       param: "customer.phone",

@@ -20,7 +20,9 @@ describe("credentials at rest (SPEC §16)", () => {
   it("refuses a truncated authentication tag", () => {
     const sealed = encryptSecret(key, "secret", "aad");
     const [v, iv, tag, body] = sealed.split(".");
-    const short = Buffer.from(tag ?? "", "base64").subarray(0, 4).toString("base64");
+    const short = Buffer.from(tag ?? "", "base64")
+      .subarray(0, 4)
+      .toString("base64");
     expect(() => decryptSecret(key, [v, iv, short, body].join("."), "aad")).toThrow();
     // Without authTagLength Node 20 accepts the 4-byte tag: the guard is ours, not the default.
     const lax = createDecipheriv("aes-256-gcm", key, Buffer.from(iv ?? "", "base64"));

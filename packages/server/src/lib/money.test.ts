@@ -18,11 +18,16 @@ describe("computeFee (SPEC §10)", () => {
 
   it("property: 0 ≤ fee ≤ amount, fee + net = amount, integers only", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_AMOUNT }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 1_000_000 }), (amount, bps, fixed) => {
-        const fee = computeFee(amount, "XOF", { bps, fixed: { XOF: fixed } });
-        const net = amount - fee;
-        return Number.isInteger(fee) && fee >= 0 && fee <= amount && fee + net === amount;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: MAX_AMOUNT }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        (amount, bps, fixed) => {
+          const fee = computeFee(amount, "XOF", { bps, fixed: { XOF: fixed } });
+          const net = amount - fee;
+          return Number.isInteger(fee) && fee >= 0 && fee <= amount && fee + net === amount;
+        },
+      ),
       { seed: 42, numRuns: 2000 },
     );
   });

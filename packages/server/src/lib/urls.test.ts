@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { validateMerchantUrl } from "./urls.js";
 
 describe("merchant redirect URLs (SR-3, creation half)", () => {
-  const bad = ["javascript:alert(1)", "//evil.com", "/\\evil.com", "http:evil.com", "https://ok.com/\r\nSet-Cookie:x", "https://user:pw@shop.com/", "ftp://shop.com", "data:text/html,hi", " https://shop.com"];
+  const bad = [
+    "javascript:alert(1)",
+    "//evil.com",
+    "/\\evil.com",
+    "http:evil.com",
+    "https://ok.com/\r\nSet-Cookie:x",
+    "https://user:pw@shop.com/",
+    "ftp://shop.com",
+    "data:text/html,hi",
+    " https://shop.com",
+  ];
   for (const url of bad) {
     it(`refuses ${JSON.stringify(url)}`, () => {
       expect(() => validateMerchantUrl(url, "success_url", false)).toThrow(/success_url/);

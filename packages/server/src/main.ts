@@ -44,26 +44,25 @@ async function start(mode: "serve" | "api" | "worker") {
     process.stdout.write("ZeroFee worker running (reconciliation, expiry, housekeeping).\n");
     return;
   }
+  // Seeded before listening, so /healthz is green only once the demo login exists.
+  const seeded = mode === "serve" ? await seedDemo(app.ctx, cfg.databaseUrl ? null : cfg.dataDir) : null;
   const url = await app.listen();
   const lines = [`ZeroFee ${mode === "serve" ? "(API, workers, sandboxes)" : "API"} listening on ${url}`];
   lines.push(`  API reference  ${url}/docs`, `  Health         ${url}/healthz`);
-  if (mode === "serve") {
-    const seeded = await seedDemo(app.ctx, cfg.databaseUrl ? null : cfg.dataDir);
-    if (seeded) {
-      const { demo } = seeded;
-      lines.push(
-        "",
-        `Demo login${seeded.created ? " (created now)" : ""}: ${demo.email} / ${demo.password}`,
-        `  Test app         ${demo.app_id}`,
-        `  Secret key       ${demo.secret_key}`,
-        `  Publishable key  ${demo.publishable_key}`,
-        "",
-        "Try a payment (completes in ~2 s in the sandbox):",
-        `  curl -s ${url}/v1/payments -H "Authorization: Bearer ${demo.secret_key}" \\`,
-        `    -H "Content-Type: application/json" -H "Idempotency-Key: $(date +%s%N)" \\`,
-        `    -d '{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","customer":{"phone":"+225 07 00 00 00 00"}}'`,
-      );
-    }
+  if (seeded) {
+    const { demo } = seeded;
+    lines.push(
+      "",
+      `Demo login${seeded.created ? " (created now)" : ""}: ${demo.email} / ${demo.password}`,
+      `  Test app         ${demo.app_id}`,
+      `  Secret key       ${demo.secret_key}`,
+      `  Publishable key  ${demo.publishable_key}`,
+      "",
+      "Try a payment (completes in ~2 s in the sandbox):",
+      `  curl -s ${url}/v1/payments -H "Authorization: Bearer ${demo.secret_key}" \\`,
+      `    -H "Content-Type: application/json" -H "Idempotency-Key: $(date +%s%N)" \\`,
+      `    -d '{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","customer":{"phone":"+225 07 00 00 00 00"}}'`,
+    );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -34,7 +34,7 @@ export async function freshDatabase(): Promise<{ database: Database; url?: strin
     database,
     url: url.toString(),
     async drop() {
-      await database.close().catch(() => {});
+      await Promise.race([database.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
       const c = new pg.Client({ connectionString: base });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -143,8 +143,11 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
       return { status: res.status, headers: res.headers, body: parsed, text };
     },
     async stop() {
-      await app.stop();
-      await fresh.drop();
+      // Bounded: a close stuck on PostgreSQL (seen once in jobs/reconcile-expire, cause not yet
+      // found) must not hang the file; dropping the database WITH (FORCE) ends its connections.
+      const bounded = (p: Promise<unknown>) => Promise.race([p, new Promise((r) => setTimeout(r, 10_000))]);
+      await bounded(app.stop());
+      await bounded(fresh.drop());
     },
   };
 }

@@ -161,7 +161,14 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       clearInterval(simulatorTimer);
       for (const sim of simulators.values()) sim.stop();
       await jobs.stop();
-      await http.close();
+      // A keep-alive connection busy when close() starts stays open after its answer until
+      // the keep-alive timeout (72 s), holding shutdown: close each one once it falls idle.
+      const closeIdle = setInterval(() => http.server.closeIdleConnections(), 100);
+      try {
+        await http.close();
+      } finally {
+        clearInterval(closeIdle);
+      }
       if (!opts.database) await database.close();
       opened.unlock();
     },

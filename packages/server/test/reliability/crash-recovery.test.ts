@@ -102,12 +102,16 @@ describe("C. crashes", () => {
     const first = await serve({ ...env, ZEROFEE_FAULT: "after_provider_initiate" });
     children.push(first);
     const sk = /Secret key\s+(sk_test_\S+)/.exec(first.stdout)?.[1];
+    const pk = /Publishable key\s+(pk_test_\S+)/.exec(first.stdout)?.[1];
     expect(sk, first.stdout).toBeDefined();
+    expect(pk, first.stdout).toBeDefined();
     const create = () =>
       fetch(`${first.url}/v1/payments`, {
         method: "POST",
         headers: { authorization: `Bearer ${sk}`, "content-type": "application/json", "idempotency-key": "cf-1-K" },
-        body: JSON.stringify(paymentBody("00", { reference: "cf-1" })),
+        // …03 (OTP): the sandbox never confirms on its own, so no provider callback can settle
+        // the payment before the retry — the retry itself must resume the stored attempt.
+        body: JSON.stringify(paymentBody("03", { reference: "cf-1" })),
       });
     await expect(create()).rejects.toThrow();
     expect((await first.exited).signal).toBe("SIGKILL");
@@ -127,7 +131,9 @@ describe("C. crashes", () => {
     }
     expect(retry?.status).toBe(201);
     expect(retry?.headers.get("idempotent-replayed")).toBeNull();
-    const created = ((await retry!.json()) as { data: { id: string; status: string } }).data;
+    const created = ((await retry!.json()) as { data: { id: string; status: string; next_action: { type: string } } }).data;
+    expect(created.status).toBe("requires_action");
+    expect(created.next_action.type).toBe("otp");
     const replay = await create();
     expect(replay.status).toBe(201);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
@@ -136,6 +142,13 @@ describe("C. crashes", () => {
       data: { id: string }[];
     };
     expect(list.data.map((p) => p.id)).toEqual([created.id]);
+    // The customer's code reaches the provider payment the first process started.
+    const otp = await fetch(`${second.url}/v1/payments/${created.id}/authenticate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${pk}`, "content-type": "application/json" },
+      body: JSON.stringify({ otp: "123456" }),
+    });
+    expect(otp.status).toBe(200);
     const completed = await eventually(async () => {
       const res = await fetch(`${second.url}/v1/payments/${created.id}`, { headers: { authorization: `Bearer ${sk}` } });
       const p = ((await res.json()) as { data: { status: string } }).data;

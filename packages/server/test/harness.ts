@@ -73,6 +73,28 @@ export interface CallResult {
 
 export const allLogs: string[] = [];
 
+/** JSON over real HTTP to a ZeroFee base URL: the one client every test uses. */
+export async function httpCall(url: string, method: string, path: string, o: CallOptions = {}): Promise<CallResult> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.idempotencyKey) headers["idempotency-key"] = o.idempotencyKey;
+  let body: string | undefined;
+  if (o.rawBody !== undefined) body = o.rawBody;
+  else if (o.body !== undefined) {
+    body = JSON.stringify(o.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await fetch(`${url}${path}`, { method, headers, body, redirect: "manual" });
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
 /**
  * Every log line of every test app is also appended to <ZEROFEE_TEST_LOG_DIR>/<pid>.log when
  * the global setup (security/global-log-scan.ts) set that folder, so its teardown can scan
@@ -122,26 +144,7 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
     clock: opts.clock,
     logs,
     database: fresh.database,
-    async call(method, path, o = {}) {
-      const headers: Record<string, string> = { ...o.headers };
-      if (o.token) headers.authorization = `Bearer ${o.token}`;
-      if (o.idempotencyKey) headers["idempotency-key"] = o.idempotencyKey;
-      let body: string | undefined;
-      if (o.rawBody !== undefined) body = o.rawBody;
-      else if (o.body !== undefined) {
-        body = JSON.stringify(o.body);
-        headers["content-type"] ??= "application/json";
-      }
-      const res = await fetch(`${url}${path}`, { method, headers, body, redirect: "manual" });
-      const text = await res.text();
-      let parsed: unknown = null;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        parsed = null;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
-    },
+    call: (method, path, o) => httpCall(url, method, path, o),
     async stop() {
       // Bounded: a close stuck on PostgreSQL (seen once in jobs/reconcile-expire, cause not yet
       // found) must not hang the file; dropping the database WITH (FORCE) ends its connections.

@@ -17,7 +17,7 @@ import { buildApp, type ZeroFee } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type Database, openPostgres } from "../../src/db/client.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
-import { type CallOptions, type CallResult, createMerchant, eventually, freshDatabase, onPostgres, paymentBody, type TestApp } from "../harness.js";
+import { type CallOptions, type CallResult, createMerchant, eventually, freshDatabase, httpCall, onPostgres, paymentBody, type TestApp } from "../harness.js";
 import { isErrorEnvelope, rows, scalar, sleep } from "./helpers.js";
 
 /** A TCP proxy that can reset every connection and refuse new ones. */
@@ -111,25 +111,7 @@ async function startBehindProxy() {
   const app: ZeroFee = await buildApp({ config, database, logStream, workers: false });
   cleanups.push(() => app.stop());
   const url = await app.listen();
-  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
-    const headers: Record<string, string> = { ...o.headers };
-    if (o.token) headers.authorization = `Bearer ${o.token}`;
-    if (o.idempotencyKey) headers["idempotency-key"] = o.idempotencyKey;
-    let body: string | undefined;
-    if (o.body !== undefined) {
-      body = JSON.stringify(o.body);
-      headers["content-type"] = "application/json";
-    }
-    const res = await fetch(`${url}${path}`, { method, headers, body, redirect: "manual" });
-    const text = await res.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, headers: res.headers, body: parsed, text };
-  };
+  const call = (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => httpCall(url, method, path, o);
   const t = { app, url, clock: undefined, logs, database, call, stop: async () => {} } as TestApp;
   return { t, proxy, direct: fresh.database, logs };
 }

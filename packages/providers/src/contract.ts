@@ -88,7 +88,46 @@ export type WebhookOutput =
       status: ProviderPaymentStatus;
       failureCode?: string;
       failureMessage?: string;
+      /**
+       * The provider signs nothing (or nothing we can check): the caller must confirm the
+       * status with `getStatus` before applying it, and apply what the status call says.
+       */
+      confirmWithStatus?: boolean;
     };
+
+export interface RefundInput {
+  /** Our refund id (`re_…`), sent as the provider's idempotency key where it has one. */
+  refundId: string;
+  amount: number;
+  currency: string;
+  reason?: string;
+}
+
+export type RefundOutput =
+  | { kind: "accepted"; providerRefundId: string; status: "pending" | "completed" }
+  | { kind: "rejected"; code: string; message: string }
+  /** The provider has no refund API for this method (most mobile money): settle by hand. */
+  | { kind: "unsupported"; message: string }
+  | { kind: "unavailable"; message: string };
+
+/** One credential an app stores for a provider (`PUT /v1/apps/{id}/providers/{name}`). */
+export interface CredentialField {
+  name: string;
+  description: string;
+  /** Whether the value is secret (all are encrypted at rest; none is ever returned). */
+  secret: boolean;
+  required: boolean;
+}
+
+/**
+ * How the return route verifies a redirect back (SPEC §3): wait `initialDelayMs`, ask
+ * `getStatus`, and while it is not final ask again after each of `retryDelaysMs`.
+ * PaiementPro: 3000 then [1000, 2000, 4000]. Default: no wait, one check.
+ */
+export interface ReturnCheckPolicy {
+  initialDelayMs: number;
+  retryDelaysMs: readonly number[];
+}
 
 export interface ProviderMetadata {
   name: string;
@@ -97,10 +136,18 @@ export interface ProviderMetadata {
   countries: readonly string[] | "*";
   /** Method codes served (`PAYIN_ORANGE_CI`…), or "*" for any. */
   methods: readonly string[] | "*";
+  /** ISO-4217 codes, or "*" for any. */
+  currencies: readonly string[] | "*";
   flows: readonly Flow[];
   supportsCancel: boolean;
   supportsOtp: boolean;
+  supportsRefund: boolean;
   defaultTimeoutMs: number;
+  /** What an app stores to use the provider live (test mode needs none). */
+  credentials: readonly CredentialField[];
+  /** The provider's live API root (the sandbox replaces it in test mode). */
+  liveBaseUrl: string;
+  returnCheck?: ReturnCheckPolicy;
 }
 
 export interface ProviderAdapter {
@@ -110,8 +157,44 @@ export interface ProviderAdapter {
   /** Hints from the provider's redirect back; the caller always confirms with `getStatus`. */
   verifyReturn(ctx: ProviderContext, ref: PaymentRef, query: Record<string, string>): Promise<StatusOutput>;
   parseWebhook(ctx: ProviderContext, input: WebhookInput): Promise<WebhookOutput>;
+  /** Refunds a completed payment (a late success, a second completion in one session). */
+  refund(ctx: ProviderContext, ref: PaymentRef, input: RefundInput): Promise<RefundOutput>;
   submitOtp?(ctx: ProviderContext, ref: PaymentRef, otp: string): Promise<OtpOutput>;
   cancel?(ctx: ProviderContext, ref: PaymentRef): Promise<CancelOutput>;
+}
+
+// ------------------------------------------------------------------ scenarios
+/**
+ * One SPEC §14 outcome, end to end, as data: the server's scenario test
+ * (`packages/server/test/providers/scenarios.test.ts`) runs every provider's list over HTTP:
+ * create with `provider` forced → the customer acts on the sandbox → callback or return →
+ * final status and events. Each provider folder exports its own list.
+ */
+export interface SandboxScenario {
+  name: string;
+  /** Body of `POST /v1/payments` (the runner adds `provider` and an `Idempotency-Key`). */
+  create: {
+    amount: number;
+    currency?: string;
+    payment_method: string;
+    customer?: { phone?: string; email?: string; name?: string };
+  };
+  /** What the simulated customer does after the create answers. */
+  customer:
+    | { kind: "wait" }
+    | { kind: "otp"; codes: readonly string[] }
+    /** Open `next_action.redirect_url`, optionally fill `card_number`, press `data-action`, follow the 303s to ZeroFee's return route. */
+    | { kind: "redirect"; action: "approve" | "decline" | "cancel"; card?: string };
+  expect: {
+    /** Answer of the create (default 201). */
+    createStatus?: number;
+    errorCode?: string;
+    nextAction?: Flow | null;
+    /** Status the payment reaches (polled; "pending"/"requires_action" are checked after a few seconds). */
+    status?: ProviderPaymentStatus | "expired";
+    /** For redirect flows: where the return route sends the browser ("success" | "cancel" | "error"). */
+    returnTo?: "success" | "cancel" | "error";
+  };
 }
 
 // ------------------------------------------------------------------ simulators

@@ -1,11 +1,18 @@
-import type { ProviderAdapter, Simulator, SimulatorOptions } from "./contract.js";
+import type { ProviderAdapter, SandboxScenario, Simulator, SimulatorOptions } from "./contract.js";
 import { testAdapter } from "./test/adapter.js";
+import { testScenarios } from "./test/scenarios.js";
 import { createTestSimulator } from "./test/simulator.js";
 
 /** Every provider ZeroFee can route to. Adding one: its folder, plus one line here. */
 export const PROVIDERS = {
-  test: { adapter: testAdapter, simulator: createTestSimulator },
-} as const satisfies Record<string, { adapter: ProviderAdapter; simulator: (opts: SimulatorOptions) => Simulator }>;
+  test: { adapter: testAdapter, simulator: createTestSimulator, scenarios: testScenarios },
+} as const satisfies Record<string, ProviderEntry>;
+
+export interface ProviderEntry {
+  adapter: ProviderAdapter;
+  simulator: (opts: SimulatorOptions) => Simulator;
+  scenarios: readonly SandboxScenario[];
+}
 
 export type ProviderName = keyof typeof PROVIDERS;
 

@@ -1,4 +1,14 @@
-import type { CancelOutput, InitiateOutput, OtpOutput, PaymentRef, ProviderAdapter, ProviderContext, StatusOutput, WebhookOutput } from "../contract.js";
+import type {
+  CancelOutput,
+  InitiateOutput,
+  OtpOutput,
+  PaymentRef,
+  ProviderAdapter,
+  ProviderContext,
+  RefundOutput,
+  StatusOutput,
+  WebhookOutput,
+} from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { CallbackBody, Collection, mapStatus } from "./wire.js";
@@ -42,10 +52,14 @@ export const testAdapter: ProviderAdapter = {
     displayName: "ZeroFee test provider",
     countries: "*",
     methods: "*",
+    currencies: "*",
     flows: ["ussd_push", "otp", "redirect"],
     supportsCancel: true,
     supportsOtp: true,
+    supportsRefund: true,
     defaultTimeoutMs: 15_000,
+    credentials: [{ name: "api_key", description: "Any value: the test provider only exists as a sandbox.", secret: true, required: false }],
+    liveBaseUrl: "https://test-provider.invalid",
   },
 
   async initiate(ctx, input): Promise<InitiateOutput> {
@@ -103,6 +117,23 @@ export const testAdapter: ProviderAdapter = {
     if (!parsed.success) return { kind: "unavailable", message: `otp call answered ${res.status}` };
     const status = mapStatus(parsed.data.status);
     return res.status === 422 ? { kind: "invalid_otp", status } : { kind: "accepted", status };
+  },
+
+  async refund(ctx, ref, input): Promise<RefundOutput> {
+    const res = await callProvider(
+      `${ctx.baseUrl}/v1/collections/by-reference/${encodeURIComponent(ref.providerPaymentId)}/refunds`,
+      { method: "POST", ...json(ctx, { refund_reference: input.refundId, amount: input.amount }) },
+      ctx.timeoutMs,
+    );
+    if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+    const body = res.body as { id?: unknown; status?: unknown; message?: unknown } | null;
+    if ((res.status === 200 || res.status === 201) && typeof body?.id === "string") {
+      return { kind: "accepted", providerRefundId: body.id, status: body.status === "SUCCESSFUL" ? "completed" : "pending" };
+    }
+    if (res.status === 409 || res.status === 400 || res.status === 404) {
+      return { kind: "rejected", code: "refund_rejected", message: typeof body?.message === "string" ? body.message : "refund refused" };
+    }
+    return { kind: "unavailable", message: `refund call answered ${res.status}` };
   },
 
   async cancel(ctx, ref): Promise<CancelOutput> {

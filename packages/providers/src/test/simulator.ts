@@ -16,6 +16,8 @@ interface Record_ extends Collection {
   /** A callback is owed for the current status. */
   notify: boolean;
   callback_attempts: number;
+  /** Refunds made, by our refund reference (idempotent). */
+  refunds?: Record<string, string>;
 }
 
 const publicView = (r: Record_): Collection => ({
@@ -140,6 +142,19 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     return ok(publicView(r));
   }
 
+  async function refund(r: Record_, body: unknown): Promise<SimResponse> {
+    const b = (body ?? {}) as { refund_reference?: unknown; amount?: unknown };
+    if (r.status !== "SUCCESSFUL") return error(409, "NOT_REFUNDABLE", "only a successful collection can be refunded");
+    if (typeof b.refund_reference !== "string" || typeof b.amount !== "number" || b.amount <= 0 || b.amount > r.amount) {
+      return error(400, "INVALID_REQUEST", "refund_reference and an amount up to the collection's are required");
+    }
+    r.refunds ??= {};
+    const id = r.refunds[b.refund_reference] ?? `tref_${randomBytes(10).toString("hex")}`;
+    r.refunds[b.refund_reference] = id;
+    await save(r, null);
+    return ok({ id, refund_reference: b.refund_reference, amount: b.amount, status: "SUCCESSFUL" }, 201);
+  }
+
   function payPage(r: Record_): SimResponse {
     const action = `${opts.publicBaseUrl()}/pay/${encodeURIComponent(r.reference)}`;
     const card = r.method === "PAYIN_CARD" ? '<label>Card number <input name="card_number" value="4242 4242 4242 4242" autocomplete="off"></label>' : "";
@@ -195,6 +210,7 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
       if (req.method === "GET" && parts.length === 4) return ok(publicView(r));
       if (req.method === "POST" && parts[4] === "otp") return otp(r, req.body);
       if (req.method === "POST" && parts[4] === "cancel") return cancel(r);
+      if (req.method === "POST" && parts[4] === "refunds") return refund(r, req.body);
       return error(404, "NOT_FOUND", "unknown path");
     },
 

@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
+import { prepared } from "../../db/prepared.js";
 import { apiKeys, apps } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { generateApiKey, type KeyType, parseApiKey } from "../../lib/api-keys.js";
@@ -130,11 +131,15 @@ export interface KeyPrincipal {
  */
 export async function authenticateKey(ctx: ServiceContext, key: string): Promise<KeyPrincipal | null> {
   if (!parseApiKey(key)) return null;
-  const [row] = await ctx.db
-    .select({ key: apiKeys, accountId: apps.accountId, deletedAt: apps.deletedAt })
-    .from(apiKeys)
-    .innerJoin(apps, eq(apps.id, apiKeys.appId))
-    .where(eq(apiKeys.keyHash, sha256Hex(key)));
+  const lookup = prepared(ctx.db, "api_key_by_hash", (db) =>
+    db
+      .select({ key: apiKeys, accountId: apps.accountId, deletedAt: apps.deletedAt })
+      .from(apiKeys)
+      .innerJoin(apps, eq(apps.id, apiKeys.appId))
+      .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
+      .prepare("api_key_by_hash"),
+  );
+  const [row] = await lookup.execute({ hash: sha256Hex(key) });
   if (!row || row.key.revokedAt || row.deletedAt) return null;
   if (row.key.expiresAt && row.key.expiresAt <= ctx.clock.now()) return null;
   return { keyId: row.key.id, appId: row.key.appId, accountId: row.accountId, type: row.key.type, livemode: row.key.livemode, scopes: row.key.scopes ?? null };

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { prepared } from "../../db/prepared.js";
 import { payments } from "../../db/schema/index.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";
@@ -7,6 +8,33 @@ import type { PaymentRow } from "./serialize.js";
 
 /** Newest first, cursor-paginated, every filter ANDed, always inside the caller's app and mode. */
 export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext; scope: Scope; input: ListPaymentsInput }) {
+  const filtered = Object.entries(input).some(([k, v]) => k !== "limit" && k !== "cursor" && v !== undefined);
+  if (!filtered) {
+    // The dashboard's and most integrations' call: one prepared statement per cursor shape.
+    const name = input.cursor ? "payments_page_after" : "payments_page_first";
+    const query = prepared(ctx.db, name, (db) =>
+      db
+        .select()
+        .from(payments)
+        .where(
+          and(
+            eq(payments.appId, sql.placeholder("appId")),
+            eq(payments.livemode, sql.placeholder("livemode")),
+            ...(input.cursor ? [lt(payments.id, sql.placeholder("after"))] : []),
+          ),
+        )
+        .orderBy(desc(payments.id))
+        .limit(sql.placeholder("limit"))
+        .prepare(name),
+    );
+    const rows: PaymentRow[] = await query.execute({
+      appId: scope.appId,
+      livemode: scope.livemode,
+      limit: input.limit + 1,
+      ...(input.cursor ? { after: decodeCursor(input.cursor) } : {}),
+    });
+    return page(rows, input.limit);
+  }
   const where: SQL[] = [eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)];
   if (input.cursor) where.push(lt(payments.id, decodeCursor(input.cursor)));
   if (input.status) where.push(eq(payments.status, input.status));

@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
   ZEROFEE_IDEMPOTENCY_LOCK_S: seconds.min(1).default(90),
   ZEROFEE_CONCURRENCY_PER_KEY: seconds.default(50),
+  ZEROFEE_KEY_CACHE_MS: seconds.default(5000),
   ZEROFEE_FAULT: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SMTP_URL: z.string().optional(),
@@ -52,6 +53,8 @@ export interface Config {
   providerTimeoutMs: number;
   idempotencyLockS: number;
   concurrencyPerKey: number;
+  /** How long a process keeps a resolved API key (revocations elsewhere take this long). */
+  keyCacheMs: number;
   fault?: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -120,6 +123,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     providerTimeoutMs: env.ZEROFEE_PROVIDER_TIMEOUT_MS,
     idempotencyLockS: env.ZEROFEE_IDEMPOTENCY_LOCK_S,
     concurrencyPerKey: env.ZEROFEE_CONCURRENCY_PER_KEY,
+    keyCacheMs: env.ZEROFEE_KEY_CACHE_MS,
     fault: env.ZEROFEE_FAULT,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

@@ -5,6 +5,7 @@ import { withTransaction } from "../../db/tx.js";
 import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
+import { forgetKeys } from "../keys/cache.js";
 
 export const AppBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
 export const AppSchema = z
@@ -61,7 +62,7 @@ export async function updateApp({ ctx, accountId, appId, name }: { ctx: ServiceC
 /** Soft delete: payments keep their app for the record; every key of the app stops working. */
 export async function deleteApp({ ctx, accountId, appId }: { ctx: ServiceContext; accountId: string; appId: string }): Promise<AppRow> {
   const now = ctx.clock.now();
-  return withTransaction(ctx.db, async (tx) => {
+  const deleted = await withTransaction(ctx.db, async (tx) => {
     const [row] = await tx
       .update(apps)
       .set({ deletedAt: now, updatedAt: now })
@@ -74,4 +75,6 @@ export async function deleteApp({ ctx, accountId, appId }: { ctx: ServiceContext
       .where(and(eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)));
     return row;
   });
+  forgetKeys(ctx.db);
+  return deleted;
 }

@@ -8,6 +8,7 @@ import { sha256Hex } from "../../lib/crypto.js";
 import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
+import { cachedLookup, forgetKeys } from "./cache.js";
 
 export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "events:read", "checkout:write"] as const;
 export const DEFAULT_ROLL_GRACE_S = 24 * 60 * 60;
@@ -94,6 +95,7 @@ export async function revokeKey({ ctx, appId, keyId }: { ctx: ServiceContext; ap
     .where(and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)))
     .returning();
   if (!row) throw notFound("API key", "key_id");
+  forgetKeys(ctx.db);
   return row;
 }
 
@@ -113,6 +115,7 @@ export async function rollKey({ ctx, appId, keyId, input }: { ctx: ServiceContex
       .set({ expiresAt: new Date(now.getTime() + graceS * 1000), rolledToId: created.row.id, ...(graceS === 0 ? { revokedAt: now } : {}) })
       .where(eq(apiKeys.id, old.id));
   });
+  forgetKeys(ctx.db);
   return created;
 }
 
@@ -131,6 +134,14 @@ export interface KeyPrincipal {
  */
 export async function authenticateKey(ctx: ServiceContext, key: string): Promise<KeyPrincipal | null> {
   if (!parseApiKey(key)) return null;
+  const hash = sha256Hex(key);
+  const found = await cachedLookup(ctx.db, ctx.config.keyCacheMs, ctx.clock.now().getTime(), hash, () => loadKey(ctx, hash));
+  // Expiry (a rolled key's grace period) is checked on every use, cached or not.
+  if (!found || (found.expiresAt && found.expiresAt <= ctx.clock.now())) return null;
+  return found.principal;
+}
+
+async function loadKey(ctx: ServiceContext, hash: string): Promise<{ principal: KeyPrincipal; expiresAt: Date | null } | null> {
   const lookup = prepared(ctx.db, "api_key_by_hash", (db) =>
     db
       .select({ key: apiKeys, accountId: apps.accountId, deletedAt: apps.deletedAt })
@@ -139,8 +150,11 @@ export async function authenticateKey(ctx: ServiceContext, key: string): Promise
       .where(eq(apiKeys.keyHash, sql.placeholder("hash")))
       .prepare("api_key_by_hash"),
   );
-  const [row] = await lookup.execute({ hash: sha256Hex(key) });
+  const [row] = await lookup.execute({ hash });
   if (!row || row.key.revokedAt || row.deletedAt) return null;
-  if (row.key.expiresAt && row.key.expiresAt <= ctx.clock.now()) return null;
-  return { keyId: row.key.id, appId: row.key.appId, accountId: row.accountId, type: row.key.type, livemode: row.key.livemode, scopes: row.key.scopes ?? null };
+  const { key } = row;
+  return {
+    principal: { keyId: key.id, appId: key.appId, accountId: row.accountId, type: key.type, livemode: key.livemode, scopes: key.scopes ?? null },
+    expiresAt: key.expiresAt,
+  };
 }

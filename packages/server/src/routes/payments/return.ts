@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { access, type ZodApp } from "../../http/types.js";
 import { escapeHtml } from "../../lib/html.js";
 import type { ServiceContext } from "../../services/context.js";
@@ -24,7 +23,6 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
       tags: ["Payments"],
       summary: "Provider return URL: verifies with the provider, then redirects (303) to the merchant's stored URL",
       params: PaymentIdParams,
-      querystring: z.record(z.string(), z.string()).optional(),
     },
     handler: async (request, reply) => {
       const outcome = await handleReturn(ctx, request.params.id);

@@ -69,7 +69,7 @@ function toStatus(body: unknown): StatusOutput {
 }
 
 /** The pay-in body, or the reason the payment cannot be expressed at BUI (nothing is sent then). */
-function paymentRequest(input: InitiateInput): { body: PaymentRequest } | { reason: string } {
+export function paymentRequest(input: InitiateInput): { body: PaymentRequest } | { reason: string } {
   const service = input.paymentMethod;
   if (!(BUI_SERVICES as readonly string[]).includes(service)) return { reason: `BUI has no service ${service}` };
   if (!isBuiCurrency(input.currency) || serviceCurrency(service) !== input.currency) return { reason: `${service} is not paid in ${input.currency}` };

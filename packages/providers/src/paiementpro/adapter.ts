@@ -22,7 +22,7 @@ import {
 const SANDBOX_MERCHANT = "PP-F0000";
 
 /** The status API is on `api.paiementpro.net` in production; the sandbox serves both at one root. */
-function statusBase(ctx: ProviderContext): string {
+export function statusBase(ctx: ProviderContext): string {
   return ctx.credentials.status_base_url ?? (ctx.baseUrl === LIVE_BASE_URL ? LIVE_STATUS_BASE_URL : ctx.baseUrl);
 }
 
@@ -32,7 +32,7 @@ function statusHeaders(ctx: ProviderContext): Record<string, string> {
 }
 
 /** The init body, or the reason the payment cannot be expressed at PaiementPro (nothing is sent then). */
-function initRequest(ctx: ProviderContext, input: InitiateInput): { body: InitRequest } | { reason: string } {
+export function initRequest(ctx: ProviderContext, input: InitiateInput): { body: InitRequest } | { reason: string } {
   if (!isPpMethod(input.paymentMethod)) return { reason: `PaiementPro has no channel for ${input.paymentMethod}` };
   if (!isPpCurrency(input.currency)) return { reason: `PaiementPro does not take ${input.currency}` };
   const currency = PP_CURRENCIES[input.currency];

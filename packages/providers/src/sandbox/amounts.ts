@@ -10,9 +10,3 @@ export function toWholeMajorUnits(amount: number, exponent: number): number | nu
   const factor = 10 ** exponent;
   return amount % factor === 0 ? amount / factor : null;
 }
-
-/** The reverse, for amounts a provider reports in whole major units. */
-export function fromWholeMajorUnits(major: number, exponent: number): number | null {
-  const minor = major * 10 ** exponent;
-  return Number.isSafeInteger(minor) && Number.isInteger(major) ? minor : null;
-}

@@ -40,6 +40,18 @@ export const paiementproScenarios: readonly SandboxScenario[] = [
     expect: { nextAction: "redirect", status: "failed", returnTo: "error" },
   },
   {
+    name: "card 4000 0000 0000 0002 is declined",
+    create: card,
+    customer: { kind: "redirect", action: "approve", card: "4000 0000 0000 0002" },
+    expect: { nextAction: "redirect", status: "failed", returnTo: "error" },
+  },
+  {
+    name: "card 4000 0000 0000 3220: 3-D Secure, then approved",
+    create: card,
+    customer: { kind: "redirect", action: "approve", card: "4000 0000 0000 3220" },
+    expect: { nextAction: "redirect", status: "completed", returnTo: "success" },
+  },
+  {
     name: "Wave SN page: approve",
     create: wave,
     customer: { kind: "redirect", action: "approve" },

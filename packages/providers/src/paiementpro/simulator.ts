@@ -114,9 +114,29 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     });
   }
 
+  /** The card page's test cards (SPEC §14): `…0002` is declined, `…3220` asks for 3-D Secure first. */
+  function cardStep(t: SimTransaction, form: Record<string, unknown>): "declined" | "challenge" | null {
+    if (t.channel !== "CARD" || form.action !== "approve") return null;
+    const card = String(form.card_number ?? "").replace(/\D/g, "");
+    if (card === "4000000000000002") return "declined";
+    return card === "4000000000003220" && form.step !== "3ds" ? "challenge" : null;
+  }
+
+  function challengePage(t: SimTransaction, card: string): SimResponse {
+    return renderActionPage({
+      title: "3-D Secure — PaiementPro sandbox",
+      summary: `Your bank asks you to confirm ${t.amount} F CFA (approve = the right code).`,
+      action: pageUrl(t.sessionid),
+      hidden: { sessionid: t.sessionid, step: "3ds", card_number: card },
+    });
+  }
+
   async function pageAction(t: SimTransaction, body: unknown): Promise<SimResponse> {
-    const action = String((body as { action?: unknown } | null)?.action ?? "");
-    const code = Object.hasOwn(ACTION_CODES, action) ? ACTION_CODES[action] : undefined;
+    const form = (body ?? {}) as Record<string, unknown>;
+    const action = String(form.action ?? "");
+    const step = cardStep(t, form);
+    if (step === "challenge" && t.responsecode === null && t.pendingCode === null) return challengePage(t, String(form.card_number));
+    const code = step === "declined" ? "-1" : Object.hasOwn(ACTION_CODES, action) ? ACTION_CODES[action] : undefined;
     if (!code) return refuse("Action inconnue", 400);
     if (t.responsecode === null && t.pendingCode === null) {
       t.pendingCode = code;

@@ -36,17 +36,17 @@ const status = (reference: string) => t.call("GET", `/sandbox/paiementpro/status
 const pay = (body: Record<string, unknown>) => t.call("POST", "/v1/payments", { token: m.sk, body: { provider: "paiementpro", ...body } });
 
 /** Opens the hosted page and presses one button, without following the redirect. */
-async function press(pageUrl: string, action: string) {
+async function press(pageUrl: string, action: string, overrides: Record<string, string> = {}) {
   const html = await (await fetch(pageUrl)).text();
   const form = readForms(html, pageUrl)[0];
   if (!form) throw new Error("no form on the page");
   const res = await fetch(form.action, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ ...form.fields, action }).toString(),
+    body: new URLSearchParams({ ...form.fields, ...overrides, action }).toString(),
     redirect: "manual",
   });
-  return { status: res.status, location: res.headers.get("location") ?? "", html, form };
+  return { status: res.status, location: res.headers.get("location") ?? "", html, form, answer: await res.text() };
 }
 
 describe("PaiementPro sandbox wire", () => {
@@ -86,6 +86,17 @@ describe("PaiementPro sandbox wire", () => {
       return s.responsecode !== null ? s : null;
     });
     expect(final).toMatchObject({ success: false, responsecode: "-2", marchant_id: "PP-F105", amount: 5000, channel: "OMCIV2" });
+  });
+
+  it("card 4000 0000 0000 3220 gets a 3-D Secure page (same form rules) before the return", async () => {
+    const ref = randomUUID();
+    const created = await init(ref, { channel: "CARD" });
+    const first = await press(created.body.url, "approve", { card_number: "4000 0000 0000 3220" });
+    expect(first.status).toBe(200);
+    const [challenge] = readForms(first.answer, created.body.url);
+    expect(challenge?.fields).toMatchObject({ step: "3ds" });
+    expect(Object.keys(challenge?.buttons ?? {}).sort()).toEqual(["approve", "cancel", "decline"]);
+    expect((await status(ref)).body.responsecode).toBeNull();
   });
 
   it("an unknown reference is 404; …05 answers 503 and keeps nothing", async () => {

@@ -1,4 +1,6 @@
+import { bui } from "./bui/index.js";
 import type { ProviderAdapter, SandboxScenario, Simulator, SimulatorOptions } from "./contract.js";
+import { paiementpro } from "./paiementpro/index.js";
 import { testAdapter } from "./test/adapter.js";
 import { testScenarios } from "./test/scenarios.js";
 import { createTestSimulator } from "./test/simulator.js";
@@ -6,6 +8,8 @@ import { createTestSimulator } from "./test/simulator.js";
 /** Every provider ZeroFee can route to. Adding one: its folder, plus one line here. */
 export const PROVIDERS = {
   test: { adapter: testAdapter, simulator: createTestSimulator, scenarios: testScenarios },
+  bui,
+  paiementpro,
 } as const satisfies Record<string, ProviderEntry>;
 
 export interface ProviderEntry {

@@ -1,4 +1,7 @@
 import type { ProviderAdapter, SandboxScenario, Simulator, SimulatorOptions } from "./contract.js";
+import { pawapayAdapter } from "./pawapay/adapter.js";
+import { pawapayScenarios } from "./pawapay/scenarios.js";
+import { createPawapaySimulator } from "./pawapay/simulator.js";
 import { testAdapter } from "./test/adapter.js";
 import { testScenarios } from "./test/scenarios.js";
 import { createTestSimulator } from "./test/simulator.js";
@@ -6,6 +9,7 @@ import { createTestSimulator } from "./test/simulator.js";
 /** Every provider ZeroFee can route to. Adding one: its folder, plus one line here. */
 export const PROVIDERS = {
   test: { adapter: testAdapter, simulator: createTestSimulator, scenarios: testScenarios },
+  pawapay: { adapter: pawapayAdapter, simulator: createPawapaySimulator, scenarios: pawapayScenarios },
 } as const satisfies Record<string, ProviderEntry>;
 
 export interface ProviderEntry {

@@ -1,4 +1,7 @@
 import type { ProviderAdapter, SandboxScenario, Simulator, SimulatorOptions } from "./contract.js";
+import { hub2Adapter } from "./hub2/adapter.js";
+import { hub2Scenarios } from "./hub2/scenarios.js";
+import { createHub2Simulator } from "./hub2/simulator.js";
 import { pawapayAdapter } from "./pawapay/adapter.js";
 import { pawapayScenarios } from "./pawapay/scenarios.js";
 import { createPawapaySimulator } from "./pawapay/simulator.js";
@@ -9,6 +12,7 @@ import { createTestSimulator } from "./test/simulator.js";
 /** Every provider ZeroFee can route to. Adding one: its folder, plus one line here. */
 export const PROVIDERS = {
   test: { adapter: testAdapter, simulator: createTestSimulator, scenarios: testScenarios },
+  hub2: { adapter: hub2Adapter, simulator: createHub2Simulator, scenarios: hub2Scenarios },
   pawapay: { adapter: pawapayAdapter, simulator: createPawapaySimulator, scenarios: pawapayScenarios },
 } as const satisfies Record<string, ProviderEntry>;
 

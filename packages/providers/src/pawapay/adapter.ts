@@ -3,7 +3,17 @@ import type { InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, Refu
 import { callProvider } from "../sandbox/http.js";
 import { toPawapayAmount } from "./amount.js";
 import { verifyMessage } from "./signature.js";
-import { Deposit, InitiateResponse, mapDepositStatus, PAWAPAY_PROVIDERS, PublicKeys, pawapayProviderFor, RefundResponse, StatusResponse } from "./wire.js";
+import {
+  Deposit,
+  type DepositStatus,
+  InitiateResponse,
+  mapDepositStatus,
+  PAWAPAY_PROVIDERS,
+  PublicKeys,
+  pawapayProviderFor,
+  RefundResponse,
+  StatusResponse,
+} from "./wire.js";
 
 /** ZeroFee's inbound route for PawaPay (SPEC §4), the `@path` PawaPay signs its callbacks for. */
 export const PAWAPAY_CALLBACK_PATH = "/v1/webhooks/providers/pawapay";
@@ -34,14 +44,20 @@ export function uuidFrom(id: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((Number.parseInt(h.slice(16, 17), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusOutput> {
-  const res = await callProvider(`${ctx.baseUrl}/v2/deposits/${encodeURIComponent(ref.providerPaymentId)}`, { method: "GET", ...auth(ctx) }, ctx.timeoutMs);
-  if (res.kind !== "response") return { kind: "unavailable", message: res.message };
-  if (res.status !== 200) return { kind: "unavailable", message: `status call answered ${res.status}` };
+/** `GET /v2/deposits/{depositId}`: the deposit, "not found", or why there is no answer. */
+async function fetchDeposit(ctx: ProviderContext, depositId: string): Promise<Deposit | "not_found" | { unavailable: string }> {
+  const res = await callProvider(`${ctx.baseUrl}/v2/deposits/${encodeURIComponent(depositId)}`, { method: "GET", ...auth(ctx) }, ctx.timeoutMs);
+  if (res.kind !== "response") return { unavailable: res.message };
+  if (res.status !== 200) return { unavailable: `status call answered ${res.status}` };
   const parsed = StatusResponse.safeParse(res.body);
-  if (!parsed.success) return { kind: "unavailable", message: "unreadable status answer" };
-  if (parsed.data.status === "NOT_FOUND") return { kind: "not_found" };
-  const d = parsed.data.data;
+  if (!parsed.success) return { unavailable: "unreadable status answer" };
+  return parsed.data.status === "NOT_FOUND" ? "not_found" : parsed.data.data;
+}
+
+async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusOutput> {
+  const d = await fetchDeposit(ctx, ref.providerPaymentId);
+  if (d === "not_found") return { kind: "not_found" };
+  if ("unavailable" in d) return { kind: "unavailable", message: d.unavailable };
   return {
     kind: "found",
     status: mapDepositStatus(d.status),
@@ -72,6 +88,18 @@ async function publicKey(ctx: ProviderContext, keyId: string): Promise<KeyObject
 }
 
 const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** One callback per deposit and final status: that pair is the message's identity. */
+function callbackEvent(d: Deposit, status: DepositStatus, failure: Deposit["failureReason"]): Extract<WebhookOutput, { kind: "event" }> {
+  return {
+    kind: "event",
+    eventId: `${d.depositId}:${status}`,
+    providerPaymentId: d.depositId,
+    providerReference: d.depositId,
+    status: mapDepositStatus(status),
+    ...(failure ? { failureCode: failure.failureCode, failureMessage: failure.failureMessage ?? failure.failureCode } : {}),
+  };
+}
 
 /** PawaPay v2 deposits: USSD PIN prompt by the operator, final result by callback or status call. */
 export const pawapayAdapter: ProviderAdapter = {
@@ -147,7 +175,7 @@ export const pawapayAdapter: ProviderAdapter = {
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = single(v);
     // Signed callbacks are a Dashboard option: when signed, the signature must verify; when
-    // not, nothing proves the sender, so the status is confirmed with PawaPay before use.
+    // not, nothing proves the sender, so the status is asked of PawaPay before use.
     let signed = false;
     if (headers.signature || headers["signature-input"]) {
       const keyId = /;keyid="([^"]*)"/.exec(headers["signature-input"] ?? "")?.[1];
@@ -164,16 +192,12 @@ export const pawapayAdapter: ProviderAdapter = {
       signed = true;
     }
     const d = parsed.data;
-    return {
-      kind: "event",
-      // One callback per deposit and final status: that pair is the message's identity.
-      eventId: `${d.depositId}:${d.status}`,
-      providerPaymentId: d.depositId,
-      providerReference: d.depositId,
-      status: mapDepositStatus(d.status),
-      ...(d.failureReason ? { failureCode: d.failureReason.failureCode, failureMessage: d.failureReason.failureMessage ?? d.failureReason.failureCode } : {}),
-      ...(signed ? {} : { confirmWithStatus: true }),
-    };
+    if (signed) return callbackEvent(d, d.status, d.failureReason);
+    // Unsigned: the body only says which deposit to look at. PawaPay's own answer is what is
+    // reported (and keys the event, so a forged message cannot take a real one's id).
+    const confirmed = await fetchDeposit(ctx, d.depositId);
+    if (confirmed === "not_found" || "unavailable" in confirmed) return { kind: "invalid", reason: "unsigned callback could not be confirmed with PawaPay" };
+    return { ...callbackEvent(d, confirmed.status, confirmed.failureReason), confirmWithStatus: true };
   },
 
   async refund(ctx, ref, input): Promise<RefundOutput> {

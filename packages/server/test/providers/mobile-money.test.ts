@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { type InitiateInput, PROVIDERS, type ProviderContext } from "@zerofee/providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countSandboxRecords } from "../../src/services/sandbox/store.js";
-import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../harness.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -113,6 +113,25 @@ describe("PawaPay", () => {
     });
     expect(res.status).toBe(401);
     expect((await read(created.body.data.id)).status).toBe("requires_action");
+  });
+
+  it("refunds: idempotent on our refund id, never above what was paid", async () => {
+    const paid = input("PAYIN_MTN_CI", "+2250500000000");
+    expect(await pawapay.initiate(ctx("pawapay"), paid)).toMatchObject({ outcome: "accepted" });
+    const ref = { providerPaymentId: paid.providerPaymentId, providerReference: paid.providerPaymentId, data: {} };
+    await eventually(async () => {
+      const s = await pawapay.getStatus(ctx("pawapay"), ref);
+      return s.kind === "found" && s.status === "completed";
+    });
+    const first = await pawapay.refund(ctx("pawapay"), ref, { refundId: "re_one", amount: 1000, currency: "XOF" });
+    const again = await pawapay.refund(ctx("pawapay"), ref, { refundId: "re_one", amount: 1000, currency: "XOF" });
+    expect(first).toMatchObject({ kind: "accepted", status: "pending" });
+    expect(again).toEqual(first);
+    expect(await pawapay.refund(ctx("pawapay"), ref, { refundId: "re_two", amount: 501, currency: "XOF" })).toMatchObject({
+      kind: "rejected",
+      code: "AMOUNT_TOO_LARGE",
+    });
+    expect(await pawapay.refund(ctx("pawapay"), ref, { refundId: "re_three", amount: 500, currency: "XOF" })).toMatchObject({ kind: "accepted" });
   });
 
   it("_control down: initiation is REJECTED (not processed), so create answers 503 and nothing is kept", async () => {

@@ -1,5 +1,5 @@
 import { createHash, createPublicKey, type KeyObject } from "node:crypto";
-import type { InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
+import type { InitiateInput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { toPawapayAmount } from "./amount.js";
 import { verifyMessage } from "./signature.js";
@@ -9,10 +9,12 @@ import {
   InitiateResponse,
   mapDepositStatus,
   PAWAPAY_PROVIDERS,
+  PaymentPageResponse,
   PublicKeys,
   pawapayProviderFor,
   RefundResponse,
   StatusResponse,
+  usesPaymentPage,
 } from "./wire.js";
 
 /** ZeroFee's inbound route for PawaPay (SPEC §4), the `@path` PawaPay signs its callbacks for. */
@@ -87,6 +89,52 @@ async function publicKey(ctx: ProviderContext, keyId: string): Promise<KeyObject
   return keyCache.get(cacheKey);
 }
 
+type Call = Awaited<ReturnType<typeof callProvider>>;
+
+/** An initiation answer that is not a 200: a documented refusal, or unknown. */
+function unclear(res: Call): InitiateOutput {
+  if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
+  if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
+  // 400 INVALID_INPUT, 401 AUTHENTICATION_ERROR, 403 AUTHORISATION_ERROR: refused before processing.
+  if (res.status >= 400 && res.status < 500) return { outcome: "rejected", code: "provider_rejected", message: `PawaPay answered ${res.status}` };
+  return { outcome: "ambiguous", code: "provider_error", message: `PawaPay answered ${res.status}` };
+}
+
+/**
+ * `POST /v2/paymentpage`: PawaPay's hosted page, where the customer authorises (Wave) and is
+ * sent back to `returnUrl` with the `depositId`. The deposit exists only once they pay, so
+ * "not found" before that is normal; the page lives 15 minutes.
+ */
+async function paymentPage(ctx: ProviderContext, input: InitiateInput, p: { country: string; phoneNumber: string; message?: string }): Promise<InitiateOutput> {
+  const body = {
+    depositId: input.providerPaymentId,
+    returnUrl: input.returnUrl,
+    amountDetails: { amount: toPawapayAmount(input.amount, input.currency), currency: input.currency },
+    country: p.country,
+    language: p.country === "KEN" || p.country === "GHA" || p.country === "UGA" || p.country === "ZMB" || p.country === "RWA" ? "EN" : "FR",
+    ...(p.phoneNumber ? { phoneNumber: p.phoneNumber } : {}),
+    ...(p.message ? { customerMessage: p.message, reason: p.message } : {}),
+  };
+  const res = await callProvider(`${ctx.baseUrl}/v2/paymentpage`, { method: "POST", ...auth(ctx, body) }, ctx.timeoutMs);
+  if (res.kind !== "response" || res.status !== 200) return unclear(res);
+  const parsed = PaymentPageResponse.safeParse(res.body);
+  if (!parsed.success) return { outcome: "ambiguous", code: "unreadable_answer", message: "unreadable PawaPay answer" };
+  if ("failureReason" in parsed.data) {
+    return {
+      outcome: "rejected",
+      code: parsed.data.failureReason.failureCode,
+      message: parsed.data.failureReason.failureMessage ?? "PawaPay refused the page",
+    };
+  }
+  return {
+    outcome: "accepted",
+    providerReference: input.providerPaymentId,
+    status: "pending",
+    nextAction: { type: "redirect", redirect_url: parsed.data.redirectUrl },
+    data: { paymentPage: true },
+  };
+}
+
 const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** One callback per deposit and final status: that pair is the message's identity. */
@@ -109,7 +157,7 @@ export const pawapayAdapter: ProviderAdapter = {
     countries: ["CI", "SN", "CM", "BJ", "BF", "GH", "KE", "UG", "ZM", "RW"],
     methods: Object.keys(PAWAPAY_PROVIDERS),
     currencies: ["XOF", "XAF", "GHS", "KES", "UGX", "ZMW", "RWF"],
-    flows: ["ussd_push"],
+    flows: ["ussd_push", "redirect"],
     supportsCancel: false,
     supportsOtp: false,
     supportsRefund: true,
@@ -126,20 +174,18 @@ export const pawapayAdapter: ProviderAdapter = {
     if (target.currency !== input.currency)
       return { outcome: "rejected", code: "currency_not_supported", message: `${target.provider} takes ${target.currency}` };
     const message = customerMessage(input.description);
+    const phoneNumber = (input.customer.phone ?? "").replace(/\D/g, "");
+    if (usesPaymentPage(target.provider)) return paymentPage(ctx, input, { country: target.country, phoneNumber, message });
     const body = {
       depositId: input.providerPaymentId,
       amount: toPawapayAmount(input.amount, input.currency),
       currency: input.currency,
-      payer: { type: "MMO", accountDetails: { phoneNumber: (input.customer.phone ?? "").replace(/\D/g, ""), provider: target.provider } },
+      payer: { type: "MMO", accountDetails: { phoneNumber, provider: target.provider } },
       clientReferenceId: input.providerPaymentId,
       ...(message ? { customerMessage: message } : {}),
     };
     const res = await callProvider(`${ctx.baseUrl}/v2/deposits`, { method: "POST", ...auth(ctx, body) }, ctx.timeoutMs);
-    if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
-    if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
-    // 400 INVALID_INPUT, 401 AUTHENTICATION_ERROR, 403 AUTHORISATION_ERROR: refused before processing.
-    if (res.status >= 400 && res.status < 500) return { outcome: "rejected", code: "provider_rejected", message: `PawaPay answered ${res.status}` };
-    if (res.status !== 200) return { outcome: "ambiguous", code: "provider_error", message: `PawaPay answered ${res.status}` };
+    if (res.kind !== "response" || res.status !== 200) return unclear(res);
     const parsed = InitiateResponse.safeParse(res.body);
     if (!parsed.success) return { outcome: "ambiguous", code: "unreadable_answer", message: "unreadable PawaPay answer" };
     if (parsed.data.status === "REJECTED") {

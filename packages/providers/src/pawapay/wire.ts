@@ -11,7 +11,10 @@ import type { ProviderPaymentStatus } from "../contract.js";
 export const PAWAPAY_PROVIDERS = {
   PAYIN_ORANGE_CI: { provider: "ORANGE_CIV", country: "CIV", currency: "XOF" },
   PAYIN_MTN_CI: { provider: "MTN_MOMO_CIV", country: "CIV", currency: "XOF" },
+  // Wave authorises by redirect: taken through PawaPay's hosted Payment Page.
+  PAYIN_WAVE_CI: { provider: "WAVE_CIV", country: "CIV", currency: "XOF" },
   PAYIN_ORANGE_SN: { provider: "ORANGE_SEN", country: "SEN", currency: "XOF" },
+  PAYIN_WAVE_SN: { provider: "WAVE_SEN", country: "SEN", currency: "XOF" },
   PAYIN_FREE_SN: { provider: "FREE_SEN", country: "SEN", currency: "XOF" },
   PAYIN_MTN_CM: { provider: "MTN_MOMO_CMR", country: "CMR", currency: "XAF" },
   PAYIN_ORANGE_CM: { provider: "ORANGE_CMR", country: "CMR", currency: "XAF" },
@@ -121,5 +124,25 @@ export const RefundResponse = z.object({
   status: z.enum(["ACCEPTED", "REJECTED", "DUPLICATE_IGNORED"]),
   failureReason: FailureReason.optional(),
 });
+
+/** Providers whose customers authorise by redirect: ZeroFee sends them to the Payment Page. */
+export const usesPaymentPage = (provider: string) => provider.startsWith("WAVE_");
+
+export const PaymentPageRequest = z.object({
+  depositId: z.uuid(),
+  returnUrl: z.url(),
+  amountDetails: z.object({ amount: z.string(), currency: z.string().length(3) }),
+  phoneNumber: z.string().optional(),
+  language: z.enum(["EN", "FR"]).optional(),
+  country: z.string().length(3).optional(),
+  reason: z.string().optional(),
+  customerMessage: z.string().min(4).max(22).optional(),
+  metadata: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+
+export const PaymentPageResponse = z.union([
+  z.object({ redirectUrl: z.url() }),
+  z.object({ depositId: z.string().optional(), status: z.literal("REJECTED"), failureReason: FailureReason }),
+]);
 
 export const PublicKeys = z.array(z.object({ id: z.string(), key: z.string() }));

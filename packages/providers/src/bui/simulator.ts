@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorControl, SimulatorOptions } from "../contract.js";
 import { header, sleep } from "../sandbox/http.js";
 import { renderActionPage } from "../sandbox/page.js";
-import { applyControl, CALLBACK_MAX_ATTEMPTS, callbackRetryMs, createScheduler, deliverCallback, isControlRequest } from "../sandbox/runtime.js";
+import { applyControl, CALLBACK_MAX_ATTEMPTS, callbackRetryMs, createScheduler, deliverCallback, isControlRequest } from "../sandbox/scheduler.js";
 import { signPayload } from "../sandbox/signature.js";
 import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
 import {

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorControl, SimulatorOptions } from "../contract.js";
 import { sleep } from "../sandbox/http.js";
 import { renderActionPage } from "../sandbox/page.js";
-import { applyControl, CALLBACK_MAX_ATTEMPTS, callbackRetryMs, createScheduler, deliverCallback, isControlRequest } from "../sandbox/runtime.js";
+import { applyControl, CALLBACK_MAX_ATTEMPTS, callbackRetryMs, createScheduler, deliverCallback, isControlRequest } from "../sandbox/scheduler.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import { INIT_PATH, InitRequest, PAGE_PATH, PP_CURRENCIES, type ResponseCode, STATUS_PATH, type StatusBody } from "./wire.js";
 

@@ -1,0 +1,35 @@
+import type { SimResponse } from "../contract.js";
+import type { Deposit, DepositStatus } from "./wire.js";
+
+/** Records and answers shared by the PawaPay sandbox's API and its hosted Payment Page. */
+export const DIAL_CODE: Record<string, string> = {
+  CIV: "225",
+  SEN: "221",
+  CMR: "237",
+  BEN: "229",
+  BFA: "226",
+  GHA: "233",
+  KEN: "254",
+  UGA: "256",
+  ZMB: "260",
+  RWA: "250",
+};
+
+export interface DepositRecord {
+  kind: "deposit";
+  deposit: Deposit;
+  /** Status the simulated customer reaches when the record falls due. */
+  due: DepositStatus | null;
+  /** A callback is owed for the current (final) status. */
+  notify: boolean;
+  callbackAttempts: number;
+  refunded: number;
+}
+
+export const ok = (body: unknown): SimResponse => ({ status: 200, body });
+export const failure = (status: number, failureCode: string, failureMessage: string): SimResponse => ({
+  status,
+  body: { failureReason: { failureCode, failureMessage } },
+});
+export const rejected = (depositId: string, failureCode: string, failureMessage: string): SimResponse =>
+  ok({ depositId, status: "REJECTED", created: new Date().toISOString(), failureReason: { failureCode, failureMessage } });

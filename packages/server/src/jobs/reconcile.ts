@@ -2,8 +2,8 @@ import { and, asc, inArray, lt } from "drizzle-orm";
 import { payments } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { syncFromProvider } from "../services/payments/sync.js";
-import { retryPendingRefunds } from "../services/refunds/process.js";
 import { OPEN } from "../services/payments/transition.js";
+import { retryPendingRefunds } from "../services/refunds/process.js";
 
 /**
  * Asks the provider about every payment still open after ZEROFEE_RECONCILE_AFTER_S: a

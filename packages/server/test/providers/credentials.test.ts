@@ -92,7 +92,12 @@ describe("provider credentials API", () => {
     expect((await t.call("GET", `/v1/apps/${B.appId}/providers/test_b?mode=live`, { token: B.token })).body.data.configured).toBe(false);
     expect((await t.call("DELETE", `/v1/apps/${B.appId}/providers/test_b?mode=live`, { token: B.token })).status).toBe(404);
 
-    expect(findSecrets(t.logs, [["provider api key", apiKey], ["provider webhook secret", liveCredentials().webhook_secret]])).toEqual([]);
+    expect(
+      findSecrets(t.logs, [
+        ["provider api key", apiKey],
+        ["provider webhook secret", liveCredentials().webhook_secret],
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -131,7 +136,16 @@ describe("live mode uses the app's credentials", () => {
     const body = JSON.stringify({
       event_id: `forged_${randomBytes(4).toString("hex")}`,
       type: "collection.updated",
-      data: { id: "x", reference: attempt.provider_payment_id, status: "SUCCESSFUL", amount: 1500, currency: "XOF", flow: "ussd_push", payment_url: null, failure_reason: null },
+      data: {
+        id: "x",
+        reference: attempt.provider_payment_id,
+        status: "SUCCESSFUL",
+        amount: 1500,
+        currency: "XOF",
+        flow: "ussd_push",
+        payment_url: null,
+        failure_reason: null,
+      },
     });
     const { signPayload } = await import("@zerofee/providers");
     const wrong = signPayload("not-the-app-secret", body, Math.floor(Date.now() / 1000));

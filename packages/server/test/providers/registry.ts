@@ -23,7 +23,14 @@ const unsigned: Partial<ProviderAdapter> = {
     try {
       const body = JSON.parse(input.rawBody) as { event_id: string; data: { reference: string; id: string; status: string } };
       const status = body.data.status === "SUCCESSFUL" ? "completed" : body.data.status === "FAILED" ? "failed" : "pending";
-      return { kind: "event", eventId: body.event_id, providerPaymentId: body.data.reference, providerReference: body.data.id, status, confirmWithStatus: true };
+      return {
+        kind: "event",
+        eventId: body.event_id,
+        providerPaymentId: body.data.reference,
+        providerReference: body.data.id,
+        status,
+        confirmWithStatus: true,
+      };
     } catch {
       return { kind: "invalid", reason: "unreadable body" };
     }

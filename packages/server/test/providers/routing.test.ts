@@ -55,9 +55,26 @@ describe("routing rules API", () => {
     expect(live.status).toBe(400);
     expect(live.body.error.param).toBe("rules[0].providers[0]");
 
-    const saved = await setRules([{ payment_method: "PAYIN_MTN_CI", split: [{ provider: "test", weight: 3 }, { provider: "test_b", weight: 1 }] }]);
+    const saved = await setRules([
+      {
+        payment_method: "PAYIN_MTN_CI",
+        split: [
+          { provider: "test", weight: 3 },
+          { provider: "test_b", weight: 1 },
+        ],
+      },
+    ]);
     expect(saved.status, saved.text).toBe(200);
-    expect(saved.body.data.rules).toEqual([{ payment_method: "PAYIN_MTN_CI", country: "CI", split: [{ provider: "test", weight: 3 }, { provider: "test_b", weight: 1 }] }]);
+    expect(saved.body.data.rules).toEqual([
+      {
+        payment_method: "PAYIN_MTN_CI",
+        country: "CI",
+        split: [
+          { provider: "test", weight: 3 },
+          { provider: "test_b", weight: 1 },
+        ],
+      },
+    ]);
     const read = await t.call("GET", `/v1/apps/${m.appId}/routing?mode=test`, { token: m.token });
     expect(read.body.data.rules).toEqual(saved.body.data.rules);
     expect((await t.call("GET", `/v1/apps/${m.appId}/routing?mode=live`, { token: m.token })).body.data.rules).toEqual([]);
@@ -67,8 +84,12 @@ describe("routing rules API", () => {
   });
 
   it("weighted split: the first provider is drawn by weight; both get traffic; nothing cascades", async () => {
-    expect(weightedOrder([{ provider: "a", weight: 3 }, { provider: "b", weight: 1 }], () => 0.1)).toEqual(["a", "b"]);
-    expect(weightedOrder([{ provider: "a", weight: 3 }, { provider: "b", weight: 1 }], () => 0.8)).toEqual(["b", "a"]);
+    const split = [
+      { provider: "a", weight: 3 },
+      { provider: "b", weight: 1 },
+    ];
+    expect(weightedOrder(split, () => 0.1)).toEqual(["a", "b"]);
+    expect(weightedOrder(split, () => 0.8)).toEqual(["b", "a"]);
     const seen = new Map<string, number>();
     for (let i = 0; i < 40; i++) {
       const res = await t.call("POST", "/v1/payments", {

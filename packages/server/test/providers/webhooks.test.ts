@@ -33,7 +33,10 @@ const open = async (ending = "02", extra: Record<string, unknown> = {}) => {
 const callback = (p: { reference: string; providerRef: string }, status: SandboxStatus, eventId = `tevt_${randomUUID()}`) =>
   sendProviderCallback(t, { eventId, reference: p.reference, id: p.providerRef, status, amount: 1500, currency: "XOF" });
 const callbacksOf = (paymentId: string) =>
-  rows(t.database.db, sql`select provider_event_id, reported_status, applied, note from provider_callbacks where payment_id = ${paymentId} order by received_at`);
+  rows(
+    t.database.db,
+    sql`select provider_event_id, reported_status, applied, note from provider_callbacks where payment_id = ${paymentId} order by received_at`,
+  );
 const conflictMetric = async () => {
   const text = (await t.call("GET", "/metrics")).text;
   const line = text.split("\n").find((l) => l.startsWith('zerofee_conflicting_provider_status_total{provider="test"}'));
@@ -49,9 +52,13 @@ async function providerSays(reference: string, status: SandboxStatus) {
 describe("WH-4 inbound provider webhooks", () => {
   it("WH-4 bad signature → 401 and nothing applied; a valid message replayed 3× applies once; completed before processing ends completed; a late signed failed is stored applied=false, counted, no payment.failed", async () => {
     const p = await open();
-    const body = JSON.stringify({ event_id: "tevt_forged", type: "collection.updated", data: { id: p.providerRef, reference: p.reference, status: "SUCCESSFUL" } });
+    const body = JSON.stringify({
+      event_id: "tevt_forged",
+      type: "collection.updated",
+      data: { id: p.providerRef, reference: p.reference, status: "SUCCESSFUL" },
+    });
     const now = Math.floor(Date.now() / 1000);
-    const forged = [
+    const forged: Array<Record<string, string>> = [
       { "x-test-signature": signPayload("wrong-secret", body, now) },
       { "x-test-signature": signPayload(t.app.ctx.providers.sandboxSecret("test"), body, now - 3600) }, // replay of an old signature
       { "x-test-signature": "t=1,v1=00" },

@@ -86,7 +86,10 @@ const control = (provider: string, body: Record<string, unknown>) => t.call("POS
 const get = async (id: string) => (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data;
 /** How many payments each sandbox was asked to start for these provider-side ids. */
 const sandboxRecords = (provider: string, ids: string[]) =>
-  scalar(t.database.db, sql`select count(*)::int from sandbox_records where provider = ${provider} and id in ${ids.length ? sql.raw(`('${ids.join("','")}')`) : sql.raw("('')")}`);
+  scalar(
+    t.database.db,
+    sql`select count(*)::int from sandbox_records where provider = ${provider} and id in ${ids.length ? sql.raw(`('${ids.join("','")}')`) : sql.raw("('')")}`,
+  );
 
 /** Reconciles until the payment is final; returns it. */
 async function settledByReconciliation(id: string) {
@@ -107,7 +110,10 @@ describe("CF-4 provider faults at initiation", () => {
     try {
       const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") });
       expect(res.status, res.text).toBe(201);
-      expect(res.body.data.attempts.map((a: { provider: string; status: string }) => `${a.provider}:${a.status}`)).toEqual(["test_b:rejected", "test:accepted"]);
+      expect(res.body.data.attempts.map((a: { provider: string; status: string }) => `${a.provider}:${a.status}`)).toEqual([
+        "test_b:rejected",
+        "test:accepted",
+      ]);
       const ids = res.body.data.attempts.map((a: { provider_payment_id: string }) => a.provider_payment_id);
       expect(await sandboxRecords("test_b", ids)).toBe(0); // down: it kept nothing
       expect(await sandboxRecords("test", ids)).toBe(1);

@@ -32,7 +32,10 @@ afterAll(() => t?.stop());
 
 /** Every table of the public schema, as JSON text. */
 async function dumpAll(): Promise<string> {
-  const tables = await rows(t.database.db, sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`);
+  const tables = await rows(
+    t.database.db,
+    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  );
   expect(tables.length).toBeGreaterThan(8);
   let out = "";
   for (const { table_name } of tables) out += `${table_name}\n${JSON.stringify(await rows(t.database.db, sql.raw(`select * from "${table_name}"`)))}\n`;
@@ -46,7 +49,10 @@ describe("SE-2 storage at rest", () => {
       body: { mode: "live", credentials: { api_key: SECRETS.liveApiKey, webhook_secret: SECRETS.liveWebhookSecret, merchant_id: SECRETS.liveMerchantId } },
     });
     expect(live.status, live.text).toBe(200);
-    const test = await t.call("PUT", `/v1/apps/${A.appId}/providers/test`, { token: A.token, body: { mode: "test", credentials: { api_key: SECRETS.testApiKey } } });
+    const test = await t.call("PUT", `/v1/apps/${A.appId}/providers/test`, {
+      token: A.token,
+      body: { mode: "test", credentials: { api_key: SECRETS.testApiKey } },
+    });
     expect(test.status, test.text).toBe(200);
     const extraKey = await t.call("POST", `/v1/apps/${A.appId}/keys`, { token: A.token, body: { type: "secret", mode: "live" } });
     const otp = await t.call("POST", "/v1/payments", { token: A.sk, body: paymentBody("03") });
@@ -68,7 +74,10 @@ describe("SE-2 storage at rest", () => {
     expect(plaintext.filter(([, value]) => dump.includes(value)).map(([what]) => what)).toEqual([]);
     expect(dump).toContain(A.appId); // not vacuous: the dump holds the app's rows
 
-    const stored = await rows(t.database.db, sql`select app_id, provider, livemode, credentials_ciphertext, key_id from app_providers where app_id = ${A.appId}`);
+    const stored = await rows(
+      t.database.db,
+      sql`select app_id, provider, livemode, credentials_ciphertext, key_id from app_providers where app_id = ${A.appId}`,
+    );
     expect(stored).toHaveLength(2);
     for (const r of stored) {
       expect(r.credentials_ciphertext).toMatch(/^v1\.[A-Za-z0-9+/]{16}\.[A-Za-z0-9+/]{22}==\.[A-Za-z0-9+/=]+$/);
@@ -80,7 +89,14 @@ describe("SE-2 storage at rest", () => {
     expect(JSON.parse(decryptSecret(key, sealed, aad))).toMatchObject({ api_key: SECRETS.liveApiKey });
     // A truncated tag is refused (authTagLength: 16), and so is the ciphertext under another row's AAD.
     const [v, iv, tag, body] = sealed.split(".");
-    const truncated = [v, iv, Buffer.from(tag ?? "", "base64").subarray(0, 8).toString("base64"), body].join(".");
+    const truncated = [
+      v,
+      iv,
+      Buffer.from(tag ?? "", "base64")
+        .subarray(0, 8)
+        .toString("base64"),
+      body,
+    ].join(".");
     expect(() => decryptSecret(key, truncated, aad)).toThrow();
     expect(() => decryptSecret(key, sealed, `${B.appId}|test_live|live`)).toThrow();
     expect(() => decryptSecret(key, sealed, `${A.appId}|test_live|test`)).toThrow();
@@ -88,7 +104,10 @@ describe("SE-2 storage at rest", () => {
   });
 
   it("SE-2 a ciphertext copied to another app's row does not decrypt: that app sees no credential set, nothing leaks, no 5xx", async () => {
-    expect((await t.call("PUT", `/v1/apps/${B.appId}/providers/test_live`, { token: B.token, body: { mode: "live", credentials: { api_key: "b-own-key" } } })).status).toBe(200);
+    expect(
+      (await t.call("PUT", `/v1/apps/${B.appId}/providers/test_live`, { token: B.token, body: { mode: "live", credentials: { api_key: "b-own-key" } } }))
+        .status,
+    ).toBe(200);
     await t.database.db.execute(sql`
       update app_providers set credentials_ciphertext = (select credentials_ciphertext from app_providers where app_id = ${A.appId} and provider = 'test_live' and livemode)
       where app_id = ${B.appId} and provider = 'test_live' and livemode`);

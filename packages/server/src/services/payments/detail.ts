@@ -9,7 +9,9 @@ export const AttemptSchema = z
   .object({
     id: z.string(),
     provider: z.string(),
-    status: z.enum(ATTEMPT_STATUSES).describe("created: committed, call pending; accepted; rejected: provably not taken (routing cascaded); ambiguous: outcome unknown"),
+    status: z
+      .enum(ATTEMPT_STATUSES)
+      .describe("created: committed, call pending; accepted; rejected: provably not taken (routing cascaded); ambiguous: outcome unknown"),
     provider_payment_id: z.string().describe("The id ZeroFee generated for the provider, committed before the call"),
     provider_reference: z.string().nullable(),
     error_code: z.string().nullable(),

@@ -1,6 +1,6 @@
+import { createHash } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { appProviders } from "../../db/schema/index.js";
-import { createHash } from "node:crypto";
 import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
 import { ApiError, notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
@@ -89,7 +89,10 @@ export async function setProviderConfig({
   validateCredentials(ctx, provider, livemode, given);
   const now = ctx.clock.now();
   const sealed = Object.keys(given).length
-    ? { credentialsCiphertext: encryptSecret(ctx.config.masterKey, JSON.stringify(given), aad(appId, provider, livemode)), keyId: masterKeyId(ctx.config.masterKey) }
+    ? {
+        credentialsCiphertext: encryptSecret(ctx.config.masterKey, JSON.stringify(given), aad(appId, provider, livemode)),
+        keyId: masterKeyId(ctx.config.masterKey),
+      }
     : { credentialsCiphertext: null, keyId: null };
   const values = {
     enabled: input.enabled ?? existing?.enabled ?? true,

@@ -74,14 +74,21 @@ export async function receiveProviderWebhook(ctx: ServiceContext, input: Receive
   // A message verified with one app's (or mode's) secret never touches another's payment.
   const match = found && found.payment.livemode === livemode && (!appId || found.payment.appId === appId) ? found : undefined;
 
-  let reported = { status: event.status, failure: event.failureCode ? { code: event.failureCode, message: event.failureMessage ?? "payment failed" } : undefined };
+  let reported = {
+    status: event.status,
+    failure: event.failureCode ? { code: event.failureCode, message: event.failureMessage ?? "payment failed" } : undefined,
+  };
   if (event.confirmWithStatus) {
     // Nothing proves the message came from the provider: only its own status call counts.
     if (!match) throw new ApiError("webhook_unconfirmed", "No such payment at this provider.");
     const status = await queryProviderStatus(ctx, match.payment, match.attempt);
-    if (status.kind === "unavailable") throw new ApiError("provider_unavailable", "The provider could not confirm the status; send it again.", { retryAfter: 30 });
+    if (status.kind === "unavailable")
+      throw new ApiError("provider_unavailable", "The provider could not confirm the status; send it again.", { retryAfter: 30 });
     if (status.kind === "not_found") throw new ApiError("webhook_unconfirmed", "The provider does not know this payment.");
-    reported = { status: status.status, failure: status.failureCode ? { code: status.failureCode, message: status.failureMessage ?? "payment failed" } : undefined };
+    reported = {
+      status: status.status,
+      failure: status.failureCode ? { code: status.failureCode, message: status.failureMessage ?? "payment failed" } : undefined,
+    };
   }
 
   const now = ctx.clock.now();

@@ -4,8 +4,8 @@ import { refunds } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
-import { providerContextFor } from "../providers/credentials.js";
 import { liveAttempt } from "../payments/sync.js";
+import { providerContextFor } from "../providers/credentials.js";
 import { type RefundRow, serializeRefund } from "./serialize.js";
 
 /** Provider calls without an answer before a refund is failed for a human to settle. */
@@ -18,7 +18,7 @@ export const MAX_REFUND_TRIES = 10;
  */
 export async function processRefund(ctx: ServiceContext, refundId: string): Promise<RefundRow | null> {
   const [refund] = await ctx.db.select().from(refunds).where(eq(refunds.id, refundId));
-  if (!refund || refund.status !== "pending" || refund.providerRefundId) return refund ?? null;
+  if (refund?.status !== "pending" || refund.providerRefundId) return refund ?? null;
   const attempt = await liveAttempt(ctx, refund.paymentId);
   let res: RefundOutput;
   if (!attempt || !ctx.providers.has(refund.provider)) {
@@ -41,7 +41,12 @@ export async function processRefund(ctx: ServiceContext, refundId: string): Prom
     if (res.kind === "accepted") set = { providerRefundId: res.providerRefundId, status: res.status };
     else if (res.kind === "unavailable" && refund.attempts + 1 < MAX_REFUND_TRIES) set = { attempts: refund.attempts + 1 };
     else {
-      const failure = res.kind === "unavailable" ? { code: "provider_unavailable", message: res.message } : res.kind === "unsupported" ? { code: "refund_unsupported", message: res.message } : res;
+      const failure =
+        res.kind === "unavailable"
+          ? { code: "provider_unavailable", message: res.message }
+          : res.kind === "unsupported"
+            ? { code: "refund_unsupported", message: res.message }
+            : res;
       set = { status: "failed", failureCode: failure.code, failureMessage: failure.message, attempts: refund.attempts + 1 };
     }
     const [updated] = await tx
@@ -54,7 +59,8 @@ export async function processRefund(ctx: ServiceContext, refundId: string): Prom
       const type = updated.status === "completed" ? "refund.completed" : "refund.failed";
       await recordEvent(tx, { appId: updated.appId, livemode: updated.livemode, type, objectId: updated.id, data: serializeRefund(updated), at });
     }
-    if (updated.status === "failed") ctx.log.error({ refund_id: updated.id, payment_id: updated.paymentId, code: updated.failureCode }, "automatic refund failed");
+    if (updated.status === "failed")
+      ctx.log.error({ refund_id: updated.id, payment_id: updated.paymentId, code: updated.failureCode }, "automatic refund failed");
     return updated;
   });
 }

@@ -3,8 +3,8 @@ import { resolveMethod } from "../../catalogue/index.js";
 import { type RoutingRule, routingRules } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { servesMethod } from "./serves.js";
 import type { PutRoutingInput } from "./schemas.js";
+import { servesMethod } from "./serves.js";
 
 const ruleProviders = (r: RoutingRule) => ("providers" in r ? r.providers : r.split.map((s) => s.provider));
 

@@ -45,6 +45,8 @@ export const LIVE_CREDENTIALS: ProviderMetadata["credentials"] = [
 
 export function testRegistry(): Record<string, ProviderEntry> {
   return {
+    // Every registered provider (the real adapters once merged), plus the variants below.
+    ...PROVIDERS,
     test: base,
     test_b: clone("test_b"),
     test_live: clone("test_live", { credentials: LIVE_CREDENTIALS, liveBaseUrl: "https://live.test-provider.invalid" }),

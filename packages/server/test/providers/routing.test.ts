@@ -6,6 +6,7 @@
  * (./registry.ts); with the real adapters registered the same rules name them instead.
  */
 import { randomUUID } from "node:crypto";
+import { PROVIDERS } from "@zerofee/providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { weightedOrder } from "../../src/services/routing/candidates.js";
 import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
@@ -132,6 +133,28 @@ describe("cascade and health (SPEC §5)", () => {
     } finally {
       await control("test_b", { down: false });
       await control("test", { down: false });
+    }
+  });
+
+  // Runs as soon as a real adapter serving Orange Money CI is registered (skipped until then).
+  const real = Object.keys(PROVIDERS).filter((name) => {
+    const meta = PROVIDERS[name as keyof typeof PROVIDERS].adapter.metadata;
+    const has = (list: readonly string[] | "*", v: string) => list === "*" || list.includes(v);
+    return name !== "test" && has(meta.methods, "PAYIN_ORANGE_CI") && has(meta.countries, "CI") && has(meta.currencies, "XOF");
+  });
+  it.skipIf(real.length === 0)(`cascade on outage across real adapters (${real[0] ?? "none registered yet"} → test)`, async () => {
+    const first = real[0] ?? "";
+    await setRules([{ payment_method: "PAYIN_ORANGE_CI", providers: [first, "test"] }]);
+    const healthy = await create("02");
+    expect(healthy.status, healthy.text).toBe(201);
+    expect(attemptsOf(healthy.body.data)).toEqual([`${first}:accepted`]);
+    await control(first, { down: true });
+    try {
+      const res = await create("00");
+      expect(res.status, res.text).toBe(201);
+      expect(attemptsOf(res.body.data)).toEqual([`${first}:rejected`, "test:accepted"]);
+    } finally {
+      await control(first, { down: false });
     }
   });
 

@@ -37,7 +37,11 @@ export interface InitiateInput {
   description?: string | null;
   /** ZeroFee's own return route, never the merchant's URL. */
   returnUrl: string;
-  /** ZeroFee's inbound webhook route for this provider. */
+  /**
+   * ZeroFee's inbound webhook route for this provider. It carries a query string naming the
+   * app and mode (`?app=app_…&mode=live`) whose secret verifies the callback: hand it to the
+   * provider unchanged.
+   */
   callbackUrl: string;
 }
 

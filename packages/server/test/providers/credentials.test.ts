@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expirePayments } from "../../src/jobs/expire.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
 import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { eventCounts } from "../reliability/helpers.js";
@@ -24,7 +25,7 @@ beforeAll(async () => {
   proxy = await recordingProxy();
   t = await startTestApp({
     providers: testRegistry(),
-    env: { ZEROFEE_PROVIDER_TEST_LIVE_URL: proxy.url, ZEROFEE_RECONCILE_AFTER_S: "0", LOG_LEVEL: "debug" },
+    env: { ZEROFEE_PROVIDER_TEST_LIVE_URL: proxy.url, ZEROFEE_RECONCILE_AFTER_S: "0", ZEROFEE_PAYMENT_EXPIRY_S: "1", LOG_LEVEL: "debug" },
   });
   proxy.forwardTo(`${t.url}/sandbox/test_live`);
   A = await createMerchant(t, "creds-a");
@@ -194,6 +195,25 @@ describe("live mode uses the app's credentials", () => {
       expect(await eventCounts(t.database.db, id)).toEqual({ "payment.created": 1, "payment.completed": 1 });
     } finally {
       await t.call("POST", "/sandbox/test_live/_control", { body: { drop_callbacks: false } });
+    }
+  });
+
+  it("cancel and expiry ask the provider with the app's live credentials before closing", async () => {
+    const toCancel = await t.call("POST", "/v1/payments", { token: A.skLive, body: paymentBody("02") });
+    const toExpire = await t.call("POST", "/v1/payments", { token: A.skLive, body: paymentBody("02") });
+    expect([toCancel.status, toExpire.status]).toEqual([201, 201]);
+    const mark = proxy.seen.length;
+    const cancelled = await t.call("POST", `/v1/payments/${toCancel.body.data.id}/cancel`, { token: A.skLive });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    expect(cancelled.body.data.status).toBe("cancelled");
+    await new Promise((r) => setTimeout(r, 1_100)); // ZEROFEE_PAYMENT_EXPIRY_S=1
+    await expirePayments(t.app.ctx);
+    expect((await t.call("GET", `/v1/payments/${toExpire.body.data.id}`, { token: A.skLive })).body.data.status).toBe("expired");
+    for (const p of [toCancel, toExpire]) {
+      const reference: string = p.body.data.attempts[0].provider_payment_id;
+      const calls = proxy.seen.slice(mark).filter((s) => s.path === `/v1/collections/by-reference/${reference}/cancel`);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.authorization).toBe(`Bearer ${apiKey}`);
     }
   });
 });

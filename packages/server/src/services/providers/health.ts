@@ -24,7 +24,8 @@ export interface HealthSnapshot {
  * do; nothing about one payment depends on it, only the order candidates are tried in.
  */
 export class ProviderHealth {
-  private readonly samples = new Map<string, Array<{ at: number; error: boolean }>>();
+  /** Per provider and mode: one bucket per second of the window, oldest first (bounded by `windowS`). */
+  private readonly buckets = new Map<string, Array<{ second: number; calls: number; errors: number }>>();
   private readonly cooldowns = new Map<string, number>();
 
   constructor(
@@ -34,21 +35,40 @@ export class ProviderHealth {
 
   private key = (provider: string, livemode: boolean) => `${livemode ? "live" : "test"}:${provider}`;
 
-  private window(key: string, now: number) {
-    const from = now - this.config.windowS * 1000;
-    const list = (this.samples.get(key) ?? []).filter((s) => s.at > from);
-    this.samples.set(key, list);
+  /** The window's buckets, dropping those that slid out of it. */
+  private window(key: string, nowMs: number) {
+    const from = Math.floor(nowMs / 1000) - this.config.windowS;
+    const list = this.buckets.get(key) ?? [];
+    while (list.length && (list[0]?.second ?? 0) <= from) list.shift();
+    this.buckets.set(key, list);
     return list;
+  }
+
+  private totals(key: string, nowMs: number) {
+    let calls = 0;
+    let errors = 0;
+    for (const b of this.window(key, nowMs)) {
+      calls += b.calls;
+      errors += b.errors;
+    }
+    return { calls, errors };
   }
 
   record(provider: string, livemode: boolean, error: boolean): void {
     const key = this.key(provider, livemode);
     const now = this.clock.now().getTime();
     const list = this.window(key, now);
-    list.push({ at: now, error });
+    const second = Math.floor(now / 1000);
+    let last = list.at(-1);
+    if (last?.second !== second) {
+      last = { second, calls: 0, errors: 0 };
+      list.push(last);
+    }
+    last.calls += 1;
+    if (error) last.errors += 1;
     if (this.isCoolingDown(provider, livemode)) return;
-    const errors = list.filter((s) => s.error).length;
-    if (list.length >= this.config.minCalls && errors * 100 >= this.config.errorPct * list.length) {
+    const { calls, errors } = this.totals(key, now);
+    if (calls >= this.config.minCalls && errors * 100 >= this.config.errorPct * calls) {
       this.cooldowns.set(key, now + this.config.cooldownS * 1000);
     }
   }
@@ -60,23 +80,22 @@ export class ProviderHealth {
     if (this.clock.now().getTime() < until) return true;
     // Cool-down over: judge afresh from new calls only.
     this.cooldowns.delete(key);
-    this.samples.set(key, []);
+    this.buckets.set(key, []);
     return false;
   }
 
   snapshot(provider: string, livemode: boolean): HealthSnapshot {
     const key = this.key(provider, livemode);
     const cooling = this.isCoolingDown(provider, livemode);
-    const list = this.window(key, this.clock.now().getTime());
-    const errors = list.filter((s) => s.error).length;
+    const { calls, errors } = this.totals(key, this.clock.now().getTime());
     const until = this.cooldowns.get(key);
     return {
       provider,
       livemode,
       state: cooling ? "cooling_down" : "healthy",
-      calls: list.length,
+      calls,
       errors,
-      error_rate: list.length ? errors / list.length : null,
+      error_rate: calls ? errors / calls : null,
       cooldown_until: cooling && until !== undefined ? new Date(until).toISOString() : null,
     };
   }

@@ -17,7 +17,11 @@ export interface ProviderContext {
   credentials: Record<string, string>;
   livemode: boolean;
   timeoutMs: number;
-  /** Secret used to verify this provider's callbacks (sandbox: derived from the master key). */
+  /**
+   * Secret used to verify this provider's callbacks: in test mode derived from the master key
+   * (the simulator signs with it); in live mode the app's `webhook_secret` credential, so an
+   * adapter whose provider signs callbacks lists a credential field of that name.
+   */
   webhookSecret: string;
 }
 
@@ -33,7 +37,11 @@ export interface InitiateInput {
   description?: string | null;
   /** ZeroFee's own return route, never the merchant's URL. */
   returnUrl: string;
-  /** ZeroFee's inbound webhook route for this provider. */
+  /**
+   * ZeroFee's inbound webhook route for this provider. It carries a query string naming the
+   * app and mode (`?app=app_…&mode=live`) whose secret verifies the callback: hand it to the
+   * provider unchanged.
+   */
   callbackUrl: string;
 }
 
@@ -45,8 +53,13 @@ export type InitiateOutput =
       nextAction: NextAction | null;
       data?: Record<string, unknown>;
     }
-  /** Provably not accepted: nothing was sent, or a documented rejection. Routing may cascade. */
-  | { outcome: "rejected"; code: string; message: string }
+  /**
+   * Provably not accepted: nothing was sent, or a documented rejection. Routing may cascade.
+   * `providerDown`: the cause is the provider being down or unreachable (connection refused,
+   * its documented "unavailable, not processed" answer), not this payment: it counts against
+   * the provider's health (SPEC §5). Leave it unset for a verdict on the payment itself.
+   */
+  | { outcome: "rejected"; code: string; message: string; providerDown?: boolean }
   /** Sent, outcome unknown (timeout, 5xx): only a status call can tell. */
   | { outcome: "ambiguous"; code: string; message: string };
 

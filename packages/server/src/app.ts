@@ -1,5 +1,4 @@
-import type { Simulator } from "@zerofee/providers";
-import { PROVIDER_NAMES, PROVIDERS } from "@zerofee/providers";
+import { PROVIDERS, type Simulator } from "@zerofee/providers";
 import type { DestinationStream, Logger } from "pino";
 import type { Config } from "./config.js";
 import { type Database, lockDataDir, openPglite, openPostgres } from "./db/client.js";
@@ -19,12 +18,15 @@ import { paymentActionRoutes } from "./routes/payments/actions.js";
 import { createPaymentRoute } from "./routes/payments/create.js";
 import { readPaymentRoutes } from "./routes/payments/read.js";
 import { returnRoute } from "./routes/payments/return.js";
+import { providerConfigRoutes } from "./routes/providers/credentials.js";
+import { routingRoutes } from "./routes/routing/routing.js";
 import { sandboxRoutes } from "./routes/sandbox/mount.js";
+import { providerStatsRoute } from "./routes/stats/providers.js";
 import { docsRoutes } from "./routes/system/docs.js";
 import { healthRoutes, type Readiness } from "./routes/system/health.js";
 import { providerWebhookRoute } from "./routes/webhooks/providers.js";
 import type { FaultPoint, ServiceContext } from "./services/context.js";
-import { createProviderGateway } from "./services/providers/gateway.js";
+import { createProviderGateway, type ProviderRegistry } from "./services/providers/gateway.js";
 import { createSandboxStore } from "./services/sandbox/store.js";
 
 export interface BuildOptions {
@@ -38,6 +40,8 @@ export interface BuildOptions {
   api?: boolean;
   /** Run background jobs (worker, serve). */
   workers?: boolean;
+  /** The providers to route to (default: every registered one, `@zerofee/providers` PROVIDERS). */
+  providers?: ProviderRegistry;
 }
 
 export interface ZeroFee {
@@ -80,7 +84,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     clock,
     log,
     metrics,
-    providers: createProviderGateway({ config, metrics, publicUrl }),
+    providers: createProviderGateway({ config, metrics, clock, publicUrl, ...(opts.providers ? { registry: opts.providers } : {}) }),
     publicUrl,
     fault(point: FaultPoint) {
       if (config.fault === point) {
@@ -97,10 +101,10 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   const simulators = new Map<string, Simulator>();
   let simulatorTimer: NodeJS.Timeout | undefined;
   if (config.sandbox) {
-    for (const name of PROVIDER_NAMES) {
+    for (const [name, entry] of Object.entries(opts.providers ?? PROVIDERS)) {
       simulators.set(
         name,
-        PROVIDERS[name].simulator({
+        entry.simulator({
           store: createSandboxStore(database.db, name),
           confirmMs: config.sandboxConfirmMs,
           webhookSecret: ctx.providers.sandboxSecret(name),
@@ -124,6 +128,9 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     paymentActionRoutes(http, ctx);
     returnRoute(http, ctx);
     providerWebhookRoute(http, ctx);
+    providerConfigRoutes(http, ctx);
+    routingRoutes(http, ctx);
+    providerStatsRoute(http, ctx);
     await docsRoutes(http);
   }
   healthRoutes(http, ctx, readiness);

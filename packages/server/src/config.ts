@@ -23,6 +23,10 @@ const EnvSchema = z.object({
   ZEROFEE_SANDBOX: onOff.optional(),
   ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
   ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
+  ZEROFEE_PROVIDER_HEALTH_WINDOW_S: seconds.min(1).default(60),
+  ZEROFEE_PROVIDER_HEALTH_MIN_CALLS: seconds.min(1).default(10),
+  ZEROFEE_PROVIDER_HEALTH_ERROR_PCT: seconds.min(1).max(100).default(50),
+  ZEROFEE_PROVIDER_HEALTH_COOLDOWN_S: seconds.min(1).default(30),
   ZEROFEE_IDEMPOTENCY_LOCK_S: seconds.min(1).default(90),
   ZEROFEE_CONCURRENCY_PER_KEY: seconds.default(50),
   ZEROFEE_KEY_CACHE_MS: seconds.default(5000),
@@ -51,6 +55,10 @@ export interface Config {
   reconcileAfterS: number;
   paymentExpiryS: number;
   providerTimeoutMs: number;
+  /** Base URL overrides by provider name: `live` from ZEROFEE_PROVIDER_<NAME>_URL, `sandbox` from …_SANDBOX_URL. */
+  providerUrls: { live: Record<string, string>; sandbox: Record<string, string> };
+  /** Health-aware routing: error rate over a sliding window, then a cool-down (SPEC §5). */
+  providerHealth: { windowS: number; minCalls: number; errorPct: number; cooldownS: number };
   idempotencyLockS: number;
   concurrencyPerKey: number;
   /** How long a process keeps a resolved API key (revocations elsewhere take this long). */
@@ -64,6 +72,23 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * `ZEROFEE_PROVIDER_<NAME>_URL` points live mode at another base URL for one provider (a
+ * staging host); `ZEROFEE_PROVIDER_<NAME>_SANDBOX_URL` does the same for test mode (the
+ * provider's own sandbox instead of ZeroFee's simulator). Names are the provider's, upper-cased.
+ */
+function providerUrls(source: Record<string, string | undefined>): Config["providerUrls"] {
+  const out: Config["providerUrls"] = { live: {}, sandbox: {} };
+  for (const [key, value] of Object.entries(source)) {
+    const m = /^ZEROFEE_PROVIDER_([A-Z0-9_]+?)(_SANDBOX)?_URL$/.exec(key);
+    if (!m?.[1] || !value) continue;
+    const parsed = z.url({ protocol: /^https?$/ }).safeParse(value);
+    if (!parsed.success) throw new ConfigError(`Invalid configuration ${key}: an http(s) URL is expected`);
+    out[m[2] ? "sandbox" : "live"][m[1].toLowerCase()] = value.replace(/\/+$/, "");
+  }
+  return out;
+}
 
 function loadMasterKey(env: z.infer<typeof EnvSchema>, production: boolean, dataDir: string, persist: boolean): Buffer {
   if (env.ZEROFEE_MASTER_KEY) {
@@ -121,6 +146,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     reconcileAfterS: env.ZEROFEE_RECONCILE_AFTER_S,
     paymentExpiryS: env.ZEROFEE_PAYMENT_EXPIRY_S,
     providerTimeoutMs: env.ZEROFEE_PROVIDER_TIMEOUT_MS,
+    providerUrls: providerUrls(source),
+    providerHealth: {
+      windowS: env.ZEROFEE_PROVIDER_HEALTH_WINDOW_S,
+      minCalls: env.ZEROFEE_PROVIDER_HEALTH_MIN_CALLS,
+      errorPct: env.ZEROFEE_PROVIDER_HEALTH_ERROR_PCT,
+      cooldownS: env.ZEROFEE_PROVIDER_HEALTH_COOLDOWN_S,
+    },
     idempotencyLockS: env.ZEROFEE_IDEMPOTENCY_LOCK_S,
     concurrencyPerKey: env.ZEROFEE_CONCURRENCY_PER_KEY,
     keyCacheMs: env.ZEROFEE_KEY_CACHE_MS,

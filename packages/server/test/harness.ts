@@ -12,6 +12,7 @@ import { buildApp, type ZeroFee } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { type Database, openPglite, openPostgres } from "../src/db/client.js";
 import { TestClock } from "../src/lib/clock.js";
+import type { ProviderRegistry } from "../src/services/providers/gateway.js";
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -110,7 +111,9 @@ function appendLogFile(line: string): void {
   }
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>; clock?: TestClock; workers?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { env?: Record<string, string>; clock?: TestClock; workers?: boolean; providers?: ProviderRegistry } = {},
+): Promise<TestApp> {
   const fresh = await freshDatabase();
   const config = loadConfig(
     {
@@ -136,7 +139,14 @@ export async function startTestApp(opts: { env?: Record<string, string>; clock?:
       done();
     },
   });
-  const app = await buildApp({ config, clock: opts.clock, logStream, database: fresh.database, workers: opts.workers ?? false });
+  const app = await buildApp({
+    config,
+    clock: opts.clock,
+    logStream,
+    database: fresh.database,
+    workers: opts.workers ?? false,
+    ...(opts.providers ? { providers: opts.providers } : {}),
+  });
   const url = await app.listen();
   return {
     app,

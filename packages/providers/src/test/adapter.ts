@@ -80,10 +80,10 @@ export const testAdapter: ProviderAdapter = {
       },
       ctx.timeoutMs,
     );
-    if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
+    if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
     if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
     // 503 SERVICE_UNAVAILABLE is the documented "down, nothing processed" answer.
-    if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: "provider unavailable, not processed" };
+    if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: "provider unavailable, not processed", providerDown: true };
     if (res.status === 400 || res.status === 422) {
       return { outcome: "rejected", code: "provider_rejected", message: "provider refused the request" };
     }

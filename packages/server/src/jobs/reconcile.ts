@@ -3,11 +3,12 @@ import { payments } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { syncFromProvider } from "../services/payments/sync.js";
 import { OPEN } from "../services/payments/transition.js";
+import { retryPendingRefunds } from "../services/refunds/process.js";
 
 /**
  * Asks the provider about every payment still open after ZEROFEE_RECONCILE_AFTER_S: a
- * payment whose callback was lost completes within one cycle. Safe to run twice: each
- * change is a conditional update.
+ * payment whose callback was lost completes within one cycle, with the app's credentials
+ * for the payment's mode. Safe to run twice: each change is a conditional update.
  */
 export async function reconcilePayments(ctx: ServiceContext, opts: { batch?: number } = {}) {
   const before = new Date(ctx.clock.now().getTime() - ctx.config.reconcileAfterS * 1000);
@@ -26,5 +27,6 @@ export async function reconcilePayments(ctx: ServiceContext, opts: { batch?: num
       ctx.log.warn({ err, payment_id: id }, "reconciliation of one payment failed");
     }
   }
-  return { checked: due.length, changed };
+  // Automatic refunds a provider never answered (down, or a crash after commit) are asked again.
+  return { checked: due.length, changed, ...(await retryPendingRefunds(ctx, opts)) };
 }

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   invalid_json: { status: 400, type: "invalid_request_error" },
   invalid_idempotency_key: { status: 400, type: "invalid_request_error" },
   url_not_allowed: { status: 400, type: "invalid_request_error" },
+  webhook_unconfirmed: { status: 400, type: "invalid_request_error" },
   authentication_required: { status: 401, type: "authentication_error" },
   invalid_api_key: { status: 401, type: "authentication_error" },
   invalid_credentials: { status: 401, type: "authentication_error" },

@@ -66,6 +66,14 @@ const BOLA: Record<string, { public?: true; cases: BolaCase[] }> = {
       { label: "B's own app, A's key", values: () => ({ app_id: B.appId, key_id: A.skKeyId }), body: { expire_now: true } },
     ],
   },
+  "GET /v1/apps/{app_id}/providers": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "GET /v1/apps/{app_id}/providers/{provider}": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId, provider: "test" }) }] },
+  "PUT /v1/apps/{app_id}/providers/{provider}": {
+    cases: [{ label: "A's app", values: () => ({ app_id: A.appId, provider: "test" }), body: { mode: "test", enabled: false } }],
+  },
+  "DELETE /v1/apps/{app_id}/providers/{provider}": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId, provider: "test" }) }] },
+  "GET /v1/apps/{app_id}/routing": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "PUT /v1/apps/{app_id}/routing": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { mode: "test", rules: [] } }] },
   "GET /v1/payments/{id}": { cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
   "GET /v1/payments/{id}/status": { cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
   "POST /v1/payments/{id}/cancel": { cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
@@ -222,6 +230,16 @@ const ACTS: Record<string, () => Promise<Built>> = {
     const r = await t.call("POST", `/v1/apps/${A.appId}/keys`, { token: A.token, body: { type: "publishable", mode: "test" } });
     return { path: `/v1/apps/${A.appId}/keys/${r.body.data.id}/roll`, body: { expire_now: true } };
   },
+  "GET /v1/apps/{app_id}/providers": async () => ({ path: `/v1/apps/${A.appId}/providers` }),
+  "GET /v1/apps/{app_id}/providers/{provider}": async () => ({ path: `/v1/apps/${A.appId}/providers/test` }),
+  "PUT /v1/apps/{app_id}/providers/{provider}": async () => ({ path: `/v1/apps/${A.appId}/providers/test`, body: { mode: "test", enabled: true } }),
+  "DELETE /v1/apps/{app_id}/providers/{provider}": async () => {
+    await t.call("PUT", `/v1/apps/${A.appId}/providers/test`, { token: A.token, body: { mode: "test", enabled: true } });
+    return { path: `/v1/apps/${A.appId}/providers/test` };
+  },
+  "GET /v1/apps/{app_id}/routing": async () => ({ path: `/v1/apps/${A.appId}/routing` }),
+  "PUT /v1/apps/{app_id}/routing": async () => ({ path: `/v1/apps/${A.appId}/routing`, body: { mode: "test", rules: [] } }),
+  "GET /v1/stats/providers": async () => ({ path: "/v1/stats/providers" }),
   "POST /v1/payments": async () => ({ path: "/v1/payments", body: paymentBody("02") }),
   "GET /v1/payments": async () => ({ path: "/v1/payments" }),
   "GET /v1/payments/{id}": async () => ({ path: `/v1/payments/${aPay}` }),

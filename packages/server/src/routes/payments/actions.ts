@@ -4,8 +4,8 @@ import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { authenticatePayment } from "../../services/payments/authenticate.js";
 import { cancelPayment } from "../../services/payments/cancel.js";
+import { paymentDetail } from "../../services/payments/detail.js";
 import { OtpBody, PaymentIdParams, PaymentSchema } from "../../services/payments/schemas.js";
-import { serializePayment } from "../../services/payments/serialize.js";
 
 /** Cancel (merchant) and the OTP step (customer's browser). */
 export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
@@ -21,7 +21,7 @@ export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
       params: PaymentIdParams,
       response: { 200: dataEnvelope(PaymentSchema), ...errorResponses },
     },
-    handler: async (request) => ok(serializePayment(await cancelPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id }))),
+    handler: async (request) => ok(await paymentDetail(ctx, await cancelPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id }))),
   });
   const otp = access(["publishable", "secret"]);
   app.route({

@@ -3,8 +3,8 @@ import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { createPayment } from "../../services/payments/create.js";
+import { paymentDetail } from "../../services/payments/detail.js";
 import { CreatePaymentBody, PaymentSchema } from "../../services/payments/schemas.js";
-import { serializePayment } from "../../services/payments/serialize.js";
 
 export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
   const a = access(["secret"], "payments:write");
@@ -23,7 +23,7 @@ export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
     handler: async (request, reply) => {
       const scope = await resolveScope(ctx, request);
       const payment = await createPayment({ ctx, scope, input: request.body, idem: request.idem });
-      return reply.code(201).send(ok(serializePayment(payment)));
+      return reply.code(201).send(ok(await paymentDetail(ctx, payment)));
     },
   });
 }

@@ -11,6 +11,16 @@ const MESSAGES: Record<string, string> = {
   cancelled: "The payment was cancelled.",
 };
 
+/** The provider's hints from the return query as plain strings (a repeated name keeps its first value). */
+function plainQuery(query: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (typeof first === "string") out[k] = first;
+  }
+  return out;
+}
+
 /** Where providers send the customer back: verify, record, then 303 to the merchant's URL. */
 export function returnRoute(app: ZodApp, ctx: ServiceContext) {
   const a = access(["none"]);
@@ -25,7 +35,7 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
       params: PaymentIdParams,
     },
     handler: async (request, reply) => {
-      const outcome = await handleReturn(ctx, request.params.id);
+      const outcome = await handleReturn(ctx, request.params.id, plainQuery(request.query));
       if (outcome.kind === "redirect") return reply.code(303).header("location", outcome.location).send();
       const { payment } = outcome;
       const message = MESSAGES[payment.status] ?? "We are still confirming the payment with the provider.";

@@ -1,5 +1,4 @@
 import type { Simulator } from "@zerofee/providers";
-import { isProviderName } from "@zerofee/providers";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ZodApp } from "../../http/types.js";
 
@@ -10,7 +9,7 @@ import type { ZodApp } from "../../http/types.js";
 export function sandboxRoutes(app: ZodApp, simulators: Map<string, Simulator>) {
   const handler = async (request: FastifyRequest<{ Params: { provider: string; "*": string } }>, reply: FastifyReply) => {
     const { provider } = request.params;
-    const sim = isProviderName(provider) ? simulators.get(provider) : undefined;
+    const sim = simulators.get(provider);
     if (!sim) return reply.code(404).send({ error: "NOT_FOUND", message: `no sandbox for ${provider}` });
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>)) if (typeof v === "string") query[k] = v;

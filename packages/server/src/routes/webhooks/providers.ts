@@ -16,9 +16,20 @@ export function providerWebhookRoute(app: ZodApp, ctx: ServiceContext) {
       tags: ["Provider webhooks"],
       summary: "Receive a provider's callback (signature verified, deduplicated by the provider's event id)",
       params: z.strictObject({ provider: z.string().min(1).max(40) }),
+      querystring: z.object({
+        app: z.string().max(64).optional().describe("The app whose secret verifies the message (part of the URL ZeroFee gives the provider)"),
+        mode: z.enum(["test", "live"]).optional(),
+      }),
       response: { 200: dataEnvelope(z.object({ received: z.boolean(), duplicate: z.boolean(), applied: z.boolean() })), ...errorResponses },
     },
     handler: async (request) =>
-      ok(await receiveProviderWebhook(ctx, { provider: request.params.provider, headers: request.headers, rawBody: request.rawBody ?? "" })),
+      ok(
+        await receiveProviderWebhook(ctx, {
+          provider: request.params.provider,
+          headers: request.headers,
+          rawBody: request.rawBody ?? "",
+          query: request.query,
+        }),
+      ),
   });
 }

@@ -1,13 +1,13 @@
-import type { ProviderName } from "@zerofee/providers";
 import { MAX_OTP_ATTEMPTS } from "@zerofee/providers";
 import { and, eq, sql } from "drizzle-orm";
 import { payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { providerContextFor } from "../providers/credentials.js";
 import { getPayment } from "./get.js";
 import type { PaymentRow } from "./serialize.js";
-import { applyProviderStatus, liveAttempt } from "./sync.js";
+import { applyProviderStatus, attemptRef, liveAttempt } from "./sync.js";
 import { transitionPayment } from "./transition.js";
 
 /**
@@ -18,18 +18,18 @@ import { transitionPayment } from "./transition.js";
 export async function authenticatePayment({ ctx, scope, id, otp }: { ctx: ServiceContext; scope: Scope; id: string; otp: string }): Promise<PaymentRow> {
   const payment = await getPayment({ ctx, scope, id });
   const attempt = await liveAttempt(ctx, payment.id);
-  if (payment.status !== "requires_action" || payment.nextAction?.type !== "otp" || !attempt) {
+  if (payment.status !== "requires_action" || payment.nextAction?.type !== "otp" || !attempt || !ctx.providers.has(attempt.provider)) {
     throw new ApiError("otp_not_expected", `This payment is ${payment.status} and is not waiting for an OTP.`, { param: "id" });
   }
-  const provider = attempt.provider as ProviderName;
+  const provider = attempt.provider;
   const adapter = ctx.providers.adapter(provider);
   if (!adapter.submitOtp) throw new ApiError("otp_not_expected", "This payment's provider takes no OTP.", { param: "id" });
   const submit = adapter.submitOtp;
-  const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
+  const pctx = await providerContextFor(ctx, { appId: payment.appId, livemode: payment.livemode }, provider);
   const res = await ctx.providers.call(
-    provider,
+    { provider, livemode: payment.livemode },
     "otp",
-    () => submit(ctx.providers.context(provider, payment.livemode), ref, otp),
+    () => submit(pctx, attemptRef(attempt), otp),
     (r) => r.kind,
   );
   if (res.kind === "unavailable") throw new ApiError("provider_unavailable", "The provider did not answer; submit the code again.", { retryAfter: 2 });

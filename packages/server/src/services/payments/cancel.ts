@@ -1,12 +1,13 @@
-import type { ProviderName } from "@zerofee/providers";
 import { eq } from "drizzle-orm";
 import { payments, type TimelineSource } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { providerContextFor } from "../providers/credentials.js";
+import { processOpenedRefund } from "../refunds/process.js";
 import { getPayment } from "./get.js";
 import type { PaymentRow } from "./serialize.js";
-import { applyProviderStatus, liveAttempt, queryProviderStatus } from "./sync.js";
+import { applyProviderStatus, attemptRef, liveAttempt, queryProviderStatus } from "./sync.js";
 import { transitionPayment } from "./transition.js";
 
 export type CloseOutcome = { kind: "closed"; payment: PaymentRow } | { kind: "open"; payment: PaymentRow; reason: string };
@@ -21,16 +22,18 @@ export async function closePayment(ctx: ServiceContext, payment: PaymentRow, to:
   const attempt = await liveAttempt(ctx, payment.id);
   let confirmed = !attempt;
   let reported: { status: "completed" | "failed" | "processing"; failure?: { code: string; message: string } } | null = null;
+  if (attempt && !ctx.providers.has(attempt.provider)) return { kind: "open", payment, reason: "its provider is no longer registered" };
   if (attempt) {
-    const provider = attempt.provider as ProviderName;
+    const provider = attempt.provider;
     const adapter = ctx.providers.adapter(provider);
-    const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
+    const ref = attemptRef(attempt);
     if (adapter.cancel) {
       const cancel = adapter.cancel;
+      const pctx = await providerContextFor(ctx, { appId: payment.appId, livemode: payment.livemode }, provider);
       const res = await ctx.providers.call(
-        provider,
+        { provider, livemode: payment.livemode },
         "cancel",
-        () => cancel(ctx.providers.context(provider, payment.livemode), ref),
+        () => cancel(pctx, ref),
         (r) => r.kind,
       );
       if (res.kind === "cancelled" || res.kind === "not_found") confirmed = true;
@@ -45,7 +48,8 @@ export async function closePayment(ctx: ServiceContext, payment: PaymentRow, to:
       }
     }
   }
-  return withTransaction(ctx.db, async (tx) => {
+  let refundId: string | null | undefined;
+  const outcome = await withTransaction(ctx.db, async (tx) => {
     const [fresh] = await tx.select().from(payments).where(eq(payments.id, payment.id));
     if (!fresh) return { kind: "open" as const, payment, reason: "payment vanished" };
     if (reported && attempt) {
@@ -56,12 +60,15 @@ export async function closePayment(ctx: ServiceContext, payment: PaymentRow, to:
         source,
         ...(reported.failure ? { failure: reported.failure } : {}),
       });
+      if (applied.kind === "conflict") refundId = applied.refundId;
       return { kind: "open" as const, payment: applied.payment, reason: `provider reports ${reported.status}` };
     }
     if (!confirmed) return { kind: "open" as const, payment: fresh, reason: "provider could not confirm" };
     const moved = await transitionPayment(tx, { paymentId: fresh.id, appId: fresh.appId, to, source, at: ctx.clock.now() });
     return moved ? { kind: "closed" as const, payment: moved } : { kind: "open" as const, payment: fresh, reason: `payment is ${fresh.status}` };
   });
+  await processOpenedRefund(ctx, refundId);
+  return outcome;
 }
 
 /** `POST /v1/payments/{id}/cancel`: 409 `payment_not_cancellable` unless the provider confirms. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { InitiateOutput, ProviderName } from "@zerofee/providers";
+import type { InitiateOutput } from "@zerofee/providers";
 import { and, asc, eq } from "drizzle-orm";
 import { normalisePhone, resolveMethod } from "../../catalogue/index.js";
 import { paymentAttempts, payments } from "../../db/schema/index.js";
@@ -12,6 +12,7 @@ import type { Scope, ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
 import { setRecoveryPoint } from "../idempotency/finish.js";
+import { providerContextFor } from "../providers/credentials.js";
 import { routeCandidates } from "../routing/candidates.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
@@ -50,7 +51,7 @@ function prepare(input: CreatePaymentInput, livemode: boolean) {
  */
 async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePaymentInput, idem: IdempotencyHandle | null) {
   const { method, currency, customer, urls } = prepare(input, scope.livemode);
-  const candidates = routeCandidates(ctx, { livemode: scope.livemode, method, forced: input.provider });
+  const candidates = await routeCandidates(ctx, { scope, method, currency, forced: input.provider });
   const now = ctx.clock.now();
   const id = newId("payment", now);
   const row = {
@@ -82,7 +83,7 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
   });
 }
 
-async function newAttempt(ctx: ServiceContext, payment: PaymentRow, provider: ProviderName): Promise<AttemptRow> {
+async function newAttempt(ctx: ServiceContext, payment: PaymentRow, provider: string): Promise<AttemptRow> {
   const now = ctx.clock.now();
   const [attempt] = await ctx.db
     .insert(paymentAttempts)
@@ -104,12 +105,14 @@ async function newAttempt(ctx: ServiceContext, payment: PaymentRow, provider: Pr
 
 /** Phase 2: the provider call, with the stored provider-side id. */
 async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow): Promise<InitiateOutput> {
-  const provider = attempt.provider as ProviderName;
+  const provider = attempt.provider;
+  const scope = { appId: payment.appId, livemode: payment.livemode };
+  const target = { provider, livemode: payment.livemode };
   const adapter = ctx.providers.adapter(provider);
-  const providerCtx = ctx.providers.context(provider, payment.livemode);
+  const providerCtx = await providerContextFor(ctx, scope, provider);
   ctx.fault("before_provider_initiate");
   const result = await ctx.providers.call(
-    provider,
+    target,
     "initiate",
     () =>
       adapter.initiate(providerCtx, {
@@ -122,15 +125,15 @@ async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: Attem
         customer: payment.customer,
         description: payment.description,
         returnUrl: `${ctx.publicUrl()}/v1/payments/${payment.id}/return`,
-        callbackUrl: ctx.providers.callbackUrl(provider),
+        callbackUrl: ctx.providers.callbackUrl(provider, scope),
       }),
-    (r) => r.outcome,
+    (r) => (r.outcome === "rejected" && r.providerDown ? "down" : r.outcome),
   );
   ctx.fault("after_provider_initiate");
   if (result.outcome !== "ambiguous") return result;
   // Sent, but no clear answer: only "not found" on our own id proves it was not accepted.
   const status = await ctx.providers.call(
-    provider,
+    target,
     "status",
     () => adapter.getStatus(providerCtx, { providerPaymentId: attempt.providerPaymentId, providerReference: null, data: {} }),
     (r) => r.kind,
@@ -205,12 +208,12 @@ export async function createPayment({
   idem: IdempotencyHandle | null;
 }): Promise<PaymentRow> {
   let payment: PaymentRow;
-  let candidates: ProviderName[];
+  let candidates: string[];
   let attempts: AttemptRow[] = [];
   if (idem?.resourceId) {
     ({ payment, attempts } = await loadForResume(ctx, scope, idem.resourceId));
     const method = resolveMethod(payment.paymentMethod);
-    candidates = method ? routeCandidates(ctx, { livemode: scope.livemode, method, forced: input.provider }) : [];
+    candidates = method ? await routeCandidates(ctx, { scope, method, currency: payment.currency, forced: input.provider }) : [];
   } else {
     ({ payment, candidates } = await insertPayment(ctx, scope, input, idem));
   }
@@ -220,7 +223,7 @@ export async function createPayment({
   // A crash after the attempt was committed: call again with the same provider-side id.
   let attempt: AttemptRow | undefined = last?.status === "created" ? last : undefined;
   const queue = [...candidates];
-  const resumedAt = attempt ? queue.indexOf(attempt.provider as ProviderName) : -1;
+  const resumedAt = attempt ? queue.indexOf(attempt.provider) : -1;
   if (resumedAt >= 0) queue.splice(resumedAt, 1);
   const errors: string[] = [];
   for (;;) {

@@ -1,26 +1,57 @@
+import type { ReturnCheckPolicy } from "@zerofee/providers";
 import { eq } from "drizzle-orm";
 import { payments } from "../../db/schema/index.js";
 import { notFound } from "../../lib/errors.js";
 import type { ServiceContext } from "../context.js";
 import type { PaymentRow } from "./serialize.js";
-import { syncFromProvider } from "./sync.js";
+import { applyStatus, liveAttempt, queryProviderStatus } from "./sync.js";
 import { OPEN } from "./transition.js";
 
 export type ReturnOutcome = { kind: "redirect"; location: string; payment: PaymentRow } | { kind: "page"; payment: PaymentRow };
 
+const NO_WAIT: ReturnCheckPolicy = { initialDelayMs: 0, retryDelaysMs: [] };
+const FINAL = new Set(["completed", "failed", "cancelled"]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const load = async (ctx: ServiceContext, id: string) => (await ctx.db.select().from(payments).where(eq(payments.id, id)))[0];
+
+/**
+ * Verifies a redirect back with the provider under the adapter's `returnCheck` policy
+ * (PaiementPro: wait 3 s, then checks 1/2/4 s apart; default: one check at once). Each round
+ * reads the redirect's hints through `verifyReturn`; a final answer is confirmed with
+ * `getStatus` and only the confirmed status is recorded. A callback that lands meanwhile
+ * ends the wait.
+ */
+async function verifyWithProvider(ctx: ServiceContext, payment: PaymentRow, query: Record<string, string>): Promise<void> {
+  const attempt = await liveAttempt(ctx, payment.id);
+  if (!attempt || !ctx.providers.has(attempt.provider)) return;
+  const policy = ctx.providers.adapter(attempt.provider).metadata.returnCheck ?? NO_WAIT;
+  for (const delay of [policy.initialDelayMs, ...policy.retryDelaysMs]) {
+    if (delay > 0) await sleep(delay);
+    const fresh = await load(ctx, payment.id);
+    if (!fresh || !OPEN.includes(fresh.status)) return;
+    const hint = await queryProviderStatus(ctx, fresh, attempt, "return", query);
+    if (hint.kind !== "found" || !FINAL.has(hint.status)) continue;
+    const confirmed = await queryProviderStatus(ctx, fresh, attempt, "status");
+    if (confirmed.kind !== "found") continue;
+    await applyStatus(ctx, { paymentId: fresh.id, attempt, status: confirmed, source: "return_callback" });
+    if (FINAL.has(confirmed.status)) return;
+  }
+}
+
 /**
  * A customer comes back from a provider's page (SPEC §3: never trust the browser). The
  * status is asked of the provider and recorded before the customer is sent on, and only to a
- * URL stored at creation: nothing in the query can choose the target.
+ * URL stored at creation: nothing in the query can choose the target, and an unpaid payment
+ * never reaches `success_url`.
  */
-export async function handleReturn(ctx: ServiceContext, id: string): Promise<ReturnOutcome> {
-  const load = async () => (await ctx.db.select().from(payments).where(eq(payments.id, id)))[0];
-  let payment = await load();
+export async function handleReturn(ctx: ServiceContext, id: string, query: Record<string, string> = {}): Promise<ReturnOutcome> {
+  let payment = await load(ctx, id);
   if (!payment) throw notFound("payment", "id");
   if (OPEN.includes(payment.status)) {
-    await syncFromProvider(ctx, payment.id, "return_callback");
+    await verifyWithProvider(ctx, payment, query);
     // Re-read: the provider's callback may have won the race and applied the same outcome.
-    payment = (await load()) ?? payment;
+    payment = (await load(ctx, id)) ?? payment;
   }
   const target =
     payment.status === "completed"

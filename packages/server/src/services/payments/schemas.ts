@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PAYMENT_STATUSES } from "../../db/schema/index.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
+import { PaymentDetailExtras } from "./detail.js";
 
 const metadata = z
   .record(z.string().min(1).max(40), z.string().max(500))
@@ -73,6 +74,7 @@ export const PaymentSchema = z
     updated_at: z.string(),
     completed_at: z.string().nullable(),
     timeline: z.array(z.object({ status: z.enum(PAYMENT_STATUSES), source: z.string(), at: z.string() })),
+    ...PaymentDetailExtras,
   })
   .meta({ id: "Payment" });
 

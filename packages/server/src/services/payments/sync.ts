@@ -1,10 +1,13 @@
-import type { ProviderName, ProviderPaymentStatus, StatusOutput } from "@zerofee/providers";
+import type { ProviderPaymentStatus, StatusOutput } from "@zerofee/providers";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { paymentAttempts, payments, type TimelineSource } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
+import { providerContextFor } from "../providers/credentials.js";
+import { openLateSuccessRefund } from "../refunds/open.js";
+import { processOpenedRefund } from "../refunds/process.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 import { TERMINAL, transitionPayment } from "./transition.js";
 
@@ -14,8 +17,11 @@ export type ApplyResult =
   | { kind: "applied"; payment: PaymentRow }
   /** Nothing to change (same status, or a step backwards). */
   | { kind: "unchanged"; payment: PaymentRow }
-  /** The payment was already terminal and the provider says otherwise: recorded, not applied. */
-  | { kind: "conflict"; payment: PaymentRow };
+  /**
+   * The payment was already terminal and the provider says otherwise: recorded, not applied.
+   * `refundId`: a late success opened an automatic refund, to process once committed.
+   */
+  | { kind: "conflict"; payment: PaymentRow; refundId?: string | null };
 
 /**
  * Applies a status a provider reported (webhook, return, reconciliation, expiry) through the
@@ -34,8 +40,9 @@ export async function applyProviderStatus(
     if (status === payment.status || status === "pending" || status === "requires_action" || status === "processing") {
       return { kind: "unchanged", payment };
     }
+    let refundId: string | null = null;
     if (status === "completed" && (payment.status === "expired" || payment.status === "cancelled")) {
-      await recordEvent(tx, {
+      const first = await recordEvent(tx, {
         appId: payment.appId,
         livemode: payment.livemode,
         type: "payment.late_success",
@@ -44,10 +51,11 @@ export async function applyProviderStatus(
         at,
       });
       ctx.log.warn({ payment_id: payment.id, provider: input.provider }, "late success for a closed payment");
+      if (first) refundId = await openLateSuccessRefund(ctx, tx, payment, input.provider);
     }
     ctx.metrics.conflictingProviderStatus.inc({ provider: input.provider });
     ctx.log.error({ payment_id: payment.id, provider: input.provider, reported: status, status: payment.status }, "provider contradicts a terminal payment");
-    return { kind: "conflict", payment };
+    return { kind: "conflict", payment, refundId };
   }
   if (status === "pending" || status === payment.status) return { kind: "unchanged", payment };
   const moved = await transitionPayment(tx, {
@@ -73,16 +81,33 @@ export async function liveAttempt(ctx: ServiceContext, paymentId: string): Promi
   return rows.find((a) => a.status === "accepted") ?? rows.find((a) => a.status === "ambiguous") ?? rows[0] ?? null;
 }
 
-/** Asks the provider for an attempt's status (no transaction open: PGlite has one connection). */
-export function queryProviderStatus(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow, via: "status" | "return" = "status"): Promise<StatusOutput> {
-  const provider = attempt.provider as ProviderName;
+export const attemptRef = (attempt: AttemptRow) => ({
+  providerPaymentId: attempt.providerPaymentId,
+  providerReference: attempt.providerReference,
+  data: attempt.data,
+});
+
+/**
+ * Asks the provider for an attempt's status with the app's context for the payment's mode
+ * (no transaction open: PGlite has one connection). `return` goes through the adapter's
+ * `verifyReturn` with the redirect's query as hints.
+ */
+export async function queryProviderStatus(
+  ctx: ServiceContext,
+  payment: PaymentRow,
+  attempt: AttemptRow,
+  via: "status" | "return" = "status",
+  query: Record<string, string> = {},
+): Promise<StatusOutput> {
+  const provider = attempt.provider;
+  if (!ctx.providers.has(provider)) return { kind: "unavailable", message: `provider ${provider} is no longer registered` };
   const adapter = ctx.providers.adapter(provider);
-  const providerCtx = ctx.providers.context(provider, payment.livemode);
-  const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
+  const providerCtx = await providerContextFor(ctx, { appId: payment.appId, livemode: payment.livemode }, provider);
+  const ref = attemptRef(attempt);
   return ctx.providers.call(
-    provider,
+    { provider, livemode: payment.livemode },
     via,
-    () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, {}) : adapter.getStatus(providerCtx, ref)),
+    () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, query) : adapter.getStatus(providerCtx, ref)),
     (r) => r.kind,
   );
 }
@@ -97,9 +122,18 @@ export async function syncFromProvider(
   if (!payment) return { kind: "unknown", reason: "no such payment" };
   const attempt = await liveAttempt(ctx, payment.id);
   if (!attempt) return { kind: "unknown", reason: "no provider attempt" };
-  const status = await queryProviderStatus(ctx, payment, attempt, source === "return_callback" ? "return" : "status");
+  const status = await queryProviderStatus(ctx, payment, attempt);
   if (status.kind !== "found") return { kind: "unknown", reason: status.kind };
-  return withTransaction(ctx.db, async (tx) => {
+  return applyStatus(ctx, { paymentId, attempt, status, source });
+}
+
+/** Records a status a provider call answered (`found`) for a payment's attempt, in one transaction. */
+export async function applyStatus(
+  ctx: ServiceContext,
+  input: { paymentId: string; attempt: AttemptRow; status: Extract<StatusOutput, { kind: "found" }>; source: TimelineSource },
+): Promise<ApplyResult | { kind: "unknown"; reason: string }> {
+  const { paymentId, attempt, status, source } = input;
+  const result = await withTransaction(ctx.db, async (tx) => {
     const [fresh] = await tx.select().from(payments).where(eq(payments.id, paymentId));
     if (!fresh) return { kind: "unknown" as const, reason: "no such payment" };
     if (attempt.status !== "accepted") {
@@ -116,4 +150,6 @@ export async function syncFromProvider(
       ...(status.failureCode ? { failure: { code: status.failureCode, message: status.failureMessage ?? "payment failed" } } : {}),
     });
   });
+  if (result.kind === "conflict") await processOpenedRefund(ctx, result.refundId);
+  return result;
 }

@@ -1,55 +1,98 @@
 import { createHmac } from "node:crypto";
-import { isProviderName, PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderName } from "@zerofee/providers";
+import { PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderEntry } from "@zerofee/providers";
 import type { Config } from "../../config.js";
+import type { Clock } from "../../lib/clock.js";
 import type { Metrics } from "../../lib/metrics.js";
 import { requestStore } from "../../lib/request-context.js";
+import { ProviderHealth } from "./health.js";
+
+/** Providers that exist only as a sandbox: never a candidate in live mode. */
+const SANDBOX_ONLY = new Set(["test"]);
+
+/** Call outcomes that count against a provider's health (the adapter's own labels). */
+const HEALTH_ERRORS = new Set(["ambiguous", "unavailable", "down"]);
+
+export type ProviderRegistry = Readonly<Record<string, ProviderEntry>>;
 
 /**
- * The server's one door to providers: builds each call's context (sandbox in test mode),
- * times the call (kept out of `X-ZeroFee-Latency`) and counts it.
+ * The server's one door to providers: the registry, each call's context (sandbox in test mode,
+ * the live API or a configured override in live mode), timing (kept out of
+ * `X-ZeroFee-Latency`), metrics and health.
  */
 export interface ProviderGateway {
-  adapter(name: ProviderName): ProviderAdapter;
-  /** Whether `name` may be used in this mode at all (test: its sandbox is mounted). */
-  available(name: string, livemode: boolean): name is ProviderName;
-  context(name: ProviderName, livemode: boolean, credentials?: Record<string, string>): ProviderContext;
-  call<T>(name: ProviderName, operation: string, fn: () => Promise<T>, outcome: (result: T) => string): Promise<T>;
-  sandboxSecret(name: ProviderName): string;
-  callbackUrl(name: ProviderName): string;
+  names(): string[];
+  has(name: string): boolean;
+  adapter(name: string): ProviderAdapter;
+  /** Whether `name` can serve this mode at all: test needs its sandbox (or an override); live excludes sandbox-only providers. */
+  usable(name: string, livemode: boolean): boolean;
+  context(name: string, livemode: boolean, credentials?: Record<string, string>): ProviderContext;
+  call<T>(target: { provider: string; livemode: boolean }, operation: string, fn: () => Promise<T>, outcome: (result: T) => string): Promise<T>;
+  health: ProviderHealth;
+  sandboxSecret(name: string): string;
+  /** Where the provider posts callbacks; the query names the app and mode whose secret verifies them. */
+  callbackUrl(name: string, scope?: { appId: string; livemode: boolean }): string;
 }
 
-export function createProviderGateway(deps: { config: Config; metrics: Metrics; publicUrl: () => string }): ProviderGateway {
+export function createProviderGateway(deps: {
+  config: Config;
+  metrics: Metrics;
+  clock: Clock;
+  publicUrl: () => string;
+  registry?: ProviderRegistry;
+}): ProviderGateway {
   const { config, metrics } = deps;
-  const sandboxSecret = (name: ProviderName) => createHmac("sha256", config.masterKey).update(`sandbox-webhook:${name}`).digest("base64url");
+  const registry: ProviderRegistry = deps.registry ?? PROVIDERS;
+  const entry = (name: string) => {
+    const found = Object.hasOwn(registry, name) ? registry[name] : undefined;
+    if (!found) throw new Error(`unknown provider ${name}`);
+    return found;
+  };
+  const sandboxSecret = (name: string) => createHmac("sha256", config.masterKey).update(`sandbox-webhook:${name}`).digest("base64url");
+  const health = new ProviderHealth(config.providerHealth, deps.clock);
   return {
-    adapter: (name) => PROVIDERS[name].adapter,
-    available(name, livemode): name is ProviderName {
-      // Live routing to real providers arrives with their adapters' live configuration.
-      return isProviderName(name) && (livemode ? false : config.sandbox);
+    names: () => Object.keys(registry),
+    has: (name) => Object.hasOwn(registry, name),
+    adapter: (name) => entry(name).adapter,
+    usable(name, livemode) {
+      if (!Object.hasOwn(registry, name)) return false;
+      if (livemode) return !SANDBOX_ONLY.has(name);
+      return config.sandbox || Boolean(config.providerUrls.sandbox[name]);
     },
     context(name, livemode, credentials = {}) {
+      const baseUrl = livemode
+        ? (config.providerUrls.live[name] ?? entry(name).adapter.metadata.liveBaseUrl)
+        : (config.providerUrls.sandbox[name] ?? `${deps.publicUrl()}/sandbox/${name}`);
       return {
-        baseUrl: `${deps.publicUrl()}/sandbox/${name}`,
+        baseUrl,
         credentials,
         livemode,
         timeoutMs: config.providerTimeoutMs,
-        webhookSecret: sandboxSecret(name),
+        // ZeroFee's simulators sign with a secret derived from the master key; a real API
+        // (live, or a sandbox override) with the app's own `webhook_secret` credential.
+        webhookSecret: livemode || config.providerUrls.sandbox[name] ? (credentials.webhook_secret ?? "") : sandboxSecret(name),
       };
     },
-    async call(name, operation, fn, outcome) {
+    async call(target, operation, fn, outcome) {
       const started = performance.now();
+      let label = "error";
       try {
         const result = await fn();
-        metrics.providerCalls.inc({ provider: name, operation, outcome: outcome(result) });
+        label = outcome(result);
         return result;
       } finally {
+        metrics.providerCalls.inc({ provider: target.provider, operation, outcome: label });
+        health.record(target.provider, target.livemode, label === "error" || HEALTH_ERRORS.has(label));
         const ms = performance.now() - started;
-        metrics.providerDuration.observe({ provider: name, operation }, ms / 1000);
+        metrics.providerDuration.observe({ provider: target.provider, operation }, ms / 1000);
         const store = requestStore.getStore();
         if (store) store.providerMs += ms;
       }
     },
+    health,
     sandboxSecret,
-    callbackUrl: (name) => `${deps.publicUrl()}/v1/webhooks/providers/${name}`,
+    callbackUrl(name, scope) {
+      const base = `${deps.publicUrl()}/v1/webhooks/providers/${name}`;
+      return scope ? `${base}?${new URLSearchParams({ app: scope.appId, mode: scope.livemode ? "live" : "test" })}` : base;
+    },
   };
 }

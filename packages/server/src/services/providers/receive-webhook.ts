@@ -1,72 +1,136 @@
-import { isProviderName } from "@zerofee/providers";
+import type { WebhookOutput } from "@zerofee/providers";
 import { and, eq } from "drizzle-orm";
 import { paymentAttempts, payments, providerCallbacks } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
-import { applyProviderStatus } from "../payments/sync.js";
+import { applyProviderStatus, queryProviderStatus } from "../payments/sync.js";
+import { processOpenedRefund } from "../refunds/process.js";
+import { providerContextFor } from "./credentials.js";
 
 export type ReceiveResult = { received: true; duplicate: boolean; applied: boolean };
 
+type Event = Extract<WebhookOutput, { kind: "event" }>;
+
+function storedPayload(rawBody: string): unknown {
+  try {
+    return JSON.parse(rawBody) as unknown;
+  } catch {
+    return { raw: rawBody.slice(0, 10_000) };
+  }
+}
+
 /**
- * An inbound provider webhook (`POST /v1/webhooks/providers/{provider}`): signature checked
- * on the raw body, deduplicated by the provider's event id (unique index), applied through
- * the state machine. Late or conflicting messages are stored with `applied = false`.
+ * Verifies a message with the context of the app and mode its callback URL names (live
+ * secrets are per app), or the sandbox's in test mode.
  */
-export async function receiveProviderWebhook(
-  ctx: ServiceContext,
-  input: { provider: string; headers: Record<string, string | string[] | undefined>; rawBody: string },
-): Promise<ReceiveResult> {
-  if (!isProviderName(input.provider)) throw new ApiError("not_found", `Unknown provider ${input.provider}.`, { param: "provider" });
-  const provider = input.provider;
-  const adapter = ctx.providers.adapter(provider);
-  // Which mode's secret applies is only known from the payment; sandbox callbacks are test mode.
-  const parsed = await adapter.parseWebhook(ctx.providers.context(provider, false), { headers: input.headers, rawBody: input.rawBody });
+async function verify(ctx: ServiceContext, provider: string, input: ReceiveInput): Promise<{ event: Event; livemode: boolean; appId?: string }> {
+  const livemode = input.query.mode === "live";
+  const appId = input.query.app;
+  if (!ctx.providers.usable(provider, livemode) || (livemode && !appId)) {
+    throw new ApiError("invalid_credentials", "Webhook signature could not be verified.");
+  }
+  const pctx = appId ? await providerContextFor(ctx, { appId, livemode }, provider) : ctx.providers.context(provider, livemode);
+  const parsed = await ctx.providers.adapter(provider).parseWebhook(pctx, { headers: input.headers, rawBody: input.rawBody });
   if (parsed.kind === "invalid") {
     ctx.log.warn({ provider, reason: parsed.reason }, "provider webhook refused");
     throw new ApiError("invalid_credentials", "Webhook signature could not be verified.");
   }
-  const [attempt] = await ctx.db
-    .select()
+  return { event: parsed, livemode, ...(appId ? { appId } : {}) };
+}
+
+interface ReceiveInput {
+  provider: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: string;
+  /** From the callback URL ZeroFee gave the provider: `app` and `mode`. */
+  query: { app?: string; mode?: string };
+}
+
+/**
+ * An inbound provider webhook (`POST /v1/webhooks/providers/{provider}`), for any registered
+ * provider: verified on the raw body by its adapter; deduplicated by the provider's event id
+ * (unique index); when the provider signs nothing (`confirmWithStatus`) the status is asked of
+ * the provider and only its answer is applied. Applied through the state machine; late or
+ * conflicting messages are stored with `applied = false`.
+ */
+export async function receiveProviderWebhook(ctx: ServiceContext, input: ReceiveInput): Promise<ReceiveResult> {
+  const { provider } = input;
+  if (!ctx.providers.has(provider)) throw new ApiError("not_found", `Unknown provider ${provider}.`, { param: "provider" });
+  const { event, livemode, appId } = await verify(ctx, provider, input);
+
+  const [seen] = await ctx.db
+    .select({ id: providerCallbacks.id })
+    .from(providerCallbacks)
+    .where(and(eq(providerCallbacks.provider, provider), eq(providerCallbacks.providerEventId, event.eventId)));
+  if (seen) return { received: true, duplicate: true, applied: false };
+
+  const [found] = await ctx.db
+    .select({ attempt: paymentAttempts, payment: payments })
     .from(paymentAttempts)
-    .where(and(eq(paymentAttempts.provider, provider), eq(paymentAttempts.providerPaymentId, parsed.providerPaymentId)));
+    .innerJoin(payments, eq(payments.id, paymentAttempts.paymentId))
+    .where(and(eq(paymentAttempts.provider, provider), eq(paymentAttempts.providerPaymentId, event.providerPaymentId)));
+  // A message verified with one app's (or mode's) secret never touches another's payment.
+  const match = found && found.payment.livemode === livemode && (!appId || found.payment.appId === appId) ? found : undefined;
+
+  let reported = {
+    status: event.status,
+    failure: event.failureCode ? { code: event.failureCode, message: event.failureMessage ?? "payment failed" } : undefined,
+  };
+  if (event.confirmWithStatus) {
+    // Nothing proves the message came from the provider: only its own status call counts.
+    if (!match) throw new ApiError("webhook_unconfirmed", "No such payment at this provider.");
+    const status = await queryProviderStatus(ctx, match.payment, match.attempt);
+    if (status.kind === "unavailable")
+      throw new ApiError("provider_unavailable", "The provider could not confirm the status; send it again.", { retryAfter: 30 });
+    if (status.kind === "not_found") throw new ApiError("webhook_unconfirmed", "The provider does not know this payment.");
+    reported = {
+      status: status.status,
+      failure: status.failureCode ? { code: status.failureCode, message: status.failureMessage ?? "payment failed" } : undefined,
+    };
+  }
+
   const now = ctx.clock.now();
-  return withTransaction(ctx.db, async (tx) => {
+  let refundId: string | null | undefined;
+  const result = await withTransaction(ctx.db, async (tx) => {
     const [stored] = await tx
       .insert(providerCallbacks)
       .values({
         id: newId("providerCallback", now),
         provider,
-        providerEventId: parsed.eventId,
-        paymentId: attempt?.paymentId ?? null,
-        reportedStatus: parsed.status,
+        providerEventId: event.eventId,
+        paymentId: match?.payment.id ?? null,
+        reportedStatus: event.status,
         applied: false,
-        payload: JSON.parse(input.rawBody) as unknown,
+        note: match ? null : found ? "payment of another app or mode" : "no matching payment",
+        payload: storedPayload(input.rawBody),
         receivedAt: now,
       })
       .onConflictDoNothing()
       .returning({ id: providerCallbacks.id });
-    if (!stored) return { received: true, duplicate: true, applied: false };
-    const [payment] = attempt ? await tx.select().from(payments).where(eq(payments.id, attempt.paymentId)) : [];
-    if (!attempt || !payment) {
-      await tx.update(providerCallbacks).set({ note: "no matching payment" }).where(eq(providerCallbacks.id, stored.id));
-      return { received: true, duplicate: false, applied: false };
+    if (!stored) return { received: true as const, duplicate: true, applied: false };
+    if (!match) return { received: true as const, duplicate: false, applied: false };
+    const [payment] = await tx.select().from(payments).where(eq(payments.id, match.payment.id));
+    if (!payment) return { received: true as const, duplicate: false, applied: false };
+    if (match.attempt.status !== "accepted") {
+      await tx.update(paymentAttempts).set({ status: "accepted", updatedAt: now }).where(eq(paymentAttempts.id, match.attempt.id));
     }
-    if (attempt.status !== "accepted") {
-      await tx.update(paymentAttempts).set({ status: "accepted", updatedAt: now }).where(eq(paymentAttempts.id, attempt.id));
-    }
-    const result = await applyProviderStatus(ctx, tx, {
+    const applied = await applyProviderStatus(ctx, tx, {
       payment,
       provider,
-      status: parsed.status,
+      status: reported.status,
       source: "provider_webhook",
-      ...(parsed.failureCode ? { failure: { code: parsed.failureCode, message: parsed.failureMessage ?? "payment failed" } } : {}),
+      ...(reported.failure ? { failure: reported.failure } : {}),
     });
+    if (applied.kind === "conflict") refundId = applied.refundId;
+    const note = event.confirmWithStatus ? `${applied.kind}; confirmed ${reported.status}` : applied.kind;
     await tx
       .update(providerCallbacks)
-      .set({ applied: result.kind === "applied", note: result.kind })
+      .set({ applied: applied.kind === "applied", note })
       .where(eq(providerCallbacks.id, stored.id));
-    return { received: true, duplicate: false, applied: result.kind === "applied" };
+    return { received: true as const, duplicate: false, applied: applied.kind === "applied" };
   });
+  await processOpenedRefund(ctx, refundId);
+  return result;
 }

@@ -1,0 +1,44 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { payments } from "./payments.js";
+
+export const REFUND_STATUSES = ["pending", "completed", "failed"] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+export const REFUND_REASONS = ["late_success"] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+/**
+ * Money sent back (SPEC §1 `re_…`). The row and its `refund.created` event are committed
+ * before the provider is called, with our id as the provider's idempotency key, so a retry
+ * after a crash asks for the same refund again rather than a second one.
+ */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    appId: text("app_id").notNull(),
+    livemode: boolean("livemode").notNull(),
+    paymentId: text("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: REFUND_STATUSES }).notNull(),
+    reason: text("reason", { enum: REFUND_REASONS }).notNull(),
+    provider: text("provider").notNull(),
+    providerRefundId: text("provider_refund_id"),
+    /** Provider calls made that got no answer; past a bound the refund fails for a human. */
+    attempts: integer("attempts").notNull().default(0),
+    failureCode: text("failure_code"),
+    failureMessage: text("failure_message"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [
+    index("refunds_payment_idx").on(t.paymentId),
+    index("refunds_pending_idx").on(t.status),
+    // One automatic refund per late success, however many messages report it.
+    uniqueIndex("refunds_late_success_key").on(t.paymentId).where(sql`${t.reason} = 'late_success'`),
+  ],
+);

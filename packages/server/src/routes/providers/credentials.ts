@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { requireUser } from "../../http/auth.js";
+import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
+import { access, ok, type ZodApp } from "../../http/types.js";
+import { getApp } from "../../services/apps/apps.js";
+import type { ServiceContext } from "../../services/context.js";
+import { deleteProviderConfig, getProviderConfig, listProviderConfigs, setProviderConfig } from "../../services/providers/credentials.js";
+import { ModeQuery, ProviderConfigSchema, ProviderParams, PutProviderBody } from "../../services/providers/schemas.js";
+import { AppParams } from "../apps/apps.js";
+
+/** Provider credentials per app and mode (SPEC §4): set, read (never the values), list, remove. */
+export function providerConfigRoutes(app: ZodApp, ctx: ServiceContext) {
+  const a = access(["user"]);
+  const tags = ["Provider credentials"];
+  const ownApp = (accountId: string, appId: string) => getApp({ ctx, accountId, appId });
+  app.route({
+    method: "GET",
+    url: "/v1/apps/:app_id/providers",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "List the providers usable in a mode, with what the app has set (never the values)",
+      params: AppParams,
+      querystring: ModeQuery,
+      response: { 200: listEnvelope(ProviderConfigSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      await ownApp(requireUser(request).accountId, request.params.app_id);
+      const scope = { appId: request.params.app_id, livemode: request.query.mode === "live" };
+      return { ...ok(await listProviderConfigs({ ctx, scope })), has_more: false, next_cursor: null };
+    },
+  });
+  app.route({
+    method: "GET",
+    url: "/v1/apps/:app_id/providers/:provider",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "Read one provider's set-up: which credential fields are set, never their values",
+      params: ProviderParams,
+      querystring: ModeQuery,
+      response: { 200: dataEnvelope(ProviderConfigSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      await ownApp(requireUser(request).accountId, request.params.app_id);
+      const scope = { appId: request.params.app_id, livemode: request.query.mode === "live" };
+      return ok(await getProviderConfig({ ctx, scope, provider: request.params.provider }));
+    },
+  });
+  app.route({
+    method: "PUT",
+    url: "/v1/apps/:app_id/providers/:provider",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "Set a provider's credentials, enabled flag and priority for one mode (encrypted at rest, never returned)",
+      params: ProviderParams,
+      body: PutProviderBody,
+      response: { 200: dataEnvelope(ProviderConfigSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      await ownApp(requireUser(request).accountId, request.params.app_id);
+      const { app_id: appId, provider } = request.params;
+      await setProviderConfig({ ctx, appId, provider, input: request.body });
+      return ok(await getProviderConfig({ ctx, scope: { appId, livemode: request.body.mode === "live" }, provider }));
+    },
+  });
+  app.route({
+    method: "DELETE",
+    url: "/v1/apps/:app_id/providers/:provider",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "Remove a provider's set-up for one mode (its credentials are deleted)",
+      params: ProviderParams,
+      querystring: ModeQuery,
+      response: { 200: dataEnvelope(z.object({ deleted: z.literal(true), provider: z.string(), mode: z.enum(["test", "live"]) })), ...errorResponses },
+    },
+    handler: async (request) => {
+      await ownApp(requireUser(request).accountId, request.params.app_id);
+      const scope = { appId: request.params.app_id, livemode: request.query.mode === "live" };
+      await deleteProviderConfig({ ctx, scope, provider: request.params.provider });
+      return ok({ deleted: true as const, provider: request.params.provider, mode: request.query.mode });
+    },
+  });
+}

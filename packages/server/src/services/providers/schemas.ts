@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+export const ModeSchema = z.enum(["test", "live"]);
+export const ModeQuery = z.strictObject({ mode: ModeSchema.default("test").describe("test or live (default test)") });
+
+const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+const credentialValue = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((v) => ![...v].some(isControl), "no control characters");
+
+export const ProviderParams = z.strictObject({ app_id: z.string().min(1).max(64), provider: z.string().min(1).max(40) });
+
+export const PutProviderBody = z.strictObject({
+  mode: ModeSchema,
+  enabled: z.boolean().optional().describe("Whether routing may pick this provider (default: true)"),
+  priority: z.number().int().min(0).max(1000).optional().describe("Lower is tried first after the routing rule (default 100)"),
+  credentials: z
+    .record(z.string().min(1).max(64), credentialValue)
+    .optional()
+    .describe("The provider's own keys (its `credentials` fields); replaces what was stored. Never returned."),
+});
+export type PutProviderInput = z.infer<typeof PutProviderBody>;
+
+export const ProviderConfigSchema = z
+  .object({
+    object: z.literal("provider_config"),
+    provider: z.string(),
+    display_name: z.string(),
+    mode: ModeSchema,
+    enabled: z.boolean(),
+    priority: z.number().int(),
+    /** Credentials are stored (they are never returned). */
+    configured: z.boolean(),
+    credentials: z.array(
+      z.object({
+        name: z.string(),
+        description: z.string(),
+        secret: z.boolean(),
+        required: z.boolean(),
+        set: z.boolean(),
+        hint: z.string().nullable().describe("The last 4 characters of a long value, at most"),
+      }),
+    ),
+    webhook_url: z.string().describe("Where this provider must send callbacks for this app and mode"),
+    created_at: z.string().nullable(),
+    updated_at: z.string().nullable(),
+  })
+  .meta({ id: "ProviderConfig" });

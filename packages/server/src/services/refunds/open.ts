@@ -1,0 +1,41 @@
+import type { Tx } from "../../db/client.js";
+import { refunds } from "../../db/schema/index.js";
+import { newId } from "../../lib/ids.js";
+import type { ServiceContext } from "../context.js";
+import { recordEvent } from "../events/record.js";
+import type { PaymentRow } from "../payments/serialize.js";
+import { serializeRefund } from "./serialize.js";
+
+/**
+ * A success that arrived for an expired or cancelled payment is given back (SPEC §3): the
+ * refund row and its `refund.created` event are written in the caller's transaction, the one
+ * that records the late success. The provider is called after commit (`processRefund`).
+ * Returns null where the provider has no refund API or a refund already exists.
+ */
+export async function openLateSuccessRefund(ctx: ServiceContext, tx: Tx, payment: PaymentRow, provider: string): Promise<string | null> {
+  if (!ctx.providers.has(provider) || !ctx.providers.adapter(provider).metadata.supportsRefund) {
+    ctx.log.warn({ payment_id: payment.id, provider }, "late success on a provider without refunds: refund by hand");
+    return null;
+  }
+  const at = ctx.clock.now();
+  const [row] = await tx
+    .insert(refunds)
+    .values({
+      id: newId("refund", at),
+      appId: payment.appId,
+      livemode: payment.livemode,
+      paymentId: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      status: "pending",
+      reason: "late_success",
+      provider,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) return null;
+  await recordEvent(tx, { appId: row.appId, livemode: row.livemode, type: "refund.created", objectId: row.id, data: serializeRefund(row), at });
+  return row.id;
+}

@@ -1,0 +1,96 @@
+import type { RefundOutput } from "@zerofee/providers";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { refunds } from "../../db/schema/index.js";
+import { withTransaction } from "../../db/tx.js";
+import type { ServiceContext } from "../context.js";
+import { recordEvent } from "../events/record.js";
+import { liveAttempt } from "../payments/sync.js";
+import { providerContextFor } from "../providers/credentials.js";
+import { type RefundRow, serializeRefund } from "./serialize.js";
+
+/** Provider calls without an answer before a refund is failed for a human to settle. */
+export const MAX_REFUND_TRIES = 10;
+
+/**
+ * Asks the provider for one pending refund, with our `re_…` id as its idempotency key, and
+ * records the answer with its event in one transaction. Safe to run again: a refund the
+ * provider answered is never asked twice, and one it did not answer is asked with the same id.
+ */
+export async function processRefund(ctx: ServiceContext, refundId: string): Promise<RefundRow | null> {
+  const [refund] = await ctx.db.select().from(refunds).where(eq(refunds.id, refundId));
+  if (refund?.status !== "pending" || refund.providerRefundId) return refund ?? null;
+  const attempt = await liveAttempt(ctx, refund.paymentId);
+  let res: RefundOutput;
+  if (!attempt || !ctx.providers.has(refund.provider)) {
+    res = { kind: "rejected", code: "no_provider_payment", message: "No provider payment to refund." };
+  } else {
+    const adapter = ctx.providers.adapter(refund.provider);
+    const pctx = await providerContextFor(ctx, { appId: refund.appId, livemode: refund.livemode }, refund.provider);
+    const ref = { providerPaymentId: attempt.providerPaymentId, providerReference: attempt.providerReference, data: attempt.data };
+    res = await ctx.providers.call(
+      { provider: refund.provider, livemode: refund.livemode },
+      "refund",
+      () => adapter.refund(pctx, ref, { refundId: refund.id, amount: refund.amount, currency: refund.currency, reason: refund.reason }),
+      (r) => r.kind,
+    );
+  }
+  const at = ctx.clock.now();
+  return withTransaction(ctx.db, async (tx) => {
+    const pendingOnly = and(eq(refunds.id, refund.id), eq(refunds.status, "pending"), isNull(refunds.providerRefundId));
+    let set: Partial<RefundRow>;
+    if (res.kind === "accepted") set = { providerRefundId: res.providerRefundId, status: res.status };
+    else if (res.kind === "unavailable" && refund.attempts + 1 < MAX_REFUND_TRIES) set = { attempts: refund.attempts + 1 };
+    else {
+      const failure =
+        res.kind === "unavailable"
+          ? { code: "provider_unavailable", message: res.message }
+          : res.kind === "unsupported"
+            ? { code: "refund_unsupported", message: res.message }
+            : res;
+      set = { status: "failed", failureCode: failure.code, failureMessage: failure.message, attempts: refund.attempts + 1 };
+    }
+    const [updated] = await tx
+      .update(refunds)
+      .set({ ...set, updatedAt: at })
+      .where(pendingOnly)
+      .returning();
+    if (!updated) return refund;
+    if (updated.status !== "pending") {
+      const type = updated.status === "completed" ? "refund.completed" : "refund.failed";
+      await recordEvent(tx, { appId: updated.appId, livemode: updated.livemode, type, objectId: updated.id, data: serializeRefund(updated), at });
+    }
+    if (updated.status === "failed")
+      ctx.log.error({ refund_id: updated.id, payment_id: updated.paymentId, code: updated.failureCode }, "automatic refund failed");
+    return updated;
+  });
+}
+
+/** Refunds never answered (provider down, crash after commit): asked again, oldest first. */
+export async function retryPendingRefunds(ctx: ServiceContext, opts: { batch?: number } = {}) {
+  const due = await ctx.db
+    .select({ id: refunds.id })
+    .from(refunds)
+    .where(and(eq(refunds.status, "pending"), isNull(refunds.providerRefundId)))
+    .orderBy(asc(refunds.createdAt))
+    .limit(opts.batch ?? 100);
+  let settled = 0;
+  for (const { id } of due) {
+    try {
+      const r = await processRefund(ctx, id);
+      if (r && r.status !== "pending") settled++;
+    } catch (err) {
+      ctx.log.warn({ err, refund_id: id }, "refund retry failed");
+    }
+  }
+  return { refunds_checked: due.length, refunds_settled: settled };
+}
+
+/** After a transaction that may have opened a refund: ask the provider now, not at the next sweep. */
+export async function processOpenedRefund(ctx: ServiceContext, refundId: string | null | undefined): Promise<void> {
+  if (!refundId) return;
+  try {
+    await processRefund(ctx, refundId);
+  } catch (err) {
+    ctx.log.warn({ err, refund_id: refundId }, "refund left for the next sweep");
+  }
+}

@@ -208,7 +208,9 @@ describe("live mode uses the app's credentials", () => {
     expect(cancelled.body.data.status).toBe("cancelled");
     await new Promise((r) => setTimeout(r, 1_100)); // ZEROFEE_PAYMENT_EXPIRY_S=1
     await expirePayments(t.app.ctx);
-    expect((await t.call("GET", `/v1/payments/${toExpire.body.data.id}`, { token: A.skLive })).body.data.status).toBe("expired");
+    // Expiry asks the provider to cancel first; the provider's own "cancelled" callback may
+    // land before expiry records its outcome. Either way the payment is closed, once.
+    expect(["expired", "cancelled"]).toContain((await t.call("GET", `/v1/payments/${toExpire.body.data.id}`, { token: A.skLive })).body.data.status);
     for (const p of [toCancel, toExpire]) {
       const reference: string = p.body.data.attempts[0].provider_payment_id;
       const calls = proxy.seen.slice(mark).filter((s) => s.path === `/v1/collections/by-reference/${reference}/cancel`);

@@ -139,9 +139,9 @@ describe("PaiementPro through ZeroFee", () => {
   it("a card in a currency PaiementPro does not take is refused before anything is sent", async () => {
     const before = await countSandboxRecords(t.database.db, "paiementpro");
     const res = await pay({ amount: 2500, currency: "EUR", payment_method: "PAYIN_CARD" });
-    // The adapter's own rejection: no candidate left, so routing answers 503 (SPEC §5).
-    expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe("provider_unavailable");
+    // Routing reads the adapter's currencies: refused as a request error before any call.
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe("method_not_supported");
     expect(await countSandboxRecords(t.database.db, "paiementpro")).toBe(before);
   });
 });

@@ -160,6 +160,7 @@ describe("cascade and health (SPEC §5)", () => {
 
   it("a documented 5xx whose status call says 'not found' cascades; a straight-through provider never cascades", async () => {
     // …05: the sandbox answers 500 and keeps nothing; the status call on our id proves it.
+    await setRules([{ payment_method: "PAYIN_ORANGE_CI", providers: ["test_b", "test"] }]);
     const res = await create("05");
     expect(res.status).toBe(503);
     const [latest] = (await t.call("GET", "/v1/payments?limit=1", { token: m.sk })).body.data;

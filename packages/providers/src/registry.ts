@@ -1,4 +1,10 @@
 import type { ProviderAdapter, SandboxScenario, Simulator, SimulatorOptions } from "./contract.js";
+import { paypalAdapter } from "./paypal/adapter.js";
+import { paypalScenarios } from "./paypal/scenarios.js";
+import { createPayPalSimulator } from "./paypal/simulator.js";
+import { stripeAdapter } from "./stripe/adapter.js";
+import { stripeScenarios } from "./stripe/scenarios.js";
+import { createStripeSimulator } from "./stripe/simulator.js";
 import { testAdapter } from "./test/adapter.js";
 import { testScenarios } from "./test/scenarios.js";
 import { createTestSimulator } from "./test/simulator.js";
@@ -6,6 +12,8 @@ import { createTestSimulator } from "./test/simulator.js";
 /** Every provider ZeroFee can route to. Adding one: its folder, plus one line here. */
 export const PROVIDERS = {
   test: { adapter: testAdapter, simulator: createTestSimulator, scenarios: testScenarios },
+  stripe: { adapter: stripeAdapter, simulator: createStripeSimulator, scenarios: stripeScenarios },
+  paypal: { adapter: paypalAdapter, simulator: createPayPalSimulator, scenarios: paypalScenarios },
 } as const satisfies Record<string, ProviderEntry>;
 
 export interface ProviderEntry {

@@ -27,7 +27,7 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
       querystring: z.record(z.string(), z.string()).optional(),
     },
     handler: async (request, reply) => {
-      const outcome = await handleReturn(ctx, request.params.id);
+      const outcome = await handleReturn(ctx, request.params.id, request.query ?? {});
       if (outcome.kind === "redirect") return reply.code(303).header("location", outcome.location).send();
       const { payment } = outcome;
       const message = MESSAGES[payment.status] ?? "We are still confirming the payment with the provider.";

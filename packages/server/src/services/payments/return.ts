@@ -13,12 +13,14 @@ export type ReturnOutcome = { kind: "redirect"; location: string; payment: Payme
  * status is asked of the provider and recorded before the customer is sent on, and only to a
  * URL stored at creation: nothing in the query can choose the target.
  */
-export async function handleReturn(ctx: ServiceContext, id: string): Promise<ReturnOutcome> {
+export async function handleReturn(ctx: ServiceContext, id: string, query: Record<string, string> = {}): Promise<ReturnOutcome> {
   const load = async () => (await ctx.db.select().from(payments).where(eq(payments.id, id)))[0];
   let payment = await load();
   if (!payment) throw notFound("payment", "id");
   if (OPEN.includes(payment.status)) {
-    await syncFromProvider(ctx, payment.id, "return_callback");
+    // The query is only a hint to the adapter (e.g. "came back through cancel_url"); the
+    // status it answers still comes from the provider's API.
+    await syncFromProvider(ctx, payment.id, "return_callback", query);
     // Re-read: the provider's callback may have won the race and applied the same outcome.
     payment = (await load()) ?? payment;
   }

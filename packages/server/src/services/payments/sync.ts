@@ -74,7 +74,13 @@ export async function liveAttempt(ctx: ServiceContext, paymentId: string): Promi
 }
 
 /** Asks the provider for an attempt's status (no transaction open: PGlite has one connection). */
-export function queryProviderStatus(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow, via: "status" | "return" = "status"): Promise<StatusOutput> {
+export function queryProviderStatus(
+  ctx: ServiceContext,
+  payment: PaymentRow,
+  attempt: AttemptRow,
+  via: "status" | "return" = "status",
+  returnQuery: Record<string, string> = {},
+): Promise<StatusOutput> {
   const provider = attempt.provider as ProviderName;
   const adapter = ctx.providers.adapter(provider);
   const providerCtx = ctx.providers.context(provider, payment.livemode);
@@ -82,7 +88,7 @@ export function queryProviderStatus(ctx: ServiceContext, payment: PaymentRow, at
   return ctx.providers.call(
     provider,
     via,
-    () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, {}) : adapter.getStatus(providerCtx, ref)),
+    () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, returnQuery) : adapter.getStatus(providerCtx, ref)),
     (r) => r.kind,
   );
 }
@@ -92,12 +98,13 @@ export async function syncFromProvider(
   ctx: ServiceContext,
   paymentId: string,
   source: TimelineSource,
+  returnQuery: Record<string, string> = {},
 ): Promise<ApplyResult | { kind: "unknown"; reason: string }> {
   const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, paymentId));
   if (!payment) return { kind: "unknown", reason: "no such payment" };
   const attempt = await liveAttempt(ctx, payment.id);
   if (!attempt) return { kind: "unknown", reason: "no provider attempt" };
-  const status = await queryProviderStatus(ctx, payment, attempt, source === "return_callback" ? "return" : "status");
+  const status = await queryProviderStatus(ctx, payment, attempt, source === "return_callback" ? "return" : "status", returnQuery);
   if (status.kind !== "found") return { kind: "unknown", reason: status.kind };
   return withTransaction(ctx.db, async (tx) => {
     const [fresh] = await tx.select().from(payments).where(eq(payments.id, paymentId));

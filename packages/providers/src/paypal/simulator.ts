@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header, sleep } from "../sandbox/http.js";
-import { accountWebhookUrl, actionPage, applyControl, createTickTimer, flushOutbox, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
+import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverClaimed, flushOutbox, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import { type Capture, fromValue, type Order, SANDBOX_WEBHOOK_ID, toValue } from "./wire.js";
 
@@ -234,6 +234,19 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     return paypalError(404, "NOT_FOUND", "The specified resource does not exist.");
   }
 
+  /** PayPal's transmission headers for one webhook body. */
+  const signedHeaders = (body: string): Record<string, string> => {
+    const transmissionId = randomBytes(16).toString("hex");
+    const time = new Date().toISOString();
+    return {
+      "paypal-auth-algo": "SHA256withRSA",
+      "paypal-cert-url": `${base()}/v1/notifications/certs/CERT-sandbox`,
+      "paypal-transmission-id": transmissionId,
+      "paypal-transmission-time": time,
+      "paypal-transmission-sig": transmissionSignature(opts.webhookSecret, transmissionId, time, SANDBOX_WEBHOOK_ID, body),
+    };
+  };
+
   const sim: Simulator = {
     async handle(req) {
       const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
@@ -244,25 +257,13 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
 
     async tick() {
       if (timer.stopped) return;
-      for (const { data } of await opts.store.claimDue(new Date())) {
-        const r = data as unknown as OrderRecord;
-        const next = await flushOutbox(
-          r,
-          accountWebhookUrl(base()),
-          (body) => {
-            const transmissionId = randomBytes(16).toString("hex");
-            const time = new Date().toISOString();
-            return {
-              "paypal-auth-algo": "SHA256withRSA",
-              "paypal-cert-url": `${base()}/v1/notifications/certs/CERT-sandbox`,
-              "paypal-transmission-id": transmissionId,
-              "paypal-transmission-time": time,
-              "paypal-transmission-sig": transmissionSignature(opts.webhookSecret, transmissionId, time, SANDBOX_WEBHOOK_ID, body),
-            };
-          },
-          control.dropCallbacks,
+      for (const { id: key, data } of await opts.store.claimDue(new Date())) {
+        const { rec, dueInMs } = await deliverClaimed(
+          data as unknown as OrderRecord,
+          () => load(key),
+          (progress) => flushOutbox(progress, accountWebhookUrl(base()), signedHeaders, control.dropCallbacks),
         );
-        await save(r, next);
+        await save(rec, dueInMs);
       }
     },
 

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountWebhookUrl, actionPage, applyControl, flushOutbox, newControl, type Outbox } from "./runtime.js";
+import { accountWebhookUrl, actionPage, applyControl, deliverClaimed, flushOutbox, newControl, type Outbox } from "./runtime.js";
 
 describe("sandbox runtime helpers", () => {
   it("a sandbox account's webhook URL is ZeroFee's inbound route beside the sandbox", () => {
@@ -72,5 +72,40 @@ describe("flushOutbox", () => {
     const dropped: Outbox = { outbox: ["d"] };
     expect(await flushOutbox(dropped, url, () => ({}), true)).toBeNull();
     expect(received).toEqual([]);
+  });
+});
+
+describe("deliverClaimed", () => {
+  it("keeps what changed while a callback was in flight, and owes the bodies queued meanwhile", async () => {
+    type Rec = Outbox & { status: string };
+    const claimed: Rec = { status: "APPROVED", outbox: ["approved"] };
+    // While "approved" is being delivered, a capture completes the order and queues its event.
+    const stored: Rec = { status: "COMPLETED", outbox: ["approved", "captured"] };
+    const sent: string[] = [];
+    const { rec, dueInMs } = await deliverClaimed(
+      claimed,
+      async () => structuredClone(stored),
+      async (progress) => {
+        sent.push(...(progress.outbox ?? []));
+        progress.outbox = [];
+        return null;
+      },
+    );
+    expect(sent).toEqual(["approved"]);
+    expect(rec).toEqual({ status: "COMPLETED", outbox: ["captured"], callback_attempts: 0 });
+    expect(dueInMs).toBe(0);
+  });
+
+  it("a failed delivery keeps the body and its back-off", async () => {
+    const { rec, dueInMs } = await deliverClaimed(
+      { outbox: ["x"] } as Outbox,
+      async () => ({ outbox: ["x"] }),
+      async (progress) => {
+        progress.callback_attempts = 1;
+        return 2000;
+      },
+    );
+    expect(rec).toEqual({ outbox: ["x"], callback_attempts: 1 });
+    expect(dueInMs).toBe(2000);
   });
 });

@@ -98,6 +98,29 @@ export async function flushOutbox(rec: Outbox, url: string, headers: (body: stri
   return null;
 }
 
+/**
+ * Delivers a claimed record's callbacks, then applies that progress to the record as it is
+ * stored *now*: while a callback was in flight the customer (or a capture, a refund) may have
+ * changed it, and saving the claimed snapshot back would undo that. Returns the record to
+ * save and when it is due next.
+ */
+export async function deliverClaimed<R extends Outbox>(
+  claimed: R,
+  reload: () => Promise<R | null>,
+  send: (rec: Outbox) => Promise<number | null>,
+): Promise<{ rec: R; dueInMs: number | null }> {
+  const before = claimed.outbox?.length ?? 0;
+  const progress: Outbox = { outbox: [...(claimed.outbox ?? [])], callback_attempts: claimed.callback_attempts ?? 0 };
+  const retryIn = await send(progress);
+  const sent = before - (progress.outbox?.length ?? 0);
+  const rec = (await reload()) ?? claimed;
+  rec.outbox = (rec.outbox ?? []).slice(sent);
+  rec.callback_attempts = progress.callback_attempts ?? 0;
+  // Bodies queued meanwhile are owed at once; a failure keeps its back-off.
+  const dueInMs = rec.outbox.length === 0 ? null : (retryIn ?? 0);
+  return { rec, dueInMs };
+}
+
 export interface ActionPage {
   title: string;
   /** Lines of text shown above the form (escaped here). */

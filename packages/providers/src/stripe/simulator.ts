@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header, sleep } from "../sandbox/http.js";
-import { accountWebhookUrl, actionPage, applyControl, createTickTimer, flushOutbox, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
+import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverClaimed, flushOutbox, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
@@ -231,16 +231,20 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
 
     async tick() {
       if (timer.stopped) return;
-      for (const { data } of await opts.store.claimDue(new Date())) {
-        const r = data as unknown as SessionRecord;
+      for (const { id: key, data } of await opts.store.claimDue(new Date())) {
         const secret = opts.webhookSecret;
-        const next = await flushOutbox(
-          r,
-          accountWebhookUrl(base()),
-          (body) => ({ "stripe-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)) }),
-          control.dropCallbacks,
+        const { rec, dueInMs } = await deliverClaimed(
+          data as unknown as SessionRecord,
+          () => load(key),
+          (progress) =>
+            flushOutbox(
+              progress,
+              accountWebhookUrl(base()),
+              (body) => ({ "stripe-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)) }),
+              control.dropCallbacks,
+            ),
         );
-        await save(r, next);
+        await save(rec, dueInMs);
       }
     },
 

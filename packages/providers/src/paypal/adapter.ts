@@ -177,7 +177,8 @@ export const paypalAdapter: ProviderAdapter = {
     // captures takes no money: after a timeout or a 5xx, another provider may be tried.
     if (res.kind !== "response") return { outcome: "rejected", code: res.kind === "timeout" ? "timeout" : "connection_failed", message: res.message };
     if (res.status >= 500) return { outcome: "rejected", code: "provider_down", message: describe(res.body, `paypal answered ${res.status}`) };
-    if (res.status !== 200 && res.status !== 201) return { outcome: "rejected", code: "provider_rejected", message: describe(res.body, `paypal answered ${res.status}`) };
+    if (res.status !== 200 && res.status !== 201)
+      return { outcome: "rejected", code: "provider_rejected", message: describe(res.body, `paypal answered ${res.status}`) };
     const parsed = Order.safeParse(res.body);
     const link = parsed.success ? parsed.data.links?.find((l) => l.rel === "payer-action" || l.rel === "approve") : undefined;
     if (!parsed.success || !link) return { outcome: "rejected", code: "unreadable_answer", message: "order without an approval link" };
@@ -214,7 +215,9 @@ export const paypalAdapter: ProviderAdapter = {
     if (!ref.providerReference) return { kind: "rejected", code: "refund_rejected", message: "no order to refund" };
     const got = await showOrder(ctx, ref.providerReference);
     if (!("order" in got)) {
-      return got.kind === "not_found" ? { kind: "rejected", code: "refund_rejected", message: "order not found" } : { kind: "unavailable", message: "order unreadable" };
+      return got.kind === "not_found"
+        ? { kind: "rejected", code: "refund_rejected", message: "order not found" }
+        : { kind: "unavailable", message: "order unreadable" };
     }
     const cap = firstCapture(got.order);
     if (!cap) return { kind: "rejected", code: "refund_rejected", message: "the order has no capture" };
@@ -226,7 +229,8 @@ export const paypalAdapter: ProviderAdapter = {
       input.refundId,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
-    if (res.status === 422 || res.status === 400 || res.status === 404) return { kind: "rejected", code: "refund_rejected", message: describe(res.body, "refund refused") };
+    if (res.status === 422 || res.status === 400 || res.status === 404)
+      return { kind: "rejected", code: "refund_rejected", message: describe(res.body, "refund refused") };
     const parsed = RefundAnswer.safeParse(res.body);
     if ((res.status !== 200 && res.status !== 201) || !parsed.success) return { kind: "unavailable", message: `refund answered ${res.status}` };
     const { id, status } = parsed.data;

@@ -21,7 +21,13 @@ const order = (status: string, capture?: string) =>
 
 describe("paypal status map", () => {
   it("maps every order status but COMPLETED, and every capture status", () => {
-    expect(ORDER_STATUS_MAP).toEqual({ CREATED: "pending", SAVED: "pending", APPROVED: "pending", PAYER_ACTION_REQUIRED: "requires_action", VOIDED: "cancelled" });
+    expect(ORDER_STATUS_MAP).toEqual({
+      CREATED: "pending",
+      SAVED: "pending",
+      APPROVED: "pending",
+      PAYER_ACTION_REQUIRED: "requires_action",
+      VOIDED: "cancelled",
+    });
     expect(CAPTURE_STATUSES.map((s) => CAPTURE_STATUS_MAP[s])).toEqual(["completed", "failed", "completed", "processing", "completed", "failed"]);
   });
   it("reads a COMPLETED order through its capture: a declined capture is a failure", () => {
@@ -37,7 +43,13 @@ describe("paypal wire", () => {
   it("reads an order and a webhook event; refuses an unknown order status", () => {
     expect(order("APPROVED").links?.[0]?.rel).toBe("payer-action");
     expect(Order.safeParse({ id: "X", status: "PAID" }).success).toBe(false);
-    const e = WebhookEvent.parse({ id: "WH-1", event_type: "PAYMENT.CAPTURE.COMPLETED", resource_type: "capture", resource: { id: "C1", status: "COMPLETED" }, summary: "x" });
+    const e = WebhookEvent.parse({
+      id: "WH-1",
+      event_type: "PAYMENT.CAPTURE.COMPLETED",
+      resource_type: "capture",
+      resource: { id: "C1", status: "COMPLETED" },
+      summary: "x",
+    });
     expect(e.event_type).toBe("PAYMENT.CAPTURE.COMPLETED");
   });
   it("writes amounts as PayPal's decimal strings, without floating point", () => {
@@ -46,7 +58,11 @@ describe("paypal wire", () => {
     expect(toValue(1999, "JPY")).toBe("1999");
     expect(fromValue("25.5", "EUR")).toBeNull();
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1e12 }), fc.constantFrom("EUR", "USD", "JPY", "GBP"), (amount, currency) => fromValue(toValue(amount, currency), currency) === amount),
+      fc.property(
+        fc.integer({ min: 1, max: 1e12 }),
+        fc.constantFrom("EUR", "USD", "JPY", "GBP"),
+        (amount, currency) => fromValue(toValue(amount, currency), currency) === amount,
+      ),
       { seed: 11, numRuns: 300 },
     );
   });
@@ -61,6 +77,8 @@ describe("PayPal transmission signature (sandbox)", () => {
   });
   it("signs id|time|webhook_id|crc32", () => {
     expect(transmissionSignature("sandbox-secret", "tid-1", "2026-01-01T00:00:00Z", "WHID", body)).toBe("pwQH8e5MbTGMv6UMs40McCuDFsYfHQE1K2eB5KEzPO0=");
-    expect(transmissionSignature("sandbox-secret", "tid-1", "2026-01-01T00:00:00Z", "WHID", `${body} `)).not.toBe("pwQH8e5MbTGMv6UMs40McCuDFsYfHQE1K2eB5KEzPO0=");
+    expect(transmissionSignature("sandbox-secret", "tid-1", "2026-01-01T00:00:00Z", "WHID", `${body} `)).not.toBe(
+      "pwQH8e5MbTGMv6UMs40McCuDFsYfHQE1K2eB5KEzPO0=",
+    );
   });
 });

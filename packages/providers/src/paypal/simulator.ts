@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header, sleep } from "../sandbox/http.js";
-import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverClaimed, flushOutbox, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
+import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverDue, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import { type Capture, fromValue, type Order, SANDBOX_WEBHOOK_ID, toValue } from "./wire.js";
 
@@ -39,7 +39,9 @@ export function crc32(text: string): number {
  * PayPal's verify endpoint checks it, which is the check the adapter uses.
  */
 export function transmissionSignature(secret: string, transmissionId: string, time: string, webhookId: string, body: string): string {
-  return createHmac("sha256", secret).update(`${transmissionId}|${time}|${webhookId}|${crc32(body)}`).digest("base64");
+  return createHmac("sha256", secret)
+    .update(`${transmissionId}|${time}|${webhookId}|${crc32(body)}`)
+    .digest("base64");
 }
 
 /**
@@ -57,18 +59,34 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     if (dueInMs !== null) timer.schedule(dueInMs);
   };
   const queueEvent = (r: OrderRecord, type: string, resourceType: string, resource: unknown) => {
-    const event = { id: `WH-${upper()}-${upper()}`, event_version: "1.0", create_time: new Date().toISOString(), resource_type: resourceType, event_type: type, resource };
+    const event = {
+      id: `WH-${upper()}-${upper()}`,
+      event_version: "1.0",
+      create_time: new Date().toISOString(),
+      resource_type: resourceType,
+      event_type: type,
+      resource,
+    };
     r.outbox = [...(r.outbox ?? []), JSON.stringify(event)];
   };
 
   function issueToken(req: SimRequest): SimResponse {
     const basic = /^Basic (\S+)$/.exec(header(req, "authorization") ?? "");
-    const [id, secret] = Buffer.from(basic?.[1] ?? "", "base64").toString("utf8").split(":");
+    const [id, secret] = Buffer.from(basic?.[1] ?? "", "base64")
+      .toString("utf8")
+      .split(":");
     if (!id || !secret) return json({ error: "invalid_client", error_description: "Client Authentication failed" }, 401);
     if ((req.body as Record<string, string> | undefined)?.grant_type !== "client_credentials") {
       return json({ error: "unsupported_grant_type", error_description: "Grant Type is NULL" }, 400);
     }
-    return json({ scope: "https://uri.paypal.com/services/payments/payment", access_token: `A21AA${randomBytes(24).toString("base64url")}`, token_type: "Bearer", app_id: "APP-80W284485P519543T", expires_in: 32_400, nonce: `${new Date().toISOString()}${randomBytes(8).toString("hex")}` });
+    return json({
+      scope: "https://uri.paypal.com/services/payments/payment",
+      access_token: `A21AA${randomBytes(24).toString("base64url")}`,
+      token_type: "Bearer",
+      app_id: "APP-80W284485P519543T",
+      expires_in: 32_400,
+      nonce: `${new Date().toISOString()}${randomBytes(8).toString("hex")}`,
+    });
   }
 
   async function create(req: SimRequest): Promise<SimResponse> {
@@ -81,12 +99,19 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     const b = (req.body ?? {}) as {
       intent?: unknown;
       purchase_units?: Array<{ reference_id?: string; custom_id?: string; amount?: { currency_code?: string; value?: string } }>;
-      payment_source?: { paypal?: { phone?: { phone_number?: { national_number?: string } }; experience_context?: { return_url?: string; cancel_url?: string } } };
+      payment_source?: {
+        paypal?: { phone?: { phone_number?: { national_number?: string } }; experience_context?: { return_url?: string; cancel_url?: string } };
+      };
     };
     const unit = b.purchase_units?.[0];
     const amount = unit?.amount;
     if (b.intent !== "CAPTURE" || !unit || !amount?.currency_code || !amount.value || fromValue(amount.value, amount.currency_code) === null) {
-      return paypalError(422, "UNPROCESSABLE_ENTITY", "The requested action could not be performed, semantically incorrect, or failed business validation.", "INVALID_PARAMETER_VALUE");
+      return paypalError(
+        422,
+        "UNPROCESSABLE_ENTITY",
+        "The requested action could not be performed, semantically incorrect, or failed business validation.",
+        "INVALID_PARAMETER_VALUE",
+      );
     }
     const phone = b.payment_source?.paypal?.phone?.phone_number?.national_number;
     if (phone && outcomeForPhone(phone) === "provider_error") return paypalError(500, "INTERNAL_SERVER_ERROR", "An internal server error has occurred.");
@@ -99,7 +124,13 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
         intent: "CAPTURE",
         status: payerAction ? "PAYER_ACTION_REQUIRED" : "CREATED",
         create_time: new Date().toISOString(),
-        purchase_units: [{ reference_id: unit.reference_id ?? "default", ...(unit.custom_id ? { custom_id: unit.custom_id } : {}), amount: { currency_code: amount.currency_code, value: amount.value } }],
+        purchase_units: [
+          {
+            reference_id: unit.reference_id ?? "default",
+            ...(unit.custom_id ? { custom_id: unit.custom_id } : {}),
+            amount: { currency_code: amount.currency_code, value: amount.value },
+          },
+        ],
         links: [
           { href: `${base()}/v2/checkout/orders/${id}`, rel: "self", method: "GET" },
           { href: `${base()}/checkoutnow?token=${id}`, rel: payerAction ? "payer-action" : "approve", method: "GET" },
@@ -121,7 +152,8 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
       if (requestId && requestId === r.capture_request_id) return json(r.order, 201);
       return paypalError(422, "UNPROCESSABLE_ENTITY", "Order already captured.", "ORDER_ALREADY_CAPTURED");
     }
-    if (r.order.status !== "APPROVED") return paypalError(422, "UNPROCESSABLE_ENTITY", "Payer has not yet approved the Order for payment.", "ORDER_NOT_APPROVED");
+    if (r.order.status !== "APPROVED")
+      return paypalError(422, "UNPROCESSABLE_ENTITY", "Payer has not yet approved the Order for payment.", "ORDER_NOT_APPROVED");
     const unit = r.order.purchase_units?.[0];
     const cap: Capture & { final_capture: boolean } = {
       id: upper(),
@@ -175,7 +207,9 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
       return paypalError(400, "VALIDATION_ERROR", "Invalid request - see details.", "MISSING_REQUIRED_PARAMETER");
     }
     const s = b as Record<(typeof fields)[number], string>;
-    const expected = Buffer.from(transmissionSignature(opts.webhookSecret, s.transmission_id, s.transmission_time, s.webhook_id, JSON.stringify(b.webhook_event)));
+    const expected = Buffer.from(
+      transmissionSignature(opts.webhookSecret, s.transmission_id, s.transmission_time, s.webhook_id, JSON.stringify(b.webhook_event)),
+    );
     const given = Buffer.from(s.transmission_sig);
     const ok = s.webhook_id === SANDBOX_WEBHOOK_ID && given.length === expected.length && timingSafeEqual(given, expected);
     return json({ verification_status: ok ? "SUCCESS" : "FAILURE" });
@@ -190,7 +224,10 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     if (req.method === "GET") {
       return actionPage({
         title: "PayPal sandbox — Log in and pay",
-        lines: [`Pay ${unit?.amount?.value ?? "?"} ${unit?.amount?.currency_code ?? ""} with PayPal`, "Approve pays; Decline approves but the capture is declined; Cancel goes back without paying."],
+        lines: [
+          `Pay ${unit?.amount?.value ?? "?"} ${unit?.amount?.currency_code ?? ""} with PayPal`,
+          "Approve pays; Decline approves but the capture is declined; Cancel goes back without paying.",
+        ],
         action: `${base()}/checkoutnow`,
         hidden: { token: r.order.id },
       });
@@ -257,14 +294,7 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
 
     async tick() {
       if (timer.stopped) return;
-      for (const { id: key, data } of await opts.store.claimDue(new Date())) {
-        const { rec, dueInMs } = await deliverClaimed(
-          data as unknown as OrderRecord,
-          () => load(key),
-          (progress) => flushOutbox(progress, accountWebhookUrl(base()), signedHeaders, control.dropCallbacks),
-        );
-        await save(rec, dueInMs);
-      }
+      await deliverDue({ store: opts.store, load, save, url: accountWebhookUrl(base()), headers: signedHeaders, drop: control.dropCallbacks });
     },
 
     stop: () => timer.stop(),

@@ -17,7 +17,15 @@ describe("sandbox runtime helpers", () => {
   });
 
   it("the action page is a plain form: three data-action buttons inside it, state in hidden inputs, values escaped", () => {
-    const html = String(actionPage({ title: "T", lines: ['<b>"x"</b>'], action: "http://h/p", hidden: { token: 'a"b' }, inputs: { card_number: { label: "Card", value: "4242 4242 4242 4242" } } }).body);
+    const html = String(
+      actionPage({
+        title: "T",
+        lines: ['<b>"x"</b>'],
+        action: "http://h/p",
+        hidden: { token: 'a"b' },
+        inputs: { card_number: { label: "Card", value: "4242 4242 4242 4242" } },
+      }).body,
+    );
     const form = /<form method="post" action="http:\/\/h\/p">([\s\S]*)<\/form>/.exec(html)?.[1] ?? "";
     for (const a of ["approve", "decline", "cancel"]) expect(form).toContain(`data-action="${a}"`);
     expect(form).toContain('<input type="hidden" name="token" value="a&#34;b">');

@@ -1,4 +1,4 @@
-import type { SimResponse, SimulatorControl } from "../contract.js";
+import type { SimResponse, SimulatorControl, SimulatorStore } from "../contract.js";
 import { escapeHtml } from "./http.js";
 
 /**
@@ -119,6 +119,28 @@ export async function deliverClaimed<R extends Outbox>(
   // Bodies queued meanwhile are owed at once; a failure keeps its back-off.
   const dueInMs = rec.outbox.length === 0 ? null : (retryIn ?? 0);
   return { rec, dueInMs };
+}
+
+/**
+ * One `tick()` of a simulator whose records carry an `Outbox`: claims the due records, sends
+ * their callbacks to `url` (signed by `headers`), and saves each with its next due time.
+ */
+export async function deliverDue<R extends Outbox>(io: {
+  store: SimulatorStore;
+  load: (id: string) => Promise<R | null>;
+  save: (rec: R, dueInMs: number | null) => Promise<void>;
+  url: string;
+  headers: (body: string) => Record<string, string>;
+  drop: boolean;
+}): Promise<void> {
+  for (const { id, data } of await io.store.claimDue(new Date())) {
+    const { rec, dueInMs } = await deliverClaimed(
+      data as unknown as R,
+      () => io.load(id),
+      (progress) => flushOutbox(progress, io.url, io.headers, io.drop),
+    );
+    await io.save(rec, dueInMs);
+  }
 }
 
 export interface ActionPage {

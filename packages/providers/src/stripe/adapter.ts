@@ -1,13 +1,4 @@
-import type {
-  CancelOutput,
-  InitiateOutput,
-  PaymentRef,
-  ProviderAdapter,
-  ProviderContext,
-  RefundOutput,
-  StatusOutput,
-  WebhookOutput,
-} from "../contract.js";
+import type { CancelOutput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { CheckoutSession, formEncode, Refund, SESSION_EVENTS, StripeError, StripeEvent, sessionStatus } from "./wire.js";
@@ -148,7 +139,12 @@ export const stripeAdapter: ProviderAdapter = {
     const status = await getStatus(ctx, ref);
     // Back through cancel_url with the session still open: end it, so Stripe confirms that
     // nothing was (or can be) paid before ZeroFee records `cancelled`.
-    if (query[CANCEL_HINT] === "cancel" && ref.providerReference && status.kind === "found" && (status.status === "pending" || status.status === "requires_action")) {
+    if (
+      query[CANCEL_HINT] === "cancel" &&
+      ref.providerReference &&
+      status.kind === "found" &&
+      (status.status === "pending" || status.status === "requires_action")
+    ) {
       const ended = await expire(ctx, ref.providerReference);
       if (ended.kind === "cancelled") return { kind: "found", status: "cancelled", providerReference: ref.providerReference };
       return getStatus(ctx, ref);
@@ -165,7 +161,9 @@ export const stripeAdapter: ProviderAdapter = {
     if (!ref.providerReference) return { kind: "rejected", code: "refund_rejected", message: "no Checkout Session to refund" };
     const got = await retrieve(ctx, ref.providerReference);
     if (!("session" in got)) {
-      return got.kind === "not_found" ? { kind: "rejected", code: "refund_rejected", message: "session not found" } : { kind: "unavailable", message: "session unreadable" };
+      return got.kind === "not_found"
+        ? { kind: "rejected", code: "refund_rejected", message: "session not found" }
+        : { kind: "unavailable", message: "session unreadable" };
     }
     const pi = got.session.payment_intent;
     const paymentIntent = typeof pi === "string" ? pi : pi?.id;

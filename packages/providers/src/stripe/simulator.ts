@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header, sleep } from "../sandbox/http.js";
-import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverClaimed, flushOutbox, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
+import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverDue, newControl, type Outbox, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
@@ -18,14 +18,20 @@ interface SessionRecord extends Outbox {
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 const json = (body: unknown, status = 200): SimResponse => ({ status, body });
-const stripeError = (status: number, type: string, message: string, code?: string): SimResponse => json({ error: { type, message, ...(code ? { code } : {}) } }, status);
+const stripeError = (status: number, type: string, message: string, code?: string): SimResponse =>
+  json({ error: { type, message, ...(code ? { code } : {}) } }, status);
 
 /** Any test secret key, as Bearer or as Basic username (`-u sk_test_…:`). */
 function authorised(req: SimRequest): boolean {
   const auth = header(req, "authorization") ?? "";
   if (/^Bearer sk_test_\S+$/.test(auth)) return true;
   const basic = /^Basic (\S+)$/.exec(auth);
-  return !!basic && Buffer.from(basic[1] ?? "", "base64").toString("utf8").startsWith("sk_test_");
+  return (
+    !!basic &&
+    Buffer.from(basic[1] ?? "", "base64")
+      .toString("utf8")
+      .startsWith("sk_test_")
+  );
 }
 
 /**
@@ -45,7 +51,15 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
   };
   const view = (r: SessionRecord, expand: boolean) => ({ ...r.session, payment_intent: expand && r.intent ? r.intent : r.session.payment_intent });
   const queueEvent = (r: SessionRecord, type: string) => {
-    const event = { id: id("evt"), object: "event", api_version: "2024-06-20", created: Math.floor(Date.now() / 1000), livemode: false, type, data: { object: view(r, false) } };
+    const event = {
+      id: id("evt"),
+      object: "event",
+      api_version: "2024-06-20",
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      type,
+      data: { object: view(r, false) },
+    };
     r.outbox = [...(r.outbox ?? []), JSON.stringify(event)];
   };
 
@@ -135,7 +149,10 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
   const cardPage = (r: SessionRecord) =>
     actionPage({
       title: "Stripe sandbox — Checkout",
-      lines: [`Pay ${r.session.amount_total} ${(r.session.currency ?? "").toUpperCase()} (minor units)`, "Test cards: 4242… pays, 4000 0000 0000 3220 asks for 3-D Secure, 4000 0000 0000 0002 is declined."],
+      lines: [
+        `Pay ${r.session.amount_total} ${(r.session.currency ?? "").toUpperCase()} (minor units)`,
+        "Test cards: 4242… pays, 4000 0000 0000 3220 asks for 3-D Secure, 4000 0000 0000 0002 is declined.",
+      ],
       action: `${base()}/c/pay/${r.session.id}`,
       hidden: { session: r.session.id, step: "card" },
       inputs: { card_number: { label: "Card number", value: "4242 4242 4242 4242" } },
@@ -185,7 +202,9 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
   async function pageAction(r: SessionRecord, body: unknown): Promise<SimResponse> {
     const b = (body ?? {}) as Record<string, string>;
     if (r.session.status !== "open") {
-      return r.session.status === "complete" ? seeOther(r.session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", r.session.id)) : seeOther(r.session.cancel_url);
+      return r.session.status === "complete"
+        ? seeOther(r.session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", r.session.id))
+        : seeOther(r.session.cancel_url);
     }
     const card = (b.card_number ?? "").replace(/\D/g, "");
     if (b.action === "cancel") return seeOther(r.session.cancel_url);
@@ -231,21 +250,15 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
 
     async tick() {
       if (timer.stopped) return;
-      for (const { id: key, data } of await opts.store.claimDue(new Date())) {
-        const secret = opts.webhookSecret;
-        const { rec, dueInMs } = await deliverClaimed(
-          data as unknown as SessionRecord,
-          () => load(key),
-          (progress) =>
-            flushOutbox(
-              progress,
-              accountWebhookUrl(base()),
-              (body) => ({ "stripe-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)) }),
-              control.dropCallbacks,
-            ),
-        );
-        await save(rec, dueInMs);
-      }
+      const secret = opts.webhookSecret;
+      await deliverDue({
+        store: opts.store,
+        load,
+        save,
+        url: accountWebhookUrl(base()),
+        headers: (body) => ({ "stripe-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)) }),
+        drop: control.dropCallbacks,
+      });
     },
 
     stop: () => timer.stop(),

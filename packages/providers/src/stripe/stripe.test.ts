@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifySignature } from "../sandbox/signature.js";
-import { CheckoutSession, formEncode, SESSION_PAYMENT_STATUSES, SESSION_STATUS_MAP, SESSION_STATUSES, sessionStatus, StripeEvent } from "./wire.js";
+import { CheckoutSession, formEncode, SESSION_PAYMENT_STATUSES, SESSION_STATUS_MAP, SESSION_STATUSES, StripeEvent, sessionStatus } from "./wire.js";
 
 /** A session as api.stripe.com returns it (trimmed to the fields that matter, plus extras zod must ignore). */
 const sessionJson = {
@@ -64,7 +64,15 @@ describe("stripe wire", () => {
   it("reads a session and an event, ignoring fields it does not use", () => {
     const s = CheckoutSession.parse(sessionJson);
     expect(s).toMatchObject({ id: "cs_test_a1b2", status: "open", payment_status: "unpaid", amount_total: 2500, payment_intent: null });
-    const e = StripeEvent.parse({ id: "evt_1", object: "event", api_version: "2024-06-20", created: 1, livemode: false, type: "checkout.session.completed", data: { object: sessionJson } });
+    const e = StripeEvent.parse({
+      id: "evt_1",
+      object: "event",
+      api_version: "2024-06-20",
+      created: 1,
+      livemode: false,
+      type: "checkout.session.completed",
+      data: { object: sessionJson },
+    });
     expect(e.type).toBe("checkout.session.completed");
   });
 
@@ -74,7 +82,9 @@ describe("stripe wire", () => {
 
   it("form-encodes nested objects and arrays the way Stripe reads them", () => {
     const body = formEncode({ mode: "payment", line_items: [{ quantity: 1, price_data: { currency: "eur", unit_amount: 2500 } }], customer_email: undefined });
-    expect(decodeURIComponent(body)).toBe("mode=payment&line_items[0][quantity]=1&line_items[0][price_data][currency]=eur&line_items[0][price_data][unit_amount]=2500");
+    expect(decodeURIComponent(body)).toBe(
+      "mode=payment&line_items[0][quantity]=1&line_items[0][price_data][currency]=eur&line_items[0][price_data][unit_amount]=2500",
+    );
   });
 });
 

@@ -116,8 +116,9 @@ export function formEncode(value: Record<string, unknown>): string {
   const out = new URLSearchParams();
   const walk = (prefix: string, v: unknown) => {
     if (v === undefined || v === null) return;
-    if (Array.isArray(v)) v.forEach((item, i) => walk(`${prefix}[${i}]`, item));
-    else if (typeof v === "object") for (const [k, inner] of Object.entries(v)) walk(prefix ? `${prefix}[${k}]` : k, inner);
+    if (Array.isArray(v)) {
+      for (const [i, item] of v.entries()) walk(`${prefix}[${i}]`, item);
+    } else if (typeof v === "object") for (const [k, inner] of Object.entries(v)) walk(prefix ? `${prefix}[${k}]` : k, inner);
     else out.append(prefix, String(v));
   };
   walk("", value);

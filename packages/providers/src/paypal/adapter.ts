@@ -16,8 +16,11 @@ import {
   WebhookEvent,
 } from "./wire.js";
 
-/** Marks ZeroFee's return URL when PayPal sends the payer back through `cancel_url`. */
-export const CANCEL_HINT = "paypal_return";
+/**
+ * Marks ZeroFee's return URL when PayPal sends the payer back through `cancel_url`; its value
+ * is our provider-side id, which ZeroFee's API never shows (a `txn_…` id alone cannot cancel).
+ */
+export const CANCEL_HINT = "paypal_cancel";
 
 type Call = Awaited<ReturnType<typeof callProvider>>;
 
@@ -165,7 +168,7 @@ export const paypalAdapter: ProviderAdapter = {
               user_action: "PAY_NOW",
               shipping_preference: "NO_SHIPPING",
               return_url: input.returnUrl,
-              cancel_url: `${input.returnUrl}${input.returnUrl.includes("?") ? "&" : "?"}${CANCEL_HINT}=cancel`,
+              cancel_url: `${input.returnUrl}${input.returnUrl.includes("?") ? "&" : "?"}${CANCEL_HINT}=${encodeURIComponent(input.providerPaymentId)}`,
             },
           },
         },
@@ -196,7 +199,7 @@ export const paypalAdapter: ProviderAdapter = {
     const status = found(got.order);
     // Back through cancel_url without approving: nothing was captured, and ZeroFee never
     // captures a closed payment, so nothing can be paid on this order any more.
-    if (query[CANCEL_HINT] === "cancel" && status.kind === "found" && (status.status === "pending" || status.status === "requires_action")) {
+    if (query[CANCEL_HINT] === ref.providerPaymentId && status.kind === "found" && (status.status === "pending" || status.status === "requires_action")) {
       return { kind: "found", status: "cancelled", providerReference: got.order.id };
     }
     return status;

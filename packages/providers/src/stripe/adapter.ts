@@ -3,8 +3,12 @@ import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { CheckoutSession, formEncode, Refund, SESSION_EVENTS, StripeError, StripeEvent, sessionStatus } from "./wire.js";
 
-/** Marks ZeroFee's return URL when Stripe sends the customer back through `cancel_url`. */
-export const CANCEL_HINT = "stripe_return";
+/**
+ * Marks ZeroFee's return URL when Stripe sends the customer back through `cancel_url`. Its
+ * value is our provider-side id (random, never shown by ZeroFee's API), so knowing a
+ * payment's `txn_…` id is not enough to cancel someone's checkout.
+ */
+export const CANCEL_HINT = "stripe_cancel";
 
 /** Test mode needs no credential: the sandbox takes any `sk_test_…` key. */
 const secretKey = (ctx: ProviderContext) => ctx.credentials.secret_key ?? (ctx.livemode ? "" : "sk_test_zerofee_sandbox");
@@ -106,7 +110,7 @@ export const stripeAdapter: ProviderAdapter = {
         ],
         // Stripe fills in {CHECKOUT_SESSION_ID}; it must stay unencoded.
         success_url: `${input.returnUrl}${sep}session_id={CHECKOUT_SESSION_ID}`,
-        cancel_url: `${input.returnUrl}${sep}${CANCEL_HINT}=cancel`,
+        cancel_url: `${input.returnUrl}${sep}${CANCEL_HINT}=${encodeURIComponent(input.providerPaymentId)}`,
         customer_email: input.customer.email,
         metadata: {
           zerofee_reference: input.providerPaymentId,
@@ -140,7 +144,7 @@ export const stripeAdapter: ProviderAdapter = {
     // Back through cancel_url with the session still open: end it, so Stripe confirms that
     // nothing was (or can be) paid before ZeroFee records `cancelled`.
     if (
-      query[CANCEL_HINT] === "cancel" &&
+      query[CANCEL_HINT] === ref.providerPaymentId &&
       ref.providerReference &&
       status.kind === "found" &&
       (status.status === "pending" || status.status === "requires_action")

@@ -140,9 +140,9 @@ describe("stripe", () => {
     const res = await t.call("POST", `/v1/payments/${p.id}/cancel`, { token: m.sk });
     expect(res.status).toBe(200);
     expect(res.body.data.status).toBe("cancelled");
-    const session = await fetch(`${t.url}/sandbox/stripe/v1/checkout/sessions/${p.provider_reference}`, { headers: { authorization: "Bearer sk_test_x" } }).then((r) =>
-      r.json(),
-    );
+    const session = await fetch(`${t.url}/sandbox/stripe/v1/checkout/sessions/${p.provider_reference}`, {
+      headers: { authorization: "Bearer sk_test_x" },
+    }).then((r) => r.json());
     expect(session.status).toBe("expired");
     const again = await fetch(p.next_action.redirect_url, {
       method: "POST",
@@ -150,8 +150,21 @@ describe("stripe", () => {
       body: "action=approve&step=card&card_number=4242424242424242",
       redirect: "manual",
     });
-    expect(new URL(again.headers.get("location") ?? "").searchParams.get("stripe_return")).toBe("cancel");
+    expect(new URL(again.headers.get("location") ?? "").searchParams.get("stripe_cancel")).toBe((await attemptOf(p.id)).providerPaymentId);
     expect((await get(p.id)).status).toBe("cancelled");
+  });
+
+  it("a return claiming a cancel without the payment's own provider-side id cancels nothing", async () => {
+    const p = await create("stripe");
+    const forged = await fetch(`${t.url}/v1/payments/${p.id}/return?stripe_cancel=anything`, { redirect: "manual" });
+    expect(new URL(forged.headers.get("location") ?? "").pathname).toBe("/error");
+    expect((await get(p.id)).status).toBe("requires_action");
+    const pp = await create("paypal");
+    await fetch(`${t.url}/v1/payments/${pp.id}/return?paypal_cancel=${pp.provider_reference}`, { redirect: "manual" });
+    expect((await get(pp.id)).status).toBe("requires_action");
+    // The page still pays.
+    await actOnSandbox(p.next_action.redirect_url, origin(), "approve");
+    expect((await get(p.id)).status).toBe("completed");
   });
 
   it("refunds a paid session through POST /v1/refunds, idempotently, never above what was paid", async () => {
@@ -202,7 +215,12 @@ describe("paypal", () => {
   });
 
   it("a tampered webhook fails PayPal's verification and is refused", async () => {
-    const body = JSON.stringify({ id: "WH-FORGED", event_type: "PAYMENT.CAPTURE.COMPLETED", resource_type: "capture", resource: { id: "C", status: "COMPLETED", custom_id: "x" } });
+    const body = JSON.stringify({
+      id: "WH-FORGED",
+      event_type: "PAYMENT.CAPTURE.COMPLETED",
+      resource_type: "capture",
+      resource: { id: "C", status: "COMPLETED", custom_id: "x" },
+    });
     const res = await t.call("POST", "/v1/webhooks/providers/paypal", {
       rawBody: body,
       headers: {

@@ -30,10 +30,13 @@ export function createTickTimer(tick: () => Promise<void>, log?: (msg: string, f
     },
     schedule(ms: number) {
       if (stopped) return;
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        tick().catch((err: unknown) => log?.("sandbox tick failed", { err: String(err) }));
-      }, ms + 5);
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          tick().catch((err: unknown) => log?.("sandbox tick failed", { err: String(err) }));
+        },
+        Math.min(ms, 2 ** 31 - 1000) + 5,
+      );
       timer.unref();
       timers.add(timer);
     },
@@ -122,7 +125,8 @@ export async function deliverClaimed<R extends Outbox>(
 }
 
 /**
- * One `tick()` of a simulator whose records carry an `Outbox`: claims the due records, sends
+ * One `tick()` of a simulator whose records carry an `Outbox`: claims the due records, lets
+ * `onDue` change each as it is stored now (a deadline passed: it may queue a callback), sends
  * their callbacks to `url` (signed by `headers`), and saves each with its next due time.
  */
 export async function deliverDue<R extends Outbox>(io: {
@@ -132,10 +136,19 @@ export async function deliverDue<R extends Outbox>(io: {
   url: string;
   headers: (body: string) => Record<string, string>;
   drop: boolean;
+  /** Returns true when it changed the record. */
+  onDue?: (rec: R) => boolean;
 }): Promise<void> {
   for (const { id, data } of await io.store.claimDue(new Date())) {
+    let claimed = data as unknown as R;
+    if (io.onDue) {
+      const fresh = (await io.load(id)) ?? claimed;
+      // Saved before sending, due again after a lease, so a crash mid-delivery loses nothing.
+      if (io.onDue(fresh)) await io.save(fresh, 10_000);
+      claimed = fresh;
+    }
     const { rec, dueInMs } = await deliverClaimed(
-      data as unknown as R,
+      claimed,
       () => io.load(id),
       (progress) => flushOutbox(progress, io.url, io.headers, io.drop),
     );

@@ -46,8 +46,19 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
 
   const load = async (key: string) => (await opts.store.get(key)) as SessionRecord | null;
   const save = async (r: SessionRecord, dueInMs: number | null) => {
-    await opts.store.put(r.session.id, r as unknown as Record<string, unknown>, dueInMs === null ? null : new Date(Date.now() + dueInMs));
+    // An open session is also due when it expires (`expires_at`), as Stripe ends it then.
+    const untilExpiry = r.session.status === "open" ? Math.max(0, r.session.expires_at * 1000 - Date.now()) : null;
+    const due = dueInMs === null ? untilExpiry : untilExpiry === null ? dueInMs : Math.min(dueInMs, untilExpiry);
+    await opts.store.put(r.session.id, r as unknown as Record<string, unknown>, due === null ? null : new Date(Date.now() + due));
+    // Callbacks get a timer; an expiry hours away is left to the host's periodic sweep.
     if (dueInMs !== null) timer.schedule(dueInMs);
+  };
+  /** `expires_at` passed on an open session: it expires, and says so. */
+  const expireIfDue = (r: SessionRecord): boolean => {
+    if (r.session.status !== "open" || Date.now() < r.session.expires_at * 1000) return false;
+    r.session.status = "expired";
+    queueEvent(r, "checkout.session.expired");
+    return true;
   };
   const view = (r: SessionRecord, expand: boolean) => ({ ...r.session, payment_intent: expand && r.intent ? r.intent : r.session.payment_intent });
   const queueEvent = (r: SessionRecord, type: string) => {
@@ -84,6 +95,12 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
       return stripeError(500, "api_error", "An unknown error occurred while processing your request (sandbox …05).");
     }
     const now = Math.floor(Date.now() / 1000);
+    // Stripe takes 30 min to 24 h ahead (default 24 h); the sandbox also takes sooner, so a
+    // test can watch a session expire.
+    const expiresAt = b.expires_at === undefined ? now + 86_400 : Number(b.expires_at);
+    if (!Number.isInteger(expiresAt) || expiresAt <= now || expiresAt > now + 86_400) {
+      return stripeError(400, "invalid_request_error", "expires_at must be in the future, at most 24 hours from now.", "parameter_invalid_integer");
+    }
     const sessionId = `cs_test_${randomBytes(16).toString("hex")}`;
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(b)) {
@@ -102,7 +119,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
         payment_intent: null,
         url: `${base()}/c/pay/${sessionId}`,
         created: now,
-        expires_at: Number(b.expires_at ?? now + 86_400),
+        expires_at: expiresAt,
         metadata,
         success_url: b.success_url,
         cancel_url: b.cancel_url,
@@ -258,6 +275,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
         url: accountWebhookUrl(base()),
         headers: (body) => ({ "stripe-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)) }),
         drop: control.dropCallbacks,
+        onDue: expireIfDue,
       });
     },
 

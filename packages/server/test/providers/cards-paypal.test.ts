@@ -167,6 +167,35 @@ describe("stripe", () => {
     expect((await get(p.id)).status).toBe("completed");
   });
 
+  it("a session expires at its expires_at and says so with a signed checkout.session.expired", async () => {
+    const created = await fetch(`${t.url}/sandbox/stripe/v1/checkout/sessions`, {
+      method: "POST",
+      headers: { authorization: "Bearer sk_test_x", "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        mode: "payment",
+        "line_items[0][price_data][currency]": "eur",
+        "line_items[0][price_data][unit_amount]": "700",
+        "line_items[0][quantity]": "1",
+        success_url: "https://example.com/ok",
+        cancel_url: "https://example.com/no",
+        client_reference_id: "expiry-probe",
+        expires_at: String(Math.floor(Date.now() / 1000) + 1),
+      }).toString(),
+    }).then((r) => r.json());
+    expect(created.status).toBe("open");
+    const read = () =>
+      fetch(`${t.url}/sandbox/stripe/v1/checkout/sessions/${created.id}`, { headers: { authorization: "Bearer sk_test_x" } }).then((r) => r.json());
+    await eventually(async () => (await read()).status === "expired", 10_000);
+    // Delivered to ZeroFee, verified, and recorded (no payment has this reference).
+    const [row] = await eventually(async () => {
+      const rows = await t.database.db.select().from(providerCallbacks).where(eq(providerCallbacks.provider, "stripe"));
+      const mine = rows.filter((r) => (r.payload as { data?: { object?: { id?: string } } }).data?.object?.id === created.id);
+      return mine.length > 0 ? mine : null;
+    }, 10_000);
+    expect(row?.reportedStatus).toBe("cancelled");
+    expect(row?.note).toBe("no matching payment");
+  });
+
   it("refunds a paid session through POST /v1/refunds, idempotently, never above what was paid", async () => {
     const p = await create("stripe");
     await actOnSandbox(p.next_action.redirect_url, origin(), "approve");

@@ -1,23 +1,21 @@
 import { bui } from "./bui/index.js";
 import type { ProviderAdapter, SandboxScenario, Simulator, SimulatorOptions } from "./contract.js";
-import { hub2Adapter } from "./hub2/adapter.js";
-import { hub2Scenarios } from "./hub2/scenarios.js";
-import { createHub2Simulator } from "./hub2/simulator.js";
+import { hub2 } from "./hub2/index.js";
 import { paiementpro } from "./paiementpro/index.js";
-import { pawapayAdapter } from "./pawapay/adapter.js";
-import { pawapayScenarios } from "./pawapay/scenarios.js";
-import { createPawapaySimulator } from "./pawapay/simulator.js";
-import { testAdapter } from "./test/adapter.js";
-import { testScenarios } from "./test/scenarios.js";
-import { createTestSimulator } from "./test/simulator.js";
+import { pawapay } from "./pawapay/index.js";
+import { paypal } from "./paypal/index.js";
+import { stripe } from "./stripe/index.js";
+import { test } from "./test/index.js";
 
-/** Every provider ZeroFee can route to. Adding one: its folder, plus one line here. */
+/** Every provider ZeroFee can route to. Adding one: its folder (whose `index.ts` exports the entry), plus its import and one line here. */
 export const PROVIDERS = {
-  test: { adapter: testAdapter, simulator: createTestSimulator, scenarios: testScenarios },
+  test,
+  stripe,
+  paypal,
+  hub2,
+  pawapay,
   bui,
-  hub2: { adapter: hub2Adapter, simulator: createHub2Simulator, scenarios: hub2Scenarios },
   paiementpro,
-  pawapay: { adapter: pawapayAdapter, simulator: createPawapaySimulator, scenarios: pawapayScenarios },
 } as const satisfies Record<string, ProviderEntry>;
 
 export interface ProviderEntry {

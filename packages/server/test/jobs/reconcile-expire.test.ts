@@ -112,8 +112,12 @@ describe("return from a redirect flow (never trust the browser)", () => {
       redirect: "manual",
     }).then((r) => ({ status: r.status, location: r.headers.get("location") ?? "", id }));
 
+  // The `test` provider's redirect page (cards go to Stripe by default; its flow has its own tests).
   async function startCard() {
-    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: { amount: 2500, currency: "EUR", payment_method: "PAYIN_CARD", ...urls } });
+    const res = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      body: { amount: 2500, currency: "EUR", payment_method: "PAYIN_CARD", provider: "test", ...urls },
+    });
     expect(res.status).toBe(201);
     expect(res.body.data.next_action.type).toBe("redirect");
     const redirect = new URL(res.body.data.next_action.redirect_url);

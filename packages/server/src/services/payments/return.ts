@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { payments } from "../../db/schema/index.js";
 import { notFound } from "../../lib/errors.js";
 import type { ServiceContext } from "../context.js";
+import { closePayment } from "./cancel.js";
 import type { PaymentRow } from "./serialize.js";
 import { applyStatus, liveAttempt, queryProviderStatus } from "./sync.js";
 import { OPEN } from "./transition.js";
@@ -19,7 +20,8 @@ const load = async (ctx: ServiceContext, id: string) => (await ctx.db.select().f
  * Verifies a redirect back with the provider under the adapter's `returnCheck` policy
  * (PaiementPro: wait 3 s, then checks 1/2/4 s apart; default: one check at once). Each round
  * reads the redirect's hints through `verifyReturn`; a final answer is confirmed with
- * `getStatus` and only the confirmed status is recorded. A callback that lands meanwhile
+ * `getStatus` (a cancel, as `POST …/cancel` would: the adapter's cancel, else its status) and
+ * only the confirmed status is recorded. A callback that lands meanwhile
  * ends the wait.
  */
 async function verifyWithProvider(ctx: ServiceContext, payment: PaymentRow, query: Record<string, string>): Promise<void> {
@@ -32,6 +34,14 @@ async function verifyWithProvider(ctx: ServiceContext, payment: PaymentRow, quer
     if (!fresh || !OPEN.includes(fresh.status)) return;
     const hint = await queryProviderStatus(ctx, fresh, attempt, "return", query);
     if (hint.kind !== "found" || !FINAL.has(hint.status)) continue;
+    if (hint.status === "cancelled") {
+      // The customer came back through the provider's cancel path: close the payment the way
+      // a cancel does, once the provider confirms it can no longer complete (its cancel call,
+      // else its status), or apply what it reports instead.
+      const closed = await closePayment(ctx, fresh, "cancelled", "return_callback");
+      if (closed.kind === "closed" || !OPEN.includes(closed.payment.status)) return;
+      continue;
+    }
     const confirmed = await queryProviderStatus(ctx, fresh, attempt, "status");
     if (confirmed.kind !== "found") continue;
     await applyStatus(ctx, { paymentId: fresh.id, attempt, status: confirmed, source: "return_callback" });

@@ -23,6 +23,20 @@ export const REDACT_PATHS = [
   "customer",
 ];
 
+/** A failed query's message carries its bound values (phone numbers, sandbox state): never log them. */
+export function scrubQueryParams(text: string): string {
+  return text.replace(/\nparams: [^\n]*/g, "\nparams: [redacted]");
+}
+
+function serializeErr(err: unknown): unknown {
+  if (typeof err === "string") return scrubQueryParams(err);
+  if (!(err instanceof Error)) return err;
+  const out = pino.stdSerializers.err(err);
+  out.message = scrubQueryParams(out.message);
+  if (out.stack) out.stack = scrubQueryParams(out.stack);
+  return out;
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: { service: "zerofee" } }, destination);
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: { err: serializeErr }, base: { service: "zerofee" } }, destination);
 }

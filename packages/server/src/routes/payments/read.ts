@@ -3,7 +3,7 @@ import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
-import { paymentDetail } from "../../services/payments/detail.js";
+import { getPaymentDetail } from "../../services/payments/detail.js";
 import { getPayment } from "../../services/payments/get.js";
 import { listPayments } from "../../services/payments/list.js";
 import { ListPaymentsQuery, PaymentIdParams, PaymentSchema } from "../../services/payments/schemas.js";
@@ -23,7 +23,7 @@ export function readPaymentRoutes(app: ZodApp, ctx: ServiceContext) {
       params: PaymentIdParams,
       response: { 200: dataEnvelope(PaymentSchema), ...errorResponses },
     },
-    handler: async (request) => ok(await paymentDetail(ctx, await getPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id }))),
+    handler: async (request) => ok(await getPaymentDetail({ ctx, scope: await resolveScope(ctx, request), id: request.params.id })),
   });
   app.route({
     method: "GET",

@@ -14,6 +14,11 @@ import { LoginGuard } from "./routes/auth/guard.js";
 import { loginRoute } from "./routes/auth/login.js";
 import { registerRoute } from "./routes/auth/register.js";
 import { sessionRoutes } from "./routes/auth/session.js";
+import { checkoutAssetRoutes } from "./routes/checkout/assets.js";
+import { checkoutBrowserRoutes } from "./routes/checkout/browser.js";
+import { hostedPageRoute } from "./routes/checkout/hosted.js";
+import { checkoutSessionRoutes } from "./routes/checkout/sessions.js";
+import { checkoutSettingsRoutes } from "./routes/checkout/settings.js";
 import { keyRoutes } from "./routes/keys/keys.js";
 import { paymentActionRoutes } from "./routes/payments/actions.js";
 import { createPaymentRoute } from "./routes/payments/create.js";
@@ -123,6 +128,11 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     readPaymentRoutes(http, ctx);
     paymentActionRoutes(http, ctx);
     returnRoute(http, ctx);
+    checkoutSessionRoutes(http, ctx);
+    checkoutBrowserRoutes(http, ctx);
+    checkoutSettingsRoutes(http, ctx);
+    checkoutAssetRoutes(http, ctx);
+    hostedPageRoute(http, ctx);
     providerWebhookRoute(http, ctx);
     await docsRoutes(http);
   }

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { access, type ZodApp } from "../../http/types.js";
 import { escapeHtml } from "../../lib/html.js";
 import type { ServiceContext } from "../../services/context.js";
+import { findBrowserPayment } from "../../services/checkout/access.js";
 import { handleReturn } from "../../services/payments/return.js";
+import { sendRelayPage } from "../checkout/relay.js";
 import { PaymentIdParams } from "../../services/payments/schemas.js";
 
 const MESSAGES: Record<string, string> = {
@@ -28,6 +30,12 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request, reply) => {
       const outcome = await handleReturn(ctx, request.params.id);
+      // Widget and hosted-page payments: relay to the opener instead of redirecting (SPEC §8).
+      const browser = await findBrowserPayment(ctx, outcome.payment.id);
+      if (browser) {
+        const lang = /^fr\b/i.test(request.headers["accept-language"] ?? "") ? "fr" : "en";
+        return sendRelayPage(reply, outcome.payment, browser.openerOrigin, lang);
+      }
       if (outcome.kind === "redirect") return reply.code(303).header("location", outcome.location).send();
       const { payment } = outcome;
       const message = MESSAGES[payment.status] ?? "We are still confirming the payment with the provider.";

@@ -3,8 +3,8 @@ import { ApiError } from "../lib/errors.js";
 import type { InFlight, WindowLimiter } from "../lib/rate-limit.js";
 import { getApp } from "../services/apps/apps.js";
 import { findSession, SESSION_PREFIX } from "../services/auth/sessions.js";
-import type { Principal, Scope, ServiceContext } from "../services/context.js";
 import { authenticateClientSecret, looksLikeClientSecret } from "../services/checkout/secret.js";
+import type { Principal, Scope, ServiceContext } from "../services/context.js";
 import { authenticateKey } from "../services/keys/keys.js";
 
 export const SESSION_COOKIE = "zerofee_session";

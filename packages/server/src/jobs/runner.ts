@@ -3,8 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { jobRuns } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
-import { expireCheckoutSessions } from "./expire-checkout.js";
 import { expirePayments } from "./expire.js";
+import { expireCheckoutSessions } from "./expire-checkout.js";
 import { reconcilePayments } from "./reconcile.js";
 
 export interface PeriodicJob {

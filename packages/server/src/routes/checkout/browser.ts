@@ -36,8 +36,7 @@ export function checkoutBrowserRoutes(app: ZodApp, ctx: ServiceContext) {
       querystring: MethodsQuery,
       response: { 200: dataEnvelope(CatalogueSchema), ...errorResponses },
     },
-    handler: async (request) =>
-      ok(await browserCatalogue({ ctx, scope: await resolveScope(ctx, request), sessionId: sessionOf(request), ...request.query })),
+    handler: async (request) => ok(await browserCatalogue({ ctx, scope: await resolveScope(ctx, request), sessionId: sessionOf(request), ...request.query })),
   });
   app.route({
     method: "POST",

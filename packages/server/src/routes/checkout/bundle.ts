@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
@@ -37,7 +37,7 @@ function stale(): boolean {
 }
 
 async function build(): Promise<void> {
-  const vite = createRequire(join(CHECKOUT_DIR, "package.json")).resolve("vite/bin/vite.js");
+  const vite = join(dirname(createRequire(join(CHECKOUT_DIR, "package.json")).resolve("vite/package.json")), "bin", "vite.js");
   await promisify(execFile)(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: CHECKOUT_DIR });
 }
 

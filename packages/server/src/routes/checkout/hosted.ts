@@ -46,8 +46,11 @@ export function hostedPageRoute(app: ZodApp, ctx: ServiceContext) {
       const head = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${lang === "fr" ? "Paiement" : "Payment"} — ZeroFee</title><style nonce="${nonce}">${PAGE_STYLE}</style></head><body>`;
       if (s.status !== "open" || !s.clientSecret) {
         const text = CLOSED[s.status] ?? CLOSED.expired;
-        const link = s.status === "complete" ? `<p><a href="${escapeHtml(s.successUrl)}">${lang === "fr" ? "Retour à la boutique" : "Back to the shop"}</a></p>` : "";
-        return reply.send(`${head}<main data-state="${s.status === "complete" ? "completed" : "expired"}"><h1>${escapeHtml(lang === "fr" ? (text?.fr ?? "") : (text?.en ?? ""))}</h1>${link}</main></body></html>`);
+        const link =
+          s.status === "complete" ? `<p><a href="${escapeHtml(s.successUrl)}">${lang === "fr" ? "Retour à la boutique" : "Back to the shop"}</a></p>` : "";
+        return reply.send(
+          `${head}<main data-state="${s.status === "complete" ? "completed" : "expired"}"><h1>${escapeHtml(lang === "fr" ? (text?.fr ?? "") : (text?.en ?? ""))}</h1>${link}</main></body></html>`,
+        );
       }
       const { iife } = await loadBundle(ctx.config.production);
       const config = { id: s.id, secret: s.clientSecret, locale: s.locale, success: s.successUrl, cancel: s.cancelUrl, origins: s.allowedOrigins };

@@ -1,11 +1,11 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
-import type { ServiceContext } from "../../services/context.js";
 import { createSession } from "../../services/checkout/create.js";
 import { expireSession } from "../../services/checkout/expire.js";
 import { getSession } from "../../services/checkout/get.js";
 import { CreatedSessionSchema, CreateSessionBody, SessionIdParams, SessionSchema } from "../../services/checkout/schemas.js";
+import type { ServiceContext } from "../../services/context.js";
 
 /** Checkout sessions, from the merchant's server (secret key). */
 export function checkoutSessionRoutes(app: ZodApp, ctx: ServiceContext) {
@@ -24,8 +24,7 @@ export function checkoutSessionRoutes(app: ZodApp, ctx: ServiceContext) {
       body: CreateSessionBody,
       response: { 201: dataEnvelope(CreatedSessionSchema), ...errorResponses },
     },
-    handler: async (request, reply) =>
-      reply.code(201).send(ok(await createSession({ ctx, scope: await resolveScope(ctx, request), input: request.body }))),
+    handler: async (request, reply) => reply.code(201).send(ok(await createSession({ ctx, scope: await resolveScope(ctx, request), input: request.body }))),
   });
   app.route({
     method: "GET",

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { access, type ZodApp } from "../../http/types.js";
 import { escapeHtml } from "../../lib/html.js";
-import type { ServiceContext } from "../../services/context.js";
 import { findBrowserPayment } from "../../services/checkout/access.js";
+import type { ServiceContext } from "../../services/context.js";
 import { handleReturn } from "../../services/payments/return.js";
-import { sendRelayPage } from "../checkout/relay.js";
 import { PaymentIdParams } from "../../services/payments/schemas.js";
+import { sendRelayPage } from "../checkout/relay.js";
 
 const MESSAGES: Record<string, string> = {
   completed: "Payment received. You can close this page.",

@@ -30,7 +30,7 @@ function phoneFormat(country: string, example: string) {
   const mobile = plan.type("MOBILE");
   return {
     dial_code: plan.callingCode(),
-    national_prefix: plan.nationalPrefix() ?? null,
+    national_prefix: plan.nationalPrefix() ? String(plan.nationalPrefix()) : null,
     example,
     mobile_pattern: mobile?.pattern() ?? ".*",
     lengths: mobile?.possibleLengths() ?? plan.possibleLengths(),
@@ -84,7 +84,8 @@ export async function browserCatalogue(input: {
         prefixes: o.prefixes,
       }))
       .filter((m) => allowed(m.code, code));
-    if (methods.length > 0) countries.push({ code, name: entry.name, name_fr: entry.name_fr, currency: entry.currency, phone: phoneFormat(code, entry.example), methods });
+    if (methods.length > 0)
+      countries.push({ code, name: entry.name, name_fr: entry.name_fr, currency: entry.currency, phone: phoneFormat(code, entry.example), methods });
   }
   const global_methods = GLOBAL.flatMap((code) => {
     const method = resolveMethod(code);

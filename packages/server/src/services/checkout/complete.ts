@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { checkoutPayments, checkoutSessions } from "../../db/schema/index.js";
-import type { PaymentRow } from "../payments/serialize.js";
 import { recordEvent } from "../events/record.js";
+import type { PaymentRow } from "../payments/serialize.js";
 import { flagDuplicateCompletion } from "./duplicate.js";
 import { sessionPaymentIds } from "./get.js";
 import { serializeSession } from "./serialize.js";

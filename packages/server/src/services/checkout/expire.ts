@@ -7,7 +7,7 @@ import type { Scope, ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
 import { OPEN } from "../payments/transition.js";
 import { loadSession, presentSession, sessionPaymentIds } from "./get.js";
-import { serializeSession, type SessionRow } from "./serialize.js";
+import { type SessionRow, serializeSession } from "./serialize.js";
 
 /** Open payment of the session, if any: a session never expires under a payment in flight. */
 async function hasOpenPayment(tx: Tx, session: SessionRow): Promise<boolean> {
@@ -58,7 +58,7 @@ export async function expireDueSessions(ctx: ServiceContext, opts: { batch?: num
   for (const s of due) {
     const done = await withTransaction(ctx.db, async (tx) => {
       const [locked] = await tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, s.id)).for("update");
-      if (!locked || locked.status !== "open" || (await hasOpenPayment(tx, locked))) return false;
+      if (locked?.status !== "open" || (await hasOpenPayment(tx, locked))) return false;
       return Boolean(await expireRow(tx, locked, now));
     });
     if (done) expired++;

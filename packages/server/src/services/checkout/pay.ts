@@ -1,4 +1,4 @@
-import { and, eq, lt, or, isNull } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { resolveMethod } from "../../catalogue/index.js";
 import { checkoutPayments, checkoutSessions, payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
@@ -79,13 +79,18 @@ async function link(ctx: ServiceContext, payment: PaymentRow, args: PayArgs, amo
     const [locked] = await tx.select().from(payments).where(eq(payments.id, payment.id)).for("update");
     await tx
       .insert(checkoutPayments)
-      .values({ paymentId: payment.id, appId: payment.appId, livemode: payment.livemode, sessionId: args.sessionId, openerOrigin: args.origin, amountSource, createdAt: now })
+      .values({
+        paymentId: payment.id,
+        appId: payment.appId,
+        livemode: payment.livemode,
+        sessionId: args.sessionId,
+        openerOrigin: args.origin,
+        amountSource,
+        createdAt: now,
+      })
       .onConflictDoNothing();
     if (args.sessionId) {
-      await tx
-        .update(checkoutSessions)
-        .set({ currentPaymentId: payment.id, payingSince: null, updatedAt: now })
-        .where(eq(checkoutSessions.id, args.sessionId));
+      await tx.update(checkoutSessions).set({ currentPaymentId: payment.id, payingSince: null, updatedAt: now }).where(eq(checkoutSessions.id, args.sessionId));
       if (locked) await completeSessionForPayment(tx, locked);
     }
     return locked ?? payment;
@@ -128,7 +133,10 @@ async function paySimple(args: PayArgs): Promise<PaymentRow> {
   const { ctx, scope, input, idem } = args;
   if (input.amount === undefined) throw new ApiError("validation_error", "amount is required with a publishable key.", { param: "amount" });
   if (scope.livemode && !(await readSettings(ctx, scope)).clientAmount) {
-    throw new ApiError("client_amount_not_allowed", "This app does not accept live payments whose amount the browser sets; create a checkout session on your server.");
+    throw new ApiError(
+      "client_amount_not_allowed",
+      "This app does not accept live payments whose amount the browser sets; create a checkout session on your server.",
+    );
   }
   const payment = await createPayment({
     ctx,

@@ -21,7 +21,13 @@ export async function authenticateClientSecret(ctx: ServiceContext, token: strin
   const m = SECRET_RE.exec(token);
   if (!m?.[1]) return null;
   const [row] = await ctx.db
-    .select({ id: checkoutSessions.id, appId: checkoutSessions.appId, livemode: checkoutSessions.livemode, hash: checkoutSessions.secretHash, accountId: apps.accountId })
+    .select({
+      id: checkoutSessions.id,
+      appId: checkoutSessions.appId,
+      livemode: checkoutSessions.livemode,
+      hash: checkoutSessions.secretHash,
+      accountId: apps.accountId,
+    })
     .from(checkoutSessions)
     .innerJoin(apps, eq(apps.id, checkoutSessions.appId))
     .where(and(eq(checkoutSessions.id, m[1]), isNull(apps.deletedAt)));

@@ -19,7 +19,8 @@ export async function readSettings(ctx: ServiceContext, scope: Scope): Promise<C
 
 /** An origin as the browser sends it: scheme, host, port; https in live mode. */
 function normaliseOrigin(raw: string, i: number, livemode: boolean): string {
-  const bad = () => new ApiError("validation_error", "An allowed origin is `https://shop.example` (scheme, host and port only).", { param: `allowed_origins.${i}` });
+  const bad = () =>
+    new ApiError("validation_error", "An allowed origin is `https://shop.example` (scheme, host and port only).", { param: `allowed_origins.${i}` });
   let url: URL;
   try {
     url = new URL(raw);

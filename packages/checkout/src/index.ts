@@ -320,6 +320,10 @@ class ZeroFeeCheckout {
     this.go("idle", "method");
   }
 
+  private methodButton(m: Method): HTMLElement {
+    return h("button", { type: "button", onclick: () => this.chooseMethod(m) }, h("img", { src: m.logo, alt: "" }), this.name(m));
+  }
+
   private chooseMethod(m: Method): void {
     this.method = m;
     this.go("idle", "details");
@@ -428,6 +432,8 @@ class ZeroFeeCheckout {
       return [
         h("p", { class: "m", id: "zf-h" }, t.country),
         ...this.countries.map((c) => h("button", { type: "button", onclick: () => this.chooseCountry(c) }, this.name(c))),
+        // Card and PayPal need no country: offered here too.
+        ...(this.cat?.global_methods ?? []).map((m) => this.methodButton(m)),
         err,
       ];
     }
@@ -436,7 +442,7 @@ class ZeroFeeCheckout {
       return [
         canBack && back("country"),
         h("p", { class: "m" }, t.method),
-        ...this.methods().map((m) => h("button", { type: "button", onclick: () => this.chooseMethod(m) }, h("img", { src: m.logo, alt: "" }), this.name(m))),
+        ...this.methods().map((m) => this.methodButton(m)),
         err,
       ].filter(Boolean) as Node[];
     }

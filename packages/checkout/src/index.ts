@@ -439,12 +439,7 @@ class ZeroFeeCheckout {
     }
     const canBack = this.countries.length > 1;
     if (this.step === "method" || !this.method) {
-      return [
-        canBack && back("country"),
-        h("p", { class: "m" }, t.method),
-        ...this.methods().map((m) => this.methodButton(m)),
-        err,
-      ].filter(Boolean) as Node[];
+      return [canBack && back("country"), h("p", { class: "m" }, t.method), ...this.methods().map((m) => this.methodButton(m)), err].filter(Boolean) as Node[];
     }
     const m = this.method;
     const f = this.country?.phone;

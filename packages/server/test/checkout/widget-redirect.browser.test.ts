@@ -92,7 +92,10 @@ describe("checkout.js — redirect methods", () => {
   });
 
   it("WG-1 forged postMessage: another origin, and ZeroFee's origin with a wrong id or a false 'completed', change nothing", async () => {
-    other.pages.set("/evil", `<!doctype html><script>parent.postMessage({type:"zerofee:payment",transaction_id:location.hash.slice(1),status:"completed"},"*")</script>`);
+    other.pages.set(
+      "/evil",
+      `<!doctype html><script>parent.postMessage({type:"zerofee:payment",transaction_id:location.hash.slice(1),status:"completed"},"*")</script>`,
+    );
     shop.pages.set("/forged", widgetPage(t.url, { publicKey: m.pk, amount: 990, currency: "XOF" }));
     const ctx = await context(browser);
     const page = await ctx.newPage();

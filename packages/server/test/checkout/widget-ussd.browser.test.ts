@@ -48,7 +48,10 @@ describe("checkout.js — mobile money in the browser", () => {
     expect(await phone.getAttribute("autocomplete")).toBe("tel-national");
     await phone.fill("07 00 00 00 0");
     await dlg.getByRole("button", { name: /^Payer/ }).click();
-    await dlg.getByRole("alert").getByText(/Numéro invalide/).waitFor();
+    await dlg
+      .getByRole("alert")
+      .getByText(/Numéro invalide/)
+      .waitFor();
     await phone.fill("07 00 00 00 00");
     await shot(page, "02-idle-details-fr");
     await dlg.getByRole("button", { name: /^Payer/ }).click();
@@ -60,7 +63,13 @@ describe("checkout.js — mobile money in the browser", () => {
     const id = line?.split(" ").at(-1) ?? "";
     expect(id).toMatch(/^txn_/);
     const server = await t.call("GET", `/v1/payments/${id}`, { token: m.sk });
-    expect(server.body.data).toMatchObject({ status: "completed", amount: 5000, currency: "XOF", payment_method: "PAYIN_ORANGE_CI", metadata: { amount_source: "client" } });
+    expect(server.body.data).toMatchObject({
+      status: "completed",
+      amount: 5000,
+      currency: "XOF",
+      payment_method: "PAYIN_ORANGE_CI",
+      metadata: { amount_source: "client" },
+    });
     await ctx.close();
   });
 

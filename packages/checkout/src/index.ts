@@ -459,7 +459,14 @@ class ZeroFeeCheckout {
         "aria-describedby": "zf-op zf-e",
         "aria-invalid": this.err ? "true" : "false",
         "data-f": true,
-        oninput: () => this.detect(input as HTMLInputElement, op),
+        oninput: () => {
+          this.detect(input as HTMLInputElement, op);
+          if (this.err) {
+            this.err = "";
+            err.textContent = "";
+            input?.setAttribute("aria-invalid", "false");
+          }
+        },
         onblur: () => {
           const el = input as HTMLInputElement;
           const nsn = nationalNumber(el.value, f);

@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkoutPayments } from "../../src/db/schema/index.js";
 import { expireDueSessions } from "../../src/services/checkout/expire.js";
-import { createMerchant, eventually, type Merchant, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { createMerchant, eventually, type Merchant, onPostgres, startTestApp, type TestApp, TestClock } from "../harness.js";
 import { createSession, eventsOf, orange, pay, sessionBody } from "./helpers.js";
 
 let t: TestApp;
@@ -162,5 +162,14 @@ describe("checkout sessions API", () => {
     expect((await getSession(busy.id)).status).toBe("open");
     await expireDueSessions(t.app.ctx);
     expect(await eventsOf(t, idle.id, "checkout.expired")).toHaveLength(1);
+  });
+
+  it.skipIf(!onPostgres)("concurrent starts in one session (PostgreSQL only: PGlite is one connection and cannot race): exactly one payment starts", async () => {
+    const s = await createSession(t, m);
+    const results = await Promise.all(Array.from({ length: 8 }, () => pay(t, s.client_secret, orange("02"))));
+    const started = results.filter((r) => r.status === 201);
+    expect(started, results.map((r) => `${r.status} ${r.body?.error?.code ?? ""}`).join(", ")).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 201)) expect(r.body.error.code).toBe("checkout_payment_in_progress");
+    expect((await getSession(s.id)).payments).toEqual([started[0]?.body.data.id]);
   });
 });

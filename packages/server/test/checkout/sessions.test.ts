@@ -164,12 +164,15 @@ describe("checkout sessions API", () => {
     expect(await eventsOf(t, idle.id, "checkout.expired")).toHaveLength(1);
   });
 
-  it.skipIf(!onPostgres)("concurrent starts in one session (PostgreSQL only: PGlite is one connection and cannot race): exactly one payment starts", async () => {
-    const s = await createSession(t, m);
-    const results = await Promise.all(Array.from({ length: 8 }, () => pay(t, s.client_secret, orange("02"))));
-    const started = results.filter((r) => r.status === 201);
-    expect(started, results.map((r) => `${r.status} ${r.body?.error?.code ?? ""}`).join(", ")).toHaveLength(1);
-    for (const r of results.filter((x) => x.status !== 201)) expect(r.body.error.code).toBe("checkout_payment_in_progress");
-    expect((await getSession(s.id)).payments).toEqual([started[0]?.body.data.id]);
-  });
+  it.skipIf(!onPostgres)(
+    "concurrent starts in one session (PostgreSQL only: PGlite is one connection and cannot race): exactly one payment starts",
+    async () => {
+      const s = await createSession(t, m);
+      const results = await Promise.all(Array.from({ length: 8 }, () => pay(t, s.client_secret, orange("02"))));
+      const started = results.filter((r) => r.status === 201);
+      expect(started, results.map((r) => `${r.status} ${r.body?.error?.code ?? ""}`).join(", ")).toHaveLength(1);
+      for (const r of results.filter((x) => x.status !== 201)) expect(r.body.error.code).toBe("checkout_payment_in_progress");
+      expect((await getSession(s.id)).payments).toEqual([started[0]?.body.data.id]);
+    },
+  );
 });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { access, type ZodApp } from "../../http/types.js";
+import { loadBundle } from "../../lib/checkout-bundle.js";
 import { ApiError } from "../../lib/errors.js";
 import type { ServiceContext } from "../../services/context.js";
-import { loadBundle } from "./bundle.js";
 
 const VersionQuery = z.strictObject({
   v: z

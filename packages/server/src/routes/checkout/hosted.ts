@@ -1,9 +1,9 @@
 import { access, type ZodApp } from "../../http/types.js";
+import { loadBundle } from "../../lib/checkout-bundle.js";
 import { escapeHtml } from "../../lib/html.js";
 import { hostedSession } from "../../services/checkout/hosted.js";
 import { SessionIdParams } from "../../services/checkout/schemas.js";
 import type { ServiceContext } from "../../services/context.js";
-import { loadBundle } from "./bundle.js";
 import { newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pages.js";
 
 /**

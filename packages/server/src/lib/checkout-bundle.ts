@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 /** packages/checkout, beside this package. */
-const CHECKOUT_DIR = fileURLToPath(new URL("../../../../checkout/", import.meta.url));
+const CHECKOUT_DIR = fileURLToPath(new URL("../../../checkout/", import.meta.url));
 const DIST = join(CHECKOUT_DIR, "dist");
 const FILES = { iife: "checkout.js", esm: "checkout.esm.js" } as const;
 

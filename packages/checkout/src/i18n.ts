@@ -34,6 +34,7 @@ const FR = {
   closed: "Cette session de paiement est terminée.",
   card: "Carte bancaire",
   cancel: "Annuler le paiement",
+  change: "Payer autrement",
 };
 export type Strings = typeof FR;
 
@@ -73,6 +74,7 @@ const EN: Strings = {
   closed: "This checkout has ended.",
   card: "Card",
   cancel: "Cancel payment",
+  change: "Pay another way",
 };
 
 export function strings(locale: "fr" | "en"): Strings {

@@ -122,7 +122,8 @@ class ZeroFeeCheckout {
   }
 
   private get pendingKey(): string {
-    return `zerofee:pending:${this.cat?.session?.id ?? this.o.publicKey ?? ""}`;
+    // Simple mode: the same key, amount and currency in this tab is the same purchase.
+    return `zerofee:pending:${this.cat?.session?.id ?? `${this.o.publicKey}:${this.o.amount}:${this.o.currency}`}`;
   }
 
   private async load(): Promise<void> {
@@ -329,6 +330,13 @@ class ZeroFeeCheckout {
     this.go("idle", "details");
   }
 
+  /** Leaves an unanswered push behind (it expires server-side) to pay another way. */
+  private abandon(): void {
+    this.stop();
+    this.forget();
+    this.retry();
+  }
+
   private retry(): void {
     this.pay = undefined;
     this.method = undefined;
@@ -418,7 +426,16 @@ class ZeroFeeCheckout {
           spinner,
         ];
       case "processing":
-        return this.step === "otp" ? this.otpView(err) : [spinner, h("h3", {}, t.ussd), h("p", { class: "m" }, fill(t.ussdHelp, this.phone)), err];
+        return this.step === "otp"
+          ? this.otpView(err)
+          : ([
+              spinner,
+              h("h3", {}, t.ussd),
+              this.phone ? h("p", { class: "m" }, fill(t.ussdHelp, this.phone)) : "",
+              err,
+              // Simple mode only: a session refuses a new payment until this one is final.
+              !this.o.clientSecret && h("button", { type: "button", onclick: () => this.abandon() }, t.change),
+            ].filter(Boolean) as Node[]);
       default:
         return this.idleView(err, back);
     }

@@ -184,4 +184,28 @@ describe("checkout.js — mobile money in the browser", () => {
     await shot(page, "07-expired-fr");
     await ctx.close();
   });
+
+  it("a reload during a payment resumes it instead of starting another", async () => {
+    site.pages.set("/reload", widgetPage(t.url, { publicKey: m.pk, amount: 800, currency: "XOF" }));
+    const ctx = await context(browser);
+    const page = await ctx.newPage();
+    await page.goto(`${site.origin}/reload`);
+    await page.click("#pay-btn");
+    const dlg = dialog(page);
+    await dlg.getByRole("button", { name: "Côte d'Ivoire", exact: true }).click();
+    await dlg.getByRole("button", { name: "Orange Money" }).click();
+    await dlg.getByLabel("Phone number").fill("07 00 00 00 02");
+    await dlg.getByRole("button", { name: /^Pay/ }).click();
+    await expectState(page, "processing");
+    const before = (await t.call("GET", "/v1/payments?limit=100", { token: m.sk })).body.data.length as number;
+    await page.reload();
+    await page.click("#pay-btn");
+    await expectState(page, "processing");
+    await dlg.getByRole("heading", { name: "Confirm the payment on your phone" }).waitFor();
+    expect((await t.call("GET", "/v1/payments?limit=100", { token: m.sk })).body.data.length).toBe(before);
+    // Simple mode lets the customer leave an unanswered push and pay another way.
+    await dlg.getByRole("button", { name: "Pay another way" }).click();
+    await dlg.getByRole("button", { name: "Côte d'Ivoire", exact: true }).waitFor();
+    await ctx.close();
+  });
 });

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadBundle } from "../../src/lib/checkout-bundle.js";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
 import { actOnSandbox } from "../providers/sandbox-page.js";
 import { createSession, orange, pay } from "./helpers.js";
@@ -132,6 +133,10 @@ describe("return page relay (WG-2 server half)", () => {
     expect(html).not.toMatch(/postMessage\([^)]*["']\*["']/);
     expect(html).not.toContain(s.client_secret);
     expect(page.headers.get("cross-origin-opener-policy")).toBeNull();
+    expect(page.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("content-security-policy")).not.toMatch(/unsafe-eval|https?:\/\//);
     expect(page.headers.get("content-security-policy")).toMatch(/script-src 'self' 'nonce-[^']+'/);
     const got = (await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: A.sk })).body.data;
     expect(got.status).toBe("complete");
@@ -157,7 +162,8 @@ describe("return page relay (WG-2 server half)", () => {
     expect(j.final).toMatch(/^http:\/\/127\.0\.0\.1:9\/ok\?/);
   });
 
-  it("WG-2 no postMessage(…, '*') anywhere in the widget, hosted page or return page sources", () => {
+  it("WG-2 no postMessage(…, '*') anywhere in the widget, hosted page or return page sources", async () => {
+    await loadBundle(false); // builds dist/ when a bare `npx vitest run` comes before any build
     const root = fileURLToPath(new URL("../../../", import.meta.url));
     const files = [
       "server/src/routes/checkout/relay.ts",

@@ -273,7 +273,8 @@ class ZeroFeeCheckout {
     if (!pay) return;
     try {
       const st = await this.api.status(pay.id);
-      if (this.pay !== pay || TERMINAL.includes(this.s === "completed" ? "completed" : pay.status)) return;
+      // Another payment started meanwhile, or this one was already settled: nothing to do.
+      if (this.pay !== pay || TERMINAL.includes(pay.status)) return;
       pay.status = st.status;
       if (TERMINAL.includes(st.status)) this.settle(st.status);
     } catch {

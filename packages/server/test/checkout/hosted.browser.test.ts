@@ -77,6 +77,8 @@ describe("hosted checkout page", () => {
     await shot(page, "12-hosted-iframe-en");
     await frame.getByRole("button", { name: /^Pay/ }).click();
     await expect.poll(() => received.find((x) => x.data.type === "zerofee:checkout.completed"), { timeout: 20_000 }).toBeTruthy();
+    // Then the frame sends the top window to the success URL (Chromium lets it: the click was a user activation).
+    await page.waitForURL(new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`));
     const msg = received.find((x) => x.data.type === "zerofee:checkout.completed");
     expect(msg?.origin).toBe(new URL(t.url).origin);
     expect(msg?.data.session_id).toBe(s.id);

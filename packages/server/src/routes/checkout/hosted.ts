@@ -9,11 +9,12 @@ import { newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pages.js";
 /**
  * Boots the widget as a full page. On completion: top-level → the session's success URL;
  * framed → the result is posted to each allowed origin (a targetOrigin that is not the
- * parent's is dropped by the browser), then the top window is navigated where the browser
+ * parent's is dropped by the browser), then, a second later (so the parent handles the
+ * message before its document goes away), the top window is navigated where the browser
  * lets a frame do it.
  */
 const BOOT = `(function(){var c=JSON.parse(document.getElementById("zf-hosted").textContent);var framed=window.top!==window.self;
-function go(u){if(!framed){location.assign(u);return}try{window.top.location.href=u}catch(e){}}
+function go(u){if(!framed){location.assign(u);return}setTimeout(function(){try{window.top.location.href=u}catch(e){}},1000)}
 function post(m){if(framed)c.origins.forEach(function(o){try{parent.postMessage(m,o)}catch(e){}})}
 new ZeroFeeCheckout({clientSecret:c.secret,apiUrl:location.origin,locale:c.locale||undefined,hosted:true,
 onSuccess:function(r){var u=new URL(c.success);u.searchParams.set("session_id",c.id);post({type:"zerofee:checkout.completed",session_id:c.id,transaction_id:r.transactionId});go(u.href)},

@@ -3,6 +3,7 @@ import { ApiError } from "../lib/errors.js";
 import type { InFlight, WindowLimiter } from "../lib/rate-limit.js";
 import { getApp } from "../services/apps/apps.js";
 import { findSession, SESSION_PREFIX } from "../services/auth/sessions.js";
+import { authenticateClientSecret, looksLikeClientSecret } from "../services/checkout/secret.js";
 import type { Principal, Scope, ServiceContext } from "../services/context.js";
 import { authenticateKey } from "../services/keys/keys.js";
 
@@ -71,7 +72,14 @@ export async function authenticate(deps: AuthDeps, request: FastifyRequest, repl
   if (!token) throw new ApiError("authentication_required", "Authentication required: send `Authorization: Bearer <key>`.");
 
   let principal: Principal;
-  if (token.startsWith("sk_") || token.startsWith("pk_")) {
+  if (looksLikeClientSecret(token)) {
+    const session = await authenticateClientSecret(ctx, token);
+    if (!session) throw new ApiError("invalid_api_key", "Invalid client secret.");
+    if (!allowed.includes("client_secret")) throw new ApiError("forbidden", "A client secret only opens its own checkout session's browser routes.");
+    principal = { kind: "client_secret", ...session };
+    const wait = deps.keyLimiter.hit(session.sessionId);
+    if (wait > 0) throw new ApiError("rate_limited", "Too many requests for this checkout session.", { retryAfter: wait });
+  } else if (token.startsWith("sk_") || token.startsWith("pk_")) {
     const key = await authenticateKey(ctx, token);
     if (!key) throw new ApiError("invalid_api_key", "Invalid API key.");
     if (!allowed.includes(key.type)) {

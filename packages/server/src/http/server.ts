@@ -127,6 +127,9 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     reply.header("x-request-id", request.id);
     if (request.routeOptions.config.cors) reply.headers(CORS_HEADERS);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    // A sandbox page opened in the widget's popup must keep `window.opener` for the return
+    // page's postMessage (a same-origin COOP would sever it, as it would for a real provider).
+    if (request.url.startsWith("/sandbox")) reply.removeHeader("cross-origin-opener-policy");
     if (!request.url.startsWith("/docs") && !request.url.startsWith("/sandbox")) {
       reply.header("content-security-policy", API_CSP);
       reply.header("cache-control", "no-store");

@@ -6,7 +6,7 @@ import type { IdempotencyHandle } from "../services/idempotency/claim.js";
 export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /** Kinds of credential a route may accept (SPEC §4); `none` is public, `provider` is a signed webhook. */
-export type AuthKind = "secret" | "publishable" | "user" | "none" | "provider";
+export type AuthKind = "secret" | "publishable" | "client_secret" | "user" | "none" | "provider";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -32,7 +32,7 @@ declare module "fastify" {
  * @example app.route({ ...access(["secret", "user"], "payments:read"), method: "GET", … })
  */
 export function access(auth: AuthKind[], scope?: string) {
-  const cors = auth.includes("publishable");
+  const cors = auth.includes("publishable") || auth.includes("client_secret");
   const security: Array<Record<string, string[]>> =
     auth.includes("none") || auth.includes("provider") ? [] : [{ bearer: [] }, ...(auth.includes("user") ? [{ cookie: [] }] : [])];
   return {

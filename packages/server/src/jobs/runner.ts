@@ -4,6 +4,7 @@ import { jobRuns } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
 import { expirePayments } from "./expire.js";
+import { expireCheckoutSessions } from "./expire-checkout.js";
 import { reconcilePayments } from "./reconcile.js";
 
 export interface PeriodicJob {
@@ -16,6 +17,7 @@ export function periodicJobs(ctx: ServiceContext): PeriodicJob[] {
   return [
     { name: "reconcile", everyS: ctx.config.reconcileEveryS, run: (c) => reconcilePayments(c) },
     { name: "expire", everyS: Math.max(1, Math.min(30, ctx.config.paymentExpiryS)), run: (c) => expirePayments(c) },
+    { name: "expire_checkout", everyS: 30, run: (c) => expireCheckoutSessions(c) },
     { name: "reap_idempotency", everyS: 3600, run: async (c) => ({ deleted: await reapIdempotencyKeys(c) }) },
   ];
 }

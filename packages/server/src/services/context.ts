@@ -24,7 +24,9 @@ export type FaultPoint = "after_provider_initiate" | "before_provider_initiate";
 /** Who is calling: resolved once by the HTTP layer, checked by every verb. */
 export type Principal =
   | { kind: "secret" | "publishable"; accountId: string; appId: string; livemode: boolean; keyId: string; scopes: string[] | null }
-  | { kind: "user"; accountId: string; userId: string; sessionId: string; livemode: boolean; appId: string | null };
+  | { kind: "user"; accountId: string; userId: string; sessionId: string; livemode: boolean; appId: string | null }
+  /** A checkout session's client secret: the browser side of one session (SPEC §8). */
+  | { kind: "client_secret"; accountId: string; appId: string; livemode: boolean; sessionId: string };
 
 /** The app and mode a request acts in (every app-scoped query filters on both). */
 export interface Scope {

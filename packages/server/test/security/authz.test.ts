@@ -18,6 +18,7 @@ let ops: Operation[];
 let aPay: string; // A's test-mode payment (never answers: stays open)
 let aOtpPay: string; // A's payment that waits for an OTP
 let bPay: string;
+let aSession: string; // A's open checkout session
 
 const HOUR = 3600_000;
 
@@ -35,7 +36,16 @@ beforeAll(async () => {
   aPay = await mk(A, "02");
   aOtpPay = await mk(A, "03");
   bPay = await mk(B, "02");
+  aSession = await newSession(A);
 });
+
+/** A checkout session of `m` (test mode), through the API. */
+async function newSession(m: Merchant): Promise<string> {
+  const r = await t.call("POST", "/v1/checkout/sessions", { token: m.sk, body: sessionBody() });
+  if (r.status !== 201) throw new Error(`session: ${r.status} ${r.text}`);
+  return r.body.data.id as string;
+}
+const sessionBody = () => ({ amount: 1500, currency: "XOF", reference: "order-1", success_url: "http://127.0.0.1:9/ok" });
 afterAll(() => t?.stop());
 
 const userHeaders = (m: Merchant, extra: Record<string, string> = {}) => ({ "x-app-id": m.appId, ...extra });
@@ -80,6 +90,11 @@ const BOLA: Record<string, { public?: true; cases: BolaCase[] }> = {
   "POST /v1/payments/{id}/authenticate": { cases: [{ label: "A's OTP payment", values: () => ({ id: aOtpPay }), body: { otp: "000000" } }] },
   "GET /v1/payments/{id}/return": { public: true, cases: [{ label: "A's payment", values: () => ({ id: aPay }) }] },
   "POST /v1/webhooks/providers/{provider}": { public: true, cases: [{ label: "test provider", values: () => ({ provider: "test" }), body: {} }] },
+  "GET /v1/checkout/sessions/{id}": { cases: [{ label: "A's session", values: () => ({ id: aSession }) }] },
+  "POST /v1/checkout/sessions/{id}/expire": { cases: [{ label: "A's session", values: () => ({ id: aSession }) }] },
+  "PUT /v1/apps/{app_id}/checkout": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { mode: "test", allowed_origins: [] } }] },
+  "GET /v1/apps/{app_id}/checkout": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "GET /checkout/{id}": { public: true, cases: [{ label: "A's session", values: () => ({ id: aSession }) }] },
 };
 
 describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's objects)", () => {
@@ -248,6 +263,16 @@ const ACTS: Record<string, () => Promise<Built>> = {
   "POST /v1/payments/{id}/authenticate": async () => ({ path: `/v1/payments/${aOtpPay}/authenticate`, body: { otp: "000000" } }),
   "GET /v1/payments/{id}/return": async () => ({ path: `/v1/payments/${aPay}/return` }),
   "POST /v1/webhooks/providers/{provider}": async () => ({ path: "/v1/webhooks/providers/test", body: {} }),
+  "POST /v1/checkout/sessions": async () => ({ path: "/v1/checkout/sessions", body: sessionBody() }),
+  "GET /v1/checkout/sessions/{id}": async () => ({ path: `/v1/checkout/sessions/${aSession}` }),
+  "POST /v1/checkout/sessions/{id}/expire": async () => ({ path: `/v1/checkout/sessions/${await newSession(A)}/expire` }),
+  "GET /v1/checkout/methods": async () => ({ path: "/v1/checkout/methods?country=CI" }),
+  "POST /v1/checkout/pay": async () => ({ path: "/v1/checkout/pay", body: { ...paymentBody("02"), currency: "XOF" } }),
+  "PUT /v1/apps/{app_id}/checkout": async () => ({ path: `/v1/apps/${A.appId}/checkout`, body: { mode: "test", allowed_origins: [] } }),
+  "GET /v1/apps/{app_id}/checkout": async () => ({ path: `/v1/apps/${A.appId}/checkout` }),
+  "GET /checkout.js": async () => ({ path: "/checkout.js" }),
+  "GET /checkout.esm.js": async () => ({ path: "/checkout.esm.js" }),
+  "GET /checkout/{id}": async () => ({ path: `/checkout/${aSession}` }),
   "GET /healthz": async () => ({ path: "/healthz" }),
   "GET /readyz": async () => ({ path: "/readyz" }),
   "GET /metrics": async () => ({ path: "/metrics" }),

@@ -1,6 +1,7 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
+import { assertPaymentReach } from "../../services/checkout/access.js";
 import type { ServiceContext } from "../../services/context.js";
 import { authenticatePayment } from "../../services/payments/authenticate.js";
 import { cancelPayment } from "../../services/payments/cancel.js";
@@ -23,7 +24,7 @@ export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request) => ok(await paymentDetail(ctx, await cancelPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id }))),
   });
-  const otp = access(["publishable", "secret"]);
+  const otp = access(["publishable", "client_secret", "secret"]);
   app.route({
     method: "POST",
     url: "/v1/payments/:id/authenticate",
@@ -37,6 +38,7 @@ export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(PaymentSchema.pick({ id: true, status: true, amount: true, currency: true })), ...errorResponses },
     },
     handler: async (request) => {
+      await assertPaymentReach(ctx, request.principal, request.params.id);
       const p = await authenticatePayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, otp: request.body.otp });
       return ok({ id: p.id, status: p.status, amount: p.amount, currency: p.currency });
     },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
+import { assertPaymentReach } from "../../services/checkout/access.js";
 import type { ServiceContext } from "../../services/context.js";
 import { getPaymentDetail } from "../../services/payments/detail.js";
 import { getPayment } from "../../services/payments/get.js";
@@ -41,7 +42,7 @@ export function readPaymentRoutes(app: ZodApp, ctx: ServiceContext) {
       return { success: true as const, data: result.items.map(serializePayment), has_more: result.has_more, next_cursor: result.next_cursor };
     },
   });
-  const pub = access(["publishable", "secret"]);
+  const pub = access(["publishable", "client_secret", "secret"]);
   app.route({
     method: "GET",
     url: "/v1/payments/:id/status",
@@ -57,6 +58,7 @@ export function readPaymentRoutes(app: ZodApp, ctx: ServiceContext) {
       },
     },
     handler: async (request) => {
+      await assertPaymentReach(ctx, request.principal, request.params.id);
       const p = await getPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id });
       return ok({ id: p.id, status: p.status, amount: p.amount, currency: p.currency });
     },

@@ -1,8 +1,10 @@
 import { access, type ZodApp } from "../../http/types.js";
 import { escapeHtml } from "../../lib/html.js";
+import { findBrowserPayment } from "../../services/checkout/access.js";
 import type { ServiceContext } from "../../services/context.js";
 import { handleReturn } from "../../services/payments/return.js";
 import { PaymentIdParams } from "../../services/payments/schemas.js";
+import { sendRelayPage } from "../checkout/relay.js";
 
 const MESSAGES: Record<string, string> = {
   completed: "Payment received. You can close this page.",
@@ -36,6 +38,12 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request, reply) => {
       const outcome = await handleReturn(ctx, request.params.id, plainQuery(request.query));
+      // Widget and hosted-page payments: relay to the opener instead of redirecting (SPEC §8).
+      const browser = await findBrowserPayment(ctx, outcome.payment.id);
+      if (browser) {
+        const lang = /^fr\b/i.test(request.headers["accept-language"] ?? "") ? "fr" : "en";
+        return sendRelayPage(reply, outcome.payment, browser.openerOrigin, lang);
+      }
       if (outcome.kind === "redirect") return reply.code(303).header("location", outcome.location).send();
       const { payment } = outcome;
       const message = MESSAGES[payment.status] ?? "We are still confirming the payment with the provider.";

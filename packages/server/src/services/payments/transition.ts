@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { apps, type PaymentStatus, payments, type TimelineSource } from "../../db/schema/index.js";
 import { computeFee } from "../../lib/money.js";
+import { completeSessionForPayment } from "../checkout/complete.js";
 import { type EventType, recordEvent } from "../events/record.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 
@@ -82,5 +83,7 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
       at: input.at,
     });
   }
+  // A checkout session completes with its payment, in this same transaction (SPEC §8).
+  if (input.to === "completed") await completeSessionForPayment(tx, updated);
   return updated;
 }

@@ -1,0 +1,554 @@
+import { Api, ApiError, attemptKey } from "./api.js";
+import { adoptStyles, focusables, h, trapTab } from "./dom.js";
+import { fill, money, pickLocale, type Strings, strings } from "./i18n.js";
+import { formatNational, isValid, nationalNumber, operatorFor } from "./phone.js";
+import { listenForReturn, openBlankPopup } from "./redirect.js";
+import { CSS } from "./styles.js";
+import type { Catalogue, CheckoutOptions, Country, Method, PaymentStatus, PayResult, State } from "./types.js";
+
+export type { CheckoutOptions, State } from "./types.js";
+
+/** Where this script was loaded from: the API it talks to unless `apiUrl` says otherwise. */
+const SCRIPT_ORIGIN = (() => {
+  try {
+    return new URL(import.meta.url).origin;
+  } catch {
+    return location.origin;
+  }
+})();
+const POLL_MS = 2000;
+const REDIRECT_TIMEOUT_MS = 600_000;
+const TERMINAL: PaymentStatus[] = ["completed", "failed", "expired", "cancelled"];
+
+type Step = "loading" | "country" | "method" | "details" | "otp" | "wait";
+
+/**
+ * ZeroFee's checkout widget. Renders in an open shadow root, inside `role="dialog"`.
+ * Callbacks are UX only: fulfil orders from ZeroFee's signed webhook or a server-side read.
+ *
+ * @example
+ * const checkout = new ZeroFeeCheckout({ publicKey: "pk_test_…", amount: 5000, currency: "XOF",
+ *   onSuccess: (r) => console.log(r.transactionId) });
+ * checkout.open();
+ */
+class ZeroFeeCheckout {
+  private readonly o: CheckoutOptions;
+  private readonly t: Strings;
+  private readonly locale: "fr" | "en";
+  private readonly api: Api;
+  private readonly origin: string;
+  private host?: HTMLElement;
+  private root?: ShadowRoot;
+  private dlg?: HTMLElement;
+  private cat?: Catalogue;
+  private s: State = "idle";
+  private step: Step = "loading";
+  private countries: Country[] = [];
+  private country?: Country;
+  private method?: Method;
+  private phone = "";
+  private err = "";
+  private pay?: PayResult;
+  private redirectUrl = "";
+  private popup: Window | null = null;
+  private timers: number[] = [];
+  private unlisten?: () => void;
+  private prevFocus: Element | null = null;
+  private prevOverflow = "";
+  private busy = false;
+  private readonly onKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape" && !this.o.hosted) {
+      e.preventDefault();
+      this.close();
+    } else if (e.key === "Tab" && this.root && this.dlg) trapTab(e, this.root, this.dlg);
+  };
+
+  constructor(options: CheckoutOptions) {
+    if (!options || (!options.publicKey && !options.clientSecret)) throw new Error("ZeroFeeCheckout: publicKey or clientSecret is required");
+    this.o = options;
+    this.locale = pickLocale(options.locale);
+    this.t = strings(this.locale);
+    const base = (options.apiUrl ?? SCRIPT_ORIGIN).replace(/\/+$/, "");
+    this.origin = new URL(base).origin;
+    this.api = new Api(base, (options.clientSecret ?? options.publicKey) as string);
+  }
+
+  /** One of SPEC §8's seven states. */
+  get state(): State {
+    return this.s;
+  }
+
+  open(): void {
+    if (this.host) return;
+    this.prevFocus = document.activeElement;
+    this.host = h("div", { "data-zerofee-checkout": "" });
+    this.root = this.host.attachShadow({ mode: "open" });
+    adoptStyles(this.root, CSS, this.o.cspNonce);
+    this.dlg = h("div", { class: "d", role: "dialog", "aria-modal": "true", "aria-labelledby": "zf-t", lang: this.locale });
+    const overlay = h("div", { class: this.o.hosted ? "o h" : "o" }, this.dlg);
+    this.root.append(overlay);
+    this.root.addEventListener("keydown", this.onKey as EventListener);
+    document.body.append(this.host);
+    if (!this.o.hosted) {
+      this.prevOverflow = document.documentElement.style.overflow;
+      document.documentElement.style.overflow = "hidden";
+    }
+    this.render();
+    void this.load();
+  }
+
+  close(): void {
+    if (!this.host) return;
+    this.stop();
+    this.host.remove();
+    this.host = undefined;
+    if (!this.o.hosted) document.documentElement.style.overflow = this.prevOverflow;
+    (this.prevFocus as HTMLElement | null)?.focus?.();
+    this.o.onClose?.();
+  }
+
+  // ------------------------------------------------------------------ flow
+
+  private get amount(): number {
+    return this.cat?.amount ?? this.o.amount ?? 0;
+  }
+
+  private get currency(): string {
+    return this.cat?.currency ?? this.o.currency ?? "XOF";
+  }
+
+  private get testMode(): boolean {
+    return (this.o.publicKey ?? "").startsWith("pk_test_") || this.cat?.livemode === false;
+  }
+
+  private get pendingKey(): string {
+    // Simple mode: the same key, amount and currency in this tab is the same purchase.
+    return `zerofee:pending:${this.cat?.session?.id ?? `${this.o.publicKey}:${this.o.amount}:${this.o.currency}`}`;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.cat = await this.api.catalogue(this.o.clientSecret ? undefined : this.o.currency);
+    } catch (e) {
+      return this.fail(e);
+    }
+    const c = this.cat;
+    if (c.session && c.session.status !== "open") return this.go(c.session.status === "complete" ? "completed" : "expired", "wait", this.t.closed);
+    this.countries = c.countries.filter((x) => !this.o.country || x.code === this.o.country);
+    if (this.countries.length === 1) this.country = this.countries[0];
+    if (await this.resume()) return;
+    this.go("idle", this.countries.length > 1 ? "country" : "method");
+  }
+
+  /** A reload during a payment resumes it instead of starting another (the id is all that is kept). */
+  private async resume(): Promise<boolean> {
+    let saved: { id: string; url?: string } | null = null;
+    try {
+      saved = JSON.parse(sessionStorage.getItem(this.pendingKey) ?? "null");
+    } catch {
+      saved = null;
+    }
+    if (!saved?.id) return false;
+    try {
+      const st = await this.api.status(saved.id);
+      this.pay = { id: st.id, status: st.status, amount: this.amount, currency: this.currency, next_action: null };
+      if (TERMINAL.includes(st.status)) {
+        this.forget();
+        return false;
+      }
+      this.redirectUrl = saved.url ?? "";
+      this.follow(saved.url ? "redirect_blocked" : "processing");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private methods(): Method[] {
+    return [...(this.country?.methods ?? []), ...(this.cat?.global_methods ?? [])];
+  }
+
+  private name(x: { name: string; name_fr: string }): string {
+    return this.locale === "fr" ? x.name_fr : x.name;
+  }
+
+  private go(state: State, step: Step, err = ""): void {
+    this.s = state;
+    this.step = step;
+    this.err = err;
+    this.render();
+  }
+
+  private fail(e: unknown): void {
+    const code = e instanceof ApiError ? e.code : "error";
+    this.go(code === "checkout_session_closed" ? "expired" : "idle", this.step === "loading" ? "wait" : this.step, this.message(e));
+  }
+
+  private message(e: unknown): string {
+    if (!(e instanceof ApiError)) return this.t.error;
+    if (e.code === "checkout_payment_in_progress") return this.t.busy;
+    if (e.code === "checkout_session_closed") return this.t.closed;
+    if (e.code === "invalid_otp") return this.t.badOtp;
+    return e.status === 400 || e.status === 422 ? e.message : this.t.error;
+  }
+
+  /** The « Payer » click: a popup first (synchronously) for redirect methods, then the payment. */
+  private async submit(input?: HTMLInputElement): Promise<void> {
+    const m = this.method;
+    if (!m || this.busy) return;
+    const body: Record<string, unknown> = { payment_method: m.code };
+    if (this.o.customer) body.customer = { ...this.o.customer };
+    if (m.kind === "mobile_money" && this.country) {
+      const f = this.country.phone;
+      const nsn = nationalNumber(input?.value ?? this.phone, f);
+      if (!isValid(nsn, f)) {
+        this.err = fill(this.t.badPhone, f.example);
+        this.render();
+        return;
+      }
+      this.phone = formatNational(nsn, f);
+      body.customer = { ...(body.customer as object), phone: `+${f.dial_code}${nsn}` };
+    }
+    if (!this.o.clientSecret)
+      Object.assign(body, { amount: this.o.amount, currency: this.o.currency, reference: this.o.reference, description: this.o.description });
+    const popup = m.flow === "redirect" ? openBlankPopup() : null;
+    this.busy = true;
+    this.render();
+    try {
+      this.pay = await this.api.pay(body, attemptKey());
+    } catch (e) {
+      popup?.close();
+      this.busy = false;
+      return this.fail(e);
+    }
+    this.busy = false;
+    const na = this.pay.next_action;
+    this.redirectUrl = na?.type === "redirect" ? na.redirect_url : "";
+    try {
+      sessionStorage.setItem(this.pendingKey, JSON.stringify({ id: this.pay.id, url: this.redirectUrl || undefined }));
+    } catch {
+      // Storage can be off (private mode, sandboxed frames): only the reload resume is lost.
+    }
+    if (TERMINAL.includes(this.pay.status)) return this.settle(this.pay.status);
+    if (na?.type === "redirect") {
+      if (popup && !popup.closed) {
+        this.popup = popup;
+        popup.location.href = na.redirect_url;
+        return this.follow("redirect_waiting");
+      }
+      return this.follow("redirect_blocked");
+    }
+    popup?.close();
+    if (na?.type === "otp") {
+      this.go("processing", "otp");
+      return;
+    }
+    this.follow("processing");
+  }
+
+  /** Waits for the outcome: status polling every 2 s, plus the return page's message for redirects. */
+  private follow(state: State): void {
+    const pay = this.pay;
+    if (!pay) return;
+    this.go(state, "wait");
+    this.stop();
+    const tick = () => {
+      this.timers.push(
+        window.setTimeout(async () => {
+          await this.check();
+          if (this.pay === pay && !TERMINAL.includes(this.pay.status)) tick();
+        }, POLL_MS),
+      );
+    };
+    tick();
+    if (state !== "processing") {
+      this.unlisten = listenForReturn(this.origin, pay.id, () => void this.check());
+      this.timers.push(window.setTimeout(() => this.settle("expired"), REDIRECT_TIMEOUT_MS));
+    }
+  }
+
+  /** Asks the server — the only source of truth — and acts on a final status. */
+  private async check(): Promise<void> {
+    const pay = this.pay;
+    if (!pay) return;
+    try {
+      const st = await this.api.status(pay.id);
+      // Another payment started meanwhile, or this one was already settled: nothing to do.
+      if (this.pay !== pay || TERMINAL.includes(pay.status)) return;
+      pay.status = st.status;
+      if (TERMINAL.includes(st.status)) this.settle(st.status);
+    } catch {
+      // A failed poll is retried at the next tick.
+    }
+  }
+
+  private settle(status: PaymentStatus): void {
+    const pay = this.pay;
+    if (!pay) return;
+    pay.status = status;
+    this.stop();
+    this.forget();
+    if (this.popup && !this.popup.closed) this.popup.close();
+    this.popup = null;
+    if (status === "completed") {
+      this.go("completed", "wait");
+      this.o.onSuccess?.({ transactionId: pay.id, status: "completed" });
+      return;
+    }
+    const expired = status === "expired";
+    this.go(expired ? "expired" : "failed", "wait");
+    this.o.onError?.({ code: `payment_${status}`, message: expired ? this.t.expired : this.t.failed });
+  }
+
+  private async submitOtp(input: HTMLInputElement): Promise<void> {
+    const pay = this.pay;
+    if (!pay || this.busy) return;
+    this.busy = true;
+    this.render();
+    try {
+      const r = await this.api.otp(pay.id, input.value.replace(/\D/g, ""), attemptKey());
+      this.busy = false;
+      if (TERMINAL.includes(r.status)) return this.settle(r.status);
+      this.follow("processing");
+    } catch (e) {
+      this.busy = false;
+      this.go("processing", "otp", this.message(e));
+      await this.check();
+    }
+  }
+
+  private chooseCountry(c: Country): void {
+    this.country = c;
+    this.go("idle", "method");
+  }
+
+  private methodButton(m: Method): HTMLElement {
+    return h("button", { type: "button", onclick: () => this.chooseMethod(m) }, h("img", { src: m.logo, alt: "" }), this.name(m));
+  }
+
+  private chooseMethod(m: Method): void {
+    this.method = m;
+    this.go("idle", "details");
+  }
+
+  /** Leaves an unanswered push behind (it expires server-side) to pay another way. */
+  private abandon(): void {
+    this.stop();
+    this.forget();
+    this.retry();
+  }
+
+  private retry(): void {
+    this.pay = undefined;
+    this.method = undefined;
+    this.go("idle", this.countries.length > 1 && !this.country ? "country" : "method");
+  }
+
+  private stop(): void {
+    for (const id of this.timers) clearTimeout(id);
+    this.timers = [];
+    this.unlisten?.();
+    this.unlisten = undefined;
+  }
+
+  private forget(): void {
+    try {
+      sessionStorage.removeItem(this.pendingKey);
+    } catch {
+      // see submit()
+    }
+  }
+
+  // ------------------------------------------------------------------ views
+
+  private render(): void {
+    const dlg = this.dlg;
+    if (!dlg || !this.root) return;
+    const t = this.t;
+    dlg.setAttribute("data-state", this.s);
+    dlg.setAttribute("data-step", this.step);
+    dlg.setAttribute("aria-busy", String(this.busy || this.step === "loading"));
+    const header = h(
+      "header",
+      {},
+      h("h2", { id: "zf-t" }, t.title),
+      this.testMode && h("span", { class: "tm" }, t.test),
+      h("button", { type: "button", class: "x", "aria-label": this.o.hosted ? t.cancel : t.close, onclick: () => this.close() }, "×"),
+    );
+    const amount = this.cat || this.o.amount ? h("p", { class: "amt" }, money(this.amount, this.currency, this.locale)) : null;
+    const live = h("div", { class: "sr", role: "status", "aria-live": "polite" });
+    dlg.replaceChildren(header, amount ?? "", ...this.body(), live);
+    const target = dlg.querySelector<HTMLElement>("[data-f]") ?? focusables(dlg)[1] ?? focusables(dlg)[0];
+    target?.focus();
+    // Announced after the swap so screen readers read the new state once.
+    setTimeout(() => {
+      live.textContent = dlg.querySelector("h3")?.textContent ?? this.err;
+    }, 50);
+  }
+
+  private body(): Node[] {
+    const t = this.t;
+    const err = h("p", { class: "e", id: "zf-e", role: "alert" }, this.err);
+    const back = (to: Step) => h("button", { type: "button", class: "l", onclick: () => this.go("idle", to) }, `← ${t.back}`);
+    const spinner = h("div", { class: "sp", "aria-hidden": "true" });
+    switch (this.s) {
+      case "completed":
+        return [
+          h("p", { class: "big", "aria-hidden": "true" }, "✓"),
+          h("h3", {}, t.success),
+          this.pay ? h("p", { class: "m" }, fill(t.ref, this.pay.id)) : h("p", { class: "m" }, this.err),
+          !this.o.hosted && h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.close() }, t.close),
+        ].filter(Boolean) as Node[];
+      case "failed":
+        return [
+          h("p", { class: "big", "aria-hidden": "true" }, "✕"),
+          h("h3", {}, t.failed),
+          h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.retry),
+        ];
+      case "expired":
+        return [
+          h("h3", {}, t.expired),
+          err,
+          this.cat?.session && this.err ? h("p", {}) : h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.restart),
+        ];
+      case "redirect_waiting":
+        return [
+          spinner,
+          h("h3", {}, t.waiting),
+          h("button", { type: "button", onclick: () => this.reopen() }, t.reopen),
+          h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
+        ];
+      case "redirect_blocked":
+        return [
+          h("h3", {}, t.blocked),
+          h("a", { class: "b", href: this.redirectUrl, target: "_blank", rel: "noopener", "data-f": true }, t.openPage),
+          h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
+          h("p", { class: "m" }, t.checking),
+          spinner,
+        ];
+      case "processing":
+        return this.step === "otp"
+          ? this.otpView(err)
+          : ([
+              spinner,
+              h("h3", {}, t.ussd),
+              this.phone ? h("p", { class: "m" }, fill(t.ussdHelp, this.phone)) : "",
+              err,
+              // Simple mode only: a session refuses a new payment until this one is final.
+              !this.o.clientSecret && h("button", { type: "button", onclick: () => this.abandon() }, t.change),
+            ].filter(Boolean) as Node[]);
+      default:
+        return this.idleView(err, back);
+    }
+  }
+
+  private idleView(err: HTMLElement, back: (to: Step) => HTMLElement): Node[] {
+    const t = this.t;
+    if (this.step === "loading" || this.step === "wait")
+      return [this.err ? err : h("div", { class: "sp", "aria-hidden": "true" }), h("p", { class: "m" }, this.err ? "" : t.loading)];
+    if (this.step === "country") {
+      return [
+        h("p", { class: "m", id: "zf-h" }, t.country),
+        ...this.countries.map((c) => h("button", { type: "button", onclick: () => this.chooseCountry(c) }, this.name(c))),
+        // Card and PayPal need no country: offered here too.
+        ...(this.cat?.global_methods ?? []).map((m) => this.methodButton(m)),
+        err,
+      ];
+    }
+    const canBack = this.countries.length > 1;
+    if (this.step === "method" || !this.method) {
+      return [canBack && back("country"), h("p", { class: "m" }, t.method), ...this.methods().map((m) => this.methodButton(m)), err].filter(Boolean) as Node[];
+    }
+    const m = this.method;
+    const f = this.country?.phone;
+    const payLabel = fill(t.pay, money(this.amount, this.currency, this.locale));
+    const submit = h("button", { type: "submit", class: "p", disabled: this.busy }, payLabel);
+    const form = h("form", { novalidate: true }) as HTMLFormElement;
+    const op = h("p", { class: "m", id: "zf-op" }, m.kind === "mobile_money" ? fill(t.operator, m.name) : t.redirectHint);
+    let input: HTMLInputElement | undefined;
+    if (m.kind === "mobile_money" && f) {
+      input = h("input", {
+        id: "zf-phone",
+        name: "phone",
+        type: "tel",
+        autocomplete: "tel-national",
+        inputmode: "tel",
+        placeholder: f.example,
+        "aria-describedby": "zf-op zf-e",
+        "aria-invalid": this.err ? "true" : "false",
+        "data-f": true,
+        oninput: () => {
+          this.detect(input as HTMLInputElement, op);
+          if (this.err) {
+            this.err = "";
+            err.textContent = "";
+            input?.setAttribute("aria-invalid", "false");
+          }
+        },
+        onblur: () => {
+          const el = input as HTMLInputElement;
+          const nsn = nationalNumber(el.value, f);
+          if (isValid(nsn, f)) el.value = formatNational(nsn, f);
+        },
+      }) as HTMLInputElement;
+      input.value = this.phone;
+      form.append(h("label", { for: "zf-phone" }, t.phone), h("div", { class: "ph" }, h("span", { "aria-hidden": "true" }, `+${f.dial_code}`), input));
+    } else submit.setAttribute("data-f", "");
+    form.append(op, err, submit);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      if (input) this.phone = input.value;
+      void this.submit(input);
+    });
+    return [back("method"), h("p", {}, h("img", { src: m.logo, alt: "" }), " ", this.name(m)), form];
+  }
+
+  /** Pre-selects the operator that owns the typed prefix (same flow only: a push stays a push). */
+  private detect(input: HTMLInputElement, op: HTMLElement): void {
+    const f = this.country?.phone;
+    const m = this.method;
+    if (!f || !m || !this.country) return;
+    const found = operatorFor(nationalNumber(input.value, f), this.country.methods);
+    if (found && found !== m && found.flow === m.flow) {
+      this.method = found;
+      op.textContent = fill(this.t.operator, found.name);
+    }
+  }
+
+  private otpView(err: HTMLElement): Node[] {
+    const t = this.t;
+    const input = h("input", {
+      id: "zf-otp",
+      name: "otp",
+      inputmode: "numeric",
+      autocomplete: "one-time-code",
+      "aria-describedby": "zf-oh zf-e",
+      "data-f": true,
+    }) as HTMLInputElement;
+    const form = h(
+      "form",
+      { novalidate: true },
+      h("label", { for: "zf-otp" }, t.otp),
+      input,
+      h("p", { class: "m", id: "zf-oh" }, this.pay?.next_action?.type === "otp" ? this.pay.next_action.instructions : t.otpHelp),
+      err,
+      h("button", { type: "submit", class: "p", disabled: this.busy }, t.otpSubmit),
+    );
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      void this.submitOtp(input);
+    });
+    return [h("h3", {}, t.otp), form];
+  }
+
+  private reopen(): void {
+    if (this.popup && !this.popup.closed) {
+      this.popup.focus();
+      return;
+    }
+    this.popup = window.open(this.redirectUrl, "zerofee_payment");
+    if (!this.popup) this.go("redirect_blocked", "wait");
+  }
+}
+
+export default ZeroFeeCheckout;

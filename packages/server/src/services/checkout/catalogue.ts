@@ -1,0 +1,121 @@
+import { Metadata } from "libphonenumber-js/core";
+import metadata from "libphonenumber-js/max/metadata";
+import { countryEntry, listCountries, resolveMethod } from "../../catalogue/index.js";
+import { ApiError } from "../../lib/errors.js";
+import type { Scope, ServiceContext } from "../context.js";
+import { routeCandidates } from "../routing/candidates.js";
+import { loadSession } from "./get.js";
+import { logoFor } from "./logos.js";
+import type { Catalogue } from "./schemas.js";
+import type { SessionRow } from "./serialize.js";
+
+const GLOBAL = ["PAYIN_CARD", "PAYIN_PAYPAL"] as const;
+/** Operators whose customers approve on a provider page rather than by a push on the phone. */
+const REDIRECT_OPERATORS = new Set(["WAVE"]);
+
+/** Minimal view of libphonenumber's numbering plan (its classes are untyped internals). */
+interface NumberingPlan {
+  callingCode(): string;
+  nationalPrefix(): string | undefined;
+  type(t: string): { pattern(): string; possibleLengths(): number[] } | undefined;
+  possibleLengths(): number[];
+  formats(): Array<{ pattern(): string; format(): string; leadingDigitsPatterns(): string[] }>;
+}
+
+/** The phone rules the widget needs for one country, from libphonenumber's data (the widget ships none of it). */
+function phoneFormat(country: string, example: string) {
+  const m = new Metadata(metadata);
+  m.selectNumberingPlan(country as never);
+  const plan = (m as unknown as { numberingPlan: NumberingPlan }).numberingPlan;
+  const mobile = plan.type("MOBILE");
+  return {
+    dial_code: plan.callingCode(),
+    national_prefix: plan.nationalPrefix() ? String(plan.nationalPrefix()) : null,
+    example,
+    mobile_pattern: mobile?.pattern() ?? ".*",
+    lengths: mobile?.possibleLengths() ?? plan.possibleLengths(),
+    formats: plan.formats().map((f) => ({ pattern: f.pattern(), format: f.format(), leading: f.leadingDigitsPatterns().at(-1) ?? null })),
+  };
+}
+
+/** Can the app take this method in this currency right now (routing has a candidate)? */
+async function routable(ctx: ServiceContext, scope: Scope, code: string, currency: string): Promise<boolean> {
+  const method = resolveMethod(code);
+  if (!method) return false;
+  try {
+    return (await routeCandidates(ctx, { scope, method, currency })).length > 0;
+  } catch (err) {
+    if (err instanceof ApiError) return false;
+    throw err;
+  }
+}
+
+/**
+ * What the browser may offer (`GET /v1/checkout/methods`): countries and methods the app can
+ * take now, filtered by the session's currency and allow-lists, with names, logos and phone
+ * formats.
+ */
+export async function browserCatalogue(input: {
+  ctx: ServiceContext;
+  scope: Scope;
+  sessionId: string | null;
+  country?: string;
+  currency?: string;
+}): Promise<Catalogue> {
+  const { ctx, scope } = input;
+  const session: SessionRow | null = input.sessionId ? await loadSession(ctx.db, scope, input.sessionId) : null;
+  const currency = session?.currency ?? input.currency ?? null;
+  const allowedBySession = (code: string, country: string | null) =>
+    (!session?.allowedMethods || session.allowedMethods.includes(code)) &&
+    (!session?.allowedCountries || country === null || session.allowedCountries.includes(country));
+  // Routing is asked once per (method, currency), all at once.
+  const wanted = new Map<string, Promise<boolean>>();
+  const ask = (code: string, cur: string) => {
+    const key = `${code}:${cur}`;
+    if (!wanted.has(key)) wanted.set(key, routable(ctx, scope, code, cur));
+    return key;
+  };
+  for (const code of input.country ? [input.country] : listCountries()) {
+    const entry = countryEntry(code);
+    if (!entry || (currency && entry.currency !== currency)) continue;
+    for (const op of Object.keys(entry.operators)) if (allowedBySession(`PAYIN_${op}_${code}`, code)) ask(`PAYIN_${op}_${code}`, entry.currency);
+  }
+  for (const code of GLOBAL) {
+    const method = resolveMethod(code);
+    if (method && allowedBySession(code, null)) ask(code, currency ?? method.currencies[0] ?? "XOF");
+  }
+  const ok = new Map(await Promise.all([...wanted].map(async ([key, p]) => [key, await p] as const)));
+  const allowed = (code: string, country: string | null, cur: string) => allowedBySession(code, country) && ok.get(`${code}:${cur}`) === true;
+  const countries: Catalogue["countries"] = [];
+  for (const code of input.country ? [input.country] : listCountries()) {
+    const entry = countryEntry(code);
+    if (!entry || (currency && entry.currency !== currency)) continue;
+    const methods = Object.entries(entry.operators)
+      .map(([op, o]) => ({
+        code: `PAYIN_${op}_${code}`,
+        name: o.name,
+        name_fr: o.name,
+        kind: "mobile_money" as const,
+        flow: REDIRECT_OPERATORS.has(op) ? ("redirect" as const) : ("ussd_push" as const),
+        logo: logoFor(op),
+        prefixes: o.prefixes,
+      }))
+      .filter((m) => allowed(m.code, code, entry.currency));
+    if (methods.length > 0)
+      countries.push({ code, name: entry.name, name_fr: entry.name_fr, currency: entry.currency, phone: phoneFormat(code, entry.example), methods });
+  }
+  const global_methods = GLOBAL.flatMap((code) => {
+    const method = resolveMethod(code);
+    if (!method || (currency && !method.currencies.includes(currency as never)) || !allowed(code, null, currency ?? method.currencies[0] ?? "XOF")) return [];
+    const names = code === "PAYIN_CARD" ? { name: "Card", name_fr: "Carte bancaire" } : { name: "PayPal", name_fr: "PayPal" };
+    return [{ code, ...names, kind: method.kind, flow: "redirect" as const, logo: logoFor(code === "PAYIN_CARD" ? "CARD" : "PAYPAL"), prefixes: [] }];
+  });
+  return {
+    livemode: scope.livemode,
+    currency,
+    amount: session?.amount ?? null,
+    session: session ? { id: session.id, status: session.status, locale: session.locale, expires_at: session.expiresAt.toISOString() } : null,
+    countries,
+    global_methods,
+  };
+}

@@ -6,6 +6,7 @@ import { type Database, lockDataDir, openPglite, openPostgres } from "./db/clien
 import { createHttpServer } from "./http/server.js";
 import type { ZodApp } from "./http/types.js";
 import { JobRunner, periodicJobs } from "./jobs/runner.js";
+import { WebhookWorker } from "./jobs/webhooks.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
@@ -22,9 +23,14 @@ import { returnRoute } from "./routes/payments/return.js";
 import { sandboxRoutes } from "./routes/sandbox/mount.js";
 import { docsRoutes } from "./routes/system/docs.js";
 import { healthRoutes, type Readiness } from "./routes/system/health.js";
+import { eventRoutes } from "./routes/events/events.js";
+import { listenRoute } from "./routes/events/listen.js";
 import { providerWebhookRoute } from "./routes/webhooks/providers.js";
+import { webhookEndpointRoutes } from "./routes/webhooks-out/endpoint.js";
 import type { FaultPoint, ServiceContext } from "./services/context.js";
 import { createProviderGateway } from "./services/providers/gateway.js";
+import { systemResolver } from "./services/webhooks/address.js";
+import { createMailer } from "./services/webhooks/mailer.js";
 import { createSandboxStore } from "./services/sandbox/store.js";
 
 export interface BuildOptions {
@@ -45,6 +51,8 @@ export interface ZeroFee {
   http: ZodApp;
   database: Database;
   jobs: JobRunner;
+  /** Outbound webhook delivery (started with the workers). */
+  webhooks: WebhookWorker;
   /** Listens on config host/port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -82,6 +90,11 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     metrics,
     providers: createProviderGateway({ config, metrics, publicUrl }),
     publicUrl,
+    webhooks: {
+      resolve: systemResolver,
+      mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log }),
+      signingTime: () => Math.floor(Date.now() / 1000),
+    },
     fault(point: FaultPoint) {
       if (config.fault === point) {
         log.fatal({ point }, "ZEROFEE_FAULT: crashing on purpose");
@@ -124,12 +137,16 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     paymentActionRoutes(http, ctx);
     returnRoute(http, ctx);
     providerWebhookRoute(http, ctx);
+    webhookEndpointRoutes(http, ctx);
+    eventRoutes(http, ctx);
+    listenRoute(http, ctx);
     await docsRoutes(http);
   }
   healthRoutes(http, ctx, readiness);
   if (config.sandbox) sandboxRoutes(http, simulators);
 
   const jobs = new JobRunner(ctx, periodicJobs(ctx));
+  const webhooks = new WebhookWorker(ctx);
   let stopped = false;
 
   return {
@@ -137,6 +154,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     http,
     database,
     jobs,
+    webhooks,
     async listen() {
       const address = await http.listen({ port: config.port, host: config.host });
       if (!config.publicUrl) boundUrl = address.replace("[::1]", "localhost");
@@ -151,6 +169,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       }
       if (opts.workers) {
         jobs.start();
+        webhooks.start();
         readiness.workers = true;
       }
       return boundUrl;
@@ -161,6 +180,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       clearInterval(simulatorTimer);
       for (const sim of simulators.values()) sim.stop();
       await jobs.stop();
+      await webhooks.stop();
       // A keep-alive connection busy when close() starts stays open after its answer until
       // the keep-alive timeout (72 s), holding shutdown: close each one once it falls idle.
       const closeIdle = setInterval(() => http.server.closeIdleConnections(), 100);

@@ -41,7 +41,8 @@ async function start(mode: "serve" | "api" | "worker") {
   onSignals(() => app.stop());
   if (mode === "worker") {
     app.jobs.start();
-    process.stdout.write("ZeroFee worker running (reconciliation, expiry, housekeeping).\n");
+    app.webhooks.start();
+    process.stdout.write("ZeroFee worker running (webhook delivery, reconciliation, expiry, housekeeping).\n");
     return;
   }
   // Seeded before listening, so /healthz is green only once the demo login exists.

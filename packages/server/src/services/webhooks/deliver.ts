@@ -1,0 +1,60 @@
+import type http from "node:http";
+import type https from "node:https";
+import { newId } from "../../lib/ids.js";
+import type { ServiceContext } from "../context.js";
+import { eventPayload } from "../events/payload.js";
+import { TEST_EVENT_TYPE } from "../events/record.js";
+import type { ClaimedJob } from "./claim.js";
+import { type EndpointRow, signingSecrets } from "./endpoint.js";
+import { notifyEndpointDisabled } from "./notify-disabled.js";
+import { parkJob } from "./park.js";
+import { postWebhook } from "./post.js";
+import { type Outcome, recordOutcome } from "./record-outcome.js";
+import { signedHeaders } from "./sign.js";
+
+export interface DeliverDeps {
+  worker: string;
+  agents: { http: http.Agent; https: https.Agent };
+}
+
+/**
+ * One claimed job: sign the payload, POST it (outside any transaction), record the outcome.
+ * With no endpoint, or a disabled one, the event is kept as `failed` for a later recovery.
+ */
+export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: ClaimedJob, endpoint: EndpointRow | undefined): Promise<Outcome | "parked"> {
+  if (!endpoint || !endpoint.active) {
+    await parkJob(ctx, job, deps.worker, "failed", endpoint ? "endpoint_disabled" : "no_endpoint");
+    return "parked";
+  }
+  if (endpoint.events && job.type !== TEST_EVENT_TYPE && !endpoint.events.includes(job.type)) {
+    await parkJob(ctx, job, deps.worker, "skipped", "event type not subscribed");
+    return "parked";
+  }
+  const startedAt = ctx.clock.now();
+  const deliveryId = newId("delivery", startedAt);
+  const body = JSON.stringify(eventPayload({ id: job.eventId, type: job.type, createdAt: job.createdAt, data: job.data }));
+  const headers = signedHeaders({
+    secrets: signingSecrets(ctx, endpoint, startedAt),
+    eventId: job.eventId,
+    eventType: job.type,
+    deliveryId,
+    t: ctx.webhooks.signingTime(),
+    body,
+  });
+  const result = await postWebhook({
+    url: endpoint.url,
+    body,
+    headers,
+    timeoutMs: ctx.config.webhook.timeoutMs,
+    livemode: job.livemode,
+    resolve: ctx.webhooks.resolve,
+    agents: deps.agents,
+  });
+  if (result.error?.startsWith("blocked_address")) ctx.log.warn({ event_id: job.eventId, app_id: job.appId }, "webhook blocked_address: refused to connect");
+  const outcome = await recordOutcome(ctx, { job, worker: deps.worker, deliveryId, url: endpoint.url, startedAt, result });
+  if (outcome.disabled) {
+    ctx.log.warn({ app_id: job.appId, livemode: job.livemode }, "webhook endpoint disabled after consecutive failures");
+    await notifyEndpointDisabled(ctx, { appId: job.appId, livemode: job.livemode }).catch((err) => ctx.log.error({ err }, "disable email failed"));
+  }
+  return outcome;
+}

@@ -8,6 +8,8 @@ import { onEventsWritten } from "../services/events/wake.js";
 import { claimDueJobs } from "../services/webhooks/claim.js";
 import { deliverJob } from "../services/webhooks/deliver.js";
 import type { EndpointRow } from "../services/webhooks/endpoint.js";
+import { notifyEndpointDisabled } from "../services/webhooks/notify-disabled.js";
+import { type AttemptDraft, recordOutcomes } from "../services/webhooks/record-outcome.js";
 
 export interface WebhookWorkerOptions {
   /** Deliveries in flight at once in this process. */
@@ -38,12 +40,15 @@ export class WebhookWorker {
   /** Quick re-polls left after a wake-up: the writing transaction may not have committed yet. */
   private eager = 0;
   private stopped = true;
+  /** Finished attempts waiting to be recorded: one transaction records all that piled up. */
+  private toRecord: Array<{ draft: AttemptDraft; done: () => void }> = [];
+  private recording = false;
 
   constructor(
     private readonly ctx: ServiceContext,
     opts: WebhookWorkerOptions = {},
   ) {
-    this.concurrency = opts.concurrency ?? 32;
+    this.concurrency = opts.concurrency ?? 64;
     this.pollMs = opts.pollMs ?? 250;
   }
 
@@ -79,7 +84,8 @@ export class WebhookWorker {
     try {
       do {
         this.again = false;
-        while (!this.stopped && this.inFlight.size < this.concurrency) {
+        // Claims in batches: one query for many jobs, not one per finished delivery.
+        while (!this.stopped && (this.inFlight.size === 0 || this.concurrency - this.inFlight.size >= this.concurrency / 2)) {
           const claimed = await this.claim(this.concurrency - this.inFlight.size);
           if (claimed === 0) break;
         }
@@ -107,6 +113,7 @@ export class WebhookWorker {
     const endpoints = await this.endpointsFor(jobs);
     for (const job of jobs) {
       const task = deliverJob(this.ctx, { worker: this.worker, agents: this.agents }, job, endpoints.get(`${job.appId}|${job.livemode}`))
+        .then((draft) => (draft === "parked" ? undefined : this.record(draft)))
         .catch((err) => this.ctx.log.error({ err, event_id: job.eventId }, "webhook delivery failed to record; the lease will hand it back"))
         .finally(() => {
           this.inFlight.delete(task);
@@ -115,6 +122,44 @@ export class WebhookWorker {
       this.inFlight.add(task);
     }
     return jobs.length;
+  }
+
+  /** Resolves once the attempt is recorded (its slot stays taken until then). */
+  private record(draft: AttemptDraft): Promise<void> {
+    return new Promise((done) => {
+      this.toRecord.push({ draft, done });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.recording) return;
+    this.recording = true;
+    try {
+      while (this.toRecord.length > 0) {
+        // Let pending I/O run first: answers that already arrived join this batch. (PGlite
+        // answers through microtasks, so without this the loop never yields to the network.)
+        await new Promise((r) => setImmediate(r));
+        const batch = this.toRecord.splice(0, 200);
+        try {
+          const { disabled } = await recordOutcomes(
+            this.ctx,
+            this.worker,
+            batch.map((b) => b.draft),
+          );
+          for (const scope of disabled) {
+            this.ctx.log.warn({ app_id: scope.appId, livemode: scope.livemode }, "webhook endpoint disabled after consecutive failures");
+            await notifyEndpointDisabled(this.ctx, scope).catch((err) => this.ctx.log.error({ err }, "disable email failed"));
+          }
+        } catch (err) {
+          this.ctx.log.error({ err }, "recording webhook attempts failed; their leases will hand the jobs back");
+        } finally {
+          for (const b of batch) b.done();
+        }
+      }
+    } finally {
+      this.recording = false;
+    }
   }
 
   private async endpointsFor(jobs: Array<{ appId: string; livemode: boolean }>): Promise<Map<string, EndpointRow>> {

@@ -6,10 +6,9 @@ import { eventPayload } from "../events/payload.js";
 import { TEST_EVENT_TYPE } from "../events/record.js";
 import type { ClaimedJob } from "./claim.js";
 import { type EndpointRow, signingSecrets } from "./endpoint.js";
-import { notifyEndpointDisabled } from "./notify-disabled.js";
 import { parkJob } from "./park.js";
 import { postWebhook } from "./post.js";
-import { type Outcome, recordOutcome } from "./record-outcome.js";
+import type { AttemptDraft } from "./record-outcome.js";
 import { signedHeaders } from "./sign.js";
 
 export interface DeliverDeps {
@@ -18,10 +17,11 @@ export interface DeliverDeps {
 }
 
 /**
- * One claimed job: sign the payload, POST it (outside any transaction), record the outcome.
- * With no endpoint, or a disabled one, the event is kept as `failed` for a later recovery.
+ * One claimed job: sign the payload and POST it (outside any transaction); the caller records
+ * the attempt (`recordOutcomes`, batched). With no endpoint, or a disabled one, the event is
+ * kept as `failed` for a later recovery.
  */
-export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: ClaimedJob, endpoint: EndpointRow | undefined): Promise<Outcome | "parked"> {
+export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: ClaimedJob, endpoint: EndpointRow | undefined): Promise<AttemptDraft | "parked"> {
   if (!endpoint || !endpoint.active) {
     await parkJob(ctx, job, deps.worker, "failed", endpoint ? "endpoint_disabled" : "no_endpoint");
     return "parked";
@@ -51,10 +51,5 @@ export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: Cl
     agents: deps.agents,
   });
   if (result.error?.startsWith("blocked_address")) ctx.log.warn({ event_id: job.eventId, app_id: job.appId }, "webhook blocked_address: refused to connect");
-  const outcome = await recordOutcome(ctx, { job, worker: deps.worker, deliveryId, url: endpoint.url, startedAt, result });
-  if (outcome.disabled) {
-    ctx.log.warn({ app_id: job.appId, livemode: job.livemode }, "webhook endpoint disabled after consecutive failures");
-    await notifyEndpointDisabled(ctx, { appId: job.appId, livemode: job.livemode }).catch((err) => ctx.log.error({ err }, "disable email failed"));
-  }
-  return outcome;
+  return { job, deliveryId, url: endpoint.url, startedAt, result };
 }

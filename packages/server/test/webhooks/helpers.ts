@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Webhook } from "standardwebhooks";
+import { withTransaction } from "../../src/db/tx.js";
+import { recordEvent } from "../../src/services/events/record.js";
 import type { Merchant, TestApp } from "../harness.js";
 import type { Received } from "./receiver.js";
 
@@ -79,4 +81,27 @@ export async function createPayments(t: TestApp, m: Merchant, n: number, ending 
     ids.push(r.body.data.id);
   }
   return ids;
+}
+
+let changeSeq = 0;
+
+/**
+ * Writes `n` events through the outbox exactly as the payment verbs do (event + delivery job
+ * in one transaction, `perTx` state changes per transaction): the delivery tests need events,
+ * not the payments path's own cost.
+ */
+export async function writeEvents(t: TestApp, m: Merchant, n: number, perTx = 10): Promise<void> {
+  const one = (i: number) => ({
+    appId: m.appId,
+    livemode: false,
+    type: "payment.completed" as const,
+    objectId: `txn_${m.appId.slice(-8)}_${i}`,
+    data: { id: `txn_${i}`, object: "payment", status: "completed", amount: 1000 + i, currency: "XOF", metadata: { note: "é ü 🎉 \"quoted\"" } },
+    at: t.app.ctx.clock.now(),
+  });
+  for (let i = 0; i < n; i += perTx) {
+    await withTransaction(t.database.db, async (tx) => {
+      for (let k = i; k < Math.min(n, i + perTx); k++) await recordEvent(tx, one(++changeSeq));
+    });
+  }
 }

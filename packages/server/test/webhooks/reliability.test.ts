@@ -5,14 +5,12 @@
 import { createServer } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withTransaction } from "../../src/db/tx.js";
 import { WebhookWorker } from "../../src/jobs/webhooks.js";
-import { recordEvent } from "../../src/services/events/record.js";
 import { classifyAddress } from "../../src/services/webhooks/address.js";
 import { retryDelayMs } from "../../src/services/webhooks/schedule.js";
 import { createMerchant, eventually, onPostgres, startTestApp, type TestApp } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
-import { createPayments, setEndpoint } from "./helpers.js";
+import { createPayments, setEndpoint, writeEvents } from "./helpers.js";
 import { type Receiver, startReceiver } from "./receiver.js";
 
 let t: TestApp;
@@ -217,20 +215,7 @@ describe("J. correctness under load", () => {
     const extra = onPostgres ? [new WebhookWorker(t.app.ctx), new WebhookWorker(t.app.ctx)] : [];
     for (const w of extra) w.start();
     try {
-      // Each state change writes its event through the outbox in its own transaction, as the
-      // payment verbs do (creating 5,000 payments over HTTP would measure the payments path).
-      const change = (i: number) =>
-        withTransaction(t.database.db, (tx) =>
-          recordEvent(tx, {
-            appId: m.appId,
-            livemode: false,
-            type: "payment.completed",
-            objectId: `txn_ld2_${i}`,
-            data: { id: `txn_ld2_${i}`, object: "payment", status: "completed", amount: 1000 + i, currency: "XOF" },
-            at: t.app.ctx.clock.now(),
-          }),
-        );
-      for (let i = 0; i < 5000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => change(i + k)));
+      await writeEvents(t, m, 5000);
       const drained = await eventually(
         async () => {
           const [row] = await rows(

@@ -11,7 +11,7 @@
  * names a server where a fresh database is created for the run and dropped after.
  */
 import { randomBytes } from "node:crypto";
-import { request as httpRequest, Agent } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -77,7 +77,14 @@ async function baseline(port: number, bodies: string[]): Promise<number> {
   const post = (body: string) =>
     new Promise<void>((ok, fail) => {
       const req = httpRequest(
-        { host: "127.0.0.1", port, path: "/hooks", method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/hooks",
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        },
         (res) => {
           res.resume();
           res.on("end", () => ok());
@@ -137,9 +144,9 @@ async function runOne(kind: string) {
 
     // 1. Backlog: EVENTS written first, then the worker starts and drains them.
     for (let i = 0; i < EVENTS; i += 100) await Promise.all(Array.from({ length: Math.min(100, EVENTS - i) }, () => writeEvent(app, "app_bench")));
-    const bodies = ((await app.ctx.db.execute(sql`select id, type, created_at, data from events order by id`)) as unknown as { rows: Array<Record<string, unknown>> }).rows.map(
-      (r) => JSON.stringify({ id: r.id, type: r.type, created_at: new Date(r.created_at as string).toISOString(), data: r.data }),
-    );
+    const bodies = (
+      (await app.ctx.db.execute(sql`select id, type, created_at, data from events order by id`)) as unknown as { rows: Array<Record<string, unknown>> }
+    ).rows.map((r) => JSON.stringify({ id: r.id, type: r.type, created_at: new Date(r.created_at as string).toISOString(), data: r.data }));
     const base = await baseline(port, bodies);
     await reset(port);
     const started = performance.now();

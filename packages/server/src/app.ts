@@ -15,6 +15,8 @@ import { LoginGuard } from "./routes/auth/guard.js";
 import { loginRoute } from "./routes/auth/login.js";
 import { registerRoute } from "./routes/auth/register.js";
 import { sessionRoutes } from "./routes/auth/session.js";
+import { eventRoutes } from "./routes/events/events.js";
+import { listenRoute } from "./routes/events/listen.js";
 import { keyRoutes } from "./routes/keys/keys.js";
 import { paymentActionRoutes } from "./routes/payments/actions.js";
 import { createPaymentRoute } from "./routes/payments/create.js";
@@ -23,15 +25,13 @@ import { returnRoute } from "./routes/payments/return.js";
 import { sandboxRoutes } from "./routes/sandbox/mount.js";
 import { docsRoutes } from "./routes/system/docs.js";
 import { healthRoutes, type Readiness } from "./routes/system/health.js";
-import { eventRoutes } from "./routes/events/events.js";
-import { listenRoute } from "./routes/events/listen.js";
 import { providerWebhookRoute } from "./routes/webhooks/providers.js";
 import { webhookEndpointRoutes } from "./routes/webhooks-out/endpoint.js";
 import type { FaultPoint, ServiceContext } from "./services/context.js";
 import { createProviderGateway } from "./services/providers/gateway.js";
+import { createSandboxStore } from "./services/sandbox/store.js";
 import { systemResolver } from "./services/webhooks/address.js";
 import { createMailer } from "./services/webhooks/mailer.js";
-import { createSandboxStore } from "./services/sandbox/store.js";
 
 export interface BuildOptions {
   config: Config;

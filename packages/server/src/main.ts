@@ -111,7 +111,12 @@ program
         apiUrl: opts.apiUrl ?? process.env.ZEROFEE_API_URL ?? "http://127.0.0.1:8000",
         apiKey,
         forwardTo: opts.forwardTo,
-        events: opts.events ? opts.events.split(",").map((s) => s.trim()).filter(Boolean) : [],
+        events: opts.events
+          ? opts.events
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
         out: (line) => process.stdout.write(`${line}\n`),
         signal: controller.signal,
       });

@@ -30,7 +30,10 @@ afterAll(async () => {
 });
 
 const deliveredAll = async (m: Merchant) =>
-  rows(t.database.db, sql`select e.id, j.status from events e join webhook_jobs j on j.event_id = e.id where e.app_id = ${m.appId} and e.type <> 'webhook.test'`);
+  rows(
+    t.database.db,
+    sql`select e.id, j.status from events e join webhook_jobs j on j.event_id = e.id where e.app_id = ${m.appId} and e.type <> 'webhook.test'`,
+  );
 
 describe("endpoint and signing", () => {
   it("the secret is shown once; deliveries carry every header and verify with the article's verifiers and standardwebhooks", async () => {

@@ -38,7 +38,10 @@ export function runArticleVerifiers(cases: VerifyCase[]): Record<string, boolean
   const run = (cmd: string, args: string[], env: Record<string, string> = {}) => {
     const r = spawnSync(cmd, args, { input, cwd: HERE, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${cmd} verifier failed: ${r.stderr}`);
-    return r.stdout.trim().split("\n").map((l) => l.trim() === "true");
+    return r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.trim() === "true");
   };
   const out: Record<string, boolean[] | string> = {
     python: run("python3", ["verify.py"]),
@@ -76,7 +79,10 @@ export function standardValid(r: Received, secret: string): boolean {
 export async function createPayments(t: TestApp, m: Merchant, n: number, ending = "00"): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await t.call("POST", "/v1/payments", { token: m.sk, body: { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: `+225 07 00 00 00 ${ending}` } } });
+    const r = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      body: { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: `+225 07 00 00 00 ${ending}` } },
+    });
     if (r.status !== 201) throw new Error(`payment: ${r.status} ${r.text}`);
     ids.push(r.body.data.id);
   }
@@ -96,7 +102,7 @@ export async function writeEvents(t: TestApp, m: Merchant, n: number, perTx = 10
     livemode: false,
     type: "payment.completed" as const,
     objectId: `txn_${m.appId.slice(-8)}_${i}`,
-    data: { id: `txn_${i}`, object: "payment", status: "completed", amount: 1000 + i, currency: "XOF", metadata: { note: "é ü 🎉 \"quoted\"" } },
+    data: { id: `txn_${i}`, object: "payment", status: "completed", amount: 1000 + i, currency: "XOF", metadata: { note: 'é ü 🎉 "quoted"' } },
     at: t.app.ctx.clock.now(),
   });
   for (let i = 0; i < n; i += perTx) {

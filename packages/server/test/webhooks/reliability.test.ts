@@ -30,7 +30,11 @@ beforeAll(async () => {
   });
   t.app.ctx.webhooks.resolve = async (host) => {
     if (host === "internal.example") return [{ address: "10.1.2.3", family: 4 }];
-    if (host === "mixed.example") return [{ address: PUBLIC_IP, family: 4 }, { address: "192.168.1.1", family: 4 }];
+    if (host === "mixed.example")
+      return [
+        { address: PUBLIC_IP, family: 4 },
+        { address: "192.168.1.1", family: 4 },
+      ];
     if (host === "public.example") return [{ address: PUBLIC_IP, family: 4 }];
     if (host === "rebind.example") return [{ address: rebindTo, family: 4 }];
     throw Object.assign(new Error(`ENOTFOUND ${host}`), { code: "ENOTFOUND" });
@@ -47,7 +51,15 @@ const put = (m: { appId: string; sk: string; skLive: string }, mode: "test" | "l
 describe("G. SSRF", () => {
   it("SR-1 webhook URL validation at save time: every refused range and spelling → 400 url_not_allowed param=url; test mode takes loopback only", async () => {
     const m = await createMerchant(t, "ssrf");
-    const loopback = ["https://127.0.0.1", "https://localhost", "https://[::1]", "https://[::ffff:127.0.0.1]", "https://2130706433", "https://0x7f.1", "https://127.1"];
+    const loopback = [
+      "https://127.0.0.1",
+      "https://localhost",
+      "https://[::1]",
+      "https://[::ffff:127.0.0.1]",
+      "https://2130706433",
+      "https://0x7f.1",
+      "https://127.1",
+    ];
     const refusedEverywhere = [
       "https://10.0.0.1",
       "https://169.254.169.254",
@@ -229,7 +241,10 @@ describe("J. correctness under load", () => {
       );
       expect(drained.delivered).toBe(5000);
       expect(r.delivered.size).toBe(5000);
-      const failed = await rows(t.database.db, sql`select event_id from webhook_attempts where app_id = ${m.appId} and (status_code is null or status_code >= 300)`);
+      const failed = await rows(
+        t.database.db,
+        sql`select event_id from webhook_attempts where app_id = ${m.appId} and (status_code is null or status_code >= 300)`,
+      );
       const retried = new Set(failed.map((f) => f.event_id));
       for (const [id, seen] of r.delivered) if (!retried.has(id)) expect(seen, id).toHaveLength(1);
       const pending = await rows(t.database.db, sql`select count(*)::int as n from webhook_jobs where status = 'pending'`);

@@ -18,10 +18,21 @@ export function eventRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "GET",
     url: "/v1/events",
     config: read.config,
-    schema: { ...read.schemaExtras, tags, summary: "List events, newest first", querystring: ListEventsQuery, response: { 200: listEnvelope(EventSchema), ...errorResponses } },
+    schema: {
+      ...read.schemaExtras,
+      tags,
+      summary: "List events, newest first",
+      querystring: ListEventsQuery,
+      response: { 200: listEnvelope(EventSchema), ...errorResponses },
+    },
     handler: async (request) => {
       const result = await listEvents({ ctx, scope: await resolveScope(ctx, request), input: request.query });
-      return { success: true as const, data: result.items.map((r) => serializeEvent(r.event, r.job)), has_more: result.has_more, next_cursor: result.next_cursor };
+      return {
+        success: true as const,
+        data: result.items.map((r) => serializeEvent(r.event, r.job)),
+        has_more: result.has_more,
+        next_cursor: result.next_cursor,
+      };
     },
   });
   app.route({
@@ -51,7 +62,13 @@ export function eventRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "POST",
     url: "/v1/events/:id/resend",
     config: write.config,
-    schema: { ...write.schemaExtras, tags, summary: "Deliver an event again", params: EventIdParams, response: { 200: dataEnvelope(EventSchema), ...errorResponses } },
+    schema: {
+      ...write.schemaExtras,
+      tags,
+      summary: "Deliver an event again",
+      params: EventIdParams,
+      response: { 200: dataEnvelope(EventSchema), ...errorResponses },
+    },
     handler: async (request) => {
       const { event, job } = await resendEvent({ ctx, scope: await resolveScope(ctx, request), id: request.params.id });
       return ok(serializeEvent(event, job));

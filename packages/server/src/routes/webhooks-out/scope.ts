@@ -17,7 +17,9 @@ export async function endpointScope(ctx: ServiceContext, request: FastifyRequest
   }
   if (p.appId !== appId) throw notFound("app", "app_id");
   if (mode && (mode === "live") !== p.livemode) {
-    throw new ApiError("validation_error", `A ${p.livemode ? "live" : "test"} key manages the ${p.livemode ? "live" : "test"} endpoint only.`, { param: "mode" });
+    throw new ApiError("validation_error", `A ${p.livemode ? "live" : "test"} key manages the ${p.livemode ? "live" : "test"} endpoint only.`, {
+      param: "mode",
+    });
   }
   return { appId, livemode: p.livemode };
 }

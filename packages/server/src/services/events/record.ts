@@ -38,9 +38,15 @@ export async function recordEvent(
     .returning({ id: events.id });
   const written = rows[0]?.id ?? null;
   if (written) {
-    await tx
-      .insert(webhookJobs)
-      .values({ eventId: written, appId: input.appId, livemode: input.livemode, status: "pending", nextAttemptAt: input.at, createdAt: input.at, updatedAt: input.at });
+    await tx.insert(webhookJobs).values({
+      eventId: written,
+      appId: input.appId,
+      livemode: input.livemode,
+      status: "pending",
+      nextAttemptAt: input.at,
+      createdAt: input.at,
+      updatedAt: input.at,
+    });
     signalEventsWritten();
   }
   return written;

@@ -39,12 +39,7 @@ export async function recoverEvents({ ctx, scope, since }: { ctx: ServiceContext
     .update(webhookJobs)
     .set(requeue(now))
     .where(
-      and(
-        eq(webhookJobs.appId, scope.appId),
-        eq(webhookJobs.livemode, scope.livemode),
-        eq(webhookJobs.status, "failed"),
-        gte(webhookJobs.createdAt, since),
-      ),
+      and(eq(webhookJobs.appId, scope.appId), eq(webhookJobs.livemode, scope.livemode), eq(webhookJobs.status, "failed"), gte(webhookJobs.createdAt, since)),
     )
     .returning({ id: webhookJobs.eventId });
   if (rows.length > 0) signalEventsWritten();

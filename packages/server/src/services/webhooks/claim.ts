@@ -33,7 +33,16 @@ export async function claimDueJobs(db: Db, input: { worker: string; now: Date; l
           limit ${input.limit}
           for update skip locked)
     returning j.event_id, j.app_id, j.livemode, j.attempts, j.schedule_start, e.type, e.data, e.created_at`)) as unknown as {
-    rows: Array<{ event_id: string; app_id: string; livemode: boolean; attempts: number; schedule_start: number; type: string; data: unknown; created_at: Date | string }>;
+    rows: Array<{
+      event_id: string;
+      app_id: string;
+      livemode: boolean;
+      attempts: number;
+      schedule_start: number;
+      type: string;
+      data: unknown;
+      created_at: Date | string;
+    }>;
   };
   return res.rows.map((r) => ({
     eventId: r.event_id,

@@ -22,7 +22,7 @@ export interface DeliverDeps {
  * kept as `failed` for a later recovery.
  */
 export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: ClaimedJob, endpoint: EndpointRow | undefined): Promise<AttemptDraft | "parked"> {
-  if (!endpoint || !endpoint.active) {
+  if (!endpoint?.active) {
     await parkJob(ctx, job, deps.worker, "failed", endpoint ? "endpoint_disabled" : "no_endpoint");
     return "parked";
   }

@@ -68,7 +68,8 @@ export const sealSecret = (ctx: ServiceContext, scope: Scope, secret: string) =>
 export function signingSecrets(ctx: ServiceContext, row: EndpointRow, now: Date): string[] {
   const scope = { appId: row.appId, livemode: row.livemode };
   const out = [decryptSecret(ctx.config.masterKey, row.secretSealed, aad(scope))];
-  if (row.oldSecretSealed && row.oldSecretExpiresAt && row.oldSecretExpiresAt > now) out.push(decryptSecret(ctx.config.masterKey, row.oldSecretSealed, aad(scope)));
+  if (row.oldSecretSealed && row.oldSecretExpiresAt && row.oldSecretExpiresAt > now)
+    out.push(decryptSecret(ctx.config.masterKey, row.oldSecretSealed, aad(scope)));
   return out;
 }
 

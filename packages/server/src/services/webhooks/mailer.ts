@@ -1,5 +1,5 @@
-import type { Logger } from "pino";
 import nodemailer from "nodemailer";
+import type { Logger } from "pino";
 
 export interface Mail {
   to: string[];

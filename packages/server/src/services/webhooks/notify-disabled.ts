@@ -18,7 +18,13 @@ const showUrl = (raw: string) => {
  */
 export async function notifyEndpointDisabled(ctx: ServiceContext, scope: { appId: string; livemode: boolean }): Promise<void> {
   const [row] = await ctx.db
-    .select({ appName: apps.name, accountId: apps.accountId, url: webhookEndpoints.url, at: webhookEndpoints.disabledAt, reason: webhookEndpoints.disabledReason })
+    .select({
+      appName: apps.name,
+      accountId: apps.accountId,
+      url: webhookEndpoints.url,
+      at: webhookEndpoints.disabledAt,
+      reason: webhookEndpoints.disabledReason,
+    })
     .from(webhookEndpoints)
     .innerJoin(apps, eq(apps.id, webhookEndpoints.appId))
     .where(and(eq(webhookEndpoints.appId, scope.appId), eq(webhookEndpoints.livemode, scope.livemode)));

@@ -8,8 +8,7 @@ import { Webhook } from "standardwebhooks";
  */
 export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString("base64")}`;
 
-export const zeroFeeSignature = (secret: string, t: number, body: string): string =>
-  createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
+export const zeroFeeSignature = (secret: string, t: number, body: string): string => createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
 
 export interface SignInput {
   /** Current secret, then the previous one while a rotation overlaps (old last). */

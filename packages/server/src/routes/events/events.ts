@@ -3,9 +3,11 @@ import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
-import { getEvent, listDeliveries } from "../../services/events/get.js";
+import { listDeliveries } from "../../services/events/deliveries.js";
+import { getEvent } from "../../services/events/get.js";
 import { listEvents } from "../../services/events/list.js";
-import { recoverEvents, resendEvent } from "../../services/events/resend.js";
+import { recoverEvents } from "../../services/events/recover.js";
+import { resendEvent } from "../../services/events/resend.js";
 import { DeliverySchema, EventIdParams, EventSchema, ListEventsQuery, RecoverBody } from "../../services/events/schemas.js";
 import { serializeDelivery, serializeEvent } from "../../services/events/serialize.js";
 

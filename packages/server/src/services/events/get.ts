@@ -1,9 +1,9 @@
-import { and, asc, eq } from "drizzle-orm";
-import { events, webhookAttempts, webhookJobs } from "../../db/schema/index.js";
+import { and, eq } from "drizzle-orm";
+import { events, webhookJobs } from "../../db/schema/index.js";
 import { notFound } from "../../lib/errors.js";
 import { hasPrefix } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
-import type { AttemptRow, EventRow, JobRow } from "./serialize.js";
+import type { EventRow, JobRow } from "./serialize.js";
 
 /** One event of the caller's app and mode with its delivery state; any other is 404. */
 export async function getEvent({ ctx, scope, id }: { ctx: ServiceContext; scope: Scope; id: string }): Promise<{ event: EventRow; job: JobRow | null }> {
@@ -15,14 +15,4 @@ export async function getEvent({ ctx, scope, id }: { ctx: ServiceContext; scope:
     .where(and(eq(events.id, id), eq(events.appId, scope.appId), eq(events.livemode, scope.livemode)));
   if (!row) throw notFound("event", "id");
   return row;
-}
-
-/** Every delivery attempt of one event, oldest first. */
-export async function listDeliveries({ ctx, scope, id }: { ctx: ServiceContext; scope: Scope; id: string }): Promise<AttemptRow[]> {
-  await getEvent({ ctx, scope, id });
-  return ctx.db
-    .select()
-    .from(webhookAttempts)
-    .where(and(eq(webhookAttempts.eventId, id), eq(webhookAttempts.appId, scope.appId), eq(webhookAttempts.livemode, scope.livemode)))
-    .orderBy(asc(webhookAttempts.id));
 }

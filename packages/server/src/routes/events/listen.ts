@@ -16,6 +16,12 @@ const Payload = z.object({ id: z.string(), type: z.string(), created_at: z.strin
 /** Long poll behind `zerofee listen`: an app's test-mode events, for forwarding to a local server. */
 export function listenRoute(app: ZodApp, ctx: ServiceContext) {
   const a = access(["secret"], "events:read");
+  // Long polls end at once when the server closes, so they never hold a shutdown.
+  const closing = new AbortController();
+  app.addHook("preClose", (done) => {
+    closing.abort();
+    done();
+  });
   app.route({
     method: "GET",
     url: "/v1/events/listen",
@@ -33,7 +39,7 @@ export function listenRoute(app: ZodApp, ctx: ServiceContext) {
       if (p.livemode) throw new ApiError("validation_error", "listen streams test-mode events: use a test secret key (sk_test_…).", { param: "Authorization" });
       const serverTime = ctx.clock.now();
       const since = request.query.since ? new Date(request.query.since) : serverTime;
-      const events = await pollEvents({ ctx, scope: { appId: p.appId, livemode: false }, since, waitMs: request.query.wait * 1000 });
+      const events = await pollEvents({ ctx, scope: { appId: p.appId, livemode: false }, since, waitMs: request.query.wait * 1000, signal: closing.signal });
       return ok({ secret: listenSecret(ctx, p.appId), server_time: serverTime.toISOString(), events });
     },
   });

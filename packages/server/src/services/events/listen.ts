@@ -19,7 +19,20 @@ const BATCH = 100;
  * to `waitMs` for the first one. Events of one instant may commit out of id order, so callers
  * ask again from a little before the newest they saw and drop the ids they already have.
  */
-export async function pollEvents({ ctx, scope, since, waitMs }: { ctx: ServiceContext; scope: Scope; since: Date; waitMs: number }): Promise<EventPayload[]> {
+export async function pollEvents({
+  ctx,
+  scope,
+  since,
+  waitMs,
+  signal,
+}: {
+  ctx: ServiceContext;
+  scope: Scope;
+  since: Date;
+  waitMs: number;
+  /** Ends the wait early (the server is shutting down). */
+  signal?: AbortSignal;
+}): Promise<EventPayload[]> {
   const deadline = Date.now() + waitMs;
   const read = () =>
     ctx.db
@@ -31,13 +44,15 @@ export async function pollEvents({ ctx, scope, since, waitMs }: { ctx: ServiceCo
   for (;;) {
     const rows = await read();
     const left = deadline - Date.now();
-    if (rows.length > 0 || left <= 0) return rows.map(eventPayload);
+    if (rows.length > 0 || left <= 0 || signal?.aborted) return rows.map(eventPayload);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, Math.min(left, 500));
       const off = onEventsWritten(() => setTimeout(done, 20));
+      signal?.addEventListener("abort", done, { once: true });
       function done() {
         clearTimeout(timer);
         off();
+        signal?.removeEventListener("abort", done);
         resolve();
       }
     });

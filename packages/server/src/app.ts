@@ -5,6 +5,7 @@ import { type Database, lockDataDir, openPglite, openPostgres } from "./db/clien
 import { createHttpServer } from "./http/server.js";
 import type { ZodApp } from "./http/types.js";
 import { JobRunner, periodicJobs } from "./jobs/runner.js";
+import { WebhookWorker } from "./jobs/webhooks.js";
 import { type Clock, systemClock } from "./lib/clock.js";
 import { createLogger } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
@@ -18,6 +19,8 @@ import { checkoutBrowserRoutes } from "./routes/checkout/browser.js";
 import { hostedPageRoute } from "./routes/checkout/hosted.js";
 import { checkoutSessionRoutes } from "./routes/checkout/sessions.js";
 import { checkoutSettingsRoutes } from "./routes/checkout/settings.js";
+import { eventRoutes } from "./routes/events/events.js";
+import { listenRoute } from "./routes/events/listen.js";
 import { keyRoutes } from "./routes/keys/keys.js";
 import { paymentActionRoutes } from "./routes/payments/actions.js";
 import { createPaymentRoute } from "./routes/payments/create.js";
@@ -30,9 +33,12 @@ import { providerStatsRoute } from "./routes/stats/providers.js";
 import { docsRoutes } from "./routes/system/docs.js";
 import { healthRoutes, type Readiness } from "./routes/system/health.js";
 import { providerWebhookRoute } from "./routes/webhooks/providers.js";
+import { webhookEndpointRoutes } from "./routes/webhooks-out/endpoint.js";
 import type { FaultPoint, ServiceContext } from "./services/context.js";
 import { createProviderGateway, type ProviderRegistry } from "./services/providers/gateway.js";
 import { createSandboxStore } from "./services/sandbox/store.js";
+import { systemResolver } from "./services/webhooks/address.js";
+import { createMailer } from "./services/webhooks/mailer.js";
 
 export interface BuildOptions {
   config: Config;
@@ -54,6 +60,8 @@ export interface ZeroFee {
   http: ZodApp;
   database: Database;
   jobs: JobRunner;
+  /** Outbound webhook delivery (started with the workers). */
+  webhooks: WebhookWorker;
   /** Listens on config host/port (0 = any free port); returns the base URL. */
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -91,6 +99,11 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     metrics,
     providers: createProviderGateway({ config, metrics, clock, publicUrl, ...(opts.providers ? { registry: opts.providers } : {}) }),
     publicUrl,
+    webhooks: {
+      resolve: systemResolver,
+      mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log }),
+      signingTime: () => Math.floor(Date.now() / 1000),
+    },
     fault(point: FaultPoint) {
       if (config.fault === point) {
         log.fatal({ point }, "ZEROFEE_FAULT: crashing on purpose");
@@ -141,12 +154,16 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     providerConfigRoutes(http, ctx);
     routingRoutes(http, ctx);
     providerStatsRoute(http, ctx);
+    webhookEndpointRoutes(http, ctx);
+    eventRoutes(http, ctx);
+    listenRoute(http, ctx);
     await docsRoutes(http);
   }
   healthRoutes(http, ctx, readiness);
   if (config.sandbox) sandboxRoutes(http, simulators);
 
   const jobs = new JobRunner(ctx, periodicJobs(ctx));
+  const webhooks = new WebhookWorker(ctx);
   let stopped = false;
 
   return {
@@ -154,6 +171,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     http,
     database,
     jobs,
+    webhooks,
     async listen() {
       const address = await http.listen({ port: config.port, host: config.host });
       if (!config.publicUrl) boundUrl = address.replace("[::1]", "localhost");
@@ -168,6 +186,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       }
       if (opts.workers) {
         jobs.start();
+        webhooks.start();
         readiness.workers = true;
       }
       return boundUrl;
@@ -178,6 +197,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       clearInterval(simulatorTimer);
       for (const sim of simulators.values()) sim.stop();
       await jobs.stop();
+      await webhooks.stop();
       // A keep-alive connection busy when close() starts stays open after its answer until
       // the keep-alive timeout (72 s), holding shutdown: close each one once it falls idle.
       const closeIdle = setInterval(() => http.server.closeIdleConnections(), 100);

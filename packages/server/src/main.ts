@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { buildApp } from "./app.js";
+import { ListenError, listen } from "./cli/listen.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DataDirLockedError, openPglite, openPostgres } from "./db/client.js";
 import { seedDemo } from "./services/demo/seed.js";
@@ -41,7 +42,8 @@ async function start(mode: "serve" | "api" | "worker") {
   onSignals(() => app.stop());
   if (mode === "worker") {
     app.jobs.start();
-    process.stdout.write("ZeroFee worker running (reconciliation, expiry, housekeeping).\n");
+    app.webhooks.start();
+    process.stdout.write("ZeroFee worker running (webhook delivery, reconciliation, expiry, housekeeping).\n");
     return;
   }
   // Seeded before listening, so /healthz is green only once the demo login exists.
@@ -89,6 +91,39 @@ program
     await db.migrate();
     await db.close();
     process.stdout.write(`Migrations applied (${db.kind}).\n`);
+  });
+
+program
+  .command("listen")
+  .description("Forward an app's test-mode events to a local server, signed, printing each answer (like `stripe listen`)")
+  .requiredOption("--forward-to <url>", "local URL to POST each event to, e.g. http://localhost:3000/hooks")
+  .option("--api-key <key>", "a test secret key (sk_test_…); default ZEROFEE_API_KEY")
+  .option("--api-url <url>", "ZeroFee's base URL; default ZEROFEE_API_URL or http://127.0.0.1:8000")
+  .option("--events <types>", "comma-separated event types to forward (default: all)")
+  .action(async (opts: { forwardTo: string; apiKey?: string; apiUrl?: string; events?: string }) => {
+    const apiKey = opts.apiKey ?? process.env.ZEROFEE_API_KEY;
+    if (!apiKey) fail("listen needs a test secret key: --api-key sk_test_… or ZEROFEE_API_KEY.");
+    const controller = new AbortController();
+    process.once("SIGINT", () => controller.abort());
+    process.once("SIGTERM", () => controller.abort());
+    try {
+      await listen({
+        apiUrl: opts.apiUrl ?? process.env.ZEROFEE_API_URL ?? "http://127.0.0.1:8000",
+        apiKey,
+        forwardTo: opts.forwardTo,
+        events: opts.events
+          ? opts.events
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [],
+        out: (line) => process.stdout.write(`${line}\n`),
+        signal: controller.signal,
+      });
+    } catch (err) {
+      if (err instanceof ListenError) fail(err.message);
+      if (!controller.signal.aborted) throw err;
+    }
   });
 
 await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@ import type { Db } from "../db/client.js";
 import type { Clock } from "../lib/clock.js";
 import type { Metrics } from "../lib/metrics.js";
 import type { ProviderGateway } from "./providers/gateway.js";
+import type { WebhookRuntime } from "./webhooks/runtime.js";
 
 /** Everything a verb may use, built once in `app.ts` and passed in; tests build the same. */
 export interface ServiceContext {
@@ -13,6 +14,8 @@ export interface ServiceContext {
   log: Logger;
   metrics: Metrics;
   providers: ProviderGateway;
+  /** Outbound webhooks: DNS seam, mailer, signing time. */
+  webhooks: WebhookRuntime;
   /** Base URL customers and providers reach ZeroFee at. */
   publicUrl(): string;
   /** Test-only crash points (ZEROFEE_FAULT); a no-op unless configured. */

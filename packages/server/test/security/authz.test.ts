@@ -19,6 +19,7 @@ let aPay: string; // A's test-mode payment (never answers: stays open)
 let aOtpPay: string; // A's payment that waits for an OTP
 let bPay: string;
 let aSession: string; // A's open checkout session
+let aEvent: string; // A's payment.created event
 
 const HOUR = 3600_000;
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
   aOtpPay = await mk(A, "03");
   bPay = await mk(B, "02");
   aSession = await newSession(A);
+  aEvent = (await t.call("GET", "/v1/events?limit=1", { token: A.sk })).body.data[0].id;
 });
 
 /** A checkout session of `m` (test mode), through the API. */
@@ -95,6 +97,14 @@ const BOLA: Record<string, { public?: true; cases: BolaCase[] }> = {
   "PUT /v1/apps/{app_id}/checkout": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { mode: "test", allowed_origins: [] } }] },
   "GET /v1/apps/{app_id}/checkout": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
   "GET /checkout/{id}": { public: true, cases: [{ label: "A's session", values: () => ({ id: aSession }) }] },
+  "PUT /v1/apps/{app_id}/webhook": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { url: "http://127.0.0.1:9/hooks" } }] },
+  "GET /v1/apps/{app_id}/webhook": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "POST /v1/apps/{app_id}/webhook/rotate-secret": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "POST /v1/apps/{app_id}/webhook/enable": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "POST /v1/apps/{app_id}/webhook/test": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "GET /v1/events/{id}": { cases: [{ label: "A's event", values: () => ({ id: aEvent }) }] },
+  "GET /v1/events/{id}/deliveries": { cases: [{ label: "A's event", values: () => ({ id: aEvent }) }] },
+  "POST /v1/events/{id}/resend": { cases: [{ label: "A's event", values: () => ({ id: aEvent }) }] },
 };
 
 describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's objects)", () => {
@@ -273,6 +283,17 @@ const ACTS: Record<string, () => Promise<Built>> = {
   "GET /checkout.js": async () => ({ path: "/checkout.js" }),
   "GET /checkout.esm.js": async () => ({ path: "/checkout.esm.js" }),
   "GET /checkout/{id}": async () => ({ path: `/checkout/${aSession}` }),
+  "PUT /v1/apps/{app_id}/webhook": async () => ({ path: `/v1/apps/${A.appId}/webhook`, body: { url: "http://127.0.0.1:9/hooks" } }),
+  "GET /v1/apps/{app_id}/webhook": async () => ({ path: `/v1/apps/${A.appId}/webhook` }),
+  "POST /v1/apps/{app_id}/webhook/rotate-secret": async () => ({ path: `/v1/apps/${A.appId}/webhook/rotate-secret` }),
+  "POST /v1/apps/{app_id}/webhook/enable": async () => ({ path: `/v1/apps/${A.appId}/webhook/enable` }),
+  "POST /v1/apps/{app_id}/webhook/test": async () => ({ path: `/v1/apps/${A.appId}/webhook/test` }),
+  "GET /v1/events": async () => ({ path: "/v1/events" }),
+  "GET /v1/events/{id}": async () => ({ path: `/v1/events/${aEvent}` }),
+  "GET /v1/events/{id}/deliveries": async () => ({ path: `/v1/events/${aEvent}/deliveries` }),
+  "POST /v1/events/{id}/resend": async () => ({ path: `/v1/events/${aEvent}/resend` }),
+  "POST /v1/events/recover": async () => ({ path: "/v1/events/recover", body: { since: "2020-01-01T00:00:00Z" } }),
+  "GET /v1/events/listen": async () => ({ path: "/v1/events/listen?wait=0" }),
   "GET /healthz": async () => ({ path: "/healthz" }),
   "GET /readyz": async () => ({ path: "/readyz" }),
   "GET /metrics": async () => ({ path: "/metrics" }),

@@ -5,3 +5,4 @@ export * from "./payments.js";
 export * from "./platform.js";
 export * from "./providers.js";
 export * from "./refunds.js";
+export * from "./webhooks.js";

@@ -10,7 +10,7 @@ import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { cachedLookup, forgetKeys } from "./cache.js";
 
-export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "events:read", "checkout:write"] as const;
+export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "events:read", "checkout:write", "webhooks:write"] as const;
 export const DEFAULT_ROLL_GRACE_S = 24 * 60 * 60;
 
 export const CreateKeyBody = z.strictObject({

@@ -1,0 +1,60 @@
+import { createHmac } from "node:crypto";
+import { and, asc, eq, gte } from "drizzle-orm";
+import { events } from "../../db/schema/index.js";
+import type { Scope, ServiceContext } from "../context.js";
+import { type EventPayload, eventPayload } from "./payload.js";
+import { onEventsWritten } from "./wake.js";
+
+/**
+ * The secret `zerofee listen` signs forwarded requests with: derived from the master key and
+ * the app, so it stays the same between runs (like `stripe listen`) and is not the endpoint's.
+ */
+export const listenSecret = (ctx: ServiceContext, appId: string): string =>
+  `whsec_${createHmac("sha256", ctx.config.masterKey).update(`listen|${appId}`).digest().subarray(0, 32).toString("base64")}`;
+
+const BATCH = 100;
+
+/**
+ * Long poll: the app's test-mode events created at or after `since`, oldest first, waiting up
+ * to `waitMs` for the first one. Events of one instant may commit out of id order, so callers
+ * ask again from a little before the newest they saw and drop the ids they already have.
+ */
+export async function pollEvents({
+  ctx,
+  scope,
+  since,
+  waitMs,
+  signal,
+}: {
+  ctx: ServiceContext;
+  scope: Scope;
+  since: Date;
+  waitMs: number;
+  /** Ends the wait early (the server is shutting down). */
+  signal?: AbortSignal;
+}): Promise<EventPayload[]> {
+  const deadline = Date.now() + waitMs;
+  const read = () =>
+    ctx.db
+      .select()
+      .from(events)
+      .where(and(eq(events.appId, scope.appId), eq(events.livemode, scope.livemode), gte(events.createdAt, since)))
+      .orderBy(asc(events.createdAt), asc(events.id))
+      .limit(BATCH);
+  for (;;) {
+    const rows = await read();
+    const left = deadline - Date.now();
+    if (rows.length > 0 || left <= 0 || signal?.aborted) return rows.map(eventPayload);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(left, 500));
+      const off = onEventsWritten(() => setTimeout(done, 20));
+      signal?.addEventListener("abort", done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        off();
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+    });
+  }
+}

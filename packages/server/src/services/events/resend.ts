@@ -1,0 +1,29 @@
+import { sql } from "drizzle-orm";
+import { webhookJobs } from "../../db/schema/index.js";
+import type { Scope, ServiceContext } from "../context.js";
+import { getEvent } from "./get.js";
+import { signalEventsWritten } from "./wake.js";
+
+/** Puts a job back in the queue now, with a fresh retry schedule (its attempts stay logged). */
+export const requeue = (now: Date) => ({
+  status: "pending" as const,
+  nextAttemptAt: now,
+  scheduleStart: sql`${webhookJobs.attempts}`,
+  lastError: null,
+  updatedAt: now,
+});
+
+/**
+ * Delivers one event again, whatever its state (delivered, failed, skipped). The receiver
+ * sees the same `webhook-id`, so it can tell a resend from a new event.
+ */
+export async function resendEvent({ ctx, scope, id }: { ctx: ServiceContext; scope: Scope; id: string }) {
+  await getEvent({ ctx, scope, id });
+  const now = ctx.clock.now();
+  await ctx.db
+    .insert(webhookJobs)
+    .values({ eventId: id, appId: scope.appId, livemode: scope.livemode, status: "pending", nextAttemptAt: now, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: webhookJobs.eventId, set: requeue(now) });
+  signalEventsWritten();
+  return getEvent({ ctx, scope, id });
+}

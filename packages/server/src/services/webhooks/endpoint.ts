@@ -1,0 +1,88 @@
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db, Tx } from "../../db/client.js";
+import { webhookEndpoints } from "../../db/schema/index.js";
+import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
+import { notFound } from "../../lib/errors.js";
+import type { Scope, ServiceContext } from "../context.js";
+import { EVENT_TYPES } from "../events/record.js";
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+
+export const Mode = z.enum(["test", "live"]);
+
+export const EndpointBody = z.strictObject({
+  mode: Mode.optional().describe("test or live; a secret key acts in its own mode"),
+  url: z.string().min(1).max(2048),
+  events: z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length).optional().describe("Omitted: every type"),
+});
+export type EndpointInput = z.infer<typeof EndpointBody>;
+
+export const ModeBody = z.strictObject({ mode: Mode.optional() });
+
+export const EndpointSchema = z
+  .object({
+    object: z.literal("webhook_endpoint"),
+    app_id: z.string(),
+    mode: Mode,
+    url: z.string(),
+    events: z.array(z.string()).nullable(),
+    active: z.boolean(),
+    disabled_at: z.string().nullable(),
+    disabled_reason: z.string().nullable(),
+    consecutive_failures: z.number().int(),
+    /** While a rotation overlaps: when the previous secret stops signing. */
+    previous_secret_expires_at: z.string().nullable(),
+    /** Only in the answer that created the secret (creation, rotation). */
+    secret: z.string().optional(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: "WebhookEndpoint" });
+
+export function serializeEndpoint(row: EndpointRow, now: Date, secret?: string): z.infer<typeof EndpointSchema> {
+  const overlap = row.oldSecretExpiresAt && row.oldSecretExpiresAt > now ? row.oldSecretExpiresAt.toISOString() : null;
+  return {
+    object: "webhook_endpoint",
+    app_id: row.appId,
+    mode: row.livemode ? "live" : "test",
+    url: row.url,
+    events: row.events ?? null,
+    active: row.active,
+    disabled_at: row.disabledAt?.toISOString() ?? null,
+    disabled_reason: row.disabledReason ?? null,
+    consecutive_failures: row.consecutiveFailures,
+    previous_secret_expires_at: overlap,
+    ...(secret ? { secret } : {}),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** The AAD that binds a sealed secret to its endpoint row. */
+const aad = (scope: Scope) => `${scope.appId}|${scope.livemode ? "live" : "test"}|webhook`;
+
+export const sealSecret = (ctx: ServiceContext, scope: Scope, secret: string) => encryptSecret(ctx.config.masterKey, secret, aad(scope));
+
+/** The secrets that sign now: the current one, then the previous one while the overlap lasts. */
+export function signingSecrets(ctx: ServiceContext, row: EndpointRow, now: Date): string[] {
+  const scope = { appId: row.appId, livemode: row.livemode };
+  const out = [decryptSecret(ctx.config.masterKey, row.secretSealed, aad(scope))];
+  if (row.oldSecretSealed && row.oldSecretExpiresAt && row.oldSecretExpiresAt > now)
+    out.push(decryptSecret(ctx.config.masterKey, row.oldSecretSealed, aad(scope)));
+  return out;
+}
+
+export const endpointWhere = (scope: Scope) => and(eq(webhookEndpoints.appId, scope.appId), eq(webhookEndpoints.livemode, scope.livemode));
+
+export async function findEndpoint(db: Db | Tx, scope: Scope): Promise<EndpointRow | undefined> {
+  const [row] = await db.select().from(webhookEndpoints).where(endpointWhere(scope));
+  return row;
+}
+
+/** The app's endpoint in this mode, or 404. */
+export async function getEndpoint({ ctx, scope }: { ctx: ServiceContext; scope: Scope }): Promise<EndpointRow> {
+  const row = await findEndpoint(ctx.db, scope);
+  if (!row) throw notFound("webhook endpoint for this app and mode");
+  return row;
+}

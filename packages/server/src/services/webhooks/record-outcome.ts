@@ -1,0 +1,156 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Tx } from "../../db/client.js";
+import { webhookAttempts, webhookEndpoints } from "../../db/schema/index.js";
+import { withTransaction } from "../../db/tx.js";
+import type { ServiceContext } from "../context.js";
+import type { ClaimedJob } from "./claim.js";
+import type { PostResult } from "./post.js";
+import { retryDelayMs } from "./schedule.js";
+
+/** One finished attempt, waiting to be recorded. */
+export interface AttemptDraft {
+  job: ClaimedJob;
+  deliveryId: string;
+  url: string;
+  startedAt: Date;
+  result: PostResult;
+}
+
+export interface Outcome {
+  /** The event's delivery status after this attempt. */
+  status: "delivered" | "pending" | "failed";
+}
+
+const isSuccess = (r: PostResult) => r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300;
+
+function describeError(r: PostResult): string | null {
+  if (r.error) return r.error;
+  if (r.statusCode !== null && r.statusCode >= 300 && r.statusCode < 400) return `redirect not followed (HTTP ${r.statusCode})`;
+  if (!isSuccess(r)) return `HTTP ${r.statusCode}`;
+  return null;
+}
+
+interface Planned {
+  draft: AttemptDraft;
+  attempt: number;
+  status: Outcome["status"];
+  error: string | null;
+  nextAt: Date | null;
+}
+
+function plan(ctx: ServiceContext, draft: AttemptDraft, now: Date): Planned {
+  const attempt = draft.job.attempts + 1;
+  const success = isSuccess(draft.result);
+  const delay = success ? null : retryDelayMs(ctx.config.webhook.retryDelaysS, attempt - draft.job.scheduleStart, draft.result.retryAfterS, Math.random);
+  return {
+    draft,
+    attempt,
+    status: success ? "delivered" : delay === null ? "failed" : "pending",
+    error: describeError(draft.result),
+    nextAt: delay === null ? null : new Date(now.getTime() + delay),
+  };
+}
+
+/** Moves the jobs this worker still holds (`locked_by`, `attempts` unchanged); returns those moved. */
+async function moveJobs(tx: Tx, worker: string, now: Date, planned: Planned[]): Promise<Set<string>> {
+  const values = planned.map(
+    (p) =>
+      sql`(${p.draft.job.eventId}::text, ${p.status}::text, ${p.attempt}::int, ${p.draft.job.attempts}::int, ${p.nextAt?.toISOString() ?? null}::timestamptz, ${p.error}::text)`,
+  );
+  const res = (await tx.execute(sql`
+    update webhook_jobs j
+       set status = v.status, attempts = v.attempt, next_attempt_at = v.next_at, locked_until = null, locked_by = null,
+           last_error = v.error, delivered_at = case when v.status = 'delivered' then ${now.toISOString()}::timestamptz else null end,
+           updated_at = ${now.toISOString()}::timestamptz
+      from (values ${sql.join(values, sql`, `)}) as v(event_id, status, attempt, prev_attempts, next_at, error)
+     where j.event_id = v.event_id and j.locked_by = ${worker} and j.attempts = v.prev_attempts
+    returning j.event_id`)) as unknown as { rows: Array<{ event_id: string }> };
+  return new Set(res.rows.map((r) => r.event_id));
+}
+
+/**
+ * Counts toward disabling, per endpoint and in the order attempts finished: a delivered event
+ * resets the count, a `failed` one adds to it; at `ZEROFEE_WEBHOOK_DISABLE_AFTER` the endpoint
+ * is disabled with reason and time. Returns the endpoints this batch disabled.
+ */
+async function countFailures(ctx: ServiceContext, tx: Tx, now: Date, moved: Planned[]): Promise<Array<{ appId: string; livemode: boolean }>> {
+  const byEndpoint = new Map<string, Planned[]>();
+  for (const p of moved) {
+    if (p.status === "pending") continue;
+    const key = `${p.draft.job.appId}|${p.draft.job.livemode}`;
+    byEndpoint.set(key, [...(byEndpoint.get(key) ?? []), p]);
+  }
+  const disabled: Array<{ appId: string; livemode: boolean }> = [];
+  const limit = ctx.config.webhook.disableAfter;
+  for (const list of byEndpoint.values()) {
+    const { appId, livemode } = list[0]?.draft.job ?? { appId: "", livemode: false };
+    const endpoint: SQL | undefined = and(eq(webhookEndpoints.appId, appId), eq(webhookEndpoints.livemode, livemode));
+    const lastSuccess = list.map((p) => p.status).lastIndexOf("delivered");
+    const failuresAfter = list.length - lastSuccess - 1;
+    if (failuresAfter === 0) {
+      // Only touches the row when there is something to reset: no lock on the hot path.
+      await tx
+        .update(webhookEndpoints)
+        .set({ consecutiveFailures: 0 })
+        .where(and(endpoint, sql`${webhookEndpoints.consecutiveFailures} <> 0`));
+      continue;
+    }
+    const base = lastSuccess >= 0 ? sql`0` : sql`${webhookEndpoints.consecutiveFailures}`;
+    const [counted] = await tx
+      .update(webhookEndpoints)
+      .set({ consecutiveFailures: sql`${base} + ${failuresAfter}` })
+      .where(endpoint)
+      .returning({ failures: webhookEndpoints.consecutiveFailures, active: webhookEndpoints.active });
+    if (!counted?.active || limit === 0 || counted.failures < limit) continue;
+    const lastError = list.at(-1)?.error ?? "unknown";
+    const reason = `${counted.failures} consecutive events failed; last error: ${lastError}`.slice(0, 500);
+    const off = await tx
+      .update(webhookEndpoints)
+      .set({ active: false, disabledAt: now, disabledReason: reason, updatedAt: now })
+      .where(and(endpoint, eq(webhookEndpoints.active, true)))
+      .returning({ appId: webhookEndpoints.appId });
+    if (off.length > 0) disabled.push({ appId, livemode });
+  }
+  return disabled;
+}
+
+/**
+ * Records finished attempts in one transaction (one round of statements per batch, not per
+ * attempt): every attempt is logged — it happened — and each job moves on: delivered; or
+ * retried on the schedule (±10 % jitter, `Retry-After` within bounds); or, schedule spent,
+ * `failed`. A job whose lease another worker took meanwhile is left to that worker.
+ */
+export async function recordOutcomes(
+  ctx: ServiceContext,
+  worker: string,
+  drafts: AttemptDraft[],
+): Promise<{ outcomes: Outcome[]; disabled: Array<{ appId: string; livemode: boolean }> }> {
+  if (drafts.length === 0) return { outcomes: [], disabled: [] };
+  const now = ctx.clock.now();
+  const planned = drafts.map((d) => plan(ctx, d, now));
+  return withTransaction(ctx.db, async (tx) => {
+    await tx.insert(webhookAttempts).values(
+      planned.map((p) => ({
+        id: p.draft.deliveryId,
+        eventId: p.draft.job.eventId,
+        appId: p.draft.job.appId,
+        livemode: p.draft.job.livemode,
+        attempt: p.attempt,
+        url: p.draft.url,
+        statusCode: p.draft.result.statusCode,
+        responseBody: p.draft.result.responseBody,
+        durationMs: p.draft.result.durationMs,
+        error: p.error,
+        createdAt: p.draft.startedAt,
+      })),
+    );
+    const moved = await moveJobs(tx, worker, now, planned);
+    const disabled = await countFailures(
+      ctx,
+      tx,
+      now,
+      planned.filter((p) => moved.has(p.draft.job.eventId)),
+    );
+    return { outcomes: planned.map((p) => ({ status: p.status })), disabled };
+  });
+}

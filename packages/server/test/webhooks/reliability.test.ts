@@ -1,0 +1,272 @@
+/**
+ * Webhook reliability and SSRF (reliability.md §5): SR-1, SR-2, WH-2, LD-2. The DNS seam is
+ * replaced through `ctx.webhooks.resolve`; nothing here connects beyond loopback.
+ */
+import { createServer } from "node:net";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebhookWorker } from "../../src/jobs/webhooks.js";
+import { classifyAddress } from "../../src/services/webhooks/address.js";
+import { retryDelayMs } from "../../src/services/webhooks/schedule.js";
+import { createMerchant, eventually, onPostgres, startTestApp, type TestApp } from "../harness.js";
+import { rows } from "../reliability/helpers.js";
+import { createPayments, setEndpoint, writeEvents } from "./helpers.js";
+import { type Receiver, startReceiver } from "./receiver.js";
+
+let t: TestApp;
+const receivers: Receiver[] = [];
+const receiver = async (...args: Parameters<typeof startReceiver>) => {
+  const r = await startReceiver(...args);
+  receivers.push(r);
+  return r;
+};
+const PUBLIC_IP = "93.184.216.34";
+let rebindTo = PUBLIC_IP;
+
+beforeAll(async () => {
+  t = await startTestApp({
+    workers: true,
+    env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1", ZEROFEE_WEBHOOK_TIMEOUT_MS: "2000", ZEROFEE_WEBHOOK_DISABLE_AFTER: "10" },
+  });
+  t.app.ctx.webhooks.resolve = async (host) => {
+    if (host === "internal.example") return [{ address: "10.1.2.3", family: 4 }];
+    if (host === "mixed.example")
+      return [
+        { address: PUBLIC_IP, family: 4 },
+        { address: "192.168.1.1", family: 4 },
+      ];
+    if (host === "public.example") return [{ address: PUBLIC_IP, family: 4 }];
+    if (host === "rebind.example") return [{ address: rebindTo, family: 4 }];
+    throw Object.assign(new Error(`ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+  };
+});
+afterAll(async () => {
+  for (const r of receivers) await r.close();
+  await t?.stop();
+});
+
+const put = (m: { appId: string; sk: string; skLive: string }, mode: "test" | "live", url: string) =>
+  t.call("PUT", `/v1/apps/${m.appId}/webhook`, { token: mode === "live" ? m.skLive : m.sk, body: { url } });
+
+describe("G. SSRF", () => {
+  it("SR-1 webhook URL validation at save time: every refused range and spelling → 400 url_not_allowed param=url; test mode takes loopback only", async () => {
+    const m = await createMerchant(t, "ssrf");
+    const loopback = [
+      "https://127.0.0.1",
+      "https://localhost",
+      "https://[::1]",
+      "https://[::ffff:127.0.0.1]",
+      "https://2130706433",
+      "https://0x7f.1",
+      "https://127.1",
+    ];
+    const refusedEverywhere = [
+      "https://10.0.0.1",
+      "https://169.254.169.254",
+      "https://0.0.0.0",
+      "https://100.64.0.1",
+      "https://[fd00::1]",
+      "https://[fe80::1]",
+      "https://[::ffff:10.0.0.1]",
+      "https://[64:ff9b::a9fe:a9fe]",
+      "https://[2002:c0a8:101::1]",
+      "https://172.16.0.1",
+      "https://192.168.1.1",
+      "https://user:pw@public.example",
+      "https://internal.example",
+      "https://mixed.example",
+      "https://no-such-host.example",
+      "ftp://public.example",
+      "https://public.example/\\@evil",
+    ];
+    for (const url of [...loopback, ...refusedEverywhere, "http://public.example/hooks"]) {
+      const res = await put(m, "live", url);
+      expect(res.status, `live ${url}: ${res.text}`).toBe(400);
+      expect(res.body.error.code, url).toBe("url_not_allowed");
+      expect(res.body.error.param, url).toBe("url");
+    }
+    for (const url of refusedEverywhere) {
+      const res = await put(m, "test", url);
+      expect(res.status, `test ${url}: ${res.text}`).toBe(400);
+      expect(res.body.error.code).toBe("url_not_allowed");
+    }
+    for (const url of [...loopback, "http://public.example/hooks"]) {
+      const res = await put(m, "test", url);
+      expect([200, 201], `test ${url}: ${res.text}`).toContain(res.status);
+    }
+    const live = await put(m, "live", "https://public.example/hooks");
+    expect(live.status).toBe(201);
+    expect(live.body.data.mode).toBe("live");
+    // Nothing refused was stored.
+    const stored = await rows(t.database.db, sql`select url from webhook_endpoints where app_id = ${m.appId} and livemode`);
+    expect(stored).toEqual([{ url: "https://public.example/hooks" }]);
+  });
+
+  it("SR-1 address classes: IPv4 and IPv6 spellings, mapped, NAT64, 6to4", () => {
+    expect(classifyAddress("8.8.8.8")).toBe("public");
+    expect(classifyAddress("127.255.0.1")).toBe("loopback");
+    expect(classifyAddress("::ffff:7f00:1")).toBe("loopback");
+    expect(classifyAddress("::ffff:8.8.8.8")).toBe("public");
+    expect(classifyAddress("64:ff9b::0a00:0001")).toBe("blocked");
+    expect(classifyAddress("2002:0a00:0001::")).toBe("blocked");
+    expect(classifyAddress("2606:4700::1111")).toBe("public");
+    expect(classifyAddress("fc00::1")).toBe("blocked");
+    expect(classifyAddress("ff02::1")).toBe("blocked");
+    expect(classifyAddress("::")).toBe("blocked");
+    expect(classifyAddress("100.100.100.200")).toBe("blocked");
+    expect(classifyAddress("example.com")).toBeNull();
+  });
+
+  it("SR-2 connect-time check and redirects: DNS rebinding is blocked before connecting; a 3xx is a failed attempt, never followed", async () => {
+    // (a) public at save time, 127.0.0.1 at delivery: the loopback listener gets no connection.
+    let connections = 0;
+    const listener = createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => listener.listen(0, "127.0.0.1", () => r()));
+    const port = (listener.address() as { port: number }).port;
+    const m = await createMerchant(t, "rebind");
+    rebindTo = PUBLIC_IP;
+    expect((await put(m, "live", `https://rebind.example:${port}/hooks`)).status).toBe(201);
+    rebindTo = "127.0.0.1";
+    const sent = await t.call("POST", `/v1/apps/${m.appId}/webhook/test`, { token: m.skLive });
+    expect(sent.status).toBe(202);
+    const eventId: string = sent.body.data.event_id;
+    const dels = await eventually(async () => {
+      const r = await t.call("GET", `/v1/events/${eventId}/deliveries`, { token: m.skLive });
+      return r.body.data.length >= 2 ? r.body.data : null;
+    }, 15_000);
+    for (const d of dels) {
+      expect(d.status_code).toBeNull();
+      expect(d.error).toMatch(/^blocked_address/);
+    }
+    const ev = await eventually(async () => {
+      const r = await t.call("GET", `/v1/events/${eventId}`, { token: m.skLive });
+      return r.body.data.delivery.status === "failed" ? r.body.data : null;
+    });
+    expect(ev.delivery.status).toBe("failed");
+    expect(t.logs.some((l) => l.includes("blocked_address"))).toBe(true);
+    expect(connections).toBe(0);
+    await new Promise<void>((r) => listener.close(() => r()));
+
+    // (b) a 302 to another loopback listener: recorded as a failed attempt; the target sees nothing.
+    const target = await receiver();
+    const redirecting = await receiver(() => ({ status: 302, headers: { location: target.url } }));
+    const n = await createMerchant(t, "redirect");
+    await setEndpoint(t, n, redirecting.url);
+    const test = await t.call("POST", `/v1/apps/${n.appId}/webhook/test`, { token: n.sk });
+    const redirects = await eventually(async () => {
+      const r = await t.call("GET", `/v1/events/${test.body.data.event_id}/deliveries`, { token: n.sk });
+      return r.body.data.length >= 2 ? r.body.data : null;
+    }, 15_000);
+    expect(redirects.map((d: { status_code: number }) => d.status_code)).toEqual([302, 302]);
+    expect(redirects[0].error).toMatch(/redirect not followed/);
+    expect(target.received).toHaveLength(0);
+  }, 40_000);
+});
+
+describe("D. webhook delivery", () => {
+  it("WH-2 auto-disable and recovery: disabled after 10 failed events with reason, time and an email; events raised meanwhile kept; recovery delivers each once", async () => {
+    const m = await createMerchant(t, "disable");
+    let up = false;
+    const r = await receiver(() => (up ? { status: 200 } : { status: 503, body: "down" }));
+    await setEndpoint(t, m, r.url);
+    const since = new Date(Date.now() - 1000).toISOString();
+    await createPayments(t, m, 5); // 10 events, each fails twice (schedule "1")
+    const disabled = await eventually(
+      async () => {
+        const e = await t.call("GET", `/v1/apps/${m.appId}/webhook`, { token: m.sk });
+        return e.body.data.active === false ? e.body.data : null;
+      },
+      30_000,
+      200,
+    );
+    expect(disabled.disabled_at).toEqual(expect.any(String));
+    expect(disabled.disabled_reason).toMatch(/10 consecutive events failed/);
+    const mail = await eventually(async () => t.logs.find((l) => l.includes("were disabled") && l.includes(m.appId)));
+    expect(mail).toContain("@example.com");
+    expect(mail).not.toMatch(/whsec_|sk_test_/);
+    const requestsWhenDisabled = r.received.length;
+    expect(requestsWhenDisabled).toBe(20);
+
+    // Raised while disabled: kept as failed, nothing sent.
+    await createPayments(t, m, 2);
+    await eventually(async () => {
+      const list = await t.call("GET", "/v1/events?delivery_status=failed&limit=100", { token: m.sk });
+      return list.body.data.length === 14 ? list : null;
+    });
+    const kept = await rows(t.database.db, sql`select last_error from webhook_jobs where app_id = ${m.appId} and attempts = 0`);
+    expect(kept.map((k) => k.last_error)).toEqual(["endpoint_disabled", "endpoint_disabled", "endpoint_disabled", "endpoint_disabled"]);
+    expect(r.received.length).toBe(requestsWhenDisabled);
+
+    // The merchant fixes the receiver, enables, and recovers everything that failed since T.
+    up = true;
+    const enabled = await t.call("POST", `/v1/apps/${m.appId}/webhook/enable`, { token: m.sk });
+    expect(enabled.body.data).toMatchObject({ active: true, disabled_at: null, disabled_reason: null, consecutive_failures: 0 });
+    const recovered = await t.call("POST", "/v1/events/recover", { token: m.sk, body: { since } });
+    expect(recovered.status).toBe(200);
+    expect(recovered.body.data.resent).toBe(14);
+    await eventually(async () => (r.delivered.size === 14 ? true : null), 20_000);
+    for (const [, seen] of r.delivered) expect(seen).toHaveLength(1);
+    const left = await t.call("GET", "/v1/events?delivery_status=failed", { token: m.sk });
+    expect(left.body.data).toHaveLength(0);
+    // A single resend goes again, with the same webhook-id.
+    const one = [...r.delivered.keys()][0] as string;
+    expect((await t.call("POST", `/v1/events/${one}/resend`, { token: m.sk })).status).toBe(200);
+    await eventually(async () => ((r.delivered.get(one)?.length ?? 0) === 2 ? true : null));
+  }, 60_000);
+});
+
+describe("J. correctness under load", () => {
+  it(`LD-2 outbox drain: 5,000 state changes, ${onPostgres ? "three workers" : "one worker"}; every event delivered once, the queue drains to 0`, async () => {
+    const m = await createMerchant(t, "drain");
+    const r = await receiver();
+    await setEndpoint(t, m, r.url);
+    // Extra workers compete for the same queue (PostgreSQL: real concurrency via SKIP LOCKED).
+    const extra = onPostgres ? [new WebhookWorker(t.app.ctx), new WebhookWorker(t.app.ctx)] : [];
+    for (const w of extra) w.start();
+    try {
+      await writeEvents(t, m, 5000);
+      const drained = await eventually(
+        async () => {
+          const [row] = await rows(
+            t.database.db,
+            sql`select count(*)::int as total, count(*) filter (where status = 'delivered')::int as delivered from webhook_jobs where app_id = ${m.appId}`,
+          );
+          return row.total === 5000 && row.delivered === 5000 ? row : null;
+        },
+        120_000,
+        250,
+      );
+      expect(drained.delivered).toBe(5000);
+      expect(r.delivered.size).toBe(5000);
+      const failed = await rows(
+        t.database.db,
+        sql`select event_id from webhook_attempts where app_id = ${m.appId} and (status_code is null or status_code >= 300)`,
+      );
+      const retried = new Set(failed.map((f) => f.event_id));
+      for (const [id, seen] of r.delivered) if (!retried.has(id)) expect(seen, id).toHaveLength(1);
+      const pending = await rows(t.database.db, sql`select count(*)::int as n from webhook_jobs where status = 'pending'`);
+      expect(pending[0].n).toBe(0);
+    } finally {
+      for (const w of extra) await w.stop();
+    }
+  }, 180_000);
+});
+
+describe("retry schedule", () => {
+  it("WH-1 jitter stays within ±10 %; Retry-After is honoured between the scheduled delay and twice it", () => {
+    const delays = [60, 300];
+    for (let i = 0; i <= 100; i++) {
+      const x = i / 100;
+      const d = retryDelayMs(delays, 1, null, () => x) as number;
+      expect(d).toBeGreaterThanOrEqual(54_000);
+      expect(d).toBeLessThanOrEqual(66_000);
+      expect(retryDelayMs(delays, 2, 10, () => x)).toBeGreaterThanOrEqual(270_000);
+      expect(retryDelayMs(delays, 2, 400, () => x)).toBe(400_000);
+      expect(retryDelayMs(delays, 2, 10_000, () => x)).toBe(600_000);
+    }
+    expect(retryDelayMs(delays, 3, null, Math.random)).toBeNull();
+  });
+});

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkoutPayments } from "../../src/db/schema/index.js";
+import { reconcilePayments } from "../../src/jobs/reconcile.js";
 import { expireDueSessions } from "../../src/services/checkout/expire.js";
 import { createMerchant, eventually, type Merchant, onPostgres, startTestApp, type TestApp, TestClock } from "../harness.js";
 import { createSession, eventsOf, orange, pay, sessionBody } from "./helpers.js";
@@ -117,7 +118,7 @@ describe("checkout sessions API", () => {
     expect(done.payments).toEqual([failed.body.data.id, retry.body.data.id]);
   });
 
-  it("a second completion inside a completed session writes no second checkout.completed and is flagged for refund", async () => {
+  it("a second completion inside a completed session writes no second checkout.completed and is refunded automatically", async () => {
     const s = await createSession(t, m);
     const first = await pay(t, s.client_secret, orange("03"));
     expect(first.body.data.next_action.type).toBe("otp");
@@ -139,6 +140,13 @@ describe("checkout sessions API", () => {
     expect(flag?.refundDue).toBe(true);
     const [firstFlag] = await t.database.db.select().from(checkoutPayments).where(eq(checkoutPayments.paymentId, first.body.data.id));
     expect(firstFlag?.refundDue).toBe(false);
+    // The refund is written with the completion and the provider asked by the next sweep.
+    await reconcilePayments(t.app.ctx);
+    const refunded = (await t.call("GET", `/v1/payments/${second.body.data.id}`, { token: m.sk })).body.data;
+    expect(refunded.refunds).toHaveLength(1);
+    expect(refunded.refunds[0]).toMatchObject({ reason: "duplicate_checkout", amount: 2500, status: "completed" });
+    const kept = (await t.call("GET", `/v1/payments/${first.body.data.id}`, { token: m.sk })).body.data;
+    expect(kept.refunds).toHaveLength(0);
   });
 
   it("expire: the merchant closes an open session (checkout.expired once); the job expires due sessions but waits for a payment in flight", async () => {

@@ -5,7 +5,8 @@ import { payments } from "./payments.js";
 export const REFUND_STATUSES = ["pending", "completed", "failed"] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-export const REFUND_REASONS = ["late_success"] as const;
+/** late_success: paid after expiry or cancel (SPEC §3); duplicate_checkout: a second completion in one checkout session (SPEC §8). */
+export const REFUND_REASONS = ["late_success", "duplicate_checkout"] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number];
 
 /**

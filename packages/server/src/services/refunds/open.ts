@@ -1,5 +1,5 @@
 import type { Tx } from "../../db/client.js";
-import { refunds } from "../../db/schema/index.js";
+import { type RefundReason, refunds } from "../../db/schema/index.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
@@ -17,7 +17,16 @@ export async function openLateSuccessRefund(ctx: ServiceContext, tx: Tx, payment
     ctx.log.warn({ payment_id: payment.id, provider }, "late success on a provider without refunds: refund by hand");
     return null;
   }
-  const at = ctx.clock.now();
+  return insertRefund(tx, { payment, provider, reason: "late_success", at: ctx.clock.now() });
+}
+
+/**
+ * Writes a full refund of `payment` and its `refund.created` event in the caller's
+ * transaction (one per payment: a repeat writes nothing and returns null). The provider is
+ * called after commit, by `processOpenedRefund` or the reconciliation sweep.
+ */
+export async function insertRefund(tx: Tx, input: { payment: PaymentRow; provider: string; reason: RefundReason; at: Date }): Promise<string | null> {
+  const { payment, provider, reason, at } = input;
   const [row] = await tx
     .insert(refunds)
     .values({
@@ -28,7 +37,7 @@ export async function openLateSuccessRefund(ctx: ServiceContext, tx: Tx, payment
       amount: payment.amount,
       currency: payment.currency,
       status: "pending",
-      reason: "late_success",
+      reason,
       provider,
       createdAt: at,
       updatedAt: at,

@@ -192,11 +192,8 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
     return error(404, "not found");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "checkout" && parts[1] && parts.length === 2) {
         const p = await load(parts[1]);
         if (!p) return error(404, "payment not found");
@@ -207,7 +204,6 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
       await deliverDue({
         store: opts.store,
         // `id:…` keys are pointers; payments are stored under `ref:…`.
@@ -227,8 +223,6 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
         },
       });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -198,11 +198,8 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     return error(404, "Not Found");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "pay" && parts[1]) {
         const r = await load(parts[1]);
         if (!r) return error(404, "PaymentIntent not found");
@@ -222,7 +219,6 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
       // Webhooks are registered per merchant in Hub2; the sandbox merchant's is ZeroFee's route.
       const url = sandboxWebhookUrl(opts.publicBaseUrl());
       await deliverDue({
@@ -239,8 +235,6 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
         },
       });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -194,10 +194,8 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     return refuse("Not found", 404);
   }
 
-  const sim: Simulator = {
+  const sim = rt.simulator({
     async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
       const path = req.path.replace(/\/+$/, "");
       if (path === PAGE_PATH) {
         const sessionid = String((req.body as { sessionid?: unknown } | null)?.sessionid ?? req.query.sessionid ?? "");
@@ -209,7 +207,6 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
       await deliverDue({
         store: opts.store,
         // `sid:…` keys are pointers; transactions are stored under `ref:…`.
@@ -220,8 +217,6 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
         onDue: (t) => settled(t),
       });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

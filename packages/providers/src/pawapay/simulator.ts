@@ -129,12 +129,9 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     return failure(404, "NOT_FOUND", "unknown path");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
+  const sim = rt.simulator({
+    async handle(req, parts) {
       await rt.delay();
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
       // The hosted page is the customer's browser, not the API: no token, no outage switch.
       if (parts[0] === "paywith") return paywith(req);
       if (rt.control.down) {
@@ -150,7 +147,6 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
       // Callback URLs are set per account in PawaPay's Dashboard; the sandbox account's is
       // ZeroFee's own inbound route next to where the sandbox is mounted.
       const url = sandboxWebhookUrl(opts.publicBaseUrl());
@@ -176,8 +172,6 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
         },
       });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -284,17 +284,13 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     };
   };
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "checkoutnow" && parts.length === 1) return payerPage(req);
       return api(req, parts);
     },
 
     async tick() {
-      if (rt.stopped) return;
       const url = sandboxWebhookUrl(base());
       await deliverDue({
         store: opts.store,
@@ -305,8 +301,6 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
         drop: rt.control.dropCallbacks,
       });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -1,4 +1,4 @@
-import type { SimRequest, SimResponse, SimulatorControl, SimulatorOptions, SimulatorStore } from "../contract.js";
+import type { SimRequest, SimResponse, Simulator, SimulatorControl, SimulatorOptions, SimulatorStore } from "../contract.js";
 import { sleep } from "./http.js";
 
 /**
@@ -48,6 +48,17 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
     timers.add(timer);
   };
 
+  /** `POST /_control`: answers it, or null for any other request. */
+  const handleControl = (req: SimRequest): SimResponse | null => {
+    if (req.method !== "POST" || req.path.replace(/\/+$/, "") !== "/_control") return null;
+    return applyControl(control, req.body);
+  };
+  const stop = () => {
+    stopped = true;
+    for (const t of timers) clearTimeout(t);
+    timers.clear();
+  };
+
   return {
     control,
     get stopped() {
@@ -61,18 +72,24 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
       if (dueInMs !== null) schedule(dueInMs);
     },
     /** `POST /_control`: answers it, or null for any other request. */
-    handleControl(req: SimRequest): SimResponse | null {
-      if (req.method !== "POST" || req.path.replace(/\/+$/, "") !== "/_control") return null;
-      return applyControl(control, req.body);
-    },
+    handleControl,
     /** The injected latency (`latency_ms`), awaited before an API call is answered. */
     async delay() {
       if (control.latencyMs > 0) await sleep(control.latencyMs);
     },
-    stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+    stop,
+    /**
+     * The simulator the host mounts: `_control` is answered before `handle` (which gets the
+     * decoded path segments), `tick` does nothing once stopped, and `stop` clears the timers.
+     */
+    simulator(sim: { handle(req: SimRequest, parts: string[]): Promise<SimResponse>; tick(): Promise<void> }): Simulator {
+      return {
+        handle: async (req) => handleControl(req) ?? sim.handle(req, req.path.split("/").filter(Boolean).map(decodeURIComponent)),
+        tick: async () => {
+          if (!stopped) await sim.tick();
+        },
+        stop,
+      };
     },
   };
 }

@@ -252,11 +252,8 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     return stripeError(404, "invalid_request_error", "Unrecognized request URL.");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "c" && parts[1] === "pay" && parts[2]) {
         const r = parts[2].startsWith("cs_") ? await load(parts[2]) : null;
         if (!r) return { status: 404, headers: { "content-type": "text/plain" }, body: "Something went wrong: no such Checkout Session." };
@@ -267,7 +264,6 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
       const url = sandboxWebhookUrl(base());
       await deliverDue({
         store: opts.store,
@@ -278,8 +274,6 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
         onDue: expireIfDue,
       });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -142,11 +142,8 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     return seeOther(target.toString());
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "pay" && parts[1]) {
         const r = await load(parts[1]);
         if (!r) return error(404, "NOT_FOUND", "no such collection");
@@ -168,7 +165,6 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
       await deliverDue({
         store: opts.store,
         read: load,
@@ -186,8 +182,6 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
         },
       });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -212,6 +212,7 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
         send: (body, p) =>
           postCallback(p.callbackUrl ?? "", body, { [BUI_SIGNATURE_HEADER]: signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
         drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
         // The simulated customer's deadline: the payment reaches the status it was due.
         onDue: (p) => {
           if (!p.dueStatus || FINAL.includes(p.status)) return false;

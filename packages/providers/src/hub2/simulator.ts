@@ -227,6 +227,7 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
         save,
         send: (body) => postCallback(url, body, { "hub2-signature": signHub2(opts.webhookSecret, body) }),
         drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
         // The simulated customer's deadline: the latest attempt reaches the status it was due.
         onDue: (r) => {
           if (!r.due) return false;

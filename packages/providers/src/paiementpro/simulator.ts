@@ -214,6 +214,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
         save,
         send: (body, t) => postCallback(t.notificationURL, body, {}),
         drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
         onDue: (t) => settled(t),
       });
     },

@@ -159,6 +159,7 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
         save: (r, dueInMs) => rt.put(r.deposit.depositId, r, dueInMs),
         send: (body) => postCallback(url, body, { ...signMessage({ url, body, keyId: signing.keyId, privateKey: signing.privateKey, date: new Date() }) }),
         drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
         // The simulated customer's deadline: the deposit reaches the status it was due.
         onDue: (r) => {
           if (!r.due) return false;

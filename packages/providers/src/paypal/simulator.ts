@@ -299,6 +299,7 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
         save,
         send: (body) => postCallback(url, body, signedHeaders(body)),
         drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
       });
     },
   });

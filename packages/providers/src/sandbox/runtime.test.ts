@@ -6,6 +6,7 @@ import { actionPage, CARD_INPUT } from "./page.js";
 import {
   applyControl,
   callbackRetryDelayMs,
+  createLock,
   createSimRuntime,
   deliverClaimed,
   flushOutbox,
@@ -162,36 +163,104 @@ describe("callback delivery", () => {
 
 // `deliverDue` end to end, on the real sandbox store: packages/server/test/providers/sandbox-runtime.test.ts.
 describe("deliverClaimed", () => {
+  type Rec = Outbox & { status: string };
+  const saved: Array<{ rec: Outbox; dueInMs: number | null }> = [];
+  const save = async (rec: Outbox, dueInMs: number | null) => {
+    saved.push({ rec, dueInMs });
+  };
+
   it("keeps what changed while a callback was in flight, and owes the bodies queued meanwhile", async () => {
-    type Rec = Outbox & { status: string };
     const claimed: Rec = { status: "APPROVED", outbox: ["approved"] };
     // While "approved" is being delivered, a capture completes the order and queues its event.
     const stored: Rec = { status: "COMPLETED", outbox: ["approved", "captured"] };
     const sent: string[] = [];
-    const { rec, dueInMs } = await deliverClaimed(
-      claimed,
-      async () => structuredClone(stored),
-      async (progress) => {
+    await deliverClaimed(claimed, {
+      send: async (progress) => {
         sent.push(...(progress.outbox ?? []));
         progress.outbox = [];
         return null;
       },
-    );
+      reload: async () => structuredClone(stored),
+      save,
+    });
     expect(sent).toEqual(["approved"]);
-    expect(rec).toEqual({ status: "COMPLETED", outbox: ["captured"], callback_attempts: 0 });
-    expect(dueInMs).toBe(0);
+    expect(saved.splice(0)).toEqual([{ rec: { status: "COMPLETED", outbox: ["captured"], callback_attempts: 0 }, dueInMs: 0 }]);
   });
 
   it("a failed delivery keeps the body and its back-off", async () => {
-    const { rec, dueInMs } = await deliverClaimed(
-      { outbox: ["x"] } as Outbox,
-      async () => ({ outbox: ["x"] }),
-      async (progress) => {
+    await deliverClaimed({ outbox: ["x"] } as Outbox, {
+      send: async (progress) => {
         progress.callback_attempts = 1;
         return 2000;
       },
-    );
-    expect(rec).toEqual({ outbox: ["x"], callback_attempts: 1 });
-    expect(dueInMs).toBe(2000);
+      reload: async () => ({ outbox: ["x"] }),
+      save,
+    });
+    expect(saved.splice(0)).toEqual([{ rec: { outbox: ["x"], callback_attempts: 1 }, dueInMs: 2000 }]);
+  });
+
+  it("re-reads and saves under the lock, but sends outside it (the receiver may call the simulator back)", async () => {
+    const lock = createLock();
+    const steps: string[] = [];
+    let release: () => void = () => {};
+    const inFlight = new Promise<void>((r) => {
+      release = r;
+    });
+    const delivery = deliverClaimed({ outbox: ["y"] } as Outbox, {
+      send: async (progress) => {
+        steps.push("send");
+        await inFlight;
+        progress.outbox = [];
+        return null;
+      },
+      reload: async () => {
+        steps.push("reload");
+        return { outbox: ["y"] };
+      },
+      save: async (rec, dueInMs) => {
+        steps.push("save");
+        await save(rec, dueInMs);
+      },
+      exclusive: lock.exclusive,
+    });
+    // A request handled while the callback is in flight is not blocked by it.
+    await lock.exclusive(async () => {
+      steps.push("request");
+    });
+    release();
+    await delivery;
+    expect(steps).toEqual(["send", "request", "reload", "save"]);
+    expect(saved.splice(0)).toEqual([{ rec: { outbox: [], callback_attempts: 0 }, dueInMs: null }]);
+  });
+});
+
+describe("createLock", () => {
+  it("runs sections one at a time, in order; pause lets the others run meanwhile", async () => {
+    const lock = createLock();
+    const steps: string[] = [];
+    let wake: () => void = () => {};
+    const slow = new Promise<void>((r) => {
+      wake = r;
+    });
+    const a = lock.exclusive(async () => {
+      steps.push("a:start");
+      await lock.pause(slow);
+      steps.push("a:end");
+    });
+    const b = lock.exclusive(async () => {
+      steps.push("b");
+    });
+    await b;
+    wake();
+    await a;
+    const failing = lock.exclusive(async () => {
+      throw new Error("boom");
+    });
+    await expect(failing).rejects.toThrow("boom");
+    // A section that threw released the lock.
+    await lock.exclusive(async () => {
+      steps.push("c");
+    });
+    expect(steps).toEqual(["a:start", "b", "a:end", "c"]);
   });
 });

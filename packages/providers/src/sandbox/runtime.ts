@@ -8,7 +8,52 @@ import { sleep } from "./http.js";
  * delivered with retries by `deliverDue` without undoing a change made while one was in flight.
  * State stays in the store; timers are only a wake-up call (the host also sweeps on its own
  * timer and at start).
+ *
+ * The store has no compare-and-set, so a simulator's read-modify-write sections are made
+ * exclusive in-process: a request is handled under the runtime's lock (released while the
+ * injected latency sleeps), and `deliverDue` takes it to read and save a record, never while a
+ * callback is in flight (the receiver may call the simulator back).
  */
+
+/** Runs async sections one at a time; `pause` lets others run while the holder waits. */
+export function createLock() {
+  let held = false;
+  const waiters: Array<() => void> = [];
+  const acquire = async () => {
+    if (!held) {
+      held = true;
+      return;
+    }
+    await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  const release = () => {
+    const next = waiters.shift();
+    if (next) next();
+    else held = false;
+  };
+  return {
+    async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      await acquire();
+      try {
+        return await fn();
+      } finally {
+        release();
+      }
+    },
+    /** Inside `exclusive`: lets the others run while `wait` is pending, then takes the lock back. */
+    async pause(wait: Promise<unknown>): Promise<void> {
+      release();
+      try {
+        await wait;
+      } finally {
+        await acquire();
+      }
+    },
+  };
+}
+
+/** Runs `fn` alone (see `createLock`); the default runs it as is. */
+export type Exclusive = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /** Callback deliveries a simulator makes before giving up (the first one included). */
 export const CALLBACK_MAX_ATTEMPTS = 5;
@@ -30,6 +75,7 @@ export type SimRuntime = ReturnType<typeof createSimRuntime>;
 export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<void>) {
   const control: SimulatorControl = { down: false, latencyMs: 0, dropCallbacks: false };
   const timers = new Set<NodeJS.Timeout>();
+  const lock = createLock();
   let stopped = false;
 
   const schedule = (ms: number) => {
@@ -73,10 +119,12 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
     },
     /** `POST /_control`: answers it, or null for any other request. */
     handleControl,
-    /** The injected latency (`latency_ms`), awaited before an API call is answered. */
+    /** The injected latency (`latency_ms`), awaited (inside `handle`) before an API call is answered. */
     async delay() {
-      if (control.latencyMs > 0) await sleep(control.latencyMs);
+      if (control.latencyMs > 0) await lock.pause(sleep(control.latencyMs));
     },
+    /** Runs a read-modify-write of stored records alone (what `handle` and `deliverDue` use). */
+    exclusive: lock.exclusive as Exclusive,
     stop,
     /**
      * The simulator the host mounts: `_control` is answered before `handle` (which gets the
@@ -84,7 +132,7 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
      */
     simulator(sim: { handle(req: SimRequest, parts: string[]): Promise<SimResponse>; tick(): Promise<void> }): Simulator {
       return {
-        handle: async (req) => handleControl(req) ?? sim.handle(req, req.path.split("/").filter(Boolean).map(decodeURIComponent)),
+        handle: async (req) => handleControl(req) ?? lock.exclusive(() => sim.handle(req, req.path.split("/").filter(Boolean).map(decodeURIComponent))),
         tick: async () => {
           if (!stopped) await sim.tick();
         },
@@ -157,32 +205,39 @@ export async function flushOutbox(rec: Outbox, send: (body: string) => Promise<b
 
 /**
  * Delivers a claimed record's callbacks, then applies that progress to the record as it is
- * stored *now*: while a callback was in flight the customer (an OTP, a cancel, a capture, a
- * refund) may have changed it, and saving the claimed snapshot back would undo that. Returns
- * the record to save and when it is due next.
+ * stored *now* (`reload` and `save` run under `exclusive`, the send does not): while a callback
+ * was in flight the customer (an OTP, a cancel, a capture, a refund) may have changed it, and
+ * saving the claimed snapshot back would undo that. Bodies queued meanwhile are owed at once;
+ * a failure keeps its back-off.
  */
 export async function deliverClaimed<R extends Outbox>(
   claimed: R,
-  reload: () => Promise<R | null>,
-  send: (rec: Outbox) => Promise<number | null>,
-): Promise<{ rec: R; dueInMs: number | null }> {
+  io: {
+    send: (progress: Outbox) => Promise<number | null>;
+    reload: () => Promise<R | null>;
+    save: (rec: R, dueInMs: number | null) => Promise<void>;
+    exclusive?: Exclusive;
+  },
+): Promise<void> {
   const before = claimed.outbox?.length ?? 0;
   const progress: Outbox = { outbox: [...(claimed.outbox ?? [])], callback_attempts: claimed.callback_attempts ?? 0 };
-  const retryIn = await send(progress);
+  const retryIn = await io.send(progress);
   const sent = before - (progress.outbox?.length ?? 0);
-  const rec = (await reload()) ?? claimed;
-  rec.outbox = (rec.outbox ?? []).slice(sent);
-  rec.callback_attempts = progress.callback_attempts ?? 0;
-  // Bodies queued meanwhile are owed at once; a failure keeps its back-off.
-  const dueInMs = rec.outbox.length === 0 ? null : (retryIn ?? 0);
-  return { rec, dueInMs };
+  const exclusive: Exclusive = io.exclusive ?? ((fn) => fn());
+  await exclusive(async () => {
+    const rec = (await io.reload()) ?? claimed;
+    rec.outbox = (rec.outbox ?? []).slice(sent);
+    rec.callback_attempts = progress.callback_attempts ?? 0;
+    await io.save(rec, rec.outbox.length === 0 ? null : (retryIn ?? 0));
+  });
 }
 
 /**
  * One `tick()` of a simulator whose records carry an `Outbox`: claims the due records, lets
- * `onDue` change each as it is stored now (a deadline passed: it may queue a callback), sends
- * their callbacks, and saves each with its next due time (`save` may bring it forward, e.g. to
- * an expiry). A claimed key `read` does not know (an index entry) is stored back, not due.
+ * `onDue` change each as it is stored now (a deadline passed: it may queue a callback) and
+ * saves that before sending, sends their callbacks, and saves each with its next due time
+ * (`save` may bring it forward, e.g. to an expiry). A claimed key `read` does not know (an
+ * index entry) is stored back, not due. Give `exclusive` the runtime's (`rt.exclusive`).
  */
 export async function deliverDue<R extends Outbox>(io: {
   store: SimulatorStore;
@@ -194,21 +249,24 @@ export async function deliverDue<R extends Outbox>(io: {
   drop: boolean;
   /** Returns true when it changed the record. */
   onDue?: (rec: R) => boolean;
+  exclusive?: Exclusive;
 }): Promise<void> {
+  const exclusive: Exclusive = io.exclusive ?? ((fn) => fn());
   for (const { id, data } of await io.store.claimDue(new Date())) {
-    const fresh = await io.read(id);
-    if (!fresh) {
-      await io.store.put(id, data, null);
-      continue;
-    }
-    // Saved before sending, due again after a lease, so a crash mid-delivery loses nothing.
-    if (io.onDue?.(fresh)) await io.save(fresh, 10_000);
-    const { rec, dueInMs } = await deliverClaimed(
-      fresh,
-      () => io.read(id),
-      (progress) => flushOutbox(progress, (body) => io.send(body, fresh), io.drop),
-    );
-    await io.save(rec, dueInMs);
+    const fresh = await exclusive(async () => {
+      const rec = await io.read(id);
+      if (!rec) await io.store.put(id, data, null);
+      // Saved before sending, due again after a lease, so a crash mid-delivery loses nothing.
+      else if (io.onDue?.(rec)) await io.save(rec, 10_000);
+      return rec;
+    });
+    if (!fresh) continue;
+    await deliverClaimed(fresh, {
+      send: (progress) => flushOutbox(progress, (body) => io.send(body, fresh), io.drop),
+      reload: () => io.read(id),
+      save: io.save,
+      exclusive,
+    });
   }
 }
 

@@ -271,6 +271,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
         save,
         send: (body) => postCallback(url, body, { "stripe-signature": signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
         drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
         onDue: expireIfDue,
       });
     },

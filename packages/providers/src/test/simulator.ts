@@ -171,6 +171,7 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
         save,
         send: (body, r) => postCallback(r.callback_url, body, { "x-test-signature": signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
         drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
         // The simulated customer's deadline: the collection reaches the status it was due.
         onDue: (r) => {
           if (!r.due_status) return false;

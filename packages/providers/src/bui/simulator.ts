@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import type { SimRequest, SimResponse, Simulator, SimulatorControl, SimulatorOptions } from "../contract.js";
-import { header, sleep } from "../sandbox/http.js";
-import { renderActionPage } from "../sandbox/page.js";
-import { applyControl, CALLBACK_MAX_ATTEMPTS, callbackRetryMs, createScheduler, deliverCallback, isControlRequest } from "../sandbox/scheduler.js";
+import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
+import { header } from "../sandbox/http.js";
+import { actionPage } from "../sandbox/page.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
 import {
@@ -17,7 +17,7 @@ import {
   serviceCurrency,
 } from "./wire.js";
 
-interface SimPayment extends Payment {
+interface SimPayment extends Payment, Outbox {
   idempotenceKey: string | null;
   returnUrl: string | null;
   callbackUrl: string | null;
@@ -26,9 +26,6 @@ interface SimPayment extends Payment {
   afterOtp: BuiStatus;
   /** Status the simulated customer reaches when the record falls due. */
   dueStatus: BuiStatus | null;
-  /** A callback is owed for the current (final) status. */
-  notify: boolean;
-  callbackAttempts: number;
 }
 
 const FINAL: readonly BuiStatus[] = ["succeeded", "failed", "cancelled", "expired"];
@@ -61,8 +58,7 @@ const error = (statusCode: number, message: string, field?: string): SimResponse
  * OTP; Wave sends the customer to a page with approve/decline/cancel.
  */
 export function createBuiSimulator(opts: SimulatorOptions): Simulator {
-  const control: SimulatorControl = { down: false, latencyMs: 0, dropCallbacks: false };
-  const scheduler = createScheduler(opts, () => sim.tick());
+  const rt = createSimRuntime(opts, () => sim.tick());
 
   async function load(idOrReference: string): Promise<SimPayment | null> {
     const direct = (await opts.store.get(REF(idOrReference))) as SimPayment | null;
@@ -72,16 +68,16 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
   }
   const save = (p: SimPayment, dueInMs: number | null) => {
     p.updatedAt = new Date().toISOString();
-    return scheduler.save(REF(p.reference), p, dueInMs);
+    return rt.put(REF(p.reference), p, dueInMs);
   };
   async function settle(p: SimPayment, status: BuiStatus, reason: string | null) {
     p.status = status;
     p.failureReason = reason;
     p.dueStatus = null;
     // BUI documents events for success and failure only; a cancelled Wave page is seen by a status call.
-    p.notify = status === "succeeded" || status === "failed";
-    p.callbackAttempts = 0;
-    await save(p, p.notify ? 0 : null);
+    const notify = status === "succeeded" || status === "failed";
+    if (notify) queueEvent(p);
+    await save(p, notify ? 0 : null);
   }
 
   async function create(req: SimRequest): Promise<SimResponse> {
@@ -125,8 +121,6 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
       otpAttempts: 0,
       afterOtp: outcome === "fail" ? "failed" : outcome === "never_answer" ? "processing" : "succeeded",
       dueStatus: redirect || otp ? null : outcome === "fail" ? "failed" : outcome === "never_answer" ? null : "succeeded",
-      notify: false,
-      callbackAttempts: 0,
     };
     await opts.store.put(ID(id), { reference: p.reference }, null);
     await save(p, p.dueStatus ? opts.confirmMs : null);
@@ -150,9 +144,9 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
   }
 
   function page(p: SimPayment): SimResponse {
-    return renderActionPage({
+    return actionPage({
       title: "Wave — BUI sandbox",
-      summary: `Pay ${p.amount} ${p.currency} to the merchant with Wave (${p.recipient}).`,
+      lines: [`Pay ${p.amount} ${p.currency} to the merchant with Wave (${p.recipient}).`],
       action: `${opts.publicBaseUrl()}/checkout/${encodeURIComponent(p.id)}`,
       hidden: { payment: p.id },
     });
@@ -167,26 +161,27 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
       else await settle(p, "cancelled", null);
     }
     if (!p.returnUrl) return { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: `Payment ${p.status}.` };
-    return { status: 303, headers: { location: p.returnUrl } };
+    return seeOther(p.returnUrl);
   }
 
-  async function sendCallback(p: SimPayment): Promise<boolean> {
-    if (!p.callbackUrl) return true;
-    const body = JSON.stringify({
-      id: `evt_${p.id}_${p.status}`,
-      event: p.status === "succeeded" ? "payment.succeeded" : "payment.failed",
-      createdAt: new Date().toISOString(),
-      data: publicView(p),
-    });
-    return deliverCallback(p.callbackUrl, body, {
-      "content-type": "application/json",
-      [BUI_SIGNATURE_HEADER]: signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)),
-    });
+  /** The event owed for a final status, to the payment's own `callbackUrl` (none given: none owed). */
+  function queueEvent(p: SimPayment) {
+    if (!p.callbackUrl) return;
+    p.updatedAt = new Date().toISOString();
+    queueCallback(
+      p,
+      JSON.stringify({
+        id: `evt_${p.id}_${p.status}`,
+        event: p.status === "succeeded" ? "payment.succeeded" : "payment.failed",
+        createdAt: new Date().toISOString(),
+        data: publicView(p),
+      }),
+    );
   }
 
   async function api(req: SimRequest, parts: string[]): Promise<SimResponse> {
-    if (control.latencyMs > 0) await sleep(control.latencyMs);
-    if (control.down) return error(503, "Service temporarily unavailable, please retry later");
+    await rt.delay();
+    if (rt.control.down) return error(503, "Service temporarily unavailable, please retry later");
     if (!/^Bearer \S+/.test(header(req, "authorization") ?? "")) return error(401, "missing or invalid API key");
     if (parts[0] !== "payments") return error(404, "not found");
     if (req.method === "POST" && parts.length === 1) return create(req);
@@ -197,10 +192,8 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
     return error(404, "not found");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      if (isControlRequest(req)) return applyControl(control, req);
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "checkout" && parts[1] && parts.length === 2) {
         const p = await load(parts[1]);
         if (!p) return error(404, "payment not found");
@@ -211,30 +204,26 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (scheduler.stopped) return;
-      for (const { id, data } of await opts.store.claimDue(new Date())) {
-        if (!id.startsWith("ref:")) continue;
-        const p = data as unknown as SimPayment;
-        if (p.dueStatus && !FINAL.includes(p.status)) {
+      await deliverDue({
+        store: opts.store,
+        // `id:…` keys are pointers; payments are stored under `ref:…`.
+        read: async (id) => (id.startsWith("ref:") ? ((await opts.store.get(id)) as SimPayment | null) : null),
+        save,
+        send: (body, p) =>
+          postCallback(p.callbackUrl ?? "", body, { [BUI_SIGNATURE_HEADER]: signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
+        drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
+        // The simulated customer's deadline: the payment reaches the status it was due.
+        onDue: (p) => {
+          if (!p.dueStatus || FINAL.includes(p.status)) return false;
           p.status = p.dueStatus;
           p.failureReason = p.dueStatus === "failed" ? "insufficient funds" : null;
           p.dueStatus = null;
-          p.notify = true;
-          p.callbackAttempts = 0;
-        }
-        if (p.notify && !control.dropCallbacks) {
-          const delivered = await sendCallback(p);
-          p.callbackAttempts += 1;
-          p.notify = !delivered && p.callbackAttempts < CALLBACK_MAX_ATTEMPTS;
-          await save(p, p.notify ? callbackRetryMs(p.callbackAttempts) : null);
-        } else {
-          p.notify = false;
-          await save(p, null);
-        }
-      }
+          queueEvent(p);
+          return true;
+        },
+      });
     },
-
-    stop: () => scheduler.stop(),
-  };
+  });
   return sim;
 }

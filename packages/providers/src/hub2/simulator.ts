@@ -1,20 +1,18 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
-import { CALLBACK_MAX_ATTEMPTS, callbackRetryDelayMs, createSimRuntime, postCallback, redirectPage } from "../sandbox/runtime.js";
+import { actionPage, CARD_INPUT } from "../sandbox/page.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
 import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
 import { signHub2 } from "./signature.js";
 import { AttemptRequest, AuthenticationRequest, authenticationFor, CreateIntentRequest, type PaymentIntent, type PaymentStatus } from "./wire.js";
 
-interface IntentRecord {
+interface IntentRecord extends Outbox {
   kind: "intent";
   intent: PaymentIntent;
   /** Final status the simulated customer reaches when the record falls due. */
   due: "succeeded" | "failed" | null;
   otpAttempts: number;
-  /** The webhook owed, if any: its event id and type (the id stays the same across retries). */
-  event: { id: string; type: string } | null;
-  callbackAttempts: number;
   redirect: { success: string | null; cancel: string | null };
 }
 
@@ -30,8 +28,6 @@ const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("base64url"
  */
 export function createHub2Simulator(opts: SimulatorOptions): Simulator {
   const rt = createSimRuntime(opts, () => sim.tick());
-  // Webhooks are registered per merchant in Hub2; the sandbox merchant's is ZeroFee's route.
-  const webhookUrl = () => opts.publicBaseUrl().replace(/\/sandbox\/hub2\/?$/, "/v1/webhooks/providers/hub2");
   const load = async (intentId: string) => {
     const r = (await opts.store.get(intentId)) as IntentRecord | null;
     return r?.kind === "intent" ? r : null;
@@ -69,7 +65,7 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
       payments: [],
       mode: "sandbox",
     };
-    await save({ kind: "intent", intent, due: null, otpAttempts: 0, event: null, callbackAttempts: 0, redirect: { success: null, cancel: null } }, null);
+    await save({ kind: "intent", intent, due: null, otpAttempts: 0, redirect: { success: null, cancel: null } }, null);
     await rt.put(`ref:${input.purchaseReference}`, { intentId }, null);
     return { status: 201, body: intent };
   }
@@ -134,8 +130,10 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     // A failed or cancelled attempt leaves the intent open for another one.
     r.intent.status = status === "succeeded" ? "succeeded" : "payment_required";
     r.due = null;
-    r.event = { id: `evt_${payment.id}_${status}`, type: status === "succeeded" ? "payment_intent.succeeded" : `payment.${status}` };
-    r.callbackAttempts = 0;
+    r.intent.updatedAt = payment.updatedAt;
+    // The webhook owed for it; its event id stays the same across retries.
+    const type = status === "succeeded" ? "payment_intent.succeeded" : `payment.${status}`;
+    queueCallback(r, JSON.stringify({ id: `evt_${payment.id}_${status}`, type, createdAt: new Date().toISOString(), data: r.intent }));
   }
 
   async function settle(r: IntentRecord, status: "succeeded" | "failed" | "cancelled", failure?: { code: string; message: string }) {
@@ -170,7 +168,7 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     }
     const target = action === "cancel" ? r.redirect.cancel : r.redirect.success;
     if (!target) return { status: 200, headers: { "content-type": "text/plain" }, body: "Payment recorded; you may close this page." };
-    return { status: 303, headers: { location: target } };
+    return seeOther(target);
   }
 
   async function api(req: SimRequest, parts: string[]): Promise<SimResponse> {
@@ -200,22 +198,19 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     return error(404, "Not Found");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "pay" && parts[1]) {
         const r = await load(parts[1]);
         if (!r) return error(404, "PaymentIntent not found");
         if (req.method === "POST") return payAction(r, req.body);
         const method = r.intent.payments.at(-1)?.method;
-        return redirectPage({
+        return actionPage({
           title: "Hub2 sandbox — payment",
-          summary: `Pay ${r.intent.amount} ${r.intent.currency} (${r.intent.payments.at(-1)?.provider ?? "?"})`,
+          lines: [`Pay ${r.intent.amount} ${r.intent.currency} (${r.intent.payments.at(-1)?.provider ?? "?"})`],
           action: `${opts.publicBaseUrl()}/pay/${encodeURIComponent(r.intent.id)}`,
           hidden: { intent: r.intent.id },
-          card: method === "card",
+          ...(method === "card" ? { inputs: CARD_INPUT } : {}),
         });
       }
       await rt.delay();
@@ -224,34 +219,23 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
-      for (const { id: key, data } of await opts.store.claimDue(new Date())) {
-        const r = data as unknown as IntentRecord;
-        if (r.kind !== "intent") {
-          await rt.put(key, data, null);
-          continue;
-        }
-        if (r.due) {
-          const due = r.due;
-          finish(r, due, due === "failed" ? { code: "insufficient_funds", message: "The customer's balance is insufficient." } : undefined);
-        }
-        if (r.event && !rt.control.dropCallbacks) {
-          const body = JSON.stringify({ id: r.event.id, type: r.event.type, createdAt: new Date().toISOString(), data: r.intent });
-          const delivered = await postCallback(webhookUrl(), body, {
-            "content-type": "application/json",
-            "hub2-signature": signHub2(opts.webhookSecret, body),
-          });
-          r.callbackAttempts += 1;
-          if (delivered || r.callbackAttempts >= CALLBACK_MAX_ATTEMPTS) r.event = null;
-          await save(r, r.event ? callbackRetryDelayMs(r.callbackAttempts) : null);
-        } else {
-          r.event = null;
-          await save(r, null);
-        }
-      }
+      // Webhooks are registered per merchant in Hub2; the sandbox merchant's is ZeroFee's route.
+      const url = sandboxWebhookUrl(opts.publicBaseUrl());
+      await deliverDue({
+        store: opts.store,
+        read: load,
+        save,
+        send: (body) => postCallback(url, body, { "hub2-signature": signHub2(opts.webhookSecret, body) }),
+        drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
+        // The simulated customer's deadline: the latest attempt reaches the status it was due.
+        onDue: (r) => {
+          if (!r.due) return false;
+          finish(r, r.due, r.due === "failed" ? { code: "insufficient_funds", message: "The customer's balance is insufficient." } : undefined);
+          return true;
+        },
+      });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -1,12 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { SimRequest, SimResponse, Simulator, SimulatorControl, SimulatorOptions } from "../contract.js";
-import { sleep } from "../sandbox/http.js";
-import { renderActionPage } from "../sandbox/page.js";
-import { applyControl, CALLBACK_MAX_ATTEMPTS, callbackRetryMs, createScheduler, deliverCallback, isControlRequest } from "../sandbox/scheduler.js";
+import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
+import { actionPage, CARD_INPUT } from "../sandbox/page.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import { INIT_PATH, InitRequest, PAGE_PATH, PP_CURRENCIES, type ResponseCode, STATUS_PATH, type StatusBody } from "./wire.js";
 
-interface SimTransaction {
+interface SimTransaction extends Outbox {
   sessionid: string;
   merchantId: string;
   referenceNumber: string;
@@ -23,8 +22,6 @@ interface SimTransaction {
   settleAt: number | null;
   payId: string | null;
   date: string | null;
-  notify: boolean;
-  callbackAttempts: number;
 }
 
 const REF = (reference: string) => `ref:${reference}`;
@@ -41,8 +38,7 @@ const unavailable = () => refuse("Service momentanément indisponible, veuillez 
  * status reports the outcome a little after the customer is sent back (`statusLagMs`).
  */
 export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
-  const control: SimulatorControl = { down: false, latencyMs: 0, dropCallbacks: false };
-  const scheduler = createScheduler(opts, () => sim.tick());
+  const rt = createSimRuntime(opts, () => sim.tick());
   // Short enough for fast tests, long enough that a return checked only once can miss it.
   const statusLagMs = Math.min(opts.confirmMs, 1000);
 
@@ -53,9 +49,14 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     const pointer = (await opts.store.get(SID(sessionid))) as { reference?: string } | null;
     return pointer?.reference ? load(pointer.reference) : null;
   }
-  const save = (t: SimTransaction, dueInMs: number | null) => scheduler.save(REF(t.referenceNumber), t, dueInMs);
+  const save = (t: SimTransaction, dueInMs: number | null) => {
+    // A choice whose lag has not passed yet is also due when it settles.
+    const untilSettled = t.pendingCode !== null && t.settleAt !== null ? Math.max(0, t.settleAt - Date.now()) : null;
+    const due = dueInMs === null ? untilSettled : untilSettled === null ? dueInMs : Math.min(dueInMs, untilSettled);
+    return rt.put(REF(t.referenceNumber), t, due);
+  };
 
-  /** Applies the customer's choice once its lag has passed (status calls may come before the tick). */
+  /** Applies the customer's choice once its lag has passed (status calls may come before the tick), owing the notification. */
   function settled(t: SimTransaction, now = Date.now()): boolean {
     if (t.pendingCode === null || t.settleAt === null || now < t.settleAt) return false;
     t.responsecode = t.pendingCode;
@@ -63,6 +64,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     t.settleAt = null;
     t.payId = `CI${new Date(now).toISOString().replace(/\D/g, "").slice(0, 14)}${randomBytes(2).toString("hex")}`;
     t.date = new Date(now).toISOString().replace("T", " ").slice(0, 19);
+    queueNotification(t);
     return true;
   }
 
@@ -94,8 +96,6 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
       settleAt: null,
       payId: null,
       date: null,
-      notify: false,
-      callbackAttempts: 0,
     };
     await opts.store.put(SID(t.sessionid), { reference: t.referenceNumber }, null);
     await save(t, null);
@@ -105,12 +105,12 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
   const pageUrl = (sessionid: string) => `${opts.publicBaseUrl()}${PAGE_PATH}?sessionid=${sessionid}`;
 
   function page(t: SimTransaction): SimResponse {
-    return renderActionPage({
+    return actionPage({
       title: "PaiementPro — sandbox",
-      summary: `Pay ${t.amount} F CFA${t.channel ? ` (${t.channel})` : ""}, order ${t.referenceNumber}.`,
+      lines: [`Pay ${t.amount} F CFA${t.channel ? ` (${t.channel})` : ""}, order ${t.referenceNumber}.`],
       action: pageUrl(t.sessionid),
       hidden: { sessionid: t.sessionid },
-      ...(t.channel === "CARD" ? { cardNumber: "4242 4242 4242 4242" } : {}),
+      ...(t.channel === "CARD" ? { inputs: CARD_INPUT } : {}),
     });
   }
 
@@ -123,9 +123,9 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
   }
 
   function challengePage(t: SimTransaction, card: string): SimResponse {
-    return renderActionPage({
+    return actionPage({
       title: "3-D Secure — PaiementPro sandbox",
-      summary: `Your bank asks you to confirm ${t.amount} F CFA (approve = the right code).`,
+      lines: [`Your bank asks you to confirm ${t.amount} F CFA (approve = the right code).`],
       action: pageUrl(t.sessionid),
       hidden: { sessionid: t.sessionid, step: "3ds", card_number: card },
     });
@@ -146,7 +146,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     const target = new URL(t.returnURL);
     target.searchParams.set("responsecode", t.pendingCode ?? t.responsecode ?? code);
     target.searchParams.set("referenceNumber", t.referenceNumber);
-    return { status: 303, headers: { location: target.toString() } };
+    return seeOther(target.toString());
   }
 
   function statusView(t: SimTransaction): StatusBody & { token: string } {
@@ -163,7 +163,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     };
   }
 
-  async function sendNotification(t: SimTransaction): Promise<boolean> {
+  function queueNotification(t: SimTransaction): void {
     const amount = String(t.amount);
     // [U] The `hashcode` scheme is not published; this one is a guess the adapter does not rely on.
     const hashcode = createHmac("sha256", opts.webhookSecret).update(`${t.merchantId}${t.referenceNumber}${amount}`).digest("hex");
@@ -177,29 +177,25 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
       responsecode: Number(t.responsecode),
       hashcode,
     });
-    return deliverCallback(t.notificationURL, body, { "content-type": "application/json" });
+    queueCallback(t, body);
   }
 
   async function api(req: SimRequest, path: string): Promise<SimResponse> {
-    if (control.latencyMs > 0) await sleep(control.latencyMs);
-    if (control.down) return unavailable();
+    await rt.delay();
+    if (rt.control.down) return unavailable();
     if (req.method === "POST" && path === INIT_PATH) return init(req);
     const status = path.startsWith(`${STATUS_PATH}/`) ? decodeURIComponent(path.slice(STATUS_PATH.length + 1)) : null;
     if (req.method === "GET" && status) {
       const t = await load(status);
       if (!t) return refuse("Transaction introuvable", 404);
-      if (settled(t)) {
-        t.notify = true;
-        await save(t, 0);
-      }
+      if (settled(t)) await save(t, 0);
       return { status: 200, body: statusView(t) };
     }
     return refuse("Not found", 404);
   }
 
-  const sim: Simulator = {
+  const sim = rt.simulator({
     async handle(req) {
-      if (isControlRequest(req)) return applyControl(control, req);
       const path = req.path.replace(/\/+$/, "");
       if (path === PAGE_PATH) {
         const sessionid = String((req.body as { sessionid?: unknown } | null)?.sessionid ?? req.query.sessionid ?? "");
@@ -211,29 +207,17 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (scheduler.stopped) return;
-      for (const { id, data } of await opts.store.claimDue(new Date())) {
-        if (!id.startsWith("ref:")) continue;
-        const t = data as unknown as SimTransaction;
-        if (settled(t)) {
-          t.notify = true;
-          t.callbackAttempts = 0;
-        }
-        if (t.pendingCode !== null && t.settleAt !== null) {
-          await save(t, Math.max(0, t.settleAt - Date.now()));
-        } else if (t.notify && !control.dropCallbacks) {
-          const delivered = await sendNotification(t);
-          t.callbackAttempts += 1;
-          t.notify = !delivered && t.callbackAttempts < CALLBACK_MAX_ATTEMPTS;
-          await save(t, t.notify ? callbackRetryMs(t.callbackAttempts) : null);
-        } else {
-          t.notify = false;
-          await save(t, null);
-        }
-      }
+      await deliverDue({
+        store: opts.store,
+        // `sid:…` keys are pointers; transactions are stored under `ref:…`.
+        read: async (id) => (id.startsWith("ref:") ? ((await opts.store.get(id)) as SimTransaction | null) : null),
+        save,
+        send: (body, t) => postCallback(t.notificationURL, body, {}),
+        drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
+        onDue: (t) => settled(t),
+      });
     },
-
-    stop: () => scheduler.stop(),
-  };
+  });
   return sim;
 }

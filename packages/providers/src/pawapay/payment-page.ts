@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, SimulatorOptions } from "../contract.js";
-import { type createSimRuntime, redirectPage } from "../sandbox/runtime.js";
+import { actionPage } from "../sandbox/page.js";
+import { type SimRuntime, seeOther } from "../sandbox/runtime.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import { fromPawapayAmount } from "./amount.js";
-import { type DepositRecord, DIAL_CODE, failure, ok, rejected } from "./sim-shared.js";
+import { type DepositRecord, DIAL_CODE, failure, ok, queueDepositCallback, rejected } from "./sim-shared.js";
 import { type Deposit, PAWAPAY_PROVIDERS, PaymentPageRequest } from "./wire.js";
 
 /** A Payment Page session: the deposit is made only when the customer pays on the page. */
@@ -23,7 +24,7 @@ interface PageRecord {
  * customer's browser gets a plain form at `/paywith/v2?token=…`, and their button makes (or
  * not) the deposit before the 303 back to `returnUrl?depositId=…`.
  */
-export function createPaymentPageSim(opts: SimulatorOptions, rt: ReturnType<typeof createSimRuntime>, load: (id: string) => Promise<unknown>) {
+export function createPaymentPageSim(opts: SimulatorOptions, rt: SimRuntime, load: (id: string) => Promise<unknown>) {
   const loadPage = async (depositId: string) => {
     const r = (await opts.store.get(`page:${depositId}`)) as PageRecord | null;
     return r?.kind === "page" ? r : null;
@@ -74,14 +75,16 @@ export function createPaymentPageSim(opts: SimulatorOptions, rt: ReturnType<type
           ? { providerTransactionId: `SBX${randomBytes(6).toString("hex").toUpperCase()}` }
           : { failureReason: { failureCode: "PAYMENT_NOT_APPROVED", failureMessage: "The customer declined the payment." } }),
       };
-      await rt.put(page.depositId, { kind: "deposit", deposit, due: null, notify: true, callbackAttempts: 0, refunded: 0 } satisfies DepositRecord, 0);
+      const record: DepositRecord = { kind: "deposit", deposit, due: null, refunded: 0 };
+      queueDepositCallback(record);
+      await rt.put(page.depositId, record, 0);
     } else if (!page.closed && action !== "cancel") {
       return failure(400, "INVALID_INPUT", "unknown action");
     }
     await rt.put(`page:${page.depositId}`, { ...page, closed: true }, null);
     const target = new URL(page.returnUrl);
     target.searchParams.set("depositId", page.depositId);
-    return { status: 303, headers: { location: target.toString() } };
+    return seeOther(target.toString());
   }
 
   async function paywith(req: SimRequest): Promise<SimResponse> {
@@ -90,9 +93,9 @@ export function createPaymentPageSim(opts: SimulatorOptions, rt: ReturnType<type
     if (!page) return failure(404, "NOT_FOUND", "no such payment page");
     if (req.method === "POST") return pageAction(page, (req.body as { action?: unknown } | null)?.action);
     if (page.closed) return pageAction(page, "cancel");
-    return redirectPage({
+    return actionPage({
       title: "PawaPay sandbox — Payment Page",
-      summary: `Pay ${page.amount} ${page.currency} with Wave`,
+      lines: [`Pay ${page.amount} ${page.currency} with Wave`],
       action: `${opts.publicBaseUrl()}/paywith/v2`,
       hidden: { token: page.depositId },
     });

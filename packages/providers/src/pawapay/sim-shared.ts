@@ -1,4 +1,5 @@
 import type { SimResponse } from "../contract.js";
+import { type Outbox, queueCallback } from "../sandbox/runtime.js";
 import type { Deposit, DepositStatus } from "./wire.js";
 
 /** Records and answers shared by the PawaPay sandbox's API and its hosted Payment Page. */
@@ -15,16 +16,16 @@ export const DIAL_CODE: Record<string, string> = {
   RWA: "250",
 };
 
-export interface DepositRecord {
+export interface DepositRecord extends Outbox {
   kind: "deposit";
   deposit: Deposit;
   /** Status the simulated customer reaches when the record falls due. */
   due: DepositStatus | null;
-  /** A callback is owed for the current (final) status. */
-  notify: boolean;
-  callbackAttempts: number;
   refunded: number;
 }
+
+/** A callback is owed for the deposit's current (final) status: PawaPay posts the deposit itself. */
+export const queueDepositCallback = (r: DepositRecord) => queueCallback(r, JSON.stringify(r.deposit));
 
 export const ok = (body: unknown): SimResponse => ({ status: 200, body });
 export const failure = (status: number, failureCode: string, failureMessage: string): SimResponse => ({

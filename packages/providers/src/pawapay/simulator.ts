@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
-import { CALLBACK_MAX_ATTEMPTS, callbackRetryDelayMs, createSimRuntime, postCallback } from "../sandbox/runtime.js";
+import { createSimRuntime, deliverDue, postCallback, sandboxWebhookUrl } from "../sandbox/runtime.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
-import { PAWAPAY_CALLBACK_PATH } from "./adapter.js";
 import { fromPawapayAmount } from "./amount.js";
 import { createPaymentPageSim } from "./payment-page.js";
 import { sandboxSigningKey, signMessage } from "./signature.js";
-import { type DepositRecord, DIAL_CODE, failure, ok, rejected } from "./sim-shared.js";
+import { type DepositRecord, DIAL_CODE, failure, ok, queueDepositCallback, rejected } from "./sim-shared.js";
 import { type Deposit, DepositRequest, type DepositStatus, PAWAPAY_PROVIDERS, RefundRequest } from "./wire.js";
 
 const PROVIDERS = new Map<string, { country: string; currency: string }>(Object.values(PAWAPAY_PROVIDERS).map((p) => [p.provider, p]));
@@ -29,9 +28,6 @@ interface RefundRecord {
 export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
   const rt = createSimRuntime(opts, () => sim.tick());
   const signing = sandboxSigningKey(opts.webhookSecret);
-  // Callback URLs are set per account in PawaPay's Dashboard; the sandbox account's is
-  // ZeroFee's own inbound route next to where the sandbox is mounted.
-  const callbackUrl = () => opts.publicBaseUrl().replace(/\/sandbox\/pawapay\/?$/, PAWAPAY_CALLBACK_PATH);
   const load = async (id: string) => (await opts.store.get(id)) as DepositRecord | RefundRecord | null;
   const { createPage, paywith } = createPaymentPageSim(opts, rt, load);
   async function initiate(req: SimRequest): Promise<SimResponse> {
@@ -66,7 +62,7 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     };
     // PawaPay has no OTP step for deposits: `03` gets the PIN prompt like any other number.
     const due: DepositStatus = outcome === "fail" ? "FAILED" : outcome === "never_answer" ? "PROCESSING" : "COMPLETED";
-    const record: DepositRecord = { kind: "deposit", deposit, due, notify: false, callbackAttempts: 0, refunded: 0 };
+    const record: DepositRecord = { kind: "deposit", deposit, due, refunded: 0 };
     await rt.put(input.depositId, record, opts.confirmMs);
     return ok({ depositId: input.depositId, status: "ACCEPTED", created: deposit.created });
   }
@@ -100,13 +96,6 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     return ok({ refundId: input.refundId, status: "ACCEPTED", created: record.created });
   }
 
-  async function sendCallback(r: DepositRecord): Promise<boolean> {
-    const url = callbackUrl();
-    const body = JSON.stringify(r.deposit);
-    const signed = signMessage({ url, body, keyId: signing.keyId, privateKey: signing.privateKey, date: new Date() });
-    return postCallback(url, body, { "content-type": "application/json", ...signed });
-  }
-
   async function route(req: SimRequest, parts: string[]): Promise<SimResponse> {
     const [version, resource, id] = parts;
     if (version !== "v2") return failure(404, "NOT_FOUND", "unknown path");
@@ -122,7 +111,8 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
       if (r.deposit.status !== "COMPLETED" && r.deposit.status !== "FAILED") {
         return ok({ depositId: parts[3], status: "REJECTED", failureReason: { failureCode: "INVALID_STATE", failureMessage: "deposit is not final" } });
       }
-      await rt.put(parts[3], { ...r, notify: true, callbackAttempts: 0 }, 0);
+      queueDepositCallback(r);
+      await rt.put(parts[3], r, 0);
       return ok({ depositId: parts[3], status: "ACCEPTED" });
     }
     if (req.method === "POST" && resource === "paymentpage" && parts.length === 2) return createPage(req);
@@ -139,12 +129,9 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     return failure(404, "NOT_FOUND", "unknown path");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const control = rt.handleControl(req);
-      if (control) return control;
+  const sim = rt.simulator({
+    async handle(req, parts) {
       await rt.delay();
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
       // The hosted page is the customer's browser, not the API: no token, no outage switch.
       if (parts[0] === "paywith") return paywith(req);
       if (rt.control.down) {
@@ -160,34 +147,32 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (rt.stopped) return;
-      for (const { id, data } of await opts.store.claimDue(new Date())) {
-        const r = data as unknown as DepositRecord | RefundRecord;
-        if (r.kind !== "deposit") {
-          await rt.put(id, r, null);
-          continue;
-        }
-        if (r.due) {
+      // Callback URLs are set per account in PawaPay's Dashboard; the sandbox account's is
+      // ZeroFee's own inbound route next to where the sandbox is mounted.
+      const url = sandboxWebhookUrl(opts.publicBaseUrl());
+      await deliverDue<DepositRecord>({
+        store: opts.store,
+        read: async (id) => {
+          const r = await load(id);
+          return r?.kind === "deposit" ? r : null;
+        },
+        save: (r, dueInMs) => rt.put(r.deposit.depositId, r, dueInMs),
+        send: (body) => postCallback(url, body, { ...signMessage({ url, body, keyId: signing.keyId, privateKey: signing.privateKey, date: new Date() }) }),
+        drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
+        // The simulated customer's deadline: the deposit reaches the status it was due.
+        onDue: (r) => {
+          if (!r.due) return false;
           r.deposit.status = r.due;
           if (r.due === "FAILED") r.deposit.failureReason = { failureCode: "INSUFFICIENT_BALANCE", failureMessage: "The customer does not have enough funds." };
           if (r.due === "COMPLETED") r.deposit.providerTransactionId = `SBX${randomBytes(6).toString("hex").toUpperCase()}`;
           // Callbacks are sent for final states only.
-          r.notify = r.due !== "PROCESSING";
+          if (r.due !== "PROCESSING") queueDepositCallback(r);
           r.due = null;
-        }
-        if (r.notify && !rt.control.dropCallbacks) {
-          const delivered = await sendCallback(r);
-          r.callbackAttempts += 1;
-          r.notify = !delivered && r.callbackAttempts < CALLBACK_MAX_ATTEMPTS;
-          await rt.put(id, r, r.notify ? callbackRetryDelayMs(r.callbackAttempts) : null);
-        } else {
-          r.notify = false;
-          await rt.put(id, r, null);
-        }
-      }
+          return true;
+        },
+      });
     },
-
-    stop: () => rt.stop(),
-  };
+  });
   return sim;
 }

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
-import { header, sleep } from "../sandbox/http.js";
-import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverDue, newControl, type Outbox, seeOther } from "../sandbox/runtime-cards.js";
+import { header } from "../sandbox/http.js";
+import { actionPage } from "../sandbox/page.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import { type Capture, fromValue, type Order, SANDBOX_WEBHOOK_ID, toValue } from "./wire.js";
 
@@ -49,14 +50,13 @@ export function transmissionSignature(secret: string, transmissionId: string, ti
  * refunds, webhook postback verification, and the payer's approval page (`/checkoutnow`).
  */
 export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
-  const control = newControl();
-  const timer = createTickTimer(() => sim.tick(), opts.log);
+  const rt = createSimRuntime(opts, () => sim.tick());
   const base = () => opts.publicBaseUrl();
 
   const load = async (orderId: string) => (await opts.store.get(orderId)) as OrderRecord | null;
   const save = async (r: OrderRecord, dueInMs: number | null) => {
     await opts.store.put(r.order.id, r as unknown as Record<string, unknown>, dueInMs === null ? null : new Date(Date.now() + dueInMs));
-    if (dueInMs !== null) timer.schedule(dueInMs);
+    if (dueInMs !== null) rt.schedule(dueInMs);
   };
   const queueEvent = (r: OrderRecord, type: string, resourceType: string, resource: unknown) => {
     const event = {
@@ -67,7 +67,7 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
       event_type: type,
       resource,
     };
-    r.outbox = [...(r.outbox ?? []), JSON.stringify(event)];
+    queueCallback(r, JSON.stringify(event));
   };
 
   function issueToken(req: SimRequest): SimResponse {
@@ -251,8 +251,8 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
   }
 
   async function api(req: SimRequest, parts: string[]): Promise<SimResponse> {
-    if (control.latencyMs > 0) await sleep(control.latencyMs);
-    if (control.down) return paypalError(503, "SERVICE_UNAVAILABLE", "Service Unavailable.");
+    await rt.delay();
+    if (rt.control.down) return paypalError(503, "SERVICE_UNAVAILABLE", "Service Unavailable.");
     const path = parts.join("/");
     if (req.method === "POST" && path === "v1/oauth2/token") return issueToken(req);
     if (!/^Bearer A21AA\S+$/.test(header(req, "authorization") ?? "")) {
@@ -284,20 +284,24 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     };
   };
 
-  const sim: Simulator = {
-    async handle(req) {
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
-      if (req.method === "POST" && parts[0] === "_control") return applyControl(control, req.body);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "checkoutnow" && parts.length === 1) return payerPage(req);
       return api(req, parts);
     },
 
     async tick() {
-      if (timer.stopped) return;
-      await deliverDue({ store: opts.store, load, save, url: accountWebhookUrl(base()), headers: signedHeaders, drop: control.dropCallbacks });
+      const url = sandboxWebhookUrl(base());
+      await deliverDue({
+        store: opts.store,
+        // Index entries (`req:…`, `cap:…`) are never due; orders are stored under their id.
+        read: (key) => (key.includes(":") ? Promise.resolve(null) : load(key)),
+        save,
+        send: (body) => postCallback(url, body, signedHeaders(body)),
+        drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
+      });
     },
-
-    stop: () => timer.stop(),
-  };
+  });
   return sim;
 }

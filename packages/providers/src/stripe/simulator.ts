@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
-import { header, sleep } from "../sandbox/http.js";
-import { accountWebhookUrl, actionPage, applyControl, createTickTimer, deliverDue, newControl, type Outbox, seeOther } from "../sandbox/runtime-cards.js";
+import { header } from "../sandbox/http.js";
+import { actionPage, CARD_INPUT } from "../sandbox/page.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
@@ -40,8 +41,7 @@ function authorised(req: SimRequest): boolean {
  * hosted page (`/c/pay/{id}`) is a plain form with the SPEC §14 test cards.
  */
 export function createStripeSimulator(opts: SimulatorOptions): Simulator {
-  const control = newControl();
-  const timer = createTickTimer(() => sim.tick(), opts.log);
+  const rt = createSimRuntime(opts, () => sim.tick());
   const base = () => opts.publicBaseUrl();
 
   const load = async (key: string) => (await opts.store.get(key)) as SessionRecord | null;
@@ -51,7 +51,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     const due = dueInMs === null ? untilExpiry : untilExpiry === null ? dueInMs : Math.min(dueInMs, untilExpiry);
     await opts.store.put(r.session.id, r as unknown as Record<string, unknown>, due === null ? null : new Date(Date.now() + due));
     // Callbacks get a timer; an expiry hours away is left to the host's periodic sweep.
-    if (dueInMs !== null) timer.schedule(dueInMs);
+    if (dueInMs !== null) rt.schedule(dueInMs);
   };
   /** `expires_at` passed on an open session: it expires, and says so. */
   const expireIfDue = (r: SessionRecord): boolean => {
@@ -71,7 +71,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
       type,
       data: { object: view(r, false) },
     };
-    r.outbox = [...(r.outbox ?? []), JSON.stringify(event)];
+    queueCallback(r, JSON.stringify(event));
   };
 
   async function create(req: SimRequest): Promise<SimResponse> {
@@ -172,7 +172,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
       ],
       action: `${base()}/c/pay/${r.session.id}`,
       hidden: { session: r.session.id, step: "card" },
-      inputs: { card_number: { label: "Card number", value: "4242 4242 4242 4242" } },
+      inputs: CARD_INPUT,
     });
 
   const challengePage = (r: SessionRecord, card: string) =>
@@ -232,8 +232,8 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
   }
 
   async function api(req: SimRequest, parts: string[]): Promise<SimResponse> {
-    if (control.latencyMs > 0) await sleep(control.latencyMs);
-    if (control.down) return stripeError(503, "api_error", "Stripe is temporarily unavailable; the request was not processed.");
+    await rt.delay();
+    if (rt.control.down) return stripeError(503, "api_error", "Stripe is temporarily unavailable; the request was not processed.");
     if (!authorised(req)) return stripeError(401, "invalid_request_error", "Invalid API Key provided.");
     const [v1, resource, sub, sid, verb] = parts;
     if (v1 !== "v1") return stripeError(404, "invalid_request_error", "Unrecognized request URL.");
@@ -252,10 +252,8 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     return stripeError(404, "invalid_request_error", "Unrecognized request URL.");
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
-      if (req.method === "POST" && parts[0] === "_control") return applyControl(control, req.body);
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "c" && parts[1] === "pay" && parts[2]) {
         const r = parts[2].startsWith("cs_") ? await load(parts[2]) : null;
         if (!r) return { status: 404, headers: { "content-type": "text/plain" }, body: "Something went wrong: no such Checkout Session." };
@@ -266,20 +264,17 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (timer.stopped) return;
-      const secret = opts.webhookSecret;
+      const url = sandboxWebhookUrl(base());
       await deliverDue({
         store: opts.store,
-        load,
+        read: (key) => (key.startsWith("cs_") ? load(key) : Promise.resolve(null)),
         save,
-        url: accountWebhookUrl(base()),
-        headers: (body) => ({ "stripe-signature": signPayload(secret, body, Math.floor(Date.now() / 1000)) }),
-        drop: control.dropCallbacks,
+        send: (body) => postCallback(url, body, { "stripe-signature": signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
+        drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
         onDue: expireIfDue,
       });
     },
-
-    stop: () => timer.stop(),
-  };
+  });
   return sim;
 }

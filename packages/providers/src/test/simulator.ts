@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import type { SimRequest, SimResponse, Simulator, SimulatorControl, SimulatorOptions } from "../contract.js";
-import { escapeHtml, header, sleep } from "../sandbox/http.js";
+import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
+import { header } from "../sandbox/http.js";
+import { actionPage, CARD_INPUT } from "../sandbox/page.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
 import { type Collection, CollectionRequest, isRedirectMethod, type TestStatus } from "./wire.js";
 
-interface Record_ extends Collection {
+interface Record_ extends Collection, Outbox {
   method: string;
   phone: string | null;
   callback_url: string;
@@ -13,9 +15,6 @@ interface Record_ extends Collection {
   otp_attempts: number;
   /** Status the simulated customer will reach when the record falls due. */
   due_status: TestStatus | null;
-  /** A callback is owed for the current status. */
-  notify: boolean;
-  callback_attempts: number;
   /** Refunds made, by our refund reference (idempotent). */
   refunds?: Record<string, string>;
 }
@@ -39,45 +38,13 @@ const error = (status: number, code: string, message: string): SimResponse => ({
  * nothing; confirmations and callbacks fire from `tick()`.
  */
 export function createTestSimulator(opts: SimulatorOptions): Simulator {
-  const control: SimulatorControl = { down: false, latencyMs: 0, dropCallbacks: false };
-  const timers = new Set<NodeJS.Timeout>();
-  let stopped = false;
+  const rt = createSimRuntime(opts, () => sim.tick());
 
   const load = async (reference: string) => (await opts.store.get(reference)) as Record_ | null;
-  const save = async (r: Record_, dueInMs: number | null) => {
-    await opts.store.put(r.reference, r as unknown as Record<string, unknown>, dueInMs === null ? null : new Date(Date.now() + dueInMs));
-    if (dueInMs !== null) schedule(dueInMs);
-  };
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      // A failed sweep (database blip) must not become an unhandled rejection, which would
-      // kill the whole process; the app's periodic sweep picks the record up again.
-      sim.tick().catch((err: unknown) => opts.log?.("sandbox tick failed", { err: String(err) }));
-    }, ms + 5);
-    timer.unref();
-    timers.add(timer);
-  };
-
-  async function sendCallback(r: Record_): Promise<boolean> {
-    const body = JSON.stringify({ event_id: `tevt_${r.reference}_${r.status}`, type: "collection.updated", data: publicView(r) });
-    try {
-      const res = await fetch(r.callback_url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-test-signature": signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)),
-        },
-        body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(10_000),
-      });
-      return res.status >= 200 && res.status < 300;
-    } catch {
-      return false;
-    }
-  }
+  const save = (r: Record_, dueInMs: number | null) => rt.put(r.reference, r, dueInMs);
+  /** The status just reached becomes a callback owed (`settle`, or the customer's deadline). */
+  const queueStatus = (r: Record_) =>
+    queueCallback(r, JSON.stringify({ event_id: `tevt_${r.reference}_${r.status}`, type: "collection.updated", data: publicView(r) }));
 
   async function create(req: SimRequest): Promise<SimResponse> {
     const parsed = CollectionRequest.safeParse(req.body);
@@ -105,8 +72,6 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
       failure_reason: null,
       otp_attempts: 0,
       due_status: outcome === "confirm" ? "SUCCESSFUL" : outcome === "fail" ? "FAILED" : null,
-      notify: false,
-      callback_attempts: 0,
     };
     await save(record, record.due_status ? opts.confirmMs : null);
     return ok(publicView(record), 201);
@@ -116,8 +81,7 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     r.status = status;
     r.failure_reason = reason;
     r.due_status = null;
-    r.notify = true;
-    r.callback_attempts = 0;
+    queueStatus(r);
     await save(r, 0);
   }
 
@@ -156,19 +120,13 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
   }
 
   function payPage(r: Record_): SimResponse {
-    const action = `${opts.publicBaseUrl()}/pay/${encodeURIComponent(r.reference)}`;
-    const card = r.method === "PAYIN_CARD" ? '<label>Card number <input name="card_number" value="4242 4242 4242 4242" autocomplete="off"></label>' : "";
-    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test provider — pay</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family:system-ui;max-width:28rem;margin:3rem auto">
-<h1>ZeroFee test provider</h1><p>Pay <strong>${escapeHtml(String(r.amount))} ${escapeHtml(r.currency)}</strong> (${escapeHtml(r.method)})</p>
-<form method="post" action="${escapeHtml(action)}">${card}
-<input type="hidden" name="reference" value="${escapeHtml(r.reference)}">
-<button type="submit" name="action" value="approve" data-action="approve">Approve</button>
-<button type="submit" name="action" value="decline" data-action="decline">Decline</button>
-<button type="submit" name="action" value="cancel" data-action="cancel">Cancel</button>
-</form></body></html>`;
-    return { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: html };
+    return actionPage({
+      title: "ZeroFee test provider",
+      lines: [`Pay ${r.amount} ${r.currency} (${r.method})`],
+      action: `${opts.publicBaseUrl()}/pay/${encodeURIComponent(r.reference)}`,
+      hidden: { reference: r.reference },
+      ...(r.method === "PAYIN_CARD" ? { inputs: CARD_INPUT } : {}),
+    });
   }
 
   async function payAction(r: Record_, body: unknown): Promise<SimResponse> {
@@ -181,26 +139,18 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     }
     const target = new URL(r.return_url);
     target.searchParams.set("reference", r.reference);
-    return { status: 303, headers: { location: target.toString() } };
+    return seeOther(target.toString());
   }
 
-  const sim: Simulator = {
-    async handle(req) {
-      const parts = req.path.split("/").filter(Boolean).map(decodeURIComponent);
-      if (req.method === "POST" && parts[0] === "_control") {
-        const b = (req.body ?? {}) as Record<string, unknown>;
-        if (typeof b.down === "boolean") control.down = b.down;
-        if (typeof b.latency_ms === "number") control.latencyMs = Math.max(0, Math.min(b.latency_ms, 120_000));
-        if (typeof b.drop_callbacks === "boolean") control.dropCallbacks = b.drop_callbacks;
-        return ok({ down: control.down, latency_ms: control.latencyMs, drop_callbacks: control.dropCallbacks });
-      }
+  const sim = rt.simulator({
+    async handle(req, parts) {
       if (parts[0] === "pay" && parts[1]) {
         const r = await load(parts[1]);
         if (!r) return error(404, "NOT_FOUND", "no such collection");
         return req.method === "GET" ? payPage(r) : payAction(r, req.body);
       }
-      if (control.latencyMs > 0) await sleep(control.latencyMs);
-      if (control.down) return error(503, "SERVICE_UNAVAILABLE", "provider unavailable, request not processed");
+      await rt.delay();
+      if (rt.control.down) return error(503, "SERVICE_UNAVAILABLE", "provider unavailable, request not processed");
       if (!/^Bearer \S+/.test(header(req, "authorization") ?? "")) return error(401, "UNAUTHORIZED", "missing API key");
       if (parts[0] !== "v1" || parts[1] !== "collections") return error(404, "NOT_FOUND", "unknown path");
       if (req.method === "POST" && parts.length === 2) return create(req);
@@ -215,32 +165,24 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     },
 
     async tick() {
-      if (stopped) return;
-      for (const { data } of await opts.store.claimDue(new Date())) {
-        const r = data as unknown as Record_;
-        if (r.due_status) {
+      await deliverDue({
+        store: opts.store,
+        read: load,
+        save,
+        send: (body, r) => postCallback(r.callback_url, body, { "x-test-signature": signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
+        drop: rt.control.dropCallbacks,
+        exclusive: rt.exclusive,
+        // The simulated customer's deadline: the collection reaches the status it was due.
+        onDue: (r) => {
+          if (!r.due_status) return false;
           r.status = r.due_status;
           r.failure_reason = r.due_status === "FAILED" ? "insufficient funds" : null;
           r.due_status = null;
-          r.notify = true;
-        }
-        if (r.notify && !control.dropCallbacks) {
-          const delivered = await sendCallback(r);
-          r.callback_attempts += 1;
-          r.notify = !delivered && r.callback_attempts < 5;
-          await save(r, r.notify ? 1000 * 2 ** r.callback_attempts : null);
-        } else {
-          r.notify = false;
-          await save(r, null);
-        }
-      }
+          queueStatus(r);
+          return true;
+        },
+      });
     },
-
-    stop() {
-      stopped = true;
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
-    },
-  };
+  });
   return sim;
 }

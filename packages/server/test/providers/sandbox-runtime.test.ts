@@ -1,0 +1,81 @@
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sandboxRecords } from "../../src/db/schema/index.js";
+import { eventually, httpCall, startTestApp, type TestApp } from "../harness.js";
+
+/**
+ * The simulators' shared runtime (`packages/providers/src/sandbox/runtime.ts`) on the real
+ * sandbox store: a callback in flight must not undo what the merchant did meanwhile.
+ */
+describe("sandbox runtime: callbacks re-read the record before saving", () => {
+  let t: TestApp;
+  const held: ServerResponse[] = [];
+  const bodies: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      bodies.push(body);
+      held.push(res);
+    });
+  });
+  let callbackUrl = "";
+  beforeAll(async () => {
+    t = await startTestApp();
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`;
+  });
+  afterAll(async () => {
+    for (const res of held) res.end();
+    await new Promise<void>((r) => receiver.close(() => r()));
+    await t.stop();
+  });
+
+  const sim = (method: string, path: string, body?: unknown) =>
+    httpCall(`${t.url}/sandbox/test`, method, path, { headers: { authorization: "Bearer sandbox" }, ...(body ? { body } : {}) });
+  const stored = async (reference: string) => {
+    const [row] = await t.database.db
+      .select()
+      .from(sandboxRecords)
+      .where(and(eq(sandboxRecords.provider, "test"), eq(sandboxRecords.id, reference)));
+    return row;
+  };
+
+  it("a refund made while the success callback is in flight survives the callback's save", async () => {
+    const reference = "ref_slow_callback";
+    const created = await sim("POST", "/v1/collections", {
+      reference,
+      amount: 1500,
+      currency: "XOF",
+      method: "MOBILE_MONEY_ORANGE_CI",
+      phone: "+225 07 00 00 00 00",
+      callback_url: callbackUrl,
+      return_url: "http://127.0.0.1:1/return",
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // The customer confirms; the callback reaches the receiver, which does not answer yet.
+    await eventually(async () => held.length === 1);
+    expect(JSON.parse(bodies[0] ?? "{}")).toMatchObject({ type: "collection.updated", data: { reference, status: "SUCCESSFUL" } });
+
+    const refund = await sim("POST", `/v1/collections/by-reference/${reference}/refunds`, { refund_reference: "rf_1", amount: 500 });
+    expect(refund.status).toBe(201);
+    const refundId = (refund.body as { id: string }).id;
+
+    held[0]?.writeHead(200).end();
+    // Delivered: the tick saves the record with nothing left due.
+    const row = await eventually(async () => {
+      const r = await stored(reference);
+      return r?.dueAt === null ? r : null;
+    });
+    expect(row.data.refunds).toEqual({ rf_1: refundId });
+    // The refund reference is still idempotent: a repeat answers the same refund.
+    const again = await sim("POST", `/v1/collections/by-reference/${reference}/refunds`, { refund_reference: "rf_1", amount: 500 });
+    expect(again.status).toBe(201);
+    expect((again.body as { id: string }).id).toBe(refundId);
+    expect(bodies).toHaveLength(1);
+  });
+});

@@ -13,16 +13,10 @@ import pg from "pg";
 import { buildApp } from "../../packages/server/src/app.js";
 import { loadConfig } from "../../packages/server/src/config.js";
 import { seedDemo } from "../../packages/server/src/services/demo/seed.js";
+import { scratchDatabase } from "../scratch-db.js";
 import { http } from "./lib.js";
 
-const base = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const name = `zf_bench_${randomBytes(6).toString("hex")}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-await admin.end();
-const url = new URL(base);
-url.pathname = `/${name}`;
+const scratch = await scratchDatabase();
 
 let log: string[] | null = null;
 const original = pg.Client.prototype.query;
@@ -40,7 +34,7 @@ const app = await buildApp({
     {
       PORT: "0",
       LOG_LEVEL: "warn",
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: scratch.url,
       ZEROFEE_RATE_LIMIT_PER_KEY: "0",
       ZEROFEE_RATE_LIMIT_PER_IP: "0",
       ZEROFEE_CONCURRENCY_PER_KEY: "0",
@@ -70,8 +64,5 @@ try {
   await measure("GET /v1/payments?limit=20", () => http(`${baseUrl}/v1/payments?limit=20`, { headers: auth }));
 } finally {
   await app.stop();
-  const c = new pg.Client({ connectionString: base });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await c.end();
+  await scratch.drop();
 }

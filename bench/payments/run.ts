@@ -17,7 +17,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Request } from "autocannon";
-import pg from "pg";
+import { scratchDatabase } from "../scratch-db.js";
 import { type Child, cpuSeconds, fmt, http, median, pct, percentile, postgresCpuSeconds, startChild, table } from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -43,7 +43,6 @@ const CONNECTIONS = Number(flags.connections);
 /** Seconds of the one-connection run that reads X-ZeroFee-Latency without queueing. */
 const SINGLE = Math.max(1, Math.round(Number(flags.duration) / 3));
 const LOGIN_SAMPLES = Number(flags["login-samples"]);
-const PG_BASE = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** "02": the sandbox customer never answers, so no confirmation or callback adds load. */
 const CREATE_BODY = JSON.stringify({ amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 02" } });
@@ -196,25 +195,6 @@ async function loginTiming(url: string, demoEmail: string): Promise<Login> {
   return { knownMs, unknownMs, ratio: knownMs / unknownMs, n: LOGIN_SAMPLES, knownZf: median(k.map((s) => s.zf)), unknownZf: median(u.map((s) => s.zf)) };
 }
 
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `zf_bench_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: PG_BASE });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_BASE);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_BASE });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 const cleanups: (() => Promise<void>)[] = [];
 async function cleanup() {
   while (cleanups.length)
@@ -238,7 +218,7 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
     DATABASE_URL: "",
   };
   if (kind === "postgres") {
-    const db = await freshPostgres();
+    const db = await scratchDatabase();
     cleanups.push(db.drop);
     env.DATABASE_URL = db.url;
   }

@@ -10,13 +10,12 @@
  * process. PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
  * names a server where a fresh database is created for the run and dropped after.
  */
-import { randomBytes } from "node:crypto";
+
 import { Agent, request as httpRequest } from "node:http";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { buildApp, type ZeroFee } from "../../packages/server/src/app.js";
 import { loadConfig } from "../../packages/server/src/config.js";
 import { type Database, openPglite, openPostgres } from "../../packages/server/src/db/client.js";
@@ -24,6 +23,7 @@ import { withTransaction } from "../../packages/server/src/db/tx.js";
 import { recordEvent } from "../../packages/server/src/services/events/record.js";
 import { configureEndpoint } from "../../packages/server/src/services/webhooks/configure.js";
 import { fmt, pct, percentile, startChild, table } from "../payments/lib.js";
+import { scratchDatabase } from "../scratch-db.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const { values: flags } = parseArgs({
@@ -110,23 +110,13 @@ async function openDb(kind: string): Promise<{ database: Database; drop(): Promi
     const database = await openPglite();
     return { database, drop: () => database.close() };
   }
-  const base = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-  const name = `zf_bench_wh_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), { max: 20 });
+  const scratch = await scratchDatabase("zf_bench_wh");
+  const database = await openPostgres(scratch.url, { max: 20 });
   return {
     database,
     async drop() {
       await database.close();
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await scratch.drop();
     },
   };
 }

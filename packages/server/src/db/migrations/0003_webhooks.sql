@@ -47,4 +47,5 @@ CREATE TABLE "webhook_jobs" (
 --> statement-breakpoint
 CREATE INDEX "webhook_attempts_event_idx" ON "webhook_attempts" USING btree ("event_id","id");--> statement-breakpoint
 CREATE INDEX "webhook_jobs_due_idx" ON "webhook_jobs" USING btree ("status","next_attempt_at");--> statement-breakpoint
-CREATE INDEX "webhook_jobs_app_idx" ON "webhook_jobs" USING btree ("app_id","livemode","status");
+CREATE INDEX "webhook_jobs_app_idx" ON "webhook_jobs" USING btree ("app_id","livemode","status");--> statement-breakpoint
+INSERT INTO "webhook_jobs" ("event_id", "app_id", "livemode", "status", "last_error", "created_at", "updated_at") SELECT "id", "app_id", "livemode", 'failed', 'raised before webhook delivery existed: resend or recover it to deliver', "created_at", "created_at" FROM "events" ON CONFLICT DO NOTHING;

@@ -12,6 +12,7 @@ import type {
 import { toWholeMajorUnits } from "../sandbox/amounts.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
+import { parseWebhookBody } from "../webhook-body.js";
 import {
   BUI_API_PREFIX,
   BUI_CURRENCIES,
@@ -191,14 +192,8 @@ export const buiAdapter: ProviderAdapter = {
     if (!verifySignature(secret, input.rawBody, Array.isArray(raw) ? raw[0] : raw, Math.floor(Date.now() / 1000))) {
       return { kind: "invalid", reason: "bad signature" };
     }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input.rawBody);
-    } catch {
-      return { kind: "invalid", reason: "body is not JSON" };
-    }
-    const parsed = WebhookBody.safeParse(payload);
-    if (!parsed.success) return { kind: "invalid", reason: "unexpected callback shape" };
+    const parsed = parseWebhookBody(input.rawBody, WebhookBody, "callback");
+    if ("invalid" in parsed) return parsed.invalid;
     const p = parsed.data.data;
     return {
       kind: "event",

@@ -1,5 +1,6 @@
 import type { InitiateOutput, NextAction, OtpOutput, PaymentRef, ProviderAdapter, ProviderContext, StatusOutput, WebhookOutput } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
+import { parseWebhookBody } from "../webhook-body.js";
 import { verifyHub2 } from "./signature.js";
 import { HUB2_METHODS, hub2MethodFor, type PaymentIntent as Intent, intentOutcome, PaymentIntent, WebhookEvent } from "./wire.js";
 
@@ -184,14 +185,8 @@ export const hub2Adapter: ProviderAdapter = {
   async parseWebhook(ctx, input): Promise<WebhookOutput> {
     const sig = input.headers["hub2-signature"];
     if (!verifyHub2(ctx.webhookSecret, input.rawBody, Array.isArray(sig) ? sig[0] : sig)) return { kind: "invalid", reason: "bad Hub2-Signature" };
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input.rawBody);
-    } catch {
-      return { kind: "invalid", reason: "body is not JSON" };
-    }
-    const parsed = WebhookEvent.safeParse(payload);
-    if (!parsed.success) return { kind: "invalid", reason: "unexpected webhook shape" };
+    const parsed = parseWebhookBody(input.rawBody, WebhookEvent, "webhook");
+    if ("invalid" in parsed) return parsed.invalid;
     const intent = parsed.data.data;
     const outcome = intentOutcome(intent);
     return {

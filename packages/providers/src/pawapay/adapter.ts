@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, type KeyObject } from "node:crypto";
 import type { InitiateInput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
+import { parseWebhookBody } from "../webhook-body.js";
 import { toPawapayAmount } from "./amount.js";
 import { verifyMessage } from "./signature.js";
 import {
@@ -210,14 +211,8 @@ export const pawapayAdapter: ProviderAdapter = {
   verifyReturn: (ctx, ref) => getStatus(ctx, ref),
 
   async parseWebhook(ctx, input): Promise<WebhookOutput> {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input.rawBody);
-    } catch {
-      return { kind: "invalid", reason: "body is not JSON" };
-    }
-    const parsed = Deposit.safeParse(payload);
-    if (!parsed.success) return { kind: "invalid", reason: "unexpected callback shape" };
+    const parsed = parseWebhookBody(input.rawBody, Deposit, "callback");
+    if ("invalid" in parsed) return parsed.invalid;
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = single(v);
     // Signed callbacks are a Dashboard option: when signed, the signature must verify; when

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { CancelOutput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
+import { parseWebhookBody } from "../webhook-body.js";
 import {
   Capture,
   firstCapture,
@@ -246,14 +247,8 @@ export const paypalAdapter: ProviderAdapter = {
       const v = input.headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input.rawBody);
-    } catch {
-      return { kind: "invalid", reason: "body is not JSON" };
-    }
-    const event = WebhookEvent.safeParse(payload);
-    if (!event.success) return { kind: "invalid", reason: "unexpected event shape" };
+    const event = parseWebhookBody(input.rawBody, WebhookEvent, "event");
+    if ("invalid" in event) return event.invalid;
     const fields = {
       auth_algo: h("paypal-auth-algo"),
       cert_url: h("paypal-cert-url"),

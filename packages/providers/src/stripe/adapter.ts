@@ -1,6 +1,7 @@
 import type { CancelOutput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
+import { parseWebhookBody } from "../webhook-body.js";
 import { CheckoutSession, formEncode, Refund, SESSION_EVENTS, StripeError, StripeEvent, sessionStatus } from "./wire.js";
 
 /**
@@ -196,14 +197,8 @@ export const stripeAdapter: ProviderAdapter = {
     if (!verifySignature(secret, input.rawBody, Array.isArray(header) ? header[0] : header, Math.floor(Date.now() / 1000))) {
       return { kind: "invalid", reason: "bad Stripe-Signature" };
     }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input.rawBody);
-    } catch {
-      return { kind: "invalid", reason: "body is not JSON" };
-    }
-    const event = StripeEvent.safeParse(payload);
-    if (!event.success) return { kind: "invalid", reason: "unexpected event shape" };
+    const event = parseWebhookBody(input.rawBody, StripeEvent, "event");
+    if ("invalid" in event) return event.invalid;
     const object = CheckoutSession.safeParse(event.data.data.object);
     if (!object.success || !(SESSION_EVENTS as readonly string[]).includes(event.data.type) || !object.data.client_reference_id) {
       return { kind: "invalid", reason: `not a Checkout Session event (${event.data.type})` };

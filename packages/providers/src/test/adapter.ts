@@ -11,6 +11,7 @@ import type {
 } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
+import { parseWebhookBody } from "../webhook-body.js";
 import { CallbackBody, Collection, mapStatus } from "./wire.js";
 
 const json = (ctx: ProviderContext, body?: unknown): RequestInit => ({
@@ -154,14 +155,8 @@ export const testAdapter: ProviderAdapter = {
     if (!verifySignature(ctx.webhookSecret, input.rawBody, Array.isArray(sig) ? sig[0] : sig, Math.floor(Date.now() / 1000))) {
       return { kind: "invalid", reason: "bad signature" };
     }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(input.rawBody);
-    } catch {
-      return { kind: "invalid", reason: "body is not JSON" };
-    }
-    const parsed = CallbackBody.safeParse(payload);
-    if (!parsed.success) return { kind: "invalid", reason: "unexpected callback shape" };
+    const parsed = parseWebhookBody(input.rawBody, CallbackBody, "callback");
+    if ("invalid" in parsed) return parsed.invalid;
     const c = parsed.data.data;
     return {
       kind: "event",

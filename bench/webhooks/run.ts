@@ -11,7 +11,9 @@
  * names a server where a fresh database is created for the run and dropped after.
  */
 
+import { writeFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
+import { Session } from "node:inspector";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -105,6 +107,21 @@ async function baseline(port: number, bodies: string[]): Promise<number> {
   return rate;
 }
 
+/** BENCH_PROFILE=path: a CPU profile of this process during the drain only. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((ok, fail) => session.post(method, (err, res) => (err ? fail(err) : ok(res))));
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return async (file) => {
+    const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    process.stdout.write(`CPU profile of the drain: ${file}\n`);
+  };
+}
+
 async function openDb(kind: string): Promise<{ database: Database; drop(): Promise<void> }> {
   if (kind === "pglite") {
     const database = await openPglite();
@@ -140,9 +157,11 @@ async function runOne(kind: string) {
     const base = await baseline(port, bodies);
     await reset(port);
     const started = performance.now();
+    const profile = process.env.BENCH_PROFILE ? await startProfile() : undefined;
     app.webhooks.start();
     await waitFor(async () => (await stats(port)).unique >= EVENTS, 600_000);
     const drainRate = EVENTS / ((performance.now() - started) / 1000);
+    if (profile) await profile(`${process.env.BENCH_PROFILE}-${kind}.cpuprofile`);
 
     // 2. Steady rate: RATE events/s for SECONDS; latency from write to arrival.
     await reset(port);

@@ -1,13 +1,10 @@
 import http from "node:http";
 import https from "node:https";
 import { hostname } from "node:os";
-import { and, eq, or } from "drizzle-orm";
-import { webhookEndpoints } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { onEventsWritten } from "../services/events/wake.js";
-import { claimDueJobs } from "../services/webhooks/claim.js";
+import { type ClaimedJob, claimDueJobs, releaseJobs } from "../services/webhooks/claim.js";
 import { deliverJob } from "../services/webhooks/deliver.js";
-import type { EndpointRow } from "../services/webhooks/endpoint.js";
 import { notifyEndpointDisabled } from "../services/webhooks/notify-disabled.js";
 import { type AttemptDraft, recordOutcomes } from "../services/webhooks/record-outcome.js";
 
@@ -22,27 +19,35 @@ export interface WebhookWorkerOptions {
 const LEASE_MARGIN_MS = 10_000;
 
 /**
- * The webhook delivery loop: claims due jobs from `webhook_jobs` (SKIP LOCKED + lease), posts
- * them concurrently, and claims more as slots free up. It wakes at once when this process
- * writes an event, and polls otherwise — for retries coming due and for events written by
- * API processes elsewhere.
+ * The webhook delivery loop. It claims due jobs from `webhook_jobs` (SKIP LOCKED + lease) in
+ * batches, each with its event and endpoint, and keeps a short queue of claimed jobs so a
+ * freed slot starts the next POST at once; the next claim runs while POSTs are in flight.
+ * A slot frees as soon as its answer is in: finished attempts are recorded in batches behind
+ * it, and a job stays leased until its attempt is recorded. It wakes at once when this
+ * process writes an event, and polls otherwise — for retries coming due and for events
+ * written by API processes elsewhere.
  */
 export class WebhookWorker {
   readonly worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   private readonly concurrency: number;
   private readonly pollMs: number;
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 64 }), https: new https.Agent({ keepAlive: true, maxSockets: 64 }) };
-  private inFlight = new Set<Promise<unknown>>();
-  private timer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private pumping = false;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  /** Claimed jobs waiting for a slot. */
+  private queue: ClaimedJob[] = [];
+  /** POSTs in flight. */
+  private posting = 0;
+  /** Claimed and not yet recorded: queued, posting, or waiting for their batch. */
+  private held = 0;
+  private claiming = false;
   private again = false;
   /** Quick re-polls left after a wake-up: the writing transaction may not have committed yet. */
   private eager = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
   private stopped = true;
-  /** Finished attempts waiting to be recorded: one transaction records all that piled up. */
-  private toRecord: Array<{ draft: AttemptDraft; done: () => void }> = [];
-  private recording = false;
+  /** Finished attempts waiting to be recorded: one statement records all that piled up. */
+  private toRecord: AttemptDraft[] = [];
+  private recording: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -50,54 +55,72 @@ export class WebhookWorker {
   ) {
     this.concurrency = opts.concurrency ?? 64;
     this.pollMs = opts.pollMs ?? 250;
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: this.concurrency }),
+      https: new https.Agent({ keepAlive: true, maxSockets: this.concurrency }),
+    };
   }
 
   start(): void {
     this.stopped = false;
     this.unsubscribe = onEventsWritten(() => {
       this.eager = 3;
-      void this.pump();
+      this.pump();
     });
-    this.timer = setInterval(() => void this.pump(), this.pollMs);
+    this.timer = setInterval(() => this.pump(), this.pollMs);
     this.timer.unref();
-    void this.pump();
+    this.pump();
   }
 
-  /** Stops claiming and waits for the attempts in flight to be recorded. */
+  /** Stops claiming, hands unstarted jobs back, and waits for the attempts in flight to be recorded. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     this.unsubscribe?.();
-    while (this.pumping || this.inFlight.size > 0) await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 20))]);
+    while (this.claiming) await sleep(10);
+    const unstarted = this.queue.splice(0);
+    await this.release(unstarted);
+    while (this.posting > 0 || this.toRecord.length > 0 || this.recording) await (this.recording ?? sleep(10));
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
 
-  /** Claims as many due jobs as there are free slots, until none is due. */
-  async pump(): Promise<void> {
+  /** Starts queued jobs in free slots, and claims more when the queue runs low. */
+  pump(): void {
+    this.startQueued();
     if (this.stopped) return;
-    if (this.pumping) {
+    if (this.claiming) {
       this.again = true;
       return;
     }
-    this.pumping = true;
+    if (!this.wantsMore()) return;
+    this.claiming = true;
+    void this.claimLoop().finally(() => {
+      this.claiming = false;
+      if (this.eager > 0 && !this.stopped) {
+        this.eager -= 1;
+        setTimeout(() => this.pump(), 15).unref();
+      }
+    });
+  }
+
+  /** The queue is at most half full, and what is held unrecorded stays bounded. */
+  private wantsMore(): boolean {
+    return this.queue.length <= this.concurrency / 2 && this.held < 4 * this.concurrency;
+  }
+
+  private async claimLoop(): Promise<void> {
     try {
       do {
         this.again = false;
-        // Claims in batches: one query for many jobs, not one per finished delivery.
-        while (!this.stopped && (this.inFlight.size === 0 || this.concurrency - this.inFlight.size >= this.concurrency / 2)) {
-          const claimed = await this.claim(this.concurrency - this.inFlight.size);
-          if (claimed === 0) break;
+        while (!this.stopped && this.wantsMore()) {
+          const want = this.concurrency - this.queue.length;
+          const got = await this.claim(want);
+          if (got < want) break; // nothing more is due now
         }
-      } while (this.again && !this.stopped);
+      } while (this.again && !this.stopped && this.wantsMore());
     } catch (err) {
       this.ctx.log.warn({ err }, "webhook claim failed");
-    } finally {
-      this.pumping = false;
-    }
-    if (this.eager > 0 && !this.stopped) {
-      this.eager -= 1;
-      setTimeout(() => void this.pump(), 15).unref();
     }
   }
 
@@ -109,65 +132,83 @@ export class WebhookWorker {
       leaseUntil: new Date(now.getTime() + this.ctx.config.webhook.timeoutMs + LEASE_MARGIN_MS),
       limit,
     });
-    if (jobs.length === 0) return 0;
-    const endpoints = await this.endpointsFor(jobs);
-    for (const job of jobs) {
-      const task = deliverJob(this.ctx, { worker: this.worker, agents: this.agents }, job, endpoints.get(`${job.appId}|${job.livemode}`))
-        .then((draft) => (draft === "parked" ? undefined : this.record(draft)))
-        .catch((err) => this.ctx.log.error({ err, event_id: job.eventId }, "webhook delivery failed to record; the lease will hand it back"))
-        .finally(() => {
-          this.inFlight.delete(task);
-          void this.pump();
-        });
-      this.inFlight.add(task);
-    }
+    this.held += jobs.length;
+    this.queue.push(...jobs);
+    this.startQueued();
     return jobs.length;
   }
 
-  /** Resolves once the attempt is recorded (its slot stays taken until then). */
-  private record(draft: AttemptDraft): Promise<void> {
-    return new Promise((done) => {
-      this.toRecord.push({ draft, done });
-      void this.flush();
+  private startQueued(): void {
+    const stale: ClaimedJob[] = [];
+    while (!this.stopped && this.posting < this.concurrency && this.queue.length > 0) {
+      const job = this.queue.shift() as ClaimedJob;
+      // A whole attempt must fit in what is left of the lease, or another worker could take
+      // the job while this one still posts it.
+      if (this.ctx.clock.now().getTime() + this.ctx.config.webhook.timeoutMs + LEASE_MARGIN_MS / 2 > job.leaseUntil) {
+        stale.push(job);
+        continue;
+      }
+      this.posting += 1;
+      deliverJob(this.ctx, { worker: this.worker, agents: this.agents }, job).then(
+        (draft) => {
+          this.posting -= 1;
+          if (draft === "parked") this.held -= 1;
+          else this.record(draft);
+          this.pump();
+        },
+        (err) => {
+          this.posting -= 1;
+          this.held -= 1;
+          this.ctx.log.error({ err, event_id: job.eventId }, "webhook delivery failed; the lease will hand it back");
+          this.pump();
+        },
+      );
+    }
+    if (stale.length > 0) void this.release(stale);
+  }
+
+  private async release(jobs: ClaimedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    try {
+      await releaseJobs(
+        this.ctx.db,
+        this.worker,
+        jobs.map((j) => j.eventId),
+      );
+    } catch (err) {
+      this.ctx.log.warn({ err }, "handing claimed webhook jobs back failed; their leases will");
+    } finally {
+      this.held -= jobs.length;
+    }
+  }
+
+  private record(draft: AttemptDraft): void {
+    this.toRecord.push(draft);
+    this.recording ??= this.flush().finally(() => {
+      this.recording = undefined;
     });
   }
 
   private async flush(): Promise<void> {
-    if (this.recording) return;
-    this.recording = true;
-    try {
-      while (this.toRecord.length > 0) {
-        // Let pending I/O run first: answers that already arrived join this batch. (PGlite
-        // answers through microtasks, so without this the loop never yields to the network.)
-        await new Promise((r) => setImmediate(r));
-        const batch = this.toRecord.splice(0, 200);
-        try {
-          const { disabled } = await recordOutcomes(
-            this.ctx,
-            this.worker,
-            batch.map((b) => b.draft),
-          );
-          for (const scope of disabled) {
-            this.ctx.log.warn({ app_id: scope.appId, livemode: scope.livemode }, "webhook endpoint disabled after consecutive failures");
-            await notifyEndpointDisabled(this.ctx, scope).catch((err) => this.ctx.log.error({ err }, "disable email failed"));
-          }
-        } catch (err) {
-          this.ctx.log.error({ err }, "recording webhook attempts failed; their leases will hand the jobs back");
-        } finally {
-          for (const b of batch) b.done();
+    while (this.toRecord.length > 0) {
+      // Let pending I/O run first: answers that already arrived join this batch. (PGlite
+      // answers through microtasks, so without this the loop never yields to the network.)
+      await new Promise((r) => setImmediate(r));
+      const batch = this.toRecord.splice(0, 200);
+      try {
+        const { disabled } = await recordOutcomes(this.ctx, this.worker, batch);
+        for (const scope of disabled) {
+          this.ctx.log.warn({ app_id: scope.appId, livemode: scope.livemode }, "webhook endpoint disabled after consecutive failures");
+          await notifyEndpointDisabled(this.ctx, scope).catch((err) => this.ctx.log.error({ err }, "disable email failed"));
         }
+      } catch (err) {
+        this.ctx.log.error({ err }, "recording webhook attempts failed; their leases will hand the jobs back");
+      } finally {
+        this.held -= batch.length;
+        this.pump();
       }
-    } finally {
-      this.recording = false;
     }
   }
-
-  private async endpointsFor(jobs: Array<{ appId: string; livemode: boolean }>): Promise<Map<string, EndpointRow>> {
-    const keys = new Map(jobs.map((j) => [`${j.appId}|${j.livemode}`, j]));
-    const rows = await this.ctx.db
-      .select()
-      .from(webhookEndpoints)
-      .where(or(...[...keys.values()].map((j) => and(eq(webhookEndpoints.appId, j.appId), eq(webhookEndpoints.livemode, j.livemode)))));
-    return new Map(rows.map((r) => [`${r.appId}|${r.livemode}`, r]));
-  }
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -5,7 +5,7 @@ import type { ServiceContext } from "../context.js";
 import { eventPayload } from "../events/payload.js";
 import { TEST_EVENT_TYPE } from "../events/record.js";
 import type { ClaimedJob } from "./claim.js";
-import { type EndpointRow, signingSecrets } from "./endpoint.js";
+import { signingSecrets } from "./endpoint.js";
 import { parkJob } from "./park.js";
 import { postWebhook } from "./post.js";
 import type { AttemptDraft } from "./record-outcome.js";
@@ -21,7 +21,8 @@ export interface DeliverDeps {
  * the attempt (`recordOutcomes`, batched). With no endpoint, or a disabled one, the event is
  * kept as `failed` for a later recovery.
  */
-export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: ClaimedJob, endpoint: EndpointRow | undefined): Promise<AttemptDraft | "parked"> {
+export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: ClaimedJob): Promise<AttemptDraft | "parked"> {
+  const endpoint = job.endpoint;
   if (!endpoint?.active) {
     await parkJob(ctx, job, deps.worker, "failed", endpoint ? "endpoint_disabled" : "no_endpoint");
     return "parked";

@@ -64,12 +64,38 @@ const aad = (scope: Scope) => `${scope.appId}|${scope.livemode ? "live" : "test"
 
 export const sealSecret = (ctx: ServiceContext, scope: Scope, secret: string) => encryptSecret(ctx.config.masterKey, secret, aad(scope));
 
+/** What signing needs of an endpoint row. */
+export type SigningEndpoint = Pick<EndpointRow, "appId" | "livemode" | "secretSealed" | "oldSecretSealed" | "oldSecretExpiresAt">;
+
+/**
+ * Opened secrets, per master key and sealed value (with its AAD, so a sealed secret copied to
+ * another row still fails to open): a delivery signs without an AES-GCM decryption. A new
+ * secret is a new sealed value, so rotation needs no invalidation; bounded by clearing.
+ */
+const opened = new WeakMap<Buffer, Map<string, string>>();
+const OPENED_MAX = 10_000;
+
+function openSecret(ctx: ServiceContext, sealed: string, scope: Scope): string {
+  let byKey = opened.get(ctx.config.masterKey);
+  if (!byKey) {
+    byKey = new Map();
+    opened.set(ctx.config.masterKey, byKey);
+  }
+  const key = `${aad(scope)}|${sealed}`;
+  let secret = byKey.get(key);
+  if (secret === undefined) {
+    secret = decryptSecret(ctx.config.masterKey, sealed, aad(scope));
+    if (byKey.size >= OPENED_MAX) byKey.clear();
+    byKey.set(key, secret);
+  }
+  return secret;
+}
+
 /** The secrets that sign now: the current one, then the previous one while the overlap lasts. */
-export function signingSecrets(ctx: ServiceContext, row: EndpointRow, now: Date): string[] {
+export function signingSecrets(ctx: ServiceContext, row: SigningEndpoint, now: Date): string[] {
   const scope = { appId: row.appId, livemode: row.livemode };
-  const out = [decryptSecret(ctx.config.masterKey, row.secretSealed, aad(scope))];
-  if (row.oldSecretSealed && row.oldSecretExpiresAt && row.oldSecretExpiresAt > now)
-    out.push(decryptSecret(ctx.config.masterKey, row.oldSecretSealed, aad(scope)));
+  const out = [openSecret(ctx, row.secretSealed, scope)];
+  if (row.oldSecretSealed && row.oldSecretExpiresAt && row.oldSecretExpiresAt > now) out.push(openSecret(ctx, row.oldSecretSealed, scope));
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client.js";
-import { webhookAttempts, webhookEndpoints } from "../../db/schema/index.js";
+import type { Db, Tx } from "../../db/client.js";
+import { webhookEndpoints } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import type { ServiceContext } from "../context.js";
 import type { ClaimedJob } from "./claim.js";
@@ -51,20 +51,54 @@ function plan(ctx: ServiceContext, draft: AttemptDraft, now: Date): Planned {
   };
 }
 
-/** Moves the jobs this worker still holds (`locked_by`, `attempts` unchanged); returns those moved. */
-async function moveJobs(tx: Tx, worker: string, now: Date, planned: Planned[]): Promise<Set<string>> {
-  const values = planned.map(
-    (p) =>
-      sql`(${p.draft.job.eventId}::text, ${p.status}::text, ${p.attempt}::int, ${p.draft.job.attempts}::int, ${p.nextAt?.toISOString() ?? null}::timestamptz, ${p.error}::text)`,
-  );
-  const res = (await tx.execute(sql`
-    update webhook_jobs j
-       set status = v.status, attempts = v.attempt, next_attempt_at = v.next_at, locked_until = null, locked_by = null,
-           last_error = v.error, delivered_at = case when v.status = 'delivered' then ${now.toISOString()}::timestamptz else null end,
-           updated_at = ${now.toISOString()}::timestamptz
-      from (values ${sql.join(values, sql`, `)}) as v(event_id, status, attempt, prev_attempts, next_at, error)
-     where j.event_id = v.event_id and j.locked_by = ${worker} and j.attempts = v.prev_attempts
-    returning j.event_id`)) as unknown as { rows: Array<{ event_id: string }> };
+/** The batch as columns (one array parameter each), unnested into rows `v` in SQL. */
+const COLUMNS: Array<[name: string, type: string, value: (p: Planned) => unknown]> = [
+  ["event_id", "text", (p) => p.draft.job.eventId],
+  ["status", "text", (p) => p.status],
+  ["attempt", "int", (p) => p.attempt],
+  ["prev_attempts", "int", (p) => p.draft.job.attempts],
+  ["next_at", "timestamptz", (p) => p.nextAt?.toISOString() ?? null],
+  ["error", "text", (p) => p.error],
+  ["delivery_id", "text", (p) => p.draft.deliveryId],
+  ["app_id", "text", (p) => p.draft.job.appId],
+  ["livemode", "bool", (p) => p.draft.job.livemode],
+  ["url", "text", (p) => p.draft.url],
+  ["status_code", "int", (p) => p.draft.result.statusCode],
+  ["response_body", "text", (p) => p.draft.result.responseBody],
+  ["duration_ms", "int", (p) => p.draft.result.durationMs],
+  ["started_at", "timestamptz", (p) => p.draft.startedAt.toISOString()],
+];
+
+/**
+ * One statement logs every attempt and moves each job this worker still holds (`locked_by`,
+ * `attempts` unchanged) on; returns the jobs moved. With `resetFailures`, an endpoint that had
+ * a delivered event in the batch gets its failure count reset in the same statement (exact
+ * only when no event of the batch ended `failed`: the caller decides).
+ */
+async function logAndMove(db: Db | Tx, worker: string, now: Date, planned: Planned[], resetFailures: boolean): Promise<Set<string>> {
+  const arrays = COLUMNS.map(([, type, value]) => sql`${sql.param(planned.map(value))}::${sql.raw(type)}[]`);
+  const names = sql.raw(COLUMNS.map(([name]) => name).join(", "));
+  const at = now.toISOString();
+  const res = (await db.execute(sql`
+    with v as (
+      select * from unnest(${sql.join(arrays, sql`, `)}) as v(${names})
+    ), logged as (
+      insert into webhook_attempts (id, event_id, app_id, livemode, attempt, url, status_code, response_body, duration_ms, error, created_at)
+      select delivery_id, event_id, app_id, livemode, attempt, url, status_code, response_body, duration_ms, error, started_at from v
+    ), moved as (
+      update webhook_jobs j
+         set status = v.status, attempts = v.attempt, next_attempt_at = v.next_at, locked_until = null, locked_by = null,
+             last_error = v.error, delivered_at = case when v.status = 'delivered' then ${at}::timestamptz else null end,
+             updated_at = ${at}::timestamptz
+        from v
+       where j.event_id = v.event_id and j.locked_by = ${worker} and j.attempts = v.prev_attempts
+      returning j.event_id, j.app_id, j.livemode, v.status
+    ), reset as (
+      update webhook_endpoints w set consecutive_failures = 0
+        from (select distinct app_id, livemode from moved where status = 'delivered') d
+       where ${resetFailures} and w.app_id = d.app_id and w.livemode = d.livemode and w.consecutive_failures <> 0
+    )
+    select event_id from moved`)) as unknown as { rows: Array<{ event_id: string }> };
   return new Set(res.rows.map((r) => r.event_id));
 }
 
@@ -128,29 +162,21 @@ export async function recordOutcomes(
   if (drafts.length === 0) return { outcomes: [], disabled: [] };
   const now = ctx.clock.now();
   const planned = drafts.map((d) => plan(ctx, d, now));
+  const outcomes = planned.map((p) => ({ status: p.status }));
+  // The common case — no event of the batch ran out of attempts — is one statement, no
+  // transaction: delivered events reset their endpoint's count there and then.
+  if (!planned.some((p) => p.status === "failed")) {
+    await logAndMove(ctx.db, worker, now, planned, true);
+    return { outcomes, disabled: [] };
+  }
   return withTransaction(ctx.db, async (tx) => {
-    await tx.insert(webhookAttempts).values(
-      planned.map((p) => ({
-        id: p.draft.deliveryId,
-        eventId: p.draft.job.eventId,
-        appId: p.draft.job.appId,
-        livemode: p.draft.job.livemode,
-        attempt: p.attempt,
-        url: p.draft.url,
-        statusCode: p.draft.result.statusCode,
-        responseBody: p.draft.result.responseBody,
-        durationMs: p.draft.result.durationMs,
-        error: p.error,
-        createdAt: p.draft.startedAt,
-      })),
-    );
-    const moved = await moveJobs(tx, worker, now, planned);
+    const moved = await logAndMove(tx, worker, now, planned, false);
     const disabled = await countFailures(
       ctx,
       tx,
       now,
       planned.filter((p) => moved.has(p.draft.job.eventId)),
     );
-    return { outcomes: planned.map((p) => ({ status: p.status })), disabled };
+    return { outcomes, disabled };
   });
 }

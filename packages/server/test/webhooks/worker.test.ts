@@ -1,0 +1,130 @@
+/**
+ * The delivery worker's own promises, beyond the reliability catalogue: claimed jobs it never
+ * started go back to the queue at once; a claimed job that waited so long its lease no longer
+ * covers an attempt is handed back, never posted beside the worker that took it over; a
+ * delivered event resets the endpoint's failure count; an opened secret stays bound to its
+ * endpoint.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebhookWorker } from "../../src/jobs/webhooks.js";
+import { TestClock } from "../../src/lib/clock.js";
+import { signingSecrets } from "../../src/services/webhooks/endpoint.js";
+import { createMerchant, eventually, startTestApp, type TestApp } from "../harness.js";
+import { rows } from "../reliability/helpers.js";
+import { setEndpoint, writeEvents } from "./helpers.js";
+import { type Receiver, startReceiver } from "./receiver.js";
+
+let t: TestApp;
+const clock = new TestClock();
+const receivers: Receiver[] = [];
+const receiver = async (...args: Parameters<typeof startReceiver>) => {
+  const r = await startReceiver(...args);
+  receivers.push(r);
+  return r;
+};
+
+beforeAll(async () => {
+  // No workers of the app's own: each test runs the workers it needs. Every retry is due
+  // 1 s (test clock) after a failure, then the event is `failed`.
+  t = await startTestApp({ clock, workers: false, env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1", ZEROFEE_WEBHOOK_TIMEOUT_MS: "3000" } });
+});
+afterAll(async () => {
+  for (const r of receivers) await r.close();
+  await t?.stop();
+});
+
+const jobs = (appId: string) =>
+  rows(t.database.db, sql`select event_id, status, locked_by, attempts from webhook_jobs where app_id = ${appId} order by event_id`);
+
+describe("webhook worker", () => {
+  it("stop hands the jobs it claimed but never started back at once: the next worker delivers them without waiting for the lease", async () => {
+    const m = await createMerchant(t, "release");
+    const r = await receiver((_req, i) => ({ status: 200, sleepMs: i === 0 ? 400 : 0 }));
+    await setEndpoint(t, m, r.url);
+    await writeEvents(t, m, 4, 4);
+    const first = new WebhookWorker(t.app.ctx, { concurrency: 1 });
+    first.start();
+    await eventually(async () => r.received.length >= 1);
+    await first.stop();
+    const after = await jobs(m.appId);
+    expect(after.filter((j) => j.status === "delivered")).toHaveLength(1);
+    const pending = after.filter((j) => j.status === "pending");
+    expect(pending.length).toBe(3);
+    for (const j of pending) expect(j.locked_by, j.event_id).toBeNull();
+
+    // The lease (timeout + 10 s) has not run out: only the hand-back lets this worker start now.
+    const next = new WebhookWorker(t.app.ctx, { concurrency: 1 });
+    next.start();
+    try {
+      await eventually(async () => r.delivered.size === 4, 2_500);
+    } finally {
+      await next.stop();
+    }
+    for (const seen of r.delivered.values()) expect(seen).toHaveLength(1);
+  }, 30_000);
+
+  it("a claimed job whose lease ran out while it waited for a slot is handed back, not posted beside the worker that took it over", async () => {
+    const m = await createMerchant(t, "stale");
+    const r = await receiver((_req, i) => ({ status: 200, sleepMs: i === 0 ? 800 : 0 }));
+    await setEndpoint(t, m, r.url);
+    await writeEvents(t, m, 2, 2);
+    // A posts the first event (slow answer) and queues the second.
+    const a = new WebhookWorker(t.app.ctx, { concurrency: 1 });
+    a.start();
+    await eventually(async () => r.received.length >= 1);
+    const held = await jobs(m.appId);
+    expect(held.filter((j) => j.locked_by === a.worker)).toHaveLength(2);
+    // Both leases run out (test clock); B takes both jobs over and delivers them.
+    clock.advance(60_000);
+    const b = new WebhookWorker(t.app.ctx, { concurrency: 4 });
+    b.start();
+    const slow = String(r.received[0]?.headers["webhook-id"]);
+    const queued = held.map((j) => j.event_id).find((id) => id !== slow);
+    try {
+      await eventually(async () => (await jobs(m.appId)).every((j) => j.status === "delivered"), 5_000);
+      // A's slow answer comes in and its attempt is logged: its slot is free, and the job it
+      // queued is long past its lease.
+      await eventually(async () => (await rows(t.database.db, sql`select 1 from webhook_attempts where event_id = ${slow}`)).length === 2, 5_000);
+      await new Promise((res) => setTimeout(res, 300));
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+    expect(queued).toBeDefined();
+    expect(r.received.filter((x) => x.headers["webhook-id"] === queued)).toHaveLength(1);
+  }, 30_000);
+
+  it("a delivered event resets the endpoint's count of failed events", async () => {
+    const m = await createMerchant(t, "reset");
+    let ok = false;
+    const r = await receiver(() => ({ status: ok ? 200 : 500 }));
+    await setEndpoint(t, m, r.url);
+    const w = new WebhookWorker(t.app.ctx, { concurrency: 8, pollMs: 50 });
+    w.start();
+    const endpoint = async () => (await t.call("GET", `/v1/apps/${m.appId}/webhook`, { token: m.sk })).body.data;
+    try {
+      await writeEvents(t, m, 3, 3);
+      await eventually(async () => r.received.length >= 3);
+      clock.advance(2_000); // the one retry comes due, fails, and each event ends `failed`
+      await eventually(async () => (await endpoint()).consecutive_failures === 3);
+      ok = true;
+      await writeEvents(t, m, 1, 1);
+      await eventually(async () => (await endpoint()).consecutive_failures === 0);
+    } finally {
+      await w.stop();
+    }
+    expect((await endpoint()).active).toBe(true);
+    expect(r.delivered.size).toBe(1);
+  }, 30_000);
+
+  it("an opened signing secret stays bound to its endpoint: the same sealed value on another app's row does not open", async () => {
+    const m = await createMerchant(t, "aad-a");
+    const other = await createMerchant(t, "aad-b");
+    const secret = await setEndpoint(t, m, "http://127.0.0.1:9/hooks");
+    const [row] = await rows(t.database.db, sql`select secret_sealed from webhook_endpoints where app_id = ${m.appId}`);
+    const signing = { livemode: false, secretSealed: row.secret_sealed as string, oldSecretSealed: null, oldSecretExpiresAt: null };
+    expect(signingSecrets(t.app.ctx, { ...signing, appId: m.appId }, clock.now())).toEqual([secret]);
+    expect(() => signingSecrets(t.app.ctx, { ...signing, appId: other.appId }, clock.now())).toThrow();
+  });
+});

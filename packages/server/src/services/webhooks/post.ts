@@ -71,7 +71,6 @@ export function postWebhook(input: PostInput): Promise<PostResult> {
     return Promise.resolve(done({ statusCode: null, responseBody: null, retryAfterS: null, error: `blocked_address: ${url.hostname} is a refused address` }));
   }
   const secure = url.protocol === "https:";
-  const payload = Buffer.from(input.body, "utf8");
   return new Promise((resolvePost) => {
     let settled = false;
     const finish = (r: Omit<PostResult, "durationMs">) => {
@@ -85,7 +84,7 @@ export function postWebhook(input: PostInput): Promise<PostResult> {
       {
         method: "POST",
         agent: secure ? input.agents.https : input.agents.http,
-        headers: { ...input.headers, "content-length": String(payload.length) },
+        headers: { ...input.headers, "content-length": String(Buffer.byteLength(input.body)) },
         lookup: guardedLookup(input.resolve, input.livemode),
       },
       (res) => {
@@ -113,6 +112,7 @@ export function postWebhook(input: PostInput): Promise<PostResult> {
       const blocked = err instanceof BlockedAddressError || err.code === "blocked_address";
       finish({ statusCode: null, responseBody: null, retryAfterS: null, error: blocked ? err.message : `connection: ${err.code ?? err.message}` });
     });
-    req.end(payload);
+    // A string body goes out in one write with the head (a Buffer would be a second chunk).
+    req.end(input.body);
   });
 }

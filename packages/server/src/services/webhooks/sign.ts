@@ -10,6 +10,18 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString(
 
 export const zeroFeeSignature = (secret: string, t: number, body: string): string => createHmac("sha256", secret).update(`${t}.${body}`).digest("hex");
 
+/** One `Webhook` per secret (its constructor decodes the key); bounded by clearing. */
+const signers = new Map<string, Webhook>();
+function signer(secret: string): Webhook {
+  let w = signers.get(secret);
+  if (!w) {
+    if (signers.size >= 10_000) signers.clear();
+    w = new Webhook(secret);
+    signers.set(secret, w);
+  }
+  return w;
+}
+
 export interface SignInput {
   /** Current secret, then the previous one while a rotation overlaps (old last). */
   secrets: string[];
@@ -39,6 +51,6 @@ export function signedHeaders(input: SignInput): Record<string, string> {
     "x-zerofee-timestamp": String(input.t),
     "webhook-id": input.eventId,
     "webhook-timestamp": String(input.t),
-    "webhook-signature": input.secrets.map((s) => new Webhook(s).sign(input.eventId, at, input.body)).join(" "),
+    "webhook-signature": input.secrets.map((s) => signer(s).sign(input.eventId, at, input.body)).join(" "),
   };
 }

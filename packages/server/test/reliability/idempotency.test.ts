@@ -205,6 +205,48 @@ describe("A. idempotency", () => {
     expect(ruleAgain.text).toBe(rule.text);
     expect(await countPayments(db, m.appId)).toBe(2);
   });
+  it("IDEM-5 stored answers are sealed: no client secret or phone number in the database, the replay shows them, an answer stored before sealing replays as it was", async () => {
+    const m = await createMerchant(t, "idem5s");
+    const session = await t.call("POST", "/v1/checkout/sessions", {
+      token: m.sk,
+      body: { amount: 2500, currency: "XOF", reference: "idem-5-sealed", success_url: "http://127.0.0.1:9/ok" },
+      idempotencyKey: "idem-5-session",
+    });
+    expect(session.status, session.text).toBe(201);
+    const secret = session.body.data.client_secret as string;
+    const payment = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      body: paymentBody("00", { reference: "idem-5-phone" }),
+      idempotencyKey: "idem-5-phone",
+    });
+    expect(payment.status).toBe(201);
+    const stored = await rows(t.database.db, sql`select key, response_body from idempotency_keys where app_id = ${m.appId} order by key`);
+    expect(stored).toHaveLength(2);
+    for (const row of stored) {
+      expect(row.response_body).toMatch(/^v1\./);
+      expect(row.response_body).not.toContain(secret);
+      expect(row.response_body).not.toContain("0700000000");
+      expect(row.response_body).not.toContain("client_secret");
+    }
+    const replay = await t.call("POST", "/v1/checkout/sessions", {
+      token: m.sk,
+      body: { amount: 2500, currency: "XOF", reference: "idem-5-sealed", success_url: "http://127.0.0.1:9/ok" },
+      idempotencyKey: "idem-5-session",
+    });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.text).toBe(session.text);
+    expect(replay.body.data.client_secret).toBe(secret);
+
+    // An answer stored in clear by an earlier version is still replayed.
+    await t.database.db.execute(sql`update idempotency_keys set response_body = ${payment.text} where app_id = ${m.appId} and key = 'idem-5-phone'`);
+    const legacy = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      body: paymentBody("00", { reference: "idem-5-phone" }),
+      idempotencyKey: "idem-5-phone",
+    });
+    expect(legacy.headers.get("idempotent-replayed")).toBe("true");
+    expect(legacy.text).toBe(payment.text);
+  });
 });
 
 describe("A. idempotency: retention, reaper and key format (injected clock)", () => {

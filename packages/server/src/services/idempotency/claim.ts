@@ -3,6 +3,7 @@ import { idempotencyKeys } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { openResponse } from "./finish.js";
 
 export interface IdempotencyHandle {
   id: string;
@@ -57,7 +58,7 @@ export async function claimIdempotencyKey(ctx: ServiceContext, input: ClaimInput
     );
   }
   if (existing.finishedAt && existing.responseStatus !== null && existing.responseBody !== null) {
-    return { kind: "replay", status: existing.responseStatus, body: existing.responseBody };
+    return { kind: "replay", status: existing.responseStatus, body: openResponse(ctx, existing.id, existing.responseBody) };
   }
   const staleBefore = new Date(now.getTime() - ctx.config.idempotencyLockS * 1000);
   const [taken] = await ctx.db

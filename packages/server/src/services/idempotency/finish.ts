@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { idempotencyKeys } from "../../db/schema/index.js";
+import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
 import type { ServiceContext } from "../context.js";
 
 /**
@@ -12,10 +13,23 @@ export function isStorable(status: number): boolean {
   return (status >= 200 && status < 300) || status === 404 || status === 409 || status === 422;
 }
 
+/** The AAD that binds a stored answer to its idempotency record. */
+const aad = (id: string) => `${id}|idempotent-response`;
+
+/**
+ * Stored answers are sealed with the master key: they can hold what is shown only once (a
+ * checkout session's `client_secret`, a new webhook secret) and customers' phone numbers.
+ */
+export const sealResponse = (ctx: ServiceContext, id: string, body: string) => encryptSecret(ctx.config.masterKey, body, aad(id));
+
+/** The stored answer in clear; answers stored before sealing (plain JSON) are read as they are. */
+export const openResponse = (ctx: ServiceContext, id: string, stored: string) =>
+  stored.startsWith("v1.") ? decryptSecret(ctx.config.masterKey, stored, aad(id)) : stored;
+
 export async function finishIdempotencyKey(ctx: ServiceContext, id: string, status: number, body: string): Promise<void> {
   await ctx.db
     .update(idempotencyKeys)
-    .set({ responseStatus: status, responseBody: body, finishedAt: ctx.clock.now(), lockedAt: null })
+    .set({ responseStatus: status, responseBody: sealResponse(ctx, id, body), finishedAt: ctx.clock.now(), lockedAt: null })
     .where(eq(idempotencyKeys.id, id));
 }
 

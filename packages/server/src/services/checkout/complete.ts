@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { checkoutPayments, checkoutSessions } from "../../db/schema/index.js";
+import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
 import type { PaymentRow } from "../payments/serialize.js";
 import { flagDuplicateCompletion } from "./duplicate.js";
@@ -14,7 +15,7 @@ import { serializeSession } from "./serialize.js";
  * transaction; a later one inside the same session is flagged for refund. The conditional
  * UPDATE (`status = 'open'`) makes the session complete once, whichever source comes first.
  */
-export async function completeSessionForPayment(tx: Tx, payment: PaymentRow): Promise<void> {
+export async function completeSessionForPayment(ctx: ServiceContext, tx: Tx, payment: PaymentRow): Promise<void> {
   if (payment.status !== "completed") return;
   const [link] = await tx.select().from(checkoutPayments).where(eq(checkoutPayments.paymentId, payment.id));
   if (!link?.sessionId) return;
@@ -30,5 +31,5 @@ export async function completeSessionForPayment(tx: Tx, payment: PaymentRow): Pr
     return;
   }
   const [current] = await tx.select({ paymentId: checkoutSessions.paymentId }).from(checkoutSessions).where(eq(checkoutSessions.id, link.sessionId));
-  if (current?.paymentId !== payment.id) await flagDuplicateCompletion(tx, payment);
+  if (current?.paymentId !== payment.id) await flagDuplicateCompletion(ctx, tx, payment);
 }

@@ -1,9 +1,9 @@
-import { PROVIDERS } from "@zerofee/providers";
 import { eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { checkoutPayments } from "../../db/schema/index.js";
+import type { ServiceContext } from "../context.js";
 import type { PaymentRow } from "../payments/serialize.js";
-import { insertRefund } from "../refunds/open.js";
+import { insertRefund, providerRefunds } from "../refunds/open.js";
 
 /**
  * A second payment completed inside a session that another payment already completed (an
@@ -13,10 +13,9 @@ import { insertRefund } from "../refunds/open.js";
  * refunds). Where the provider has no refund API the payment stays flagged `refund_due` for
  * a human.
  */
-export async function flagDuplicateCompletion(tx: Tx, payment: PaymentRow): Promise<void> {
+export async function flagDuplicateCompletion(ctx: ServiceContext, tx: Tx, payment: PaymentRow): Promise<void> {
   await tx.update(checkoutPayments).set({ refundDue: true }).where(eq(checkoutPayments.paymentId, payment.id));
   const provider = payment.provider;
-  const entry = provider ? (PROVIDERS as Record<string, (typeof PROVIDERS)[keyof typeof PROVIDERS]>)[provider] : undefined;
-  if (!provider || !entry?.adapter.metadata.supportsRefund) return;
+  if (!provider || !providerRefunds(ctx, provider)) return;
   await insertRefund(tx, { payment, provider, reason: "duplicate_checkout", at: payment.completedAt ?? payment.updatedAt });
 }

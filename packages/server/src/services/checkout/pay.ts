@@ -91,7 +91,7 @@ async function link(ctx: ServiceContext, payment: PaymentRow, args: PayArgs, amo
       .onConflictDoNothing();
     if (args.sessionId) {
       await tx.update(checkoutSessions).set({ currentPaymentId: payment.id, payingSince: null, updatedAt: now }).where(eq(checkoutSessions.id, args.sessionId));
-      if (locked) await completeSessionForPayment(tx, locked);
+      if (locked) await completeSessionForPayment(ctx, tx, locked);
     }
     return locked ?? payment;
   });

@@ -45,7 +45,7 @@ export async function authenticatePayment({ ctx, scope, id, otp }: { ctx: Servic
       .where(and(eq(payments.id, payment.id), eq(payments.status, "requires_action")))
       .returning();
     if (counted && (counted.otpAttempts >= MAX_OTP_ATTEMPTS || res.status === "failed")) {
-      const failed = await transitionPayment(tx, {
+      const failed = await transitionPayment(ctx, tx, {
         paymentId: payment.id,
         appId: payment.appId,
         to: "failed",

@@ -64,7 +64,7 @@ export async function closePayment(ctx: ServiceContext, payment: PaymentRow, to:
       return { kind: "open" as const, payment: applied.payment, reason: `provider reports ${reported.status}` };
     }
     if (!confirmed) return { kind: "open" as const, payment: fresh, reason: "provider could not confirm" };
-    const moved = await transitionPayment(tx, { paymentId: fresh.id, appId: fresh.appId, to, source, at: ctx.clock.now() });
+    const moved = await transitionPayment(ctx, tx, { paymentId: fresh.id, appId: fresh.appId, to, source, at: ctx.clock.now() });
     return moved ? { kind: "closed" as const, payment: moved } : { kind: "open" as const, payment: fresh, reason: `payment is ${fresh.status}` };
   });
   await processOpenedRefund(ctx, refundId);

@@ -167,7 +167,7 @@ async function recordOutcome(ctx: ServiceContext, payment: PaymentRow, attempt: 
     const set = { provider: attempt.provider, providerReference: result.providerReference, nextAction: result.nextAction };
     // A next action means the customer must act (SPEC §3): requires_action.
     const to = result.status === "pending" && result.nextAction ? "requires_action" : result.status;
-    const moved = to === "pending" ? null : await transitionPayment(tx, { paymentId: payment.id, appId: payment.appId, to, source: "api", at: now, set });
+    const moved = to === "pending" ? null : await transitionPayment(ctx, tx, { paymentId: payment.id, appId: payment.appId, to, source: "api", at: now, set });
     if (moved) return moved;
     const [p] = await tx
       .update(payments)
@@ -242,7 +242,7 @@ export async function createPayment({
   // resumes it; without one nobody can, so it fails now.
   if (!idem) {
     await withTransaction(ctx.db, (tx) =>
-      transitionPayment(tx, {
+      transitionPayment(ctx, tx, {
         paymentId: payment.id,
         appId: payment.appId,
         to: "failed",

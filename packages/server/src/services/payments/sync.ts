@@ -58,7 +58,7 @@ export async function applyProviderStatus(
     return { kind: "conflict", payment, refundId };
   }
   if (status === "pending" || status === payment.status) return { kind: "unchanged", payment };
-  const moved = await transitionPayment(tx, {
+  const moved = await transitionPayment(ctx, tx, {
     paymentId: payment.id,
     appId: payment.appId,
     to: status,

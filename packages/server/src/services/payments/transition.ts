@@ -3,6 +3,7 @@ import type { Tx } from "../../db/client.js";
 import { apps, type PaymentStatus, payments, type TimelineSource } from "../../db/schema/index.js";
 import { computeFee } from "../../lib/money.js";
 import { completeSessionForPayment } from "../checkout/complete.js";
+import type { ServiceContext } from "../context.js";
 import { type EventType, recordEvent } from "../events/record.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 
@@ -43,7 +44,7 @@ export interface TransitionInput {
  * UPDATE, so two completion sources racing produce one transition. Appends the timeline and
  * writes the event in the caller's transaction. Returns null when nothing changed.
  */
-export async function transitionPayment(tx: Tx, input: TransitionInput): Promise<PaymentRow | null> {
+export async function transitionPayment(ctx: ServiceContext, tx: Tx, input: TransitionInput): Promise<PaymentRow | null> {
   const from = ALLOWED_FROM[input.to];
   if (from.length === 0) return null;
   let fee: { feeAmount: number; netAmount: number } | undefined;
@@ -84,6 +85,6 @@ export async function transitionPayment(tx: Tx, input: TransitionInput): Promise
     });
   }
   // A checkout session completes with its payment, in this same transaction (SPEC §8).
-  if (input.to === "completed") await completeSessionForPayment(tx, updated);
+  if (input.to === "completed") await completeSessionForPayment(ctx, tx, updated);
   return updated;
 }

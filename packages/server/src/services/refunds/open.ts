@@ -6,6 +6,10 @@ import { recordEvent } from "../events/record.js";
 import type { PaymentRow } from "../payments/serialize.js";
 import { serializeRefund } from "./serialize.js";
 
+/** Whether ZeroFee can give money back through `provider`'s API (the registry in use). */
+export const providerRefunds = (ctx: ServiceContext, provider: string): boolean =>
+  ctx.providers.has(provider) && ctx.providers.adapter(provider).metadata.supportsRefund;
+
 /**
  * A success that arrived for an expired or cancelled payment is given back (SPEC §3): the
  * refund row and its `refund.created` event are written in the caller's transaction, the one
@@ -13,7 +17,7 @@ import { serializeRefund } from "./serialize.js";
  * Returns null where the provider has no refund API or a refund already exists.
  */
 export async function openLateSuccessRefund(ctx: ServiceContext, tx: Tx, payment: PaymentRow, provider: string): Promise<string | null> {
-  if (!ctx.providers.has(provider) || !ctx.providers.adapter(provider).metadata.supportsRefund) {
+  if (!providerRefunds(ctx, provider)) {
     ctx.log.warn({ payment_id: payment.id, provider }, "late success on a provider without refunds: refund by hand");
     return null;
   }

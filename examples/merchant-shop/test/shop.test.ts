@@ -96,7 +96,9 @@ describe("example merchant shop", () => {
     const session = await payAndGetSession(url);
     const event = { id: "evt_example_1", type: "checkout.completed", data: session };
     const forged = delivery(event);
-    expect((await post(forged.raw, forged.signature.replace(/v1=./, "v1=0"))).status).toBe(400);
+    // One hex digit changed (to another digit: "v1=0…" stays forged when it began with 0).
+    const tampered = forged.signature.replace(/v1=(.)/, (_m, c: string) => `v1=${c === "0" ? "1" : "0"}`);
+    expect((await post(forged.raw, tampered)).status).toBe(400);
     const stale = delivery(event, Math.floor(Date.now() / 1000) - 3600);
     expect((await post(stale.raw, stale.signature)).status).toBe(400);
     expect(fulfilled.filter(([o]) => o === orderId)).toEqual([]);

@@ -35,6 +35,7 @@ import { healthRoutes, type Readiness } from "./routes/system/health.js";
 import { providerWebhookRoute } from "./routes/webhooks/providers.js";
 import { webhookEndpointRoutes } from "./routes/webhooks-out/endpoint.js";
 import type { FaultPoint, ServiceContext } from "./services/context.js";
+import { EVENTS_CHANNEL, signalEventsWritten } from "./services/events/wake.js";
 import { createProviderGateway, type ProviderRegistry } from "./services/providers/gateway.js";
 import { createSandboxStore } from "./services/sandbox/store.js";
 import { systemResolver } from "./services/webhooks/address.js";
@@ -115,6 +116,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   const readiness: Readiness = { migrated: false, workers: !opts.workers, sandbox: !config.sandbox, ping: () => database.ping() };
   await database.migrate();
   readiness.migrated = true;
+  // Events committed by any process (this one included) wake this one's workers and streams.
+  const unlisten = await database.listen(EVENTS_CHANNEL, signalEventsWritten);
 
   const simulators = new Map<string, Simulator>();
   let simulatorTimer: NodeJS.Timeout | undefined;
@@ -206,6 +209,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       } finally {
         clearInterval(closeIdle);
       }
+      await unlisten();
       if (!opts.database) await database.close();
       opened.unlock();
     },

@@ -48,6 +48,8 @@ export interface TestApp {
   app: ZeroFee;
   url: string;
   clock: TestClock | undefined;
+  /** PostgreSQL runs: the test database's URL, for a second process or pool on the same data. */
+  databaseUrl: string | undefined;
   /** Every log line written during the file (SE-1 scans them). */
   logs: string[];
   database: Database;
@@ -152,6 +154,7 @@ export async function startTestApp(
     app,
     url,
     clock: opts.clock,
+    databaseUrl: fresh.url,
     logs,
     database: fresh.database,
     call: (method, path, o) => httpCall(url, method, path, o),

@@ -23,6 +23,12 @@ export interface Database {
   migrate(): Promise<void>;
   /** True when a trivial query answers. */
   ping(): Promise<boolean>;
+  /**
+   * LISTEN on `channel`: `onNotify` runs for each notification (PostgreSQL delivers a NOTIFY
+   * when its transaction commits), and once more after a lost connection is back, since
+   * notifications sent meanwhile are gone. Resolves to the function that stops listening.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,12 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     ping: async () => {
       await client.query("select 1");
       return true;
+    },
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, () => onNotify());
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
     },
     close: () => client.close(),
   };
@@ -87,7 +99,57 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
       await pool.query("select 1");
       return true;
     },
+    listen: (channel, onNotify) => listenPostgres(connectionString, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+/**
+ * A LISTEN on its own connection (outside the pool, so it never holds a pooled client),
+ * reconnecting every second while the server is away; polling covers the gap.
+ */
+async function listenPostgres(connectionString: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let closed = false;
+  let current: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const later = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect(true);
+    }, 1_000);
+    retry.unref();
+  };
+  const connect = async (again: boolean) => {
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+    client.on("error", () => {});
+    client.on("end", () => {
+      if (current === client) current = undefined;
+      later();
+    });
+    client.on("notification", (msg) => {
+      if (msg.channel === channel) onNotify();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    } catch {
+      await client.end().catch(() => {});
+      later();
+      return;
+    }
+    if (closed) {
+      await client.end().catch(() => {});
+      return;
+    }
+    current = client;
+    if (again) onNotify();
+  };
+  await connect(false);
+  return async () => {
+    closed = true;
+    clearTimeout(retry);
+    await current?.end().catch(() => {});
   };
 }
 

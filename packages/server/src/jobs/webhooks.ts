@@ -23,9 +23,9 @@ const LEASE_MARGIN_MS = 10_000;
  * batches, each with its event and endpoint, and keeps a short queue of claimed jobs so a
  * freed slot starts the next POST at once; the next claim runs while POSTs are in flight.
  * A slot frees as soon as its answer is in: finished attempts are recorded in batches behind
- * it, and a job stays leased until its attempt is recorded. It wakes at once when this
- * process writes an event, and polls otherwise — for retries coming due and for events
- * written by API processes elsewhere.
+ * it, and a job stays leased until its attempt is recorded. It wakes at once when any
+ * process commits an event (`recordEvent` notifies, the app LISTENs), and polls too — for
+ * retries coming due, and for a notification lost while the listening connection was down.
  */
 export class WebhookWorker {
   readonly worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -40,8 +40,6 @@ export class WebhookWorker {
   private held = 0;
   private claiming = false;
   private again = false;
-  /** Quick re-polls left after a wake-up: the writing transaction may not have committed yet. */
-  private eager = 0;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = true;
@@ -63,10 +61,7 @@ export class WebhookWorker {
 
   start(): void {
     this.stopped = false;
-    this.unsubscribe = onEventsWritten(() => {
-      this.eager = 3;
-      this.pump();
-    });
+    this.unsubscribe = onEventsWritten(() => this.pump());
     this.timer = setInterval(() => this.pump(), this.pollMs);
     this.timer.unref();
     this.pump();
@@ -97,10 +92,6 @@ export class WebhookWorker {
     this.claiming = true;
     void this.claimLoop().finally(() => {
       this.claiming = false;
-      if (this.eager > 0 && !this.stopped) {
-        this.eager -= 1;
-        setTimeout(() => this.pump(), 15).unref();
-      }
     });
   }
 

@@ -7,10 +7,12 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/app.js";
+import { openPostgres } from "../../src/db/client.js";
 import { WebhookWorker } from "../../src/jobs/webhooks.js";
 import { TestClock } from "../../src/lib/clock.js";
 import { signingSecrets } from "../../src/services/webhooks/endpoint.js";
-import { createMerchant, eventually, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, eventually, onPostgres, startTestApp, type TestApp } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
 import { setEndpoint, writeEvents } from "./helpers.js";
 import { type Receiver, startReceiver } from "./receiver.js";
@@ -117,6 +119,58 @@ describe("webhook worker", () => {
     expect((await endpoint()).active).toBe(true);
     expect(r.delivered.size).toBe(1);
   }, 30_000);
+
+  it(`a worker wakes when ${onPostgres ? "another process" : "the app"} commits an event (LISTEN/NOTIFY), not at its next poll`, async () => {
+    const m = await createMerchant(t, "notify");
+    const r = await receiver();
+    await setEndpoint(t, m, r.url);
+    // PostgreSQL: a second app on the same database, as a separate \`zerofee worker\` would be;
+    // PGlite: this app's own listener. Either way the worker polls once a minute only.
+    const other = onPostgres
+      ? await buildApp({ config: t.app.ctx.config, clock, database: await openPostgres(t.databaseUrl as string, { max: 4 }), api: false, workers: false })
+      : undefined;
+    const w = new WebhookWorker((other ?? t.app).ctx, { pollMs: 60_000 });
+    w.start();
+    try {
+      await new Promise((res) => setTimeout(res, 300)); // its first poll has found nothing
+      expect(r.received).toHaveLength(0);
+      await writeEvents(t, m, 3, 3);
+      await eventually(async () => r.delivered.size === 3, 5_000, 20);
+    } finally {
+      await w.stop();
+      if (other) {
+        await other.stop();
+        await other.database.close();
+      }
+    }
+  }, 30_000);
+
+  it.skipIf(!onPostgres)(
+    "the LISTEN connection comes back after PostgreSQL drops it, and wakes the worker again",
+    async () => {
+      const m = await createMerchant(t, "relisten");
+      const r = await receiver();
+      await setEndpoint(t, m, r.url);
+      const w = new WebhookWorker(t.app.ctx, { pollMs: 60_000 });
+      w.start();
+      try {
+        const listeners = sql`select pid from pg_stat_activity where datname = current_database() and query ilike 'LISTEN%' and pid <> pg_backend_pid()`;
+        const [before] = await rows(t.database.db, listeners);
+        expect(before?.pid).toBeDefined();
+        await rows(t.database.db, sql`select pg_terminate_backend(${before.pid}::int)`);
+        const after = await eventually(async () => {
+          const [row] = await rows(t.database.db, listeners);
+          return row && row.pid !== before.pid ? row : null;
+        }, 5_000);
+        expect(after.pid).not.toBe(before.pid);
+        await writeEvents(t, m, 2, 2);
+        await eventually(async () => r.delivered.size === 2, 5_000, 20);
+      } finally {
+        await w.stop();
+      }
+    },
+    30_000,
+  );
 
   it("an opened signing secret stays bound to its endpoint: the same sealed value on another app's row does not open", async () => {
     const m = await createMerchant(t, "aad-a");

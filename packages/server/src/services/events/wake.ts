@@ -1,9 +1,13 @@
 import { EventEmitter } from "node:events";
 
+/** The PostgreSQL channel `recordEvent` notifies in the writing transaction (delivered at commit). */
+export const EVENTS_CHANNEL = "zerofee_events";
+
 /**
- * In-process hint that events were written, so delivery workers and `listen` streams wake
- * at once instead of at their next poll. A hint only: it may fire before the writing
- * transaction commits (listeners retry briefly), and other processes rely on polling.
+ * In-process fan-out of "events were written or queued again", so delivery workers and
+ * `listen` streams wake at once instead of at their next poll. Fed by the app's LISTEN on
+ * EVENTS_CHANNEL (any process's commits) and by resend and recovery here. A hint only:
+ * workers also poll, for retries coming due and in case a notification was missed.
  */
 const emitter = new EventEmitter();
 emitter.setMaxListeners(0);

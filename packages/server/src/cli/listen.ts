@@ -30,12 +30,24 @@ const SEEN_MAX = 10_000;
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 
-async function poll(o: ListenOptions, since: string | null, wait: number): Promise<Batch> {
-  const q = new URLSearchParams({ wait: String(wait), ...(since ? { since } : {}) });
-  const res = await fetch(`${o.apiUrl.replace(/\/+$/, "")}/v1/events/listen?${q}`, { headers: { authorization: `Bearer ${o.apiKey}` }, signal: o.signal });
-  const body = (await res.json()) as { success: boolean; data?: Batch; error?: { message: string } };
-  if (!res.ok || !body.data) throw new ListenError(body.error?.message ?? `HTTP ${res.status}`, res.status);
-  return body.data;
+async function poll(o: ListenOptions, since: string | null, known: number, wait: number): Promise<Batch> {
+  const q = new URLSearchParams({ wait: String(wait), known: String(known), ...(since ? { since } : {}) });
+  // One signal per poll, unhooked after: fetch would otherwise leave a listener on the
+  // long-lived one for every poll.
+  const each = new AbortController();
+  const stop = () => each.abort();
+  o.signal?.addEventListener("abort", stop, { once: true });
+  try {
+    const res = await fetch(`${o.apiUrl.replace(/\/+$/, "")}/v1/events/listen?${q}`, {
+      headers: { authorization: `Bearer ${o.apiKey}` },
+      signal: each.signal,
+    });
+    const body = (await res.json()) as { success: boolean; data?: Batch; error?: { message: string } };
+    if (!res.ok || !body.data) throw new ListenError(body.error?.message ?? `HTTP ${res.status}`, res.status);
+    return body.data;
+  } finally {
+    o.signal?.removeEventListener("abort", stop);
+  }
 }
 
 export class ListenError extends Error {
@@ -68,16 +80,20 @@ async function forward(o: ListenOptions, secret: string, e: Payload): Promise<vo
  * runs, and prints each with the local server's answer — like `stripe listen`.
  */
 export async function listen(o: ListenOptions): Promise<void> {
-  const first = await poll(o, null, 0);
+  const first = await poll(o, null, 0, 0);
   const secret = first.secret;
   o.out(`Ready! Your webhook signing secret is ${secret}`);
   o.out(`Forwarding test-mode events to ${o.forwardTo}${o.events.length ? ` (${o.events.join(", ")})` : ""}. Ctrl-C to stop.`);
   let since = first.server_time;
-  const seen = new Set<string>();
+  /** Event id → created_at (ms) of what was forwarded, to drop repeats and count `known`. */
+  const seen = new Map<string, number>();
   while (!o.signal?.aborted) {
     let batch: Batch;
     try {
-      batch = await poll(o, since, 25);
+      const from = new Date(since).getTime();
+      let known = 0;
+      for (const at of seen.values()) if (at >= from) known++;
+      batch = await poll(o, since, Math.min(known, 1000), 25);
     } catch (err) {
       if (o.signal?.aborted) return;
       if (err instanceof ListenError && (err.status === 401 || err.status === 403 || err.status === 400)) throw err;
@@ -87,8 +103,8 @@ export async function listen(o: ListenOptions): Promise<void> {
     }
     for (const e of batch.events) {
       if (seen.has(e.id)) continue;
-      seen.add(e.id);
-      if (seen.size > SEEN_MAX) seen.delete(seen.values().next().value as string);
+      seen.set(e.id, new Date(e.created_at).getTime());
+      if (seen.size > SEEN_MAX) seen.delete(seen.keys().next().value as string);
       if (o.events.length === 0 || o.events.includes(e.type)) await forward(o, secret, e);
     }
     const newest = batch.events.at(-1)?.created_at;

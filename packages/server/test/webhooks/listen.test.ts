@@ -52,6 +52,31 @@ describe("zerofee listen", () => {
     await again.exited;
   }, 90_000);
 
+  it("the long poll waits while the caller already holds every event of its window (`known`), and answers when a new one commits", async () => {
+    const since = new Date(Date.now() - 1_000).toISOString();
+    await createPayments(t, m, 1);
+    const all = async (known: number, wait: number) => {
+      const res = await t.call("GET", `/v1/events/listen?since=${encodeURIComponent(since)}&known=${known}&wait=${wait}`, { token: m.sk });
+      expect(res.status, res.text).toBe(200);
+      return res.body.data.events as Array<{ id: string; type: string }>;
+    };
+    const held = await eventually(async () => {
+      const events = await all(0, 0);
+      return events.some((e) => e.type === "payment.completed") ? events : null;
+    }, 20_000);
+    let answered = false;
+    const waiting = all(held.length, 20).then((events) => {
+      answered = true;
+      return events;
+    });
+    await new Promise((res) => setTimeout(res, 700));
+    expect(answered).toBe(false); // nothing new: no answer (the CLI would otherwise poll in a loop)
+    await createPayments(t, m, 1);
+    const next = await waiting;
+    expect(next.length).toBeGreaterThan(held.length);
+    expect(next.map((e) => e.id)).toEqual(expect.arrayContaining(held.map((e) => e.id)));
+  }, 60_000);
+
   it("refuses a live key", async () => {
     const cli = runCli(["listen", "--forward-to", r.url, "--api-url", t.url, "--api-key", m.skLive], {});
     children.push(cli);

@@ -8,7 +8,14 @@ import { listenSecret, pollEvents } from "../../services/events/listen.js";
 
 const ListenQuery = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional().describe("Events created at or after; default now"),
-  wait: z.coerce.number().int().min(0).max(30).default(25).describe("Seconds to wait for the first event"),
+  known: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(0)
+    .describe("Events at or after `since` the caller already holds: the poll waits until there are more"),
+  wait: z.coerce.number().int().min(0).max(30).default(25).describe("Seconds to wait for a new event"),
 });
 
 const Payload = z.object({ id: z.string(), type: z.string(), created_at: z.string(), data: z.record(z.string(), z.unknown()) });
@@ -39,7 +46,14 @@ export function listenRoute(app: ZodApp, ctx: ServiceContext) {
       if (p.livemode) throw new ApiError("validation_error", "listen streams test-mode events: use a test secret key (sk_test_…).", { param: "Authorization" });
       const serverTime = ctx.clock.now();
       const since = request.query.since ? new Date(request.query.since) : serverTime;
-      const events = await pollEvents({ ctx, scope: { appId: p.appId, livemode: false }, since, waitMs: request.query.wait * 1000, signal: closing.signal });
+      const events = await pollEvents({
+        ctx,
+        scope: { appId: p.appId, livemode: false },
+        since,
+        known: request.query.known,
+        waitMs: request.query.wait * 1000,
+        signal: closing.signal,
+      });
       return ok({ secret: listenSecret(ctx, p.appId), server_time: serverTime.toISOString(), events });
     },
   });

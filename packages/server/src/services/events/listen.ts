@@ -16,19 +16,24 @@ const BATCH = 100;
 
 /**
  * Long poll: the app's test-mode events created at or after `since`, oldest first, waiting up
- * to `waitMs` for the first one. Events of one instant may commit out of id order, so callers
- * ask again from a little before the newest they saw and drop the ids they already have.
+ * to `waitMs` until there are more than `known` of them. Events of one instant may commit out
+ * of id order, so callers ask again from a little before the newest they saw, say how many of
+ * that window they already hold (`known`: the poll waits instead of answering with those
+ * again at once), and drop the ids they have.
  */
 export async function pollEvents({
   ctx,
   scope,
   since,
+  known = 0,
   waitMs,
   signal,
 }: {
   ctx: ServiceContext;
   scope: Scope;
   since: Date;
+  /** Events at or after `since` the caller already holds. */
+  known?: number;
   waitMs: number;
   /** Ends the wait early (the server is shutting down). */
   signal?: AbortSignal;
@@ -40,11 +45,11 @@ export async function pollEvents({
       .from(events)
       .where(and(eq(events.appId, scope.appId), eq(events.livemode, scope.livemode), gte(events.createdAt, since)))
       .orderBy(asc(events.createdAt), asc(events.id))
-      .limit(BATCH);
+      .limit(known + BATCH);
   for (;;) {
     const rows = await read();
     const left = deadline - Date.now();
-    if (rows.length > 0 || left <= 0 || signal?.aborted) return rows.map(eventPayload);
+    if (rows.length > known || left <= 0 || signal?.aborted) return rows.map(eventPayload);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, Math.min(left, 500));
       const off = onEventsWritten(() => setTimeout(done, 20));

@@ -5,7 +5,7 @@
  *   npx tsx bench/payments/queries.ts        # BENCH_DATABASE_URL as for `npm run bench`
  *
  * Builds ZeroFee in this process on a fresh database, wraps `pg.Client#query`, and prints the
- * statements of one create, one get and one list (the create includes the sandbox's own work,
+ * statements of one create, one get, one list and the checkout catalogue (the create includes the sandbox's own work,
  * which runs in the same process as the provider call).
  */
 import { randomBytes } from "node:crypto";
@@ -62,6 +62,9 @@ try {
   });
   await measure("GET /v1/payments/{id}", () => http(`${baseUrl}/v1/payments/${id}`, { headers: auth }));
   await measure("GET /v1/payments?limit=20", () => http(`${baseUrl}/v1/payments?limit=20`, { headers: auth }));
+  await measure("GET /v1/checkout/methods (publishable key)", () =>
+    http(`${baseUrl}/v1/checkout/methods`, { headers: { authorization: `Bearer ${seeded?.demo.publishable_key}` } }),
+  );
 } finally {
   await app.stop();
   await scratch.drop();

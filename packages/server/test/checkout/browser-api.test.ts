@@ -44,6 +44,20 @@ describe("catalogue for the browser", () => {
     expect(eur.body.data.global_methods.map((x: { code: string }) => x.code)).toEqual(["PAYIN_CARD", "PAYIN_PAYPAL"]);
   });
 
+  it("follows the app's provider set-up: a provider turned off takes its methods away, for that app only", async () => {
+    const m = await createMerchant(t, "setup");
+    const globals = async (who: Merchant) =>
+      (await t.call("GET", "/v1/checkout/methods", { token: who.pk })).body.data.global_methods.map((x: { code: string }) => x.code);
+    expect(await globals(m)).toEqual(["PAYIN_CARD", "PAYIN_PAYPAL"]);
+    // Cards go to stripe, else to the test provider (SPEC §5 test-mode default): both off.
+    for (const provider of ["stripe", "test"]) {
+      const off = await t.call("PUT", `/v1/apps/${m.appId}/providers/${provider}`, { token: m.token, body: { mode: "test", enabled: false } });
+      expect(off.status, off.text).toBe(200);
+    }
+    expect(await globals(m)).toEqual(["PAYIN_PAYPAL"]);
+    expect(await globals(A)).toEqual(["PAYIN_CARD", "PAYIN_PAYPAL"]);
+  });
+
   it("a client secret gets its session's currency, amount and allow-lists", async () => {
     const s = await createSession(t, A, { allowed_countries: ["CI"], allowed_methods: ["PAYIN_ORANGE_CI", "PAYIN_CARD"] });
     const r = await t.call("GET", "/v1/checkout/methods", { token: s.client_secret });

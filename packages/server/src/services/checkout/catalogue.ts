@@ -3,7 +3,7 @@ import metadata from "libphonenumber-js/max/metadata";
 import { countryEntry, listCountries, resolveMethod } from "../../catalogue/index.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { routeCandidates } from "../routing/candidates.js";
+import { loadRoutingSetup, type RoutingSetup, routeCandidates } from "../routing/candidates.js";
 import { loadSession } from "./get.js";
 import { logoFor } from "./logos.js";
 import type { Catalogue } from "./schemas.js";
@@ -39,15 +39,16 @@ function phoneFormat(country: string, example: string) {
 }
 
 /** Can the app take this method in this currency right now (routing has a candidate)? */
-async function routable(ctx: ServiceContext, scope: Scope, code: string, currency: string): Promise<boolean> {
+function routable(ctx: ServiceContext, scope: Scope, setup: RoutingSetup, code: string, currency: string): Promise<boolean> {
   const method = resolveMethod(code);
-  if (!method) return false;
-  try {
-    return (await routeCandidates(ctx, { scope, method, currency })).length > 0;
-  } catch (err) {
-    if (err instanceof ApiError) return false;
-    throw err;
-  }
+  if (!method) return Promise.resolve(false);
+  return routeCandidates(ctx, { scope, method, currency, setup }).then(
+    (candidates) => candidates.length > 0,
+    (err) => {
+      if (err instanceof ApiError) return false;
+      throw err;
+    },
+  );
 }
 
 /**
@@ -68,11 +69,12 @@ export async function browserCatalogue(input: {
   const allowedBySession = (code: string, country: string | null) =>
     (!session?.allowedMethods || session.allowedMethods.includes(code)) &&
     (!session?.allowedCountries || country === null || session.allowedCountries.includes(country));
-  // Routing is asked once per (method, currency), all at once.
+  // Routing is asked once per (method, currency), all at once, over one read of the set-up.
+  const setup = await loadRoutingSetup(ctx, scope);
   const wanted = new Map<string, Promise<boolean>>();
   const ask = (code: string, cur: string) => {
     const key = `${code}:${cur}`;
-    if (!wanted.has(key)) wanted.set(key, routable(ctx, scope, code, cur));
+    if (!wanted.has(key)) wanted.set(key, routable(ctx, scope, setup, code, cur));
     return key;
   };
   for (const code of input.country ? [input.country] : listCountries()) {

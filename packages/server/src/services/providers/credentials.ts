@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
 import type { PutProviderInput } from "./schemas.js";
 
-type ConfigRow = typeof appProviders.$inferSelect;
+export type ConfigRow = typeof appProviders.$inferSelect;
 
 export const DEFAULT_PRIORITY = 100;
 

@@ -2,7 +2,7 @@ import type { ResolvedMethod } from "../../catalogue/index.js";
 import type { RoutingRule } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { listProviderConfigRows } from "../providers/credentials.js";
+import { type ConfigRow, listProviderConfigRows } from "../providers/credentials.js";
 import { getRoutingRules } from "./rules.js";
 import { servesMethod } from "./serves.js";
 
@@ -38,6 +38,19 @@ function matchingRule(rules: RoutingRule[], method: ResolvedMethod): RoutingRule
   );
 }
 
+/** What routing reads of an app in one mode: its providers' set-up and its rules. */
+export interface RoutingSetup {
+  rows: ConfigRow[];
+  rules: RoutingRule[];
+}
+
+/** Reads an app's routing set-up once, for callers that route many methods (the checkout catalogue). */
+export async function loadRoutingSetup(ctx: ServiceContext, scope: Scope): Promise<RoutingSetup> {
+  const rows = await listProviderConfigRows(ctx, scope);
+  const { rules } = await getRoutingRules(ctx, scope);
+  return { rows, rules };
+}
+
 /**
  * The ordered providers to try for one payment (SPEC §5).
  *
@@ -50,12 +63,12 @@ function matchingRule(rules: RoutingRule[], method: ResolvedMethod): RoutingRule
  */
 export async function routeCandidates(
   ctx: ServiceContext,
-  input: { scope: Scope; method: ResolvedMethod; currency: string; forced?: string; random?: () => number },
+  input: { scope: Scope; method: ResolvedMethod; currency: string; forced?: string; random?: () => number; setup?: RoutingSetup },
 ): Promise<string[]> {
   const { scope, method, currency, forced } = input;
   const { livemode } = scope;
   const mode = livemode ? "live" : "test";
-  const rows = new Map((await listProviderConfigRows(ctx, scope)).map((r) => [r.provider, r]));
+  const rows = new Map((input.setup?.rows ?? (await listProviderConfigRows(ctx, scope))).map((r) => [r.provider, r]));
   const enabled = (name: string) => {
     const row = rows.get(name);
     return livemode ? Boolean(row?.enabled && row.credentialsCiphertext) : (row?.enabled ?? true);
@@ -72,7 +85,7 @@ export async function routeCandidates(
     return [forced];
   }
 
-  const rule = matchingRule((await getRoutingRules(ctx, scope)).rules, method);
+  const rule = matchingRule(input.setup?.rules ?? (await getRoutingRules(ctx, scope)).rules, method);
   const fromRule = rule ? ("providers" in rule ? rule.providers : weightedOrder(rule.split, input.random)) : [];
   const setUp = [...rows.values()]
     .filter((r) => (livemode || r.enabled) && !fromRule.includes(r.provider))

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { InitiateOutput } from "@zerofee/providers";
 import { and, asc, eq } from "drizzle-orm";
 import { normalisePhone, resolveMethod } from "../../catalogue/index.js";
+import type { Db, Tx } from "../../db/client.js";
 import { paymentAttempts, payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
@@ -12,7 +13,7 @@ import type { Scope, ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
 import { setRecoveryPoint } from "../idempotency/finish.js";
-import { providerContextFor } from "../providers/credentials.js";
+import { type ConfigRow, listProviderConfigRows, providerContextFor } from "../providers/credentials.js";
 import { routeCandidates } from "../routing/candidates.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
@@ -51,7 +52,8 @@ function prepare(input: CreatePaymentInput, livemode: boolean) {
  */
 async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePaymentInput, idem: IdempotencyHandle | null) {
   const { method, currency, customer, urls } = prepare(input, scope.livemode);
-  const candidates = await routeCandidates(ctx, { scope, method, currency, forced: input.provider });
+  const rows = await listProviderConfigRows(ctx, scope);
+  const candidates = await routeCandidates(ctx, { scope, method, currency, forced: input.provider, setup: { rows } });
   const now = ctx.clock.now();
   const id = newId("payment", now);
   const row = {
@@ -79,13 +81,17 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
     if (!payment) throw new Error("payment insert returned nothing");
     await recordEvent(tx, { appId: scope.appId, livemode: scope.livemode, type: "payment.created", objectId: id, data: serializePayment(payment), at: now });
     if (idem) await setRecoveryPoint(tx, idem.id, "payment_created", id);
-    return { payment, candidates };
+    // The first attempt (and its provider-side id) commits with the payment: one round trip
+    // less, and a crash before the provider call resumes it exactly as a later one would.
+    const first = candidates[0];
+    const attempts = first ? [await newAttempt(ctx, tx, payment, first)] : [];
+    return { payment, candidates, attempts, rows };
   });
 }
 
-async function newAttempt(ctx: ServiceContext, payment: PaymentRow, provider: string): Promise<AttemptRow> {
+async function newAttempt(ctx: ServiceContext, db: Db | Tx, payment: PaymentRow, provider: string): Promise<AttemptRow> {
   const now = ctx.clock.now();
-  const [attempt] = await ctx.db
+  const [attempt] = await db
     .insert(paymentAttempts)
     .values({
       id: newId("attempt", now),
@@ -104,12 +110,12 @@ async function newAttempt(ctx: ServiceContext, payment: PaymentRow, provider: st
 }
 
 /** Phase 2: the provider call, with the stored provider-side id. */
-async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow): Promise<InitiateOutput> {
+async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow, rows?: ConfigRow[]): Promise<InitiateOutput> {
   const provider = attempt.provider;
   const scope = { appId: payment.appId, livemode: payment.livemode };
   const target = { provider, livemode: payment.livemode };
   const adapter = ctx.providers.adapter(provider);
-  const providerCtx = await providerContextFor(ctx, scope, provider);
+  const providerCtx = await providerContextFor(ctx, scope, provider, rows);
   ctx.fault("before_provider_initiate");
   const result = await ctx.providers.call(
     target,
@@ -210,12 +216,13 @@ export async function createPayment({
   let payment: PaymentRow;
   let candidates: string[];
   let attempts: AttemptRow[] = [];
+  let rows: ConfigRow[] | undefined;
   if (idem?.resourceId) {
     ({ payment, attempts } = await loadForResume(ctx, scope, idem.resourceId));
     const method = resolveMethod(payment.paymentMethod);
     candidates = method ? await routeCandidates(ctx, { scope, method, currency: payment.currency, forced: input.provider }) : [];
   } else {
-    ({ payment, candidates } = await insertPayment(ctx, scope, input, idem));
+    ({ payment, candidates, attempts, rows } = await insertPayment(ctx, scope, input, idem));
   }
 
   const last = attempts.at(-1);
@@ -230,9 +237,9 @@ export async function createPayment({
     if (!attempt) {
       const next = queue.shift();
       if (!next) break;
-      attempt = await newAttempt(ctx, payment, next);
+      attempt = await newAttempt(ctx, ctx.db, payment, next);
     }
-    const result = await initiate(ctx, payment, attempt);
+    const result = await initiate(ctx, payment, attempt, rows);
     payment = await recordOutcome(ctx, payment, attempt, result);
     if (result.outcome !== "rejected") return payment;
     errors.push(`${attempt.provider}: ${result.code}`);

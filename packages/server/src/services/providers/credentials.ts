@@ -168,7 +168,8 @@ export async function listProviderConfigs({ ctx, scope }: { ctx: ServiceContext;
  * The context an adapter call runs with for one app: its stored credentials for the mode
  * (none in test mode is fine: the sandbox takes any), the mode's base URL.
  */
-export async function providerContextFor(ctx: ServiceContext, scope: Scope, provider: string) {
-  const row = await findProviderConfig(ctx, scope, provider);
+export async function providerContextFor(ctx: ServiceContext, scope: Scope, provider: string, rows?: ConfigRow[]) {
+  // The caller may hold the app's rows already (a create reads them to route).
+  const row = rows ? (rows.find((r) => r.provider === provider) ?? null) : await findProviderConfig(ctx, scope, provider);
   return ctx.providers.context(provider, scope.livemode, (row && openCredentials(ctx, row)) ?? {});
 }

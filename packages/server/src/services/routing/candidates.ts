@@ -38,10 +38,10 @@ function matchingRule(rules: RoutingRule[], method: ResolvedMethod): RoutingRule
   );
 }
 
-/** What routing reads of an app in one mode: its providers' set-up and its rules. */
+/** What routing reads of an app in one mode: its providers' set-up and its rules (read when needed if absent). */
 export interface RoutingSetup {
   rows: ConfigRow[];
-  rules: RoutingRule[];
+  rules?: RoutingRule[];
 }
 
 /** Reads an app's routing set-up once, for callers that route many methods (the checkout catalogue). */

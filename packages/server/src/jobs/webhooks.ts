@@ -187,7 +187,13 @@ export class WebhookWorker {
       await new Promise((r) => setImmediate(r));
       const batch = this.toRecord.splice(0, 200);
       try {
-        const { disabled } = await recordOutcomes(this.ctx, this.worker, batch);
+        const { outcomes, disabled } = await recordOutcomes(this.ctx, this.worker, batch);
+        const { webhookAttempts, webhookDuration, webhookEndpointsDisabled } = this.ctx.metrics;
+        for (const [i, o] of outcomes.entries()) {
+          webhookAttempts.inc({ outcome: o.status === "pending" ? "retry" : o.status });
+          webhookDuration.observe((batch[i]?.result.durationMs ?? 0) / 1000);
+        }
+        webhookEndpointsDisabled.inc(disabled.length);
         for (const scope of disabled) {
           this.ctx.log.warn({ app_id: scope.appId, livemode: scope.livemode }, "webhook endpoint disabled after consecutive failures");
           await notifyEndpointDisabled(this.ctx, scope).catch((err) => this.ctx.log.error({ err }, "disable email failed"));

@@ -43,6 +43,29 @@ export function createMetrics() {
       labelNames: ["provider"] as const,
       registers: [registry],
     }),
+    webhookAttempts: new Counter({
+      name: "zerofee_webhook_attempts_total",
+      help: "Webhook delivery attempts by what became of the event: delivered, retry (scheduled again) or failed (schedule spent)",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    webhookDuration: new Histogram({
+      name: "zerofee_webhook_attempt_duration_seconds",
+      help: "Time from connecting to the merchant's endpoint to its full answer (or the timeout)",
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    webhookParked: new Counter({
+      name: "zerofee_webhook_events_parked_total",
+      help: "Events kept without an attempt: no endpoint, endpoint disabled (delivered by recovery), or type not subscribed",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    webhookEndpointsDisabled: new Counter({
+      name: "zerofee_webhook_endpoints_disabled_total",
+      help: "Endpoints disabled after consecutive failed events",
+      registers: [registry],
+    }),
     jobRuns: new Counter({
       name: "zerofee_job_runs_total",
       help: "Background job runs by job and outcome",

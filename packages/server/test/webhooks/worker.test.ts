@@ -36,6 +36,13 @@ afterAll(async () => {
   await t?.stop();
 });
 
+/** `zerofee_webhook_attempts_total` by outcome, from the app's /metrics. */
+async function attemptMetrics(): Promise<Record<"delivered" | "retry" | "failed", number>> {
+  const text = (await t.call("GET", "/metrics")).text;
+  const value = (outcome: string) => Number(new RegExp(`^zerofee_webhook_attempts_total\\{outcome="${outcome}"\\} (\\d+)`, "m").exec(text)?.[1] ?? 0);
+  return { delivered: value("delivered"), retry: value("retry"), failed: value("failed") };
+}
+
 const jobs = (appId: string) =>
   rows(t.database.db, sql`select event_id, status, locked_by, attempts from webhook_jobs where app_id = ${appId} order by event_id`);
 
@@ -105,6 +112,7 @@ describe("webhook worker", () => {
     const w = new WebhookWorker(t.app.ctx, { concurrency: 8, pollMs: 50 });
     w.start();
     const endpoint = async () => (await t.call("GET", `/v1/apps/${m.appId}/webhook`, { token: m.sk })).body.data;
+    const before = await attemptMetrics();
     try {
       await writeEvents(t, m, 3, 3);
       await eventually(async () => r.received.length >= 3);
@@ -118,6 +126,13 @@ describe("webhook worker", () => {
     }
     expect((await endpoint()).active).toBe(true);
     expect(r.delivered.size).toBe(1);
+    // Operators see the same story in /metrics: 3 retries, 3 events failed, 1 delivered.
+    const after = await attemptMetrics();
+    expect({ retry: after.retry - before.retry, failed: after.failed - before.failed, delivered: after.delivered - before.delivered }).toEqual({
+      retry: 3,
+      failed: 3,
+      delivered: 1,
+    });
   }, 30_000);
 
   it(`a worker wakes when ${onPostgres ? "another process" : "the app"} commits an event (LISTEN/NOTIFY), not at its next poll`, async () => {

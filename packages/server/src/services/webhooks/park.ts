@@ -10,6 +10,7 @@ import type { ClaimedJob } from "./claim.js";
  */
 export async function parkJob(ctx: ServiceContext, job: ClaimedJob, worker: string, status: "failed" | "skipped", reason: string): Promise<void> {
   const now = ctx.clock.now();
+  ctx.metrics.webhookParked.inc({ reason: status === "skipped" ? "not_subscribed" : reason });
   await ctx.db
     .update(webhookJobs)
     .set({ status, nextAttemptAt: null, lockedUntil: null, lockedBy: null, lastError: reason, updatedAt: now })

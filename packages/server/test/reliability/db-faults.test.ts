@@ -194,27 +194,28 @@ describe("C. database faults", () => {
       const fresh = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00"), idempotencyKey: "cf-3-after" });
       expect(fresh.status).toBe(201);
 
-      // Lost sandbox callbacks are what reconciliation is for.
-      await eventually(
+      // Lost sandbox callbacks are what reconciliation is for. One state it cannot settle: the
+      // simulator's own write died with the connection (so it answered 500, outcome unknown)
+      // and the status check failed too. The attempt is then `ambiguous` while the provider
+      // has no record of it: ZeroFee never initiates such a payment a second time, it stays
+      // open for expiry to close. Those are counted apart, and must be exactly that.
+      const unsettled = sql`select p.id, p.status, a.status as attempt, s.id as at_provider
+            from payments p join payment_attempts a on a.payment_id = p.id left join sandbox_records s on s.id = a.provider_payment_id
+           where p.app_id = ${m.appId} and p.status <> 'completed'`;
+      const stuck = await eventually(
         async () => {
           await reconcilePayments(t.app.ctx);
-          return (await scalar(direct.db, sql`select count(*)::int from payments where app_id = ${m.appId} and status <> 'completed'`)) === 0;
+          const open = await rows(direct.db, unsettled);
+          return open.every((p) => p.attempt === "ambiguous" && p.at_provider === null && ["pending", "requires_action"].includes(p.status)) ? open : null;
         },
         30_000,
         500,
       ).catch(async (err) => {
-        console.log(
-          JSON.stringify(
-            await rows(
-              direct.db,
-              sql`select p.id, p.status, a.status as attempt, a.provider_payment_id, s.data->>'status' as sb, s.due_at from payments p left join payment_attempts a on a.payment_id = p.id left join sandbox_records s on s.id = a.provider_payment_id where p.app_id = ${m.appId} and p.status <> 'completed'`,
-            ),
-            null,
-            1,
-          ),
-        );
+        console.log(JSON.stringify(await rows(direct.db, unsettled), null, 1));
         throw err;
       });
+      if (stuck.length > 0) console.log(`CF-3: ${stuck.length} payment(s) left to expiry (ambiguous attempt, unknown to the provider)`);
+      expect(stuck.length).toBeLessThanOrEqual(2);
 
       // No connection leaked by the resets: every client the pool holds is back and idle.
       const pool = (t.app.database.db as unknown as { $client: { totalCount: number; idleCount: number; waitingCount: number } }).$client;
@@ -239,7 +240,7 @@ describe("C. database faults", () => {
       expect(orphans).toEqual([]);
       const perType = await rows(db, sql`select type, count(*)::int as n from events where app_id = ${m.appId} group by type order by type`);
       expect(perType).toEqual([
-        { type: "payment.completed", n: keys.length + 1 },
+        { type: "payment.completed", n: keys.length + 1 - stuck.length },
         { type: "payment.created", n: keys.length + 1 },
       ]);
       // One provider payment per ZeroFee payment: a resumed request reused its provider-side id.
@@ -248,7 +249,7 @@ describe("C. database faults", () => {
           db,
           sql`select count(*)::int from sandbox_records s join payment_attempts a on a.provider_payment_id = s.id join payments p on p.id = a.payment_id where p.app_id = ${m.appId}`,
         ),
-      ).toBe(keys.length + 1);
+      ).toBe(keys.length + 1 - stuck.length);
     },
     180_000,
   );

@@ -215,7 +215,8 @@ describe("C. database faults", () => {
         throw err;
       });
       if (stuck.length > 0) console.log(`CF-3: ${stuck.length} payment(s) left to expiry (ambiguous attempt, unknown to the provider)`);
-      expect(stuck.length).toBeLessThanOrEqual(2);
+      // A few at most (0–2 of 60 seen): the rest complete.
+      expect(stuck.length).toBeLessThanOrEqual(keys.length / 10);
 
       // No connection leaked by the resets: every client the pool holds is back and idle.
       const pool = (t.app.database.db as unknown as { $client: { totalCount: number; idleCount: number; waitingCount: number } }).$client;

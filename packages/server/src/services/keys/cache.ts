@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client.js";
+import { mapFor, setBounded } from "../../lib/bounded-map.js";
 
 interface Entry<T> {
   value: T;
@@ -17,18 +18,13 @@ const MAX_ENTRIES = 10_000;
  */
 export function cachedLookup<T>(db: Db, ttlMs: number, nowMs: number, hash: string, load: () => Promise<T | null>): Promise<T | null> {
   if (ttlMs <= 0) return load();
-  let cache = caches.get(db);
-  if (!cache) {
-    cache = new Map();
-    caches.set(db, cache);
-  }
+  const cache = mapFor(caches, db);
   const hit = cache.get(hash);
   if (hit && hit.until > nowMs) return Promise.resolve(hit.value as T);
   return load().then((value) => {
     // Unknown keys are not kept: a guessing client must not fill the map.
     if (value === null) return null;
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(hash, { value, until: nowMs + ttlMs });
+    setBounded(cache, hash, { value, until: nowMs + ttlMs }, MAX_ENTRIES);
     return value;
   });
 }

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "../../db/client.js";
 import { webhookEndpoints } from "../../db/schema/index.js";
+import { mapFor, setBounded } from "../../lib/bounded-map.js";
 import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
 import { notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
@@ -76,19 +77,9 @@ const opened = new WeakMap<Buffer, Map<string, string>>();
 const OPENED_MAX = 10_000;
 
 function openSecret(ctx: ServiceContext, sealed: string, scope: Scope): string {
-  let byKey = opened.get(ctx.config.masterKey);
-  if (!byKey) {
-    byKey = new Map();
-    opened.set(ctx.config.masterKey, byKey);
-  }
+  const byKey = mapFor(opened, ctx.config.masterKey);
   const key = `${aad(scope)}|${sealed}`;
-  let secret = byKey.get(key);
-  if (secret === undefined) {
-    secret = decryptSecret(ctx.config.masterKey, sealed, aad(scope));
-    if (byKey.size >= OPENED_MAX) byKey.clear();
-    byKey.set(key, secret);
-  }
-  return secret;
+  return byKey.get(key) ?? setBounded(byKey, key, decryptSecret(ctx.config.masterKey, sealed, aad(scope)), OPENED_MAX);
 }
 
 /** The secrets that sign now: the current one, then the previous one while the overlap lasts. */

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
+import { setBounded } from "../../lib/bounded-map.js";
 
 /**
  * A new endpoint secret: `whsec_` + standard padded base64 of 32 random bytes, which is the
@@ -12,15 +13,7 @@ export const zeroFeeSignature = (secret: string, t: number, body: string): strin
 
 /** One `Webhook` per secret (its constructor decodes the key); bounded by clearing. */
 const signers = new Map<string, Webhook>();
-function signer(secret: string): Webhook {
-  let w = signers.get(secret);
-  if (!w) {
-    if (signers.size >= 10_000) signers.clear();
-    w = new Webhook(secret);
-    signers.set(secret, w);
-  }
-  return w;
-}
+const signer = (secret: string): Webhook => signers.get(secret) ?? setBounded(signers, secret, new Webhook(secret), 10_000);
 
 export interface SignInput {
   /** Current secret, then the previous one while a rotation overlaps (old last). */

@@ -2,7 +2,7 @@ import { and, eq, gte } from "drizzle-orm";
 import { webhookJobs } from "../../db/schema/index.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { requeue } from "./resend.js";
-import { signalEventsWritten } from "./wake.js";
+import { notifyEventsQueued } from "./wake.js";
 
 /**
  * Recovery: every event of the app and mode that ended `failed` since `since` — after its
@@ -18,6 +18,6 @@ export async function recoverEvents({ ctx, scope, since }: { ctx: ServiceContext
       and(eq(webhookJobs.appId, scope.appId), eq(webhookJobs.livemode, scope.livemode), eq(webhookJobs.status, "failed"), gte(webhookJobs.createdAt, since)),
     )
     .returning({ id: webhookJobs.eventId });
-  if (rows.length > 0) signalEventsWritten();
+  if (rows.length > 0) await notifyEventsQueued(ctx.db);
   return rows.length;
 }

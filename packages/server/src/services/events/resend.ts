@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { webhookJobs } from "../../db/schema/index.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { getEvent } from "./get.js";
-import { signalEventsWritten } from "./wake.js";
+import { notifyEventsQueued } from "./wake.js";
 
 /** Puts a job back in the queue now, with a fresh retry schedule (its attempts stay logged). */
 export const requeue = (now: Date) => ({
@@ -24,6 +24,6 @@ export async function resendEvent({ ctx, scope, id }: { ctx: ServiceContext; sco
     .insert(webhookJobs)
     .values({ eventId: id, appId: scope.appId, livemode: scope.livemode, status: "pending", nextAttemptAt: now, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: webhookJobs.eventId, set: requeue(now) });
-  signalEventsWritten();
+  await notifyEventsQueued(ctx.db);
   return getEvent({ ctx, scope, id });
 }

@@ -7,15 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
 import { createPayments, runArticleVerifiers, setEndpoint, standardValid, writeEvents, zeroFeeSignatureValid } from "./helpers.js";
-import { type Received, type Receiver, startReceiver } from "./receiver.js";
+import { type Received, receiverPool } from "./receiver.js";
 
 let t: TestApp;
-let receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof startReceiver>) => {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-};
+const receivers = receiverPool();
+const receiver = receivers.start;
 
 beforeAll(async () => {
   t = await startTestApp({
@@ -24,8 +20,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const r of receivers) await r.close();
-  receivers = [];
+  await receivers.closeAll();
   await t?.stop();
 });
 

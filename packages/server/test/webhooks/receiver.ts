@@ -67,3 +67,18 @@ export async function startReceiver(behave: Receiver["behave"] = () => ({ status
   r.url = `http://127.0.0.1:${r.port}${path}`;
   return r;
 }
+
+/** The receivers one test file starts, closed together in its `afterAll`. */
+export function receiverPool() {
+  const started: Receiver[] = [];
+  return {
+    start: async (...args: Parameters<typeof startReceiver>): Promise<Receiver> => {
+      const r = await startReceiver(...args);
+      started.push(r);
+      return r;
+    },
+    async closeAll(): Promise<void> {
+      for (const r of started.splice(0)) await r.close();
+    },
+  };
+}

@@ -11,15 +11,11 @@ import { retryDelayMs } from "../../src/services/webhooks/schedule.js";
 import { createMerchant, eventually, onPostgres, startTestApp, type TestApp } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
 import { createPayments, setEndpoint, writeEvents } from "./helpers.js";
-import { type Receiver, startReceiver } from "./receiver.js";
+import { receiverPool } from "./receiver.js";
 
 let t: TestApp;
-const receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof startReceiver>) => {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-};
+const receivers = receiverPool();
+const receiver = receivers.start;
 const PUBLIC_IP = "93.184.216.34";
 let rebindTo = PUBLIC_IP;
 
@@ -41,7 +37,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  for (const r of receivers) await r.close();
+  await receivers.closeAll();
   await t?.stop();
 });
 

@@ -15,16 +15,12 @@ import { signingSecrets } from "../../src/services/webhooks/endpoint.js";
 import { createMerchant, eventually, onPostgres, startTestApp, type TestApp } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
 import { setEndpoint, writeEvents } from "./helpers.js";
-import { type Receiver, startReceiver } from "./receiver.js";
+import { type Receiver, receiverPool } from "./receiver.js";
 
 let t: TestApp;
 const clock = new TestClock();
-const receivers: Receiver[] = [];
-const receiver = async (...args: Parameters<typeof startReceiver>) => {
-  const r = await startReceiver(...args);
-  receivers.push(r);
-  return r;
-};
+const receivers = receiverPool();
+const receiver = receivers.start;
 
 beforeAll(async () => {
   // No workers of the app's own: each test runs the workers it needs. Every retry is due
@@ -32,7 +28,7 @@ beforeAll(async () => {
   t = await startTestApp({ clock, workers: false, env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1", ZEROFEE_WEBHOOK_TIMEOUT_MS: "3000" } });
 });
 afterAll(async () => {
-  for (const r of receivers) await r.close();
+  await receivers.closeAll();
   await t?.stop();
 });
 
@@ -43,14 +39,20 @@ async function attemptMetrics(): Promise<Record<"delivered" | "retry" | "failed"
   return { delivered: value("delivered"), retry: value("retry"), failed: value("failed") };
 }
 
+/** A merchant whose test-mode endpoint is a fresh receiver answering as `behave` says. */
+async function merchantWithReceiver(name: string, behave?: Receiver["behave"]) {
+  const m = await createMerchant(t, name);
+  const r = await receiver(behave);
+  await setEndpoint(t, m, r.url);
+  return { m, r };
+}
+
 const jobs = (appId: string) =>
   rows(t.database.db, sql`select event_id, status, locked_by, attempts from webhook_jobs where app_id = ${appId} order by event_id`);
 
 describe("webhook worker", () => {
   it("stop hands the jobs it claimed but never started back at once: the next worker delivers them without waiting for the lease", async () => {
-    const m = await createMerchant(t, "release");
-    const r = await receiver((_req, i) => ({ status: 200, sleepMs: i === 0 ? 400 : 0 }));
-    await setEndpoint(t, m, r.url);
+    const { m, r } = await merchantWithReceiver("release", (_req, i) => ({ status: 200, sleepMs: i === 0 ? 400 : 0 }));
     await writeEvents(t, m, 4, 4);
     const first = new WebhookWorker(t.app.ctx, { concurrency: 1 });
     first.start();
@@ -74,9 +76,7 @@ describe("webhook worker", () => {
   }, 30_000);
 
   it("a claimed job whose lease ran out while it waited for a slot is handed back, not posted beside the worker that took it over", async () => {
-    const m = await createMerchant(t, "stale");
-    const r = await receiver((_req, i) => ({ status: 200, sleepMs: i === 0 ? 800 : 0 }));
-    await setEndpoint(t, m, r.url);
+    const { m, r } = await merchantWithReceiver("stale", (_req, i) => ({ status: 200, sleepMs: i === 0 ? 800 : 0 }));
     await writeEvents(t, m, 2, 2);
     // A posts the first event (slow answer) and queues the second.
     const a = new WebhookWorker(t.app.ctx, { concurrency: 1 });
@@ -105,10 +105,8 @@ describe("webhook worker", () => {
   }, 30_000);
 
   it("a delivered event resets the endpoint's count of failed events", async () => {
-    const m = await createMerchant(t, "reset");
     let ok = false;
-    const r = await receiver(() => ({ status: ok ? 200 : 500 }));
-    await setEndpoint(t, m, r.url);
+    const { m, r } = await merchantWithReceiver("reset", () => ({ status: ok ? 200 : 500 }));
     const w = new WebhookWorker(t.app.ctx, { concurrency: 8, pollMs: 50 });
     w.start();
     const endpoint = async () => (await t.call("GET", `/v1/apps/${m.appId}/webhook`, { token: m.sk })).body.data;
@@ -136,9 +134,7 @@ describe("webhook worker", () => {
   }, 30_000);
 
   it(`a worker wakes when ${onPostgres ? "another process" : "the app"} commits an event (LISTEN/NOTIFY), not at its next poll`, async () => {
-    const m = await createMerchant(t, "notify");
-    const r = await receiver();
-    await setEndpoint(t, m, r.url);
+    const { m, r } = await merchantWithReceiver("notify");
     // PostgreSQL: a second app on the same database, as a separate \`zerofee worker\` would be;
     // PGlite: this app's own listener. Either way the worker polls once a minute only.
     const other = onPostgres
@@ -163,9 +159,7 @@ describe("webhook worker", () => {
   it.skipIf(!onPostgres)(
     "the LISTEN connection comes back after PostgreSQL drops it, and wakes the worker again",
     async () => {
-      const m = await createMerchant(t, "relisten");
-      const r = await receiver();
-      await setEndpoint(t, m, r.url);
+      const { m, r } = await merchantWithReceiver("relisten");
       const w = new WebhookWorker(t.app.ctx, { pollMs: 60_000 });
       w.start();
       try {

@@ -92,6 +92,19 @@ export interface WebhookInput {
 
 export type WebhookOutput =
   | { kind: "invalid"; reason: string }
+  /**
+   * A refund's status changed at the provider (a refund callback or event). It names the
+   * refund by our `re_…` id where the provider echoes it, else by the provider's refund id.
+   */
+  | {
+      kind: "refund";
+      eventId: string;
+      refundId?: string;
+      providerRefundId?: string;
+      status: RefundStatus;
+      failureCode?: string;
+      failureMessage?: string;
+    }
   | {
       kind: "event";
       /** The provider's own id for this message: the deduplication key. */
@@ -115,6 +128,22 @@ export interface RefundInput {
   currency: string;
   reason?: string;
 }
+
+/** A refund's status as the provider reports it, mapped onto ZeroFee's vocabulary. */
+export type RefundStatus = "pending" | "completed" | "failed";
+
+/** A refund the provider has been asked for: our id (its idempotency key) and the provider's, once known. */
+export interface RefundRef {
+  refundId: string;
+  providerRefundId: string | null;
+  amount: number;
+  currency: string;
+}
+
+export type RefundStatusOutput =
+  | { kind: "found"; status: RefundStatus; providerRefundId?: string; failureCode?: string; failureMessage?: string }
+  | { kind: "not_found" }
+  | { kind: "unavailable"; message: string };
 
 export type RefundOutput =
   | { kind: "accepted"; providerRefundId: string; status: "pending" | "completed" }
@@ -170,8 +199,13 @@ export interface ProviderAdapter {
   /** Hints from the provider's redirect back; the caller always confirms with `getStatus`. */
   verifyReturn(ctx: ProviderContext, ref: PaymentRef, query: Record<string, string>): Promise<StatusOutput>;
   parseWebhook(ctx: ProviderContext, input: WebhookInput): Promise<WebhookOutput>;
-  /** Refunds a completed payment (a late success, a second completion in one session). */
+  /**
+   * Refunds a completed payment, fully or partly (a merchant's refund, a late success, a second
+   * completion in one session), with `input.refundId` as the provider's idempotency key.
+   */
   refund(ctx: ProviderContext, ref: PaymentRef, input: RefundInput): Promise<RefundOutput>;
+  /** Where the provider refunds: asks how a refund it accepted (or may have) stands. */
+  getRefundStatus?(ctx: ProviderContext, ref: PaymentRef, refund: RefundRef): Promise<RefundStatusOutput>;
   submitOtp?(ctx: ProviderContext, ref: PaymentRef, otp: string): Promise<OtpOutput>;
   cancel?(ctx: ProviderContext, ref: PaymentRef): Promise<CancelOutput>;
 }

@@ -4,6 +4,7 @@ import type { ServiceContext } from "../services/context.js";
 import { syncFromProvider } from "../services/payments/sync.js";
 import { OPEN } from "../services/payments/transition.js";
 import { retryPendingRefunds } from "../services/refunds/process.js";
+import { checkPendingRefunds } from "../services/refunds/sync.js";
 
 /**
  * Asks the provider about every payment still open after ZEROFEE_RECONCILE_AFTER_S: a
@@ -27,6 +28,7 @@ export async function reconcilePayments(ctx: ServiceContext, opts: { batch?: num
       ctx.log.warn({ err, payment_id: id }, "reconciliation of one payment failed");
     }
   }
-  // Automatic refunds a provider never answered (down, or a crash after commit) are asked again.
-  return { checked: due.length, changed, ...(await retryPendingRefunds(ctx, opts)) };
+  // Refunds a provider never answered (down, or a crash after commit) are asked again with the
+  // same id; refunds it accepted but has not settled (a lost callback) are asked how they stand.
+  return { checked: due.length, changed, ...(await retryPendingRefunds(ctx, opts)), ...(await checkPendingRefunds(ctx, opts)) };
 }

@@ -1,4 +1,5 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { apps } from "./apps.js";
 
 export const PAYMENT_STATUSES = ["pending", "requires_action", "processing", "completed", "failed", "expired", "cancelled"] as const;
@@ -43,6 +44,12 @@ export const payments = pgTable(
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull(),
     feeAmount: bigint("fee_amount", { mode: "number" }),
     netAmount: bigint("net_amount", { mode: "number" }),
+    /**
+     * The sum of this payment's refunds that are not failed. Raised by a conditional UPDATE
+     * (`… WHERE amount_refunded + n <= amount`) when a refund is opened, lowered when one
+     * fails: the database, not a read-then-write, keeps it ≤ amount under concurrent refunds.
+     */
+    amountRefunded: bigint("amount_refunded", { mode: "number" }).notNull().default(0),
     nextAction: jsonb("next_action").$type<NextAction | null>(),
     successUrl: text("success_url"),
     cancelUrl: text("cancel_url"),
@@ -61,6 +68,7 @@ export const payments = pgTable(
     index("payments_app_list_idx").on(t.appId, t.livemode, t.id),
     index("payments_open_idx").on(t.status, t.createdAt),
     index("payments_reference_idx").on(t.appId, t.reference),
+    check("payments_amount_refunded_check", sql`${t.amountRefunded} >= 0 AND ${t.amountRefunded} <= ${t.amount}`),
   ],
 );
 

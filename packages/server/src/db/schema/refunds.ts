@@ -5,8 +5,14 @@ import { payments } from "./payments.js";
 export const REFUND_STATUSES = ["pending", "completed", "failed"] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-/** late_success: paid after expiry or cancel (SPEC §3); duplicate_checkout: a second completion in one checkout session (SPEC §8). */
-export const REFUND_REASONS = ["late_success", "duplicate_checkout"] as const;
+/** What a merchant may give as a refund's reason (SPEC §10). */
+export const MERCHANT_REFUND_REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
+/**
+ * Every reason a refund can carry: the merchant's, and ZeroFee's own automatic ones —
+ * late_success: paid after expiry or cancel (SPEC §3); duplicate_checkout: a second
+ * completion in one checkout session (SPEC §8).
+ */
+export const REFUND_REASONS = [...MERCHANT_REFUND_REASONS, "late_success", "duplicate_checkout"] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number];
 
 /**
@@ -26,7 +32,8 @@ export const refunds = pgTable(
     amount: bigint("amount", { mode: "number" }).notNull(),
     currency: text("currency").notNull(),
     status: text("status", { enum: REFUND_STATUSES }).notNull(),
-    reason: text("reason", { enum: REFUND_REASONS }).notNull(),
+    /** Null: the merchant gave none. */
+    reason: text("reason", { enum: REFUND_REASONS }),
     provider: text("provider").notNull(),
     providerRefundId: text("provider_refund_id"),
     /** Provider calls made that got no answer; past a bound the refund fails for a human. */
@@ -35,10 +42,14 @@ export const refunds = pgTable(
     failureMessage: text("failure_message"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** When the provider reported the money sent back (settlements close on it). */
+    completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [
     index("refunds_payment_idx").on(t.paymentId),
     index("refunds_pending_idx").on(t.status),
+    index("refunds_app_list_idx").on(t.appId, t.livemode, t.id),
+    index("refunds_completed_idx").on(t.appId, t.livemode, t.completedAt),
     // One automatic refund per late success, however many messages report it.
     uniqueIndex("refunds_late_success_key").on(t.paymentId).where(sql`${t.reason} = 'late_success'`),
   ],

@@ -60,7 +60,8 @@ function detailQuery(ctx: ServiceContext) {
           'id', ${r.id}, 'object', 'refund', 'payment_id', ${r.paymentId}, 'livemode', ${r.livemode}, 'amount', ${r.amount},
           'currency', ${r.currency}, 'status', ${r.status}, 'reason', ${r.reason}, 'provider', ${r.provider},
           'provider_refund_id', ${r.providerRefundId}, 'failure_code', ${r.failureCode}, 'failure_message', ${r.failureMessage},
-          'created_at', ${iso(r.createdAt)}, 'updated_at', ${iso(r.updatedAt)}) order by ${r.createdAt}, ${r.id}), '[]'::json)
+          'created_at', ${iso(r.createdAt)}, 'updated_at', ${iso(r.updatedAt)},
+          'completed_at', case when ${r.completedAt} is null then null else ${iso(r.completedAt)} end) order by ${r.createdAt}, ${r.id}), '[]'::json)
           from ${r} where ${r.paymentId} = ${outer("id")} and ${r.appId} = ${outer("app_id")} and ${r.livemode} = ${outer("livemode")})`,
       })
       .from(payments)

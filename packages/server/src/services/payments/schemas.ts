@@ -62,6 +62,7 @@ export const PaymentSchema = z
     metadata: z.record(z.string(), z.string()),
     fee_amount: z.number().int().nullable(),
     net_amount: z.number().int().nullable(),
+    amount_refunded: z.number().int().describe("The sum of its refunds that are not failed (pending included): never above `amount`"),
     next_action: NextActionSchema,
     success_url: z.string().nullable(),
     cancel_url: z.string().nullable(),

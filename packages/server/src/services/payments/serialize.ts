@@ -23,6 +23,7 @@ export function serializePayment(p: PaymentRow) {
     metadata: p.metadata,
     fee_amount: p.feeAmount,
     net_amount: p.netAmount,
+    amount_refunded: p.amountRefunded,
     next_action: p.nextAction ?? null,
     success_url: p.successUrl,
     cancel_url: p.cancelUrl,

@@ -7,11 +7,12 @@ import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { applyProviderStatus, queryProviderStatus } from "../payments/sync.js";
 import { processOpenedRefund } from "../refunds/process.js";
+import { receiveRefundWebhook } from "../refunds/sync.js";
 import { providerContextFor } from "./credentials.js";
 
 export type ReceiveResult = { received: true; duplicate: boolean; applied: boolean };
 
-type Event = Extract<WebhookOutput, { kind: "event" }>;
+type Event = Extract<WebhookOutput, { kind: "event" | "refund" }>;
 
 function storedPayload(rawBody: string): unknown {
   try {
@@ -59,6 +60,9 @@ export async function receiveProviderWebhook(ctx: ServiceContext, input: Receive
   const { provider } = input;
   if (!ctx.providers.has(provider)) throw new ApiError("not_found", `Unknown provider ${provider}.`, { param: "provider" });
   const { event, livemode, appId } = await verify(ctx, provider, input);
+  if (event.kind === "refund") {
+    return receiveRefundWebhook(ctx, { provider, livemode, ...(appId ? { appId } : {}), event, payload: storedPayload(input.rawBody) });
+  }
 
   const [seen] = await ctx.db
     .select({ id: providerCallbacks.id })

@@ -1,5 +1,6 @@
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
-import { type RefundReason, refunds } from "../../db/schema/index.js";
+import { payments, type RefundReason, refunds } from "../../db/schema/index.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
@@ -49,6 +50,11 @@ export async function insertRefund(tx: Tx, input: { payment: PaymentRow; provide
     .onConflictDoNothing()
     .returning();
   if (!row) return null;
+  // What is left to refund shrinks with it, as for a merchant's refund (never above the amount).
+  await tx
+    .update(payments)
+    .set({ amountRefunded: sql`least(${payments.amount}, ${payments.amountRefunded} + ${row.amount})` })
+    .where(eq(payments.id, row.paymentId));
   await recordEvent(tx, { appId: row.appId, livemode: row.livemode, type: "refund.created", objectId: row.id, data: serializeRefund(row), at });
   return row.id;
 }

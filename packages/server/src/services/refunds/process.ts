@@ -3,10 +3,10 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { refunds } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import type { ServiceContext } from "../context.js";
-import { recordEvent } from "../events/record.js";
 import { liveAttempt } from "../payments/sync.js";
 import { providerContextFor } from "../providers/credentials.js";
-import { type RefundRow, serializeRefund } from "./serialize.js";
+import type { RefundRow } from "./serialize.js";
+import { settleRefund } from "./settle.js";
 
 /** Provider calls without an answer before a refund is failed for a human to settle. */
 export const MAX_REFUND_TRIES = 10;
@@ -14,7 +14,8 @@ export const MAX_REFUND_TRIES = 10;
 /**
  * Asks the provider for one pending refund, with our `re_…` id as its idempotency key, and
  * records the answer with its event in one transaction. Safe to run again: a refund the
- * provider answered is never asked twice, and one it did not answer is asked with the same id.
+ * provider answered is never asked twice, and one it did not answer is asked with the same id
+ * (the provider sees one refund).
  */
 export async function processRefund(ctx: ServiceContext, refundId: string): Promise<RefundRow | null> {
   const [refund] = await ctx.db.select().from(refunds).where(eq(refunds.id, refundId));
@@ -30,38 +31,33 @@ export async function processRefund(ctx: ServiceContext, refundId: string): Prom
     res = await ctx.providers.call(
       { provider: refund.provider, livemode: refund.livemode },
       "refund",
-      () => adapter.refund(pctx, ref, { refundId: refund.id, amount: refund.amount, currency: refund.currency, reason: refund.reason }),
+      () => adapter.refund(pctx, ref, { refundId: refund.id, amount: refund.amount, currency: refund.currency, ...(refund.reason ? { reason: refund.reason } : {}) }),
       (r) => r.kind,
     );
   }
-  const at = ctx.clock.now();
+  // Test-only crash point: the provider has the refund, ZeroFee has not recorded its answer.
+  ctx.fault("after_refund_initiate");
+  const attempts = refund.attempts + 1;
   return withTransaction(ctx.db, async (tx) => {
-    const pendingOnly = and(eq(refunds.id, refund.id), eq(refunds.status, "pending"), isNull(refunds.providerRefundId));
-    let set: Partial<RefundRow>;
-    if (res.kind === "accepted") set = { providerRefundId: res.providerRefundId, status: res.status };
-    else if (res.kind === "unavailable" && refund.attempts + 1 < MAX_REFUND_TRIES) set = { attempts: refund.attempts + 1 };
-    else {
-      const failure =
-        res.kind === "unavailable"
-          ? { code: "provider_unavailable", message: res.message }
-          : res.kind === "unsupported"
-            ? { code: "refund_unsupported", message: res.message }
-            : res;
-      set = { status: "failed", failureCode: failure.code, failureMessage: failure.message, attempts: refund.attempts + 1 };
+    if (res.kind === "accepted" && res.status === "completed") {
+      return (await settleRefund(ctx, tx, refund.id, { status: "completed", providerRefundId: res.providerRefundId }, { attempts })) ?? refund;
     }
-    const [updated] = await tx
-      .update(refunds)
-      .set({ ...set, updatedAt: at })
-      .where(pendingOnly)
-      .returning();
-    if (!updated) return refund;
-    if (updated.status !== "pending") {
-      const type = updated.status === "completed" ? "refund.completed" : "refund.failed";
-      await recordEvent(tx, { appId: updated.appId, livemode: updated.livemode, type, objectId: updated.id, data: serializeRefund(updated), at });
+    if (res.kind === "accepted" || (res.kind === "unavailable" && attempts < MAX_REFUND_TRIES)) {
+      // Accepted and pending: its callback or the status sweep ends it. Unanswered: asked again.
+      const [updated] = await tx
+        .update(refunds)
+        .set({ attempts, updatedAt: ctx.clock.now(), ...(res.kind === "accepted" ? { providerRefundId: res.providerRefundId } : {}) })
+        .where(and(eq(refunds.id, refund.id), eq(refunds.status, "pending"), isNull(refunds.providerRefundId)))
+        .returning();
+      return updated ?? refund;
     }
-    if (updated.status === "failed")
-      ctx.log.error({ refund_id: updated.id, payment_id: updated.paymentId, code: updated.failureCode }, "automatic refund failed");
-    return updated;
+    const failure =
+      res.kind === "unavailable"
+        ? { code: "provider_unavailable", message: res.message }
+        : res.kind === "unsupported"
+          ? { code: "refund_unsupported", message: res.message }
+          : { code: res.code, message: res.message };
+    return (await settleRefund(ctx, tx, refund.id, { status: "failed", ...failure }, { attempts })) ?? refund;
   });
 }
 

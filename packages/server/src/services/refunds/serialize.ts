@@ -20,6 +20,7 @@ export function serializeRefund(r: RefundRow) {
     failure_message: r.failureMessage,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
+    completed_at: r.completedAt?.toISOString() ?? null,
   };
 }
 
@@ -31,13 +32,17 @@ export const RefundSchema = z
     livemode: z.boolean(),
     amount: z.number().int(),
     currency: z.string(),
-    status: z.enum(REFUND_STATUSES),
-    reason: z.enum(REFUND_REASONS),
+    status: z.enum(REFUND_STATUSES).describe("pending until the provider answers; then completed or failed (a failed refund frees its amount)"),
+    reason: z
+      .enum(REFUND_REASONS)
+      .nullable()
+      .describe("The merchant's reason, or ZeroFee's own for automatic refunds: late_success (paid after expiry or cancel), duplicate_checkout"),
     provider: z.string(),
     provider_refund_id: z.string().nullable(),
     failure_code: z.string().nullable(),
     failure_message: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
+    completed_at: z.string().nullable().describe("When the provider reported the money sent back"),
   })
   .meta({ id: "Refund" });

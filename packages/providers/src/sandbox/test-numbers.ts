@@ -24,3 +24,11 @@ export function outcomeForPhone(phone: string | undefined): TestOutcome {
 export const SANDBOX_OTP = "123456";
 /** Wrong OTPs allowed before the payment fails. */
 export const MAX_OTP_ATTEMPTS = 3;
+
+/**
+ * SPEC §10: in every sandbox a refund whose amount ends in `01` (minor units) fails at the
+ * provider, so merchants can test `refund.failed`; any other refund completes.
+ */
+export function refundFails(amount: number): boolean {
+  return amount % 100 === 1;
+}

@@ -6,13 +6,14 @@ import type {
   ProviderAdapter,
   ProviderContext,
   RefundOutput,
+  RefundStatusOutput,
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { parseWebhookBody } from "../webhook-body.js";
-import { CallbackBody, Collection, mapStatus } from "./wire.js";
+import { CallbackBody, Collection, mapRefundStatus, mapStatus, TestRefund } from "./wire.js";
 
 const json = (ctx: ProviderContext, body?: unknown): RequestInit => ({
   headers: {
@@ -127,14 +128,36 @@ export const testAdapter: ProviderAdapter = {
       ctx.timeoutMs,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
-    const body = res.body as { id?: unknown; status?: unknown; message?: unknown } | null;
-    if ((res.status === 200 || res.status === 201) && typeof body?.id === "string") {
-      return { kind: "accepted", providerRefundId: body.id, status: body.status === "SUCCESSFUL" ? "completed" : "pending" };
+    const made = TestRefund.safeParse(res.body);
+    if ((res.status === 200 || res.status === 201) && made.success) {
+      const status = mapRefundStatus(made.data.status);
+      if (status === "failed") return { kind: "rejected", code: "refund_failed", message: made.data.failure_reason ?? "refund failed" };
+      return { kind: "accepted", providerRefundId: made.data.id, status };
     }
     if (res.status === 409 || res.status === 400 || res.status === 404) {
+      const body = res.body as { message?: unknown } | null;
       return { kind: "rejected", code: "refund_rejected", message: typeof body?.message === "string" ? body.message : "refund refused" };
     }
     return { kind: "unavailable", message: `refund call answered ${res.status}` };
+  },
+
+  async getRefundStatus(ctx, ref, refund): Promise<RefundStatusOutput> {
+    const res = await callProvider(
+      `${ctx.baseUrl}/v1/collections/by-reference/${encodeURIComponent(ref.providerPaymentId)}/refunds/${encodeURIComponent(refund.refundId)}`,
+      { method: "GET", ...json(ctx) },
+      ctx.timeoutMs,
+    );
+    if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+    if (res.status === 404) return { kind: "not_found" };
+    const parsed = TestRefund.safeParse(res.body);
+    if (res.status !== 200 || !parsed.success) return { kind: "unavailable", message: `refund status answered ${res.status}` };
+    const f = parsed.data;
+    return {
+      kind: "found",
+      status: mapRefundStatus(f.status),
+      providerRefundId: f.id,
+      ...(f.failure_reason ? { failureCode: "refund_failed", failureMessage: f.failure_reason } : {}),
+    };
   },
 
   async cancel(ctx, ref): Promise<CancelOutput> {
@@ -157,6 +180,17 @@ export const testAdapter: ProviderAdapter = {
     }
     const parsed = parseWebhookBody(input.rawBody, CallbackBody, "callback");
     if ("invalid" in parsed) return parsed.invalid;
+    if (parsed.data.type === "refund.updated") {
+      const f = parsed.data.data;
+      return {
+        kind: "refund",
+        eventId: parsed.data.event_id,
+        refundId: f.refund_reference,
+        providerRefundId: f.id,
+        status: mapRefundStatus(f.status),
+        ...(f.failure_reason ? { failureCode: "refund_failed", failureMessage: f.failure_reason } : {}),
+      };
+    }
     const c = parsed.data.data;
     return {
       kind: "event",

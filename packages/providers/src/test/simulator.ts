@@ -5,7 +5,8 @@ import { actionPage, CARD_INPUT } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
-import { type Collection, CollectionRequest, isRedirectMethod, type TestStatus } from "./wire.js";
+import { refundFails } from "../sandbox/test-numbers.js";
+import { type Collection, CollectionRequest, isRedirectMethod, type TestRefund, type TestStatus } from "./wire.js";
 
 interface Record_ extends Collection, Outbox {
   method: string;
@@ -15,8 +16,8 @@ interface Record_ extends Collection, Outbox {
   otp_attempts: number;
   /** Status the simulated customer will reach when the record falls due. */
   due_status: TestStatus | null;
-  /** Refunds made, by our refund reference (idempotent). */
-  refunds?: Record<string, string>;
+  /** Refunds made, by our refund reference (idempotent); each settles at its `due_at` (epoch ms). */
+  refunds?: Record<string, TestRefund & { due_at: number | null }>;
 }
 
 const publicView = (r: Record_): Collection => ({
@@ -41,7 +42,26 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
   const rt = createSimRuntime(opts, () => sim.tick());
 
   const load = async (reference: string) => (await opts.store.get(reference)) as Record_ | null;
-  const save = (r: Record_, dueInMs: number | null) => rt.put(r.reference, r, dueInMs);
+  /** A record stays due while one of its refunds has not settled. */
+  const save = (r: Record_, dueInMs: number | null) => {
+    const refundDue = Object.values(r.refunds ?? {}).flatMap((f) => (f.due_at === null ? [] : [Math.max(0, f.due_at - Date.now())]));
+    const due = [...(dueInMs === null ? [] : [dueInMs]), ...refundDue];
+    return rt.put(r.reference, r, due.length ? Math.min(...due) : null);
+  };
+  const refundView = ({ due_at: _, ...f }: TestRefund & { due_at: number | null }): TestRefund => f;
+  /** Refunds whose time has come settle (SPEC §10: an amount ending in 01 fails) and say so. */
+  const settleRefunds = (r: Record_): boolean => {
+    let changed = false;
+    for (const f of Object.values(r.refunds ?? {})) {
+      if (f.due_at === null || f.due_at > Date.now()) continue;
+      f.status = refundFails(f.amount) ? "FAILED" : "SUCCESSFUL";
+      f.failure_reason = f.status === "FAILED" ? "the refund could not be sent to the customer" : null;
+      f.due_at = null;
+      queueCallback(r, JSON.stringify({ event_id: `tevt_${f.id}_${f.status}`, type: "refund.updated", data: refundView(f) }));
+      changed = true;
+    }
+    return changed;
+  };
   /** The status just reached becomes a callback owed (`settle`, or the customer's deadline). */
   const queueStatus = (r: Record_) =>
     queueCallback(r, JSON.stringify({ event_id: `tevt_${r.reference}_${r.status}`, type: "collection.updated", data: publicView(r) }));
@@ -113,10 +133,22 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
       return error(400, "INVALID_REQUEST", "refund_reference and an amount up to the collection's are required");
     }
     r.refunds ??= {};
-    const id = r.refunds[b.refund_reference] ?? `tref_${randomBytes(10).toString("hex")}`;
-    r.refunds[b.refund_reference] = id;
+    const prior = r.refunds[b.refund_reference];
+    if (prior) return ok(refundView(prior));
+    const taken = Object.values(r.refunds).reduce((sum, f) => sum + (f.status === "FAILED" ? 0 : f.amount), 0);
+    if (taken + b.amount > r.amount) return error(400, "INVALID_REQUEST", "the amount exceeds what is left to refund");
+    const made = {
+      id: `tref_${randomBytes(10).toString("hex")}`,
+      refund_reference: b.refund_reference,
+      reference: r.reference,
+      amount: b.amount,
+      status: "PENDING" as const,
+      failure_reason: null,
+      due_at: Date.now() + opts.confirmMs,
+    };
+    r.refunds[b.refund_reference] = made;
     await save(r, null);
-    return ok({ id, refund_reference: b.refund_reference, amount: b.amount, status: "SUCCESSFUL" }, 201);
+    return ok(refundView(made), 201);
   }
 
   function payPage(r: Record_): SimResponse {
@@ -160,7 +192,11 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
       if (req.method === "GET" && parts.length === 4) return ok(publicView(r));
       if (req.method === "POST" && parts[4] === "otp") return otp(r, req.body);
       if (req.method === "POST" && parts[4] === "cancel") return cancel(r);
-      if (req.method === "POST" && parts[4] === "refunds") return refund(r, req.body);
+      if (req.method === "POST" && parts[4] === "refunds" && parts.length === 5) return refund(r, req.body);
+      if (req.method === "GET" && parts[4] === "refunds" && parts[5]) {
+        const f = r.refunds?.[parts[5]];
+        return f ? ok(refundView(f)) : error(404, "NOT_FOUND", "no such refund");
+      }
       return error(404, "NOT_FOUND", "unknown path");
     },
 
@@ -174,7 +210,8 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the collection reaches the status it was due.
         onDue: (r) => {
-          if (!r.due_status) return false;
+          const refunded = settleRefunds(r);
+          if (!r.due_status) return refunded;
           r.status = r.due_status;
           r.failure_reason = r.due_status === "FAILED" ? "insufficient funds" : null;
           r.due_status = null;

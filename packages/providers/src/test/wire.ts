@@ -33,11 +33,36 @@ export const Collection = z.object({
 });
 export type Collection = z.infer<typeof Collection>;
 
-export const CallbackBody = z.object({
-  event_id: z.string(),
-  type: z.literal("collection.updated"),
-  data: Collection,
+export const REFUND_STATUSES = ["PENDING", "SUCCESSFUL", "FAILED"] as const;
+export type TestRefundStatus = (typeof REFUND_STATUSES)[number];
+
+/** A refund of a collection, named by our refund reference (idempotent). */
+export const TestRefund = z.object({
+  id: z.string(),
+  refund_reference: z.string(),
+  reference: z.string(),
+  amount: z.number(),
+  status: z.enum(REFUND_STATUSES),
+  failure_reason: z.string().nullable(),
 });
+export type TestRefund = z.infer<typeof TestRefund>;
+
+export const CallbackBody = z.discriminatedUnion("type", [
+  z.object({ event_id: z.string(), type: z.literal("collection.updated"), data: Collection }),
+  z.object({ event_id: z.string(), type: z.literal("refund.updated"), data: TestRefund }),
+]);
+
+/** Exhaustive, like the collection statuses. */
+export function mapRefundStatus(status: TestRefundStatus): "pending" | "completed" | "failed" {
+  switch (status) {
+    case "PENDING":
+      return "pending";
+    case "SUCCESSFUL":
+      return "completed";
+    case "FAILED":
+      return "failed";
+  }
+}
 
 /** Exhaustive: a new provider status fails the build until it is mapped. */
 export function mapStatus(status: TestStatus): ProviderPaymentStatus {

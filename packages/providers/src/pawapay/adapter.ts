@@ -1,5 +1,16 @@
 import { createHash, createPublicKey, type KeyObject } from "node:crypto";
-import type { InitiateInput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
+import { z } from "zod";
+import type {
+  InitiateInput,
+  InitiateOutput,
+  PaymentRef,
+  ProviderAdapter,
+  ProviderContext,
+  RefundOutput,
+  RefundStatusOutput,
+  StatusOutput,
+  WebhookOutput,
+} from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import { toPawapayAmount } from "./amount.js";
@@ -9,11 +20,14 @@ import {
   type DepositStatus,
   InitiateResponse,
   mapDepositStatus,
+  mapRefundStatus,
   PAWAPAY_PROVIDERS,
   PaymentPageResponse,
   PublicKeys,
   pawapayProviderFor,
+  RefundObject,
   RefundResponse,
+  RefundStatusResponse,
   StatusResponse,
   usesPaymentPage,
 } from "./wire.js";
@@ -150,6 +164,26 @@ function callbackEvent(d: Deposit, status: DepositStatus, failure: Deposit["fail
   };
 }
 
+/** `GET /v2/refunds/{refundId}`: the refund, "not found", or why there is no answer. */
+async function fetchRefund(ctx: ProviderContext, refundId: string): Promise<RefundStatusOutput> {
+  const res = await callProvider(`${ctx.baseUrl}/v2/refunds/${encodeURIComponent(refundId)}`, { method: "GET", ...auth(ctx) }, ctx.timeoutMs);
+  if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+  if (res.status !== 200) return { kind: "unavailable", message: `refund status answered ${res.status}` };
+  const parsed = RefundStatusResponse.safeParse(res.body);
+  if (!parsed.success) return { kind: "unavailable", message: "unreadable refund status" };
+  return parsed.data.status === "NOT_FOUND" ? { kind: "not_found" } : refundFound(parsed.data.data);
+}
+
+function refundFound(r: RefundObject): Extract<RefundStatusOutput, { kind: "found" }> {
+  const f = r.failureReason;
+  return {
+    kind: "found",
+    status: mapRefundStatus(r.status),
+    providerRefundId: r.refundId,
+    ...(f ? { failureCode: f.failureCode, failureMessage: f.failureMessage ?? f.failureCode } : {}),
+  };
+}
+
 /** PawaPay v2 deposits: USSD PIN prompt by the operator, final result by callback or status call. */
 export const pawapayAdapter: ProviderAdapter = {
   metadata: {
@@ -211,7 +245,8 @@ export const pawapayAdapter: ProviderAdapter = {
   verifyReturn: (ctx, ref) => getStatus(ctx, ref),
 
   async parseWebhook(ctx, input): Promise<WebhookOutput> {
-    const parsed = parseWebhookBody(input.rawBody, Deposit, "callback");
+    // Refund callbacks carry the refund (`refundId`), deposit callbacks the deposit.
+    const parsed = parseWebhookBody(input.rawBody, z.union([RefundObject, Deposit]), "callback");
     if ("invalid" in parsed) return parsed.invalid;
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(input.headers)) headers[k.toLowerCase()] = single(v);
@@ -233,6 +268,12 @@ export const pawapayAdapter: ProviderAdapter = {
       signed = true;
     }
     const d = parsed.data;
+    if ("refundId" in d) {
+      // Unsigned: PawaPay's status call on the named refund is what counts.
+      const found = signed ? refundFound(d) : await fetchRefund(ctx, d.refundId);
+      if (found.kind !== "found") return { kind: "invalid", reason: "unsigned refund callback could not be confirmed with PawaPay" };
+      return { ...found, kind: "refund", eventId: `refund:${d.refundId}:${found.status}` };
+    }
     if (signed) return callbackEvent(d, d.status, d.failureReason);
     // Unsigned: the body only says which deposit to look at. PawaPay's own answer is what is
     // reported (and keys the event, so a forged message cannot take a real one's id).
@@ -257,4 +298,7 @@ export const pawapayAdapter: ProviderAdapter = {
     }
     return { kind: "accepted", providerRefundId: refundId, status: "pending" };
   },
+
+  // Our refund id decides PawaPay's (uuidFrom), so even an unanswered call can be looked up.
+  getRefundStatus: (ctx, _ref, refund) => fetchRefund(ctx, refund.providerRefundId ?? uuidFrom(refund.refundId)),
 };

@@ -22,6 +22,8 @@ export interface DepositRecord extends Outbox {
   /** Status the simulated customer reaches when the record falls due. */
   due: DepositStatus | null;
   refunded: number;
+  /** Its refunds (each a record of its own), so what is left counts only those not failed. */
+  refund_ids?: string[];
 }
 
 /** A callback is owed for the deposit's current (final) status: PawaPay posts the deposit itself. */

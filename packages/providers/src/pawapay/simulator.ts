@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
-import { createSimRuntime, deliverDue, postCallback, sandboxWebhookUrl } from "../sandbox/runtime.js";
-import { outcomeForPhone } from "../sandbox/test-numbers.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl } from "../sandbox/runtime.js";
+import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import { fromPawapayAmount } from "./amount.js";
 import { createPaymentPageSim } from "./payment-page.js";
 import { sandboxSigningKey, signMessage } from "./signature.js";
@@ -11,14 +11,28 @@ import { type Deposit, DepositRequest, type DepositStatus, PAWAPAY_PROVIDERS, Re
 
 const PROVIDERS = new Map<string, { country: string; currency: string }>(Object.values(PAWAPAY_PROVIDERS).map((p) => [p.provider, p]));
 
-interface RefundRecord {
+interface RefundRecord extends Outbox {
   kind: "refund";
   refundId: string;
   depositId: string;
   amount: string;
   currency: string;
   created: string;
+  /** ACCEPTED until it settles at `due_at` (epoch ms); absent on records made before refunds settled. */
+  status?: DepositStatus;
+  due_at?: number | null;
+  failureReason?: { failureCode: string; failureMessage: string };
 }
+
+const refundView = (r: RefundRecord) => ({
+  refundId: r.refundId,
+  depositId: r.depositId,
+  status: r.status ?? "COMPLETED",
+  amount: r.amount,
+  currency: r.currency,
+  created: r.created,
+  ...(r.failureReason ? { failureReason: r.failureReason } : {}),
+});
 
 /**
  * Sandbox of PawaPay's v2 deposits API: same paths, bearer auth, bodies, statuses and signed
@@ -78,11 +92,18 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     if (d?.kind !== "deposit" || d.deposit.status !== "COMPLETED") return no("DEPOSIT_NOT_FOUND", "no completed deposit with this depositId");
     const amount = fromPawapayAmount(input.amount, input.currency);
     const paid = fromPawapayAmount(d.deposit.amount, d.deposit.currency) ?? 0;
-    if (d.refunded >= paid) return no("DEPOSIT_ALREADY_REFUNDED", "the deposit is fully refunded");
-    if (amount === null || amount <= 0 || input.currency !== d.deposit.currency || d.refunded + amount > paid) {
+    // What is taken: refunds not failed (older records kept only the running total).
+    let taken = d.refund_ids ? 0 : d.refunded;
+    for (const id of d.refund_ids ?? []) {
+      const other = await load(id);
+      if (other?.kind === "refund" && other.status !== "FAILED") taken += fromPawapayAmount(other.amount, other.currency) ?? 0;
+    }
+    if (taken >= paid) return no("DEPOSIT_ALREADY_REFUNDED", "the deposit is fully refunded");
+    if (amount === null || amount <= 0 || input.currency !== d.deposit.currency || taken + amount > paid) {
       return no("AMOUNT_TOO_LARGE", "amount exceeds what is left to refund");
     }
-    d.refunded += amount;
+    d.refunded = taken + amount;
+    d.refund_ids = [...(d.refund_ids ?? []), input.refundId];
     await rt.put(input.depositId, d, null);
     const record: RefundRecord = {
       kind: "refund",
@@ -91,10 +112,24 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
       amount: input.amount,
       currency: input.currency,
       created: new Date().toISOString(),
+      status: "ACCEPTED",
+      due_at: Date.now() + opts.confirmMs,
     };
-    await rt.put(input.refundId, record, null);
+    await rt.put(input.refundId, record, opts.confirmMs);
     return ok({ refundId: input.refundId, status: "ACCEPTED", created: record.created });
   }
+
+  /** The refund's time has come: COMPLETED, or FAILED for an amount ending in 01 (SPEC §10); a callback is owed either way. */
+  const settleRefund = (r: RefundRecord): boolean => {
+    if (r.due_at === undefined || r.due_at === null || r.due_at > Date.now()) return false;
+    r.due_at = null;
+    const minor = fromPawapayAmount(r.amount, r.currency) ?? 0;
+    r.status = refundFails(minor) ? "FAILED" : "COMPLETED";
+    if (r.status === "FAILED")
+      r.failureReason = { failureCode: "RECIPIENT_NOT_ALLOWED_TO_RECEIVE", failureMessage: "The refund could not be paid to the customer." };
+    queueCallback(r, JSON.stringify(refundView(r)));
+    return true;
+  };
 
   async function route(req: SimRequest, parts: string[]): Promise<SimResponse> {
     const [version, resource, id] = parts;
@@ -120,10 +155,7 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     if (req.method === "GET" && resource === "refunds" && id) {
       const r = await load(id);
       if (r?.kind !== "refund") return ok({ status: "NOT_FOUND" });
-      return ok({
-        status: "FOUND",
-        data: { refundId: r.refundId, depositId: r.depositId, status: "COMPLETED", amount: r.amount, currency: r.currency, created: r.created },
-      });
+      return ok({ status: "FOUND", data: refundView(r) });
     }
     if (req.method === "GET" && resource === "public-key" && id === "http") return ok([{ id: signing.keyId, key: signing.publicKeyPem }]);
     return failure(404, "NOT_FOUND", "unknown path");
@@ -150,18 +182,19 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
       // Callback URLs are set per account in PawaPay's Dashboard; the sandbox account's is
       // ZeroFee's own inbound route next to where the sandbox is mounted.
       const url = sandboxWebhookUrl(opts.publicBaseUrl());
-      await deliverDue<DepositRecord>({
+      await deliverDue<DepositRecord | RefundRecord>({
         store: opts.store,
         read: async (id) => {
           const r = await load(id);
-          return r?.kind === "deposit" ? r : null;
+          return r?.kind === "deposit" || r?.kind === "refund" ? r : null;
         },
-        save: (r, dueInMs) => rt.put(r.deposit.depositId, r, dueInMs),
+        save: (r, dueInMs) => rt.put(r.kind === "refund" ? r.refundId : r.deposit.depositId, r, dueInMs),
         send: (body) => postCallback(url, body, { ...signMessage({ url, body, keyId: signing.keyId, privateKey: signing.privateKey, date: new Date() }) }),
         drop: rt.control.dropCallbacks,
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the deposit reaches the status it was due.
         onDue: (r) => {
+          if (r.kind === "refund") return settleRefund(r);
           if (!r.due) return false;
           r.deposit.status = r.due;
           if (r.due === "FAILED") r.deposit.failureReason = { failureCode: "INSUFFICIENT_BALANCE", failureMessage: "The customer does not have enough funds." };

@@ -125,6 +125,37 @@ export const RefundResponse = z.object({
   failureReason: FailureReason.optional(),
 });
 
+/** A refund as PawaPay reports it (status call and callback): the statuses are the deposits'. */
+export const RefundObject = z.object({
+  refundId: z.string(),
+  status: z.enum(DEPOSIT_STATUSES),
+  amount: z.string(),
+  currency: z.string(),
+  depositId: z.string().optional(),
+  created: z.string().optional(),
+  failureReason: FailureReason.optional(),
+});
+export type RefundObject = z.infer<typeof RefundObject>;
+
+export const RefundStatusResponse = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("FOUND"), data: RefundObject }),
+  z.object({ status: z.literal("NOT_FOUND") }),
+]);
+
+/** Exhaustive, like deposits: a refund in reconciliation is still on its way. */
+export function mapRefundStatus(status: DepositStatus): "pending" | "completed" | "failed" {
+  switch (status) {
+    case "ACCEPTED":
+    case "PROCESSING":
+    case "IN_RECONCILIATION":
+      return "pending";
+    case "COMPLETED":
+      return "completed";
+    case "FAILED":
+      return "failed";
+  }
+}
+
 /** Providers whose customers authorise by redirect: ZeroFee sends them to the Payment Page. */
 export const usesPaymentPage = (provider: string) => provider.startsWith("WAVE_");
 

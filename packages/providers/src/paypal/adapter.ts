@@ -1,5 +1,15 @@
 import { createHash } from "node:crypto";
-import type { CancelOutput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
+import type {
+  CancelOutput,
+  InitiateOutput,
+  PaymentRef,
+  ProviderAdapter,
+  ProviderContext,
+  RefundOutput,
+  RefundStatusOutput,
+  StatusOutput,
+  WebhookOutput,
+} from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import {
@@ -9,6 +19,7 @@ import {
   orderStatus,
   PAYPAL_CURRENCIES,
   PayPalError,
+  REFUND_STATUS_MAP,
   RefundAnswer,
   SANDBOX_WEBHOOK_ID,
   Token,
@@ -16,6 +27,16 @@ import {
   VerifyAnswer,
   WebhookEvent,
 } from "./wire.js";
+
+function refundFound(r: RefundAnswer): Extract<RefundStatusOutput, { kind: "found" }> {
+  const status = REFUND_STATUS_MAP[r.status];
+  return {
+    kind: "found",
+    status,
+    providerRefundId: r.id,
+    ...(status === "failed" ? { failureCode: "refund_failed", failureMessage: r.status_details?.reason ?? `PayPal refund ${r.status}` } : {}),
+  };
+}
 
 /**
  * Marks ZeroFee's return URL when PayPal sends the payer back through `cancel_url`; its value
@@ -238,8 +259,20 @@ export const paypalAdapter: ProviderAdapter = {
     const parsed = RefundAnswer.safeParse(res.body);
     if ((res.status !== 200 && res.status !== 201) || !parsed.success) return { kind: "unavailable", message: `refund answered ${res.status}` };
     const { id, status } = parsed.data;
-    if (status === "CANCELLED" || status === "FAILED") return { kind: "rejected", code: "refund_rejected", message: `refund ${status}` };
-    return { kind: "accepted", providerRefundId: id, status: status === "COMPLETED" ? "completed" : "pending" };
+    const mapped = REFUND_STATUS_MAP[status];
+    if (mapped === "failed") return { kind: "rejected", code: "refund_rejected", message: `refund ${status}` };
+    return { kind: "accepted", providerRefundId: id, status: mapped };
+  },
+
+  async getRefundStatus(ctx, _ref, refund): Promise<RefundStatusOutput> {
+    // Without PayPal's id the call went unanswered: processRefund re-sends it with the same PayPal-Request-Id.
+    if (!refund.providerRefundId) return { kind: "not_found" };
+    const res = await api(ctx, "GET", `/v2/payments/refunds/${encodeURIComponent(refund.providerRefundId)}`);
+    if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+    if (res.status === 404) return { kind: "not_found" };
+    const parsed = RefundAnswer.safeParse(res.body);
+    if (res.status !== 200 || !parsed.success) return { kind: "unavailable", message: `refund status answered ${res.status}` };
+    return refundFound(parsed.data);
   },
 
   async parseWebhook(ctx, input): Promise<WebhookOutput> {
@@ -273,6 +306,12 @@ export const paypalAdapter: ProviderAdapter = {
     if (verdict.data.verification_status !== "SUCCESS") return { kind: "invalid", reason: "PayPal says the signature is not valid" };
 
     const { id: eventId, event_type: type, resource } = event.data;
+    if (type === "PAYMENT.CAPTURE.REFUNDED") {
+      // Its resource is the refund, not the capture; `invoice_id` is our refund id.
+      const refund = RefundAnswer.safeParse(resource);
+      if (!refund.success) return { kind: "invalid", reason: "refund event without a refund" };
+      return { ...refundFound(refund.data), kind: "refund", eventId, ...(refund.data.invoice_id ? { refundId: refund.data.invoice_id } : {}) };
+    }
     if (type.startsWith("PAYMENT.CAPTURE.")) {
       const cap = Capture.safeParse(resource);
       if (!cap.success || !cap.data.custom_id) return { kind: "invalid", reason: "capture event without custom_id" };

@@ -3,7 +3,7 @@ import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../co
 import { header } from "../sandbox/http.js";
 import { actionPage } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
-import { outcomeForPhone } from "../sandbox/test-numbers.js";
+import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import { type Capture, fromValue, type Order, SANDBOX_WEBHOOK_ID, toValue } from "./wire.js";
 
 interface OrderRecord extends Outbox {
@@ -13,8 +13,23 @@ interface OrderRecord extends Outbox {
   /** The payer pressed decline: the capture will come back DECLINED (SPEC §14). */
   decline: boolean;
   capture_request_id?: string;
-  /** Refunds by PayPal-Request-Id. */
-  refunds?: Record<string, { id: string; status: "COMPLETED"; amount: { currency_code: string; value: string } }>;
+  /** Refund ids by PayPal-Request-Id (each refund is its own record). */
+  refund_ids?: Record<string, string>;
+}
+
+/** A capture's refund (Payments v2): PENDING until it settles at `due_at` (epoch ms). */
+interface RefundRecord extends Outbox {
+  refund: {
+    id: string;
+    status: "PENDING" | "COMPLETED" | "FAILED";
+    amount: { currency_code: string; value: string };
+    invoice_id?: string;
+    custom_id?: string;
+    status_details?: { reason: string };
+    create_time: string;
+  };
+  minor: number;
+  due_at: number | null;
 }
 
 const upper = () => randomBytes(9).toString("hex").toUpperCase().slice(0, 17);
@@ -173,31 +188,84 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     return json(r.order, 201);
   }
 
+  const loadRefund = async (id: string) => {
+    const r = (await opts.store.get(id)) as RefundRecord | OrderRecord | null;
+    return r && "refund" in r ? r : null;
+  };
+  const saveRefund = (r: RefundRecord, dueInMs: number | null) => {
+    const untilDue = r.due_at === null ? null : Math.max(0, r.due_at - Date.now());
+    const due = dueInMs === null ? untilDue : untilDue === null ? dueInMs : Math.min(dueInMs, untilDue);
+    return rt.put(r.refund.id, r, due);
+  };
+  /**
+   * The refund's time has come: COMPLETED, with PayPal's `PAYMENT.CAPTURE.REFUNDED` event, or
+   * FAILED for an amount ending in 01 (SPEC §10), which only the refund's status call shows.
+   */
+  const settleRefund = (r: RefundRecord): boolean => {
+    if (r.due_at === null || r.due_at > Date.now()) return false;
+    r.due_at = null;
+    if (refundFails(r.minor)) {
+      r.refund.status = "FAILED";
+      r.refund.status_details = { reason: "REFUND_FAILED_INSUFFICIENT_FUNDS" };
+      return true;
+    }
+    r.refund.status = "COMPLETED";
+    queueCallback(
+      r,
+      JSON.stringify({
+        id: `WH-${upper()}-${upper()}`,
+        event_version: "1.0",
+        create_time: new Date().toISOString(),
+        resource_type: "refund",
+        event_type: "PAYMENT.CAPTURE.REFUNDED",
+        resource: r.refund,
+      }),
+    );
+    return true;
+  };
+
   async function refund(captureId: string, req: SimRequest): Promise<SimResponse> {
     const key = (await opts.store.get(`cap:${captureId}`)) as { order_id: string } | null;
     const r = key ? await load(key.order_id) : null;
     const cap = r?.order.purchase_units?.[0]?.payments?.captures?.[0];
     if (!r || !cap?.amount) return paypalError(404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.", "INVALID_RESOURCE_ID");
     const requestId = header(req, "paypal-request-id") ?? upper();
-    const prior = r.refunds?.[requestId];
-    if (prior) return json(prior, 201);
+    const priorId = r.refund_ids?.[requestId];
+    const prior = priorId ? await loadRefund(priorId) : null;
+    if (prior) return json(prior.refund, 201);
     if (cap.status !== "COMPLETED" && cap.status !== "PARTIALLY_REFUNDED") {
       return paypalError(422, "UNPROCESSABLE_ENTITY", "Capture cannot be refunded.", "CAPTURE_FULLY_REFUNDED");
     }
     const currency = cap.amount.currency_code;
     const total = fromValue(cap.amount.value, currency) ?? 0;
-    const done = Object.values(r.refunds ?? {}).reduce((s, x) => s + (fromValue(x.amount.value, currency) ?? 0), 0);
-    const asked = (req.body as { amount?: { value?: string } } | undefined)?.amount?.value;
+    let done = 0;
+    for (const rid of Object.values(r.refund_ids ?? {})) {
+      const other = await loadRefund(rid);
+      if (other && other.refund.status !== "FAILED") done += other.minor;
+    }
+    const body = (req.body ?? {}) as { amount?: { value?: string }; invoice_id?: string };
+    const asked = body.amount?.value;
     const amount = asked === undefined ? total - done : fromValue(asked, currency);
     if (amount === null || amount < 1 || amount > total - done) {
       return paypalError(422, "UNPROCESSABLE_ENTITY", "The refund amount must be less than or equal to the capture amount.", "REFUND_AMOUNT_EXCEEDED");
     }
-    const value = asked ?? toValue(amount, currency);
-    const made = { id: upper(), status: "COMPLETED" as const, amount: { currency_code: currency, value } };
-    r.refunds = { ...(r.refunds ?? {}), [requestId]: made };
+    const made: RefundRecord = {
+      refund: {
+        id: upper(),
+        status: "PENDING",
+        amount: { currency_code: currency, value: asked ?? toValue(amount, currency) },
+        ...(body.invoice_id ? { invoice_id: body.invoice_id } : {}),
+        ...(cap.custom_id ? { custom_id: cap.custom_id } : {}),
+        create_time: new Date().toISOString(),
+      },
+      minor: amount,
+      due_at: Date.now() + opts.confirmMs,
+    };
+    await saveRefund(made, null);
+    r.refund_ids = { ...(r.refund_ids ?? {}), [requestId]: made.refund.id };
     cap.status = done + amount === total ? "REFUNDED" : "PARTIALLY_REFUNDED";
     await save(r, null);
-    return json(made, 201);
+    return json(made.refund, 201);
   }
 
   function verify(req: SimRequest): SimResponse {
@@ -268,6 +336,10 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
       if (req.method === "POST" && verb === "capture") return capture(r, req);
     }
     if (v === "v2" && group === "payments" && kind === "captures" && id && verb === "refund" && req.method === "POST") return refund(id, req);
+    if (v === "v2" && group === "payments" && kind === "refunds" && id && !verb && req.method === "GET") {
+      const r = await loadRefund(id);
+      return r ? json(r.refund) : paypalError(404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.", "INVALID_RESOURCE_ID");
+    }
     return paypalError(404, "NOT_FOUND", "The specified resource does not exist.");
   }
 
@@ -292,14 +364,15 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
 
     async tick() {
       const url = sandboxWebhookUrl(base());
-      await deliverDue({
+      await deliverDue<OrderRecord | RefundRecord>({
         store: opts.store,
-        // Index entries (`req:…`, `cap:…`) are never due; orders are stored under their id.
-        read: (key) => (key.includes(":") ? Promise.resolve(null) : load(key)),
-        save,
+        // Index entries (`req:…`, `cap:…`) are never due; orders and refunds are stored under their id.
+        read: async (key) => (key.includes(":") ? null : ((await opts.store.get(key)) as OrderRecord | RefundRecord | null)),
+        save: (r, dueInMs) => ("refund" in r ? saveRefund(r, dueInMs) : save(r, dueInMs)),
         send: (body) => postCallback(url, body, signedHeaders(body)),
         drop: rt.control.dropCallbacks,
         exclusive: rt.exclusive,
+        onDue: (r) => ("refund" in r ? settleRefund(r) : false),
       });
     },
   });

@@ -54,7 +54,21 @@ export const WebhookEvent = z.object({
 
 export const VerifyAnswer = z.object({ verification_status: z.enum(["SUCCESS", "FAILURE"]) });
 
-export const RefundAnswer = z.object({ id: z.string(), status: z.enum(REFUND_STATUSES) });
+export const RefundAnswer = z.object({
+  id: z.string(),
+  status: z.enum(REFUND_STATUSES),
+  invoice_id: z.string().optional(),
+  status_details: z.object({ reason: z.string().optional() }).optional(),
+});
+export type RefundAnswer = z.infer<typeof RefundAnswer>;
+
+/** Refund status → ZeroFee (a `Record` over the union: a new status fails the build). */
+export const REFUND_STATUS_MAP: Record<(typeof REFUND_STATUSES)[number], "pending" | "completed" | "failed"> = {
+  PENDING: "pending",
+  COMPLETED: "completed",
+  FAILED: "failed",
+  CANCELLED: "failed",
+};
 
 export const PayPalError = z.object({ name: z.string(), message: z.string().optional(), details: z.array(z.object({ issue: z.string() })).optional() });
 

@@ -1,8 +1,18 @@
-import type { CancelOutput, InitiateOutput, PaymentRef, ProviderAdapter, ProviderContext, RefundOutput, StatusOutput, WebhookOutput } from "../contract.js";
+import type {
+  CancelOutput,
+  InitiateOutput,
+  PaymentRef,
+  ProviderAdapter,
+  ProviderContext,
+  RefundOutput,
+  RefundStatusOutput,
+  StatusOutput,
+  WebhookOutput,
+} from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { parseWebhookBody } from "../webhook-body.js";
-import { CheckoutSession, formEncode, Refund, SESSION_EVENTS, StripeError, StripeEvent, sessionStatus } from "./wire.js";
+import { CheckoutSession, formEncode, REFUND_EVENTS, Refund, refundStatus, SESSION_EVENTS, StripeError, StripeEvent, sessionStatus } from "./wire.js";
 
 /**
  * Marks ZeroFee's return URL when Stripe sends the customer back through `cancel_url`. Its
@@ -67,6 +77,18 @@ async function expire(ctx: ProviderContext, sessionId: string): Promise<CancelOu
   if (!("session" in now)) return now.kind === "not_found" ? now : { kind: "unavailable", message: "session unreadable after expire" };
   const { status } = sessionStatus(now.session);
   return status === "cancelled" ? { kind: "cancelled" } : { kind: "not_cancellable", status };
+}
+
+function refundFound(r: Refund): Extract<RefundStatusOutput, { kind: "found" }> {
+  const status = refundStatus(r.status);
+  return {
+    kind: "found",
+    status,
+    providerRefundId: r.id,
+    ...(status === "failed"
+      ? { failureCode: r.failure_reason ?? "refund_failed", failureMessage: `Stripe could not refund (${r.failure_reason ?? r.status}).` }
+      : {}),
+  };
 }
 
 /** Stripe Checkout (hosted page, 3-D Secure inside it): cards worldwide. */
@@ -187,8 +209,21 @@ export const stripeAdapter: ProviderAdapter = {
     const parsed = Refund.safeParse(res.body);
     if (res.status !== 200 || !parsed.success) return { kind: "unavailable", message: `refund answered ${res.status}` };
     const r = parsed.data;
-    if (r.status === "failed" || r.status === "canceled") return { kind: "rejected", code: "refund_rejected", message: `refund ${r.status}` };
-    return { kind: "accepted", providerRefundId: r.id, status: r.status === "succeeded" ? "completed" : "pending" };
+    const status = refundStatus(r.status);
+    if (status === "failed") return { kind: "rejected", code: r.failure_reason ?? "refund_failed", message: `refund ${r.status}` };
+    return { kind: "accepted", providerRefundId: r.id, status };
+  },
+
+  async getRefundStatus(ctx, _ref, refund): Promise<RefundStatusOutput> {
+    // Without Stripe's id the refund call went unanswered: re-sending it with the same
+    // Idempotency-Key (what processRefund does) is how Stripe tells.
+    if (!refund.providerRefundId) return { kind: "not_found" };
+    const res = await request(ctx, "GET", `/v1/refunds/${encodeURIComponent(refund.providerRefundId)}`);
+    if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+    if (res.status === 404) return { kind: "not_found" };
+    const parsed = Refund.safeParse(res.body);
+    if (res.status !== 200 || !parsed.success) return { kind: "unavailable", message: `refund retrieve answered ${res.status}` };
+    return refundFound(parsed.data);
   },
 
   async parseWebhook(ctx, input): Promise<WebhookOutput> {
@@ -199,6 +234,13 @@ export const stripeAdapter: ProviderAdapter = {
     }
     const event = parseWebhookBody(input.rawBody, StripeEvent, "event");
     if ("invalid" in event) return event.invalid;
+    if ((REFUND_EVENTS as readonly string[]).includes(event.data.type)) {
+      const refund = Refund.safeParse(event.data.data.object);
+      if (!refund.success) return { kind: "invalid", reason: `unreadable refund in ${event.data.type}` };
+      const found = refundFound(refund.data);
+      const ours = refund.data.metadata?.zerofee_refund_id;
+      return { ...found, kind: "refund", eventId: event.data.id, ...(ours ? { refundId: ours } : {}) };
+    }
     const object = CheckoutSession.safeParse(event.data.data.object);
     if (!object.success || !(SESSION_EVENTS as readonly string[]).includes(event.data.type) || !object.data.client_reference_id) {
       return { kind: "invalid", reason: `not a Checkout Session event (${event.data.type})` };

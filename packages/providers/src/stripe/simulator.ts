@@ -4,7 +4,7 @@ import { header } from "../sandbox/http.js";
 import { actionPage, CARD_INPUT } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
-import { outcomeForPhone } from "../sandbox/test-numbers.js";
+import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
 
 /** SPEC §14 test cards. */
@@ -13,9 +13,26 @@ export const TEST_CARDS = { success: "4242424242424242", threeDSecure: "40000000
 interface SessionRecord extends Outbox {
   session: Omit<CheckoutSession, "payment_intent"> & { payment_intent: string | null; success_url: string; cancel_url: string; created: number };
   intent: PaymentIntent | null;
-  /** Refunds by Idempotency-Key. */
-  refunds?: Record<string, { id: string; object: "refund"; amount: number; status: "succeeded"; payment_intent: string }>;
+  /** Refund ids by Idempotency-Key (each refund is its own record, `re_…`). */
+  refund_ids?: Record<string, string>;
 }
+
+/** A refund (docs.stripe.com/api/refunds/object): `pending` until it settles at `due_at` (epoch ms). */
+interface RefundRecord extends Outbox {
+  refund: StripeRefund;
+  due_at: number | null;
+}
+type StripeRefund = {
+  id: string;
+  object: "refund";
+  amount: number;
+  currency: string;
+  status: "pending" | "succeeded" | "failed";
+  payment_intent: string;
+  metadata: Record<string, string>;
+  failure_reason: string | null;
+  created: number;
+};
 
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}`;
 const json = (body: unknown, status = 200): SimResponse => ({ status, body });
@@ -141,6 +158,33 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     return json(view(r, false));
   }
 
+  const loadRefund = async (key: string) => (await opts.store.get(key)) as RefundRecord | null;
+  const saveRefund = (r: RefundRecord, dueInMs: number | null) => {
+    const untilDue = r.due_at === null ? null : Math.max(0, r.due_at - Date.now());
+    const due = dueInMs === null ? untilDue : untilDue === null ? dueInMs : Math.min(dueInMs, untilDue);
+    return rt.put(r.refund.id, r, due);
+  };
+  /** The refund's time has come: it succeeds, or fails for an amount ending in 01 (SPEC §10), and says so. */
+  const settleRefund = (r: RefundRecord): boolean => {
+    if (r.due_at === null || r.due_at > Date.now()) return false;
+    r.due_at = null;
+    r.refund.status = refundFails(r.refund.amount) ? "failed" : "succeeded";
+    r.refund.failure_reason = r.refund.status === "failed" ? "declined" : null;
+    queueCallback(
+      r,
+      JSON.stringify({
+        id: id("evt"),
+        object: "event",
+        api_version: "2024-06-20",
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        type: r.refund.status === "failed" ? "refund.failed" : "refund.updated",
+        data: { object: r.refund },
+      }),
+    );
+    return true;
+  };
+
   async function refund(req: SimRequest): Promise<SimResponse> {
     const b = (req.body ?? {}) as Record<string, string>;
     const piId = b.payment_intent;
@@ -149,17 +193,41 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     if (!r?.intent) return stripeError(404, "invalid_request_error", `No such payment_intent: '${piId ?? ""}'`, "resource_missing");
     if (r.intent.status !== "succeeded") return stripeError(400, "invalid_request_error", "This PaymentIntent has no successful charge to refund.");
     const key = header(req, "idempotency-key") ?? id("auto");
-    const prior = r.refunds?.[key];
-    if (prior) return json(prior);
-    const already = Object.values(r.refunds ?? {}).reduce((sum, x) => sum + x.amount, 0);
+    const priorId = r.refund_ids?.[key];
+    const prior = priorId ? await loadRefund(priorId) : null;
+    if (prior) return { ...json(prior.refund), headers: { "idempotent-replayed": "true" } };
+    let already = 0;
+    for (const rid of Object.values(r.refund_ids ?? {})) {
+      const other = await loadRefund(rid);
+      if (other && other.refund.status !== "failed") already += other.refund.amount;
+    }
     const amount = b.amount ? Number(b.amount) : r.intent.amount - already;
     if (!Number.isInteger(amount) || amount < 1 || amount > r.intent.amount - already) {
       return stripeError(400, "invalid_request_error", "Refund amount is greater than the unrefunded amount.", "amount_too_large");
     }
-    const made = { id: `re_${randomBytes(12).toString("hex")}`, object: "refund" as const, amount, status: "succeeded" as const, payment_intent: r.intent.id };
-    r.refunds = { ...(r.refunds ?? {}), [key]: made };
+    const metadata: Record<string, string> = {};
+    for (const [k, v] of Object.entries(b)) {
+      const m = /^metadata\[(.+)\]$/.exec(k);
+      if (m?.[1]) metadata[m[1]] = v;
+    }
+    const made: RefundRecord = {
+      refund: {
+        id: id("re"),
+        object: "refund",
+        amount,
+        currency: r.intent.currency,
+        status: "pending",
+        payment_intent: r.intent.id,
+        metadata,
+        failure_reason: null,
+        created: Math.floor(Date.now() / 1000),
+      },
+      due_at: Date.now() + opts.confirmMs,
+    };
+    await saveRefund(made, null);
+    r.refund_ids = { ...(r.refund_ids ?? {}), [key]: made.refund.id };
     await save(r, null);
-    return json(made);
+    return json(made.refund);
   }
 
   // ---------------------------------------------------------------- hosted page
@@ -238,6 +306,10 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     const [v1, resource, sub, sid, verb] = parts;
     if (v1 !== "v1") return stripeError(404, "invalid_request_error", "Unrecognized request URL.");
     if (resource === "refunds" && req.method === "POST" && parts.length === 2) return refund(req);
+    if (resource === "refunds" && req.method === "GET" && sub && parts.length === 3) {
+      const r = sub.startsWith("re_") ? await loadRefund(sub) : null;
+      return r ? json(r.refund) : stripeError(404, "invalid_request_error", `No such refund: '${sub}'`, "resource_missing");
+    }
     if (resource === "payment_intents" && req.method === "GET" && sub) {
       const key = (await opts.store.get(`pi:${sub}`)) as { session_id: string } | null;
       const r = key ? await load(key.session_id) : null;
@@ -265,14 +337,14 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
 
     async tick() {
       const url = sandboxWebhookUrl(base());
-      await deliverDue({
+      await deliverDue<SessionRecord | RefundRecord>({
         store: opts.store,
-        read: (key) => (key.startsWith("cs_") ? load(key) : Promise.resolve(null)),
-        save,
+        read: (key) => (key.startsWith("cs_") ? load(key) : key.startsWith("re_") ? loadRefund(key) : Promise.resolve(null)),
+        save: (r, dueInMs) => ("refund" in r ? saveRefund(r, dueInMs) : save(r, dueInMs)),
         send: (body) => postCallback(url, body, { "stripe-signature": signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
         drop: rt.control.dropCallbacks,
         exclusive: rt.exclusive,
-        onDue: expireIfDue,
+        onDue: (r) => ("refund" in r ? settleRefund(r) : expireIfDue(r)),
       });
     },
   });

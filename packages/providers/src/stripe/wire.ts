@@ -64,7 +64,32 @@ export const StripeEvent = z.object({
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 
-export const Refund = z.object({ id: z.string(), object: z.literal("refund"), amount: z.number().int(), status: z.enum(REFUND_STATUSES) });
+export const Refund = z.object({
+  id: z.string(),
+  object: z.literal("refund"),
+  amount: z.number().int(),
+  status: z.enum(REFUND_STATUSES),
+  failure_reason: z.string().nullable().optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+export type Refund = z.infer<typeof Refund>;
+
+/** Refund events ZeroFee listens to: a status change, and (API 2024+) a failure. */
+export const REFUND_EVENTS = ["refund.updated", "refund.failed", "charge.refund.updated"] as const;
+
+/** Exhaustive: a refund `requires_action` (rare, some wallets) waits like `pending`. */
+export function refundStatus(status: (typeof REFUND_STATUSES)[number]): "pending" | "completed" | "failed" {
+  switch (status) {
+    case "pending":
+    case "requires_action":
+      return "pending";
+    case "succeeded":
+      return "completed";
+    case "failed":
+    case "canceled":
+      return "failed";
+  }
+}
 
 export const StripeError = z.object({ error: z.object({ type: z.string(), code: z.string().optional(), message: z.string().optional() }) });
 

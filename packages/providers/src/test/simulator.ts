@@ -4,8 +4,7 @@ import { header } from "../sandbox/http.js";
 import { actionPage, CARD_INPUT } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
-import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
-import { refundFails } from "../sandbox/test-numbers.js";
+import { MAX_OTP_ATTEMPTS, outcomeForPhone, refundFails, SANDBOX_OTP } from "../sandbox/test-numbers.js";
 import { type Collection, CollectionRequest, isRedirectMethod, type TestRefund, type TestStatus } from "./wire.js";
 
 interface Record_ extends Collection, Outbox {

@@ -42,7 +42,15 @@ describe("refunds (SPEC §10)", () => {
     const paymentId = await completedPayment(t, m, 10_000);
     const first = await refund({ payment_id: paymentId, amount: 3_000, reason: "requested_by_customer" });
     expect(first.status).toBe(201);
-    expect(first.body.data).toMatchObject({ object: "refund", payment_id: paymentId, amount: 3_000, currency: "XOF", status: "pending", reason: "requested_by_customer", provider: "test" });
+    expect(first.body.data).toMatchObject({
+      object: "refund",
+      payment_id: paymentId,
+      amount: 3_000,
+      currency: "XOF",
+      status: "pending",
+      reason: "requested_by_customer",
+      provider: "test",
+    });
     expect(first.body.data.id).toMatch(/^re_/);
     const second = await refund({ payment_id: paymentId });
     expect(second.status).toBe(201);

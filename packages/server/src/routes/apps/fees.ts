@@ -14,7 +14,13 @@ export function feePlanRoutes(app: ZodApp, ctx: ServiceContext) {
     method: "GET",
     url: "/v1/apps/:app_id/fees",
     config: a.config,
-    schema: { ...a.schemaExtras, tags, summary: "Read the app's fee plan", params: AppParams, response: { 200: dataEnvelope(FeePlanSchema), ...errorResponses } },
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "Read the app's fee plan",
+      params: AppParams,
+      response: { 200: dataEnvelope(FeePlanSchema), ...errorResponses },
+    },
     handler: async (request) => {
       await getApp({ ctx, accountId: requireUser(request).accountId, appId: request.params.app_id });
       return ok(await getFeePlan(ctx, request.params.app_id));

@@ -71,7 +71,10 @@ async function openRefund(ctx: ServiceContext, scope: Scope, input: CreateRefund
       .where(and(eq(payments.id, payment.id), eq(payments.status, "completed"), sql`${payments.amountRefunded} + ${amount} <= ${payments.amount}`))
       .returning({ amountRefunded: payments.amountRefunded });
     if (!reserved) {
-      const [now] = await tx.select({ left: sql<number>`${payments.amount} - ${payments.amountRefunded}` }).from(payments).where(eq(payments.id, payment.id));
+      const [now] = await tx
+        .select({ left: sql<number>`${payments.amount} - ${payments.amountRefunded}` })
+        .from(payments)
+        .where(eq(payments.id, payment.id));
       throw exceeds(Number(now?.left ?? 0));
     }
     const [row] = await tx

@@ -31,7 +31,13 @@ export async function processRefund(ctx: ServiceContext, refundId: string): Prom
     res = await ctx.providers.call(
       { provider: refund.provider, livemode: refund.livemode },
       "refund",
-      () => adapter.refund(pctx, ref, { refundId: refund.id, amount: refund.amount, currency: refund.currency, ...(refund.reason ? { reason: refund.reason } : {}) }),
+      () =>
+        adapter.refund(pctx, ref, {
+          refundId: refund.id,
+          amount: refund.amount,
+          currency: refund.currency,
+          ...(refund.reason ? { reason: refund.reason } : {}),
+        }),
       (r) => r.kind,
     );
   }

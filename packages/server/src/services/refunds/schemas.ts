@@ -4,13 +4,7 @@ import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
 
 export const CreateRefundBody = z.strictObject({
   payment_id: z.string().min(1).max(64).describe("A completed payment of this app and mode"),
-  amount: z
-    .number()
-    .int()
-    .min(MIN_AMOUNT)
-    .max(MAX_AMOUNT)
-    .optional()
-    .describe("Minor units, at most what is left to refund; omitted: everything that is left"),
+  amount: z.number().int().min(MIN_AMOUNT).max(MAX_AMOUNT).optional().describe("Minor units, at most what is left to refund; omitted: everything that is left"),
   reason: z.enum(MERCHANT_REFUND_REASONS).optional(),
 });
 export type CreateRefundInput = z.infer<typeof CreateRefundBody>;

@@ -5,9 +5,7 @@ import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
 import { type RefundRow, serializeRefund } from "./serialize.js";
 
-export type RefundOutcome =
-  | { status: "completed"; providerRefundId?: string }
-  | { status: "failed"; code: string; message: string; providerRefundId?: string };
+export type RefundOutcome = { status: "completed"; providerRefundId?: string } | { status: "failed"; code: string; message: string; providerRefundId?: string };
 
 /**
  * Ends a pending refund — the provider's answer, its callback or a status call — with its
@@ -15,7 +13,13 @@ export type RefundOutcome =
  * refund still being pending, so the second of two reports changes nothing (null). A failed
  * refund gives its amount back to what is left to refund on the payment.
  */
-export async function settleRefund(ctx: ServiceContext, tx: Tx, refundId: string, outcome: RefundOutcome, extra: { attempts?: number } = {}): Promise<RefundRow | null> {
+export async function settleRefund(
+  ctx: ServiceContext,
+  tx: Tx,
+  refundId: string,
+  outcome: RefundOutcome,
+  extra: { attempts?: number } = {},
+): Promise<RefundRow | null> {
   const at = ctx.clock.now();
   const [updated] = await tx
     .update(refunds)

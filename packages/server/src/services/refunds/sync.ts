@@ -79,7 +79,12 @@ export async function receiveRefundWebhook(
     ...(event.refundId ? [eq(refunds.id, event.refundId)] : []),
     ...(event.providerRefundId ? [eq(refunds.providerRefundId, event.providerRefundId)] : []),
   ];
-  const [found] = ids.length ? await ctx.db.select().from(refunds).where(and(eq(refunds.provider, provider), or(...ids))) : [];
+  const [found] = ids.length
+    ? await ctx.db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.provider, provider), or(...ids)))
+    : [];
   const match = found && found.livemode === input.livemode && (!input.appId || found.appId === input.appId) ? found : undefined;
   const now = ctx.clock.now();
   // The callback's record and its effect commit together: a crash between them cannot leave a

@@ -172,4 +172,74 @@ describe("C. crashes", () => {
       if (!pgDb) await db.close();
     }
   }, 180_000);
+
+  it("CF-R: kill -9 after the provider accepted a refund, before commit: reconciliation asks again with the same id, one provider refund", async () => {
+    const port = await freePort();
+    const dataDir = mkdtempSync(join(tmpdir(), "zf-cfr-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const env: Record<string, string> = {
+      PORT: String(port),
+      ZEROFEE_DATA_DIR: dataDir,
+      ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
+      ZEROFEE_IDEMPOTENCY_LOCK_S: "1",
+      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
+      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+      ZEROFEE_RATE_LIMIT_PER_IP: "0",
+    };
+    let pgDb: Database | undefined;
+    if (onPostgres) {
+      const fresh = await freshDatabase();
+      if (!fresh.url) throw new Error("no database url");
+      env.DATABASE_URL = fresh.url;
+      pgDb = fresh.database;
+      cleanups.push(() => fresh.drop());
+    }
+
+    // 1. The faulty process completes a payment, then dies right after the provider accepted its refund.
+    const first = await serve({ ...env, ZEROFEE_FAULT: "after_refund_initiate" });
+    children.push(first);
+    const sk = /Secret key\s+(sk_test_\S+)/.exec(first.stdout)?.[1];
+    expect(sk, first.stdout).toBeDefined();
+    const call = (method: string, path: string, body?: unknown, key?: string) =>
+      fetch(`${first.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${sk}`, "content-type": "application/json", ...(key ? { "idempotency-key": key } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const created = (await (await call("POST", "/v1/payments", paymentBody("00", { amount: 10_000 }))).json()) as { data: { id: string } };
+    const paymentId = created.data.id;
+    await eventually(async () => ((await (await call("GET", `/v1/payments/${paymentId}`)).json()) as { data: { status: string } }).data.status === "completed", 20_000);
+    const refund = () => call("POST", "/v1/refunds", { payment_id: paymentId, amount: 4_000 }, "cf-r-K");
+    await expect(refund()).rejects.toThrow();
+    expect((await first.exited).signal).toBe("SIGKILL");
+
+    // 2. Restarted without the fault and with a 1 s reconciliation: nobody retries, the refund still ends.
+    const second = await serve({ ...env, ZEROFEE_RECONCILE_EVERY_S: "1", ZEROFEE_RECONCILE_AFTER_S: "1" });
+    children.push(second);
+    const listed = await eventually(async () => {
+      const list = (await (await call("GET", `/v1/refunds?payment_id=${paymentId}`)).json()) as { data: { id: string; status: string }[] };
+      return list.data.length === 1 && list.data[0]?.status === "completed" ? list.data : null;
+    }, 30_000);
+    const refundId = listed[0]?.id;
+    // The merchant's retry with the same key resumes that refund: the same one, no second.
+    await sleep(1_200); // > ZEROFEE_IDEMPOTENCY_LOCK_S
+    const retry = await refund();
+    expect(retry.status).toBe(201);
+    expect(((await retry.json()) as { data: { id: string; status: string } }).data).toMatchObject({ id: refundId, status: "completed" });
+    const p = ((await (await call("GET", `/v1/payments/${paymentId}`)).json()) as { data: { amount_refunded: number } }).data;
+    expect(p.amount_refunded).toBe(4_000);
+
+    second.proc.kill("SIGTERM");
+    await second.exited;
+    const db = pgDb ?? (await openPglite(dataDir));
+    try {
+      const sandbox = await rows(db.db, sql`select data from sandbox_records where provider = 'test'`);
+      expect(sandbox).toHaveLength(1);
+      expect(Object.keys((sandbox[0].data as { refunds: Record<string, unknown> }).refunds)).toEqual([refundId]);
+      expect(await rows(db.db, sql`select id, status, amount from refunds`)).toEqual([{ id: refundId, status: "completed", amount: 4_000 }]);
+      expect(await eventCounts(db.db, refundId as string)).toEqual({ "refund.created": 1, "refund.completed": 1 });
+    } finally {
+      if (!pgDb) await db.close();
+    }
+  }, 180_000);
 });

@@ -42,6 +42,18 @@ describe("fee = min(amount, fixed + ceil(amount × bps / 10 000)) (SPEC §10)", 
     );
   });
 
+  it("rounds up exactly at the edges: amount × bps just above, at and below a multiple of 10 000", () => {
+    // Uniform amounts almost never land there; these do (bps 1: amount × bps mod 10 000 = r).
+    const edge = fc.tuple(fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom(1, 2, 5_000, 9_999, 10_000), fixed);
+    fc.assert(
+      fc.property(edge, ([k, r, b, f]) => {
+        const a = Math.max(1, k * 10_000 + r);
+        expect(BigInt(computeFee(a, "XOF", { bps: b, fixed: { XOF: f } }))).toBe(specFee(a, b, f));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it("the fixed part is the payment's currency's only", () => {
     fc.assert(
       fc.property(amount, bps, fixed, (a, b, f) => {

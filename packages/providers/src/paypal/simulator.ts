@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
 import { actionPage } from "../sandbox/page.js";
-import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther, soonestDue } from "../sandbox/runtime.js";
 import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import { type Capture, fromValue, type Order, SANDBOX_WEBHOOK_ID, toValue } from "./wire.js";
 
@@ -192,11 +192,7 @@ export function createPayPalSimulator(opts: SimulatorOptions): Simulator {
     const r = (await opts.store.get(id)) as RefundRecord | OrderRecord | null;
     return r && "refund" in r ? r : null;
   };
-  const saveRefund = (r: RefundRecord, dueInMs: number | null) => {
-    const untilDue = r.due_at === null ? null : Math.max(0, r.due_at - Date.now());
-    const due = dueInMs === null ? untilDue : untilDue === null ? dueInMs : Math.min(dueInMs, untilDue);
-    return rt.put(r.refund.id, r, due);
-  };
+  const saveRefund = (r: RefundRecord, dueInMs: number | null) => rt.put(r.refund.id, r, soonestDue(dueInMs, r.due_at));
   /**
    * The refund's time has come: COMPLETED, with PayPal's `PAYMENT.CAPTURE.REFUNDED` event, or
    * FAILED for an amount ending in 01 (SPEC §10), which only the refund's status call shows.

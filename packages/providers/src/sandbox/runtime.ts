@@ -272,3 +272,13 @@ export async function deliverDue<R extends Outbox>(io: {
 
 /** HTTP 303 to `location` (what a provider page does once the customer acted). */
 export const seeOther = (location: string): SimResponse => ({ status: 303, headers: { location } });
+
+/**
+ * In how many ms a record is due again: the sooner of what the caller asks (`dueInMs`, null:
+ * nothing) and the record's own deadline (`deadline`, epoch ms, e.g. a refund settling then).
+ */
+export function soonestDue(dueInMs: number | null, deadline: number | null | undefined): number | null {
+  const untilDeadline = deadline === null || deadline === undefined ? null : Math.max(0, deadline - Date.now());
+  if (dueInMs === null) return untilDeadline;
+  return untilDeadline === null ? dueInMs : Math.min(dueInMs, untilDeadline);
+}

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
 import { actionPage, CARD_INPUT } from "../sandbox/page.js";
-import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther, soonestDue } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
@@ -159,11 +159,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
   }
 
   const loadRefund = async (key: string) => (await opts.store.get(key)) as RefundRecord | null;
-  const saveRefund = (r: RefundRecord, dueInMs: number | null) => {
-    const untilDue = r.due_at === null ? null : Math.max(0, r.due_at - Date.now());
-    const due = dueInMs === null ? untilDue : untilDue === null ? dueInMs : Math.min(dueInMs, untilDue);
-    return rt.put(r.refund.id, r, due);
-  };
+  const saveRefund = (r: RefundRecord, dueInMs: number | null) => rt.put(r.refund.id, r, soonestDue(dueInMs, r.due_at));
   /** The refund's time has come: it succeeds, or fails for an amount ending in 01 (SPEC §10), and says so. */
   const settleRefund = (r: RefundRecord): boolean => {
     if (r.due_at === null || r.due_at > Date.now()) return false;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
 import { actionPage, CARD_INPUT } from "../sandbox/page.js";
-import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther, soonestDue } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { MAX_OTP_ATTEMPTS, outcomeForPhone, refundFails, SANDBOX_OTP } from "../sandbox/test-numbers.js";
 import { type Collection, CollectionRequest, isRedirectMethod, type TestRefund, type TestStatus } from "./wire.js";
@@ -41,12 +41,13 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
   const rt = createSimRuntime(opts, () => sim.tick());
 
   const load = async (reference: string) => (await opts.store.get(reference)) as Record_ | null;
-  /** A record stays due while one of its refunds has not settled. */
-  const save = (r: Record_, dueInMs: number | null) => {
-    const refundDue = Object.values(r.refunds ?? {}).flatMap((f) => (f.due_at === null ? [] : [Math.max(0, f.due_at - Date.now())]));
-    const due = [...(dueInMs === null ? [] : [dueInMs]), ...refundDue];
-    return rt.put(r.reference, r, due.length ? Math.min(...due) : null);
-  };
+  /**
+   * A record stays due while one of its refunds has not settled. Not while callbacks are owed:
+   * one may be in flight under a lease, and an earlier due time would have it claimed and sent
+   * again; the save that follows its delivery (outbox empty) brings the refund's time back.
+   */
+  const save = (r: Record_, dueInMs: number | null) =>
+    rt.put(r.reference, r, r.outbox?.length ? dueInMs : Object.values(r.refunds ?? {}).reduce((due, f) => soonestDue(due, f.due_at), dueInMs));
   const refundView = ({ due_at: _, ...f }: TestRefund & { due_at: number | null }): TestRefund => f;
   /** Refunds whose time has come settle (SPEC §10: an amount ending in 01 fails) and say so. */
   const settleRefunds = (r: Record_): boolean => {
@@ -133,7 +134,7 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     }
     r.refunds ??= {};
     const prior = r.refunds[b.refund_reference];
-    if (prior) return ok(refundView(prior));
+    if (prior) return ok(refundView(prior), 201);
     const taken = Object.values(r.refunds).reduce((sum, f) => sum + (f.status === "FAILED" ? 0 : f.amount), 0);
     if (taken + b.amount > r.amount) return error(400, "INVALID_REQUEST", "the amount exceeds what is left to refund");
     const made = {

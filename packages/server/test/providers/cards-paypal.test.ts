@@ -205,7 +205,8 @@ describe("stripe", () => {
     const first = await adapter.refund(providerCtx("stripe"), ref, { refundId: "re_test_1", amount: 1000, currency: "EUR" });
     expect(first).toMatchObject({ kind: "accepted", status: "pending" });
     const again = await adapter.refund(providerCtx("stripe"), ref, { refundId: "re_test_1", amount: 1000, currency: "EUR" });
-    expect(again).toEqual(first);
+    // The same refund (it may have settled meanwhile: the sandbox completes it after a moment).
+    expect(again).toMatchObject({ kind: "accepted", providerRefundId: (first as { providerRefundId: string }).providerRefundId });
     const tooMuch = await adapter.refund(providerCtx("stripe"), ref, { refundId: "re_test_2", amount: 2000, currency: "EUR" });
     expect(tooMuch.kind).toBe("rejected");
   });
@@ -306,7 +307,10 @@ describe("paypal", () => {
     const adapter = PROVIDERS.paypal.adapter;
     const first = await adapter.refund(providerCtx("paypal"), ref, { refundId: "re_pp_1", amount: 2500, currency: "EUR" });
     expect(first, JSON.stringify(first)).toMatchObject({ kind: "accepted", status: "pending" });
-    expect(await adapter.refund(providerCtx("paypal"), ref, { refundId: "re_pp_1", amount: 2500, currency: "EUR" })).toEqual(first);
+    expect(await adapter.refund(providerCtx("paypal"), ref, { refundId: "re_pp_1", amount: 2500, currency: "EUR" })).toMatchObject({
+      kind: "accepted",
+      providerRefundId: (first as { providerRefundId: string }).providerRefundId,
+    });
     expect((await adapter.refund(providerCtx("paypal"), ref, { refundId: "re_pp_2", amount: 1, currency: "EUR" })).kind).toBe("rejected");
   });
 

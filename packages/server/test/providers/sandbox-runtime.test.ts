@@ -66,16 +66,20 @@ describe("sandbox runtime: callbacks re-read the record before saving", () => {
     const refundId = (refund.body as { id: string }).id;
 
     held[0]?.writeHead(200).end();
+    // The refund survived the success callback's save: it settles and says so in its own callback.
+    await eventually(async () => held.length === 2);
+    expect(JSON.parse(bodies[1] ?? "{}")).toMatchObject({ type: "refund.updated", data: { id: refundId, refund_reference: "rf_1", status: "SUCCESSFUL" } });
+    held[1]?.writeHead(200).end();
     // Delivered: the tick saves the record with nothing left due.
     const row = await eventually(async () => {
       const r = await stored(reference);
       return r?.dueAt === null ? r : null;
     });
-    expect(row.data.refunds).toEqual({ rf_1: refundId });
+    expect(row.data.refunds).toMatchObject({ rf_1: { id: refundId, status: "SUCCESSFUL", amount: 500 } });
     // The refund reference is still idempotent: a repeat answers the same refund.
     const again = await sim("POST", `/v1/collections/by-reference/${reference}/refunds`, { refund_reference: "rf_1", amount: 500 });
     expect(again.status).toBe(201);
     expect((again.body as { id: string }).id).toBe(refundId);
-    expect(bodies).toHaveLength(1);
+    expect(bodies).toHaveLength(2);
   });
 });

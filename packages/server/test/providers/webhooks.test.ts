@@ -173,9 +173,14 @@ describe("late success (SPEC §3): recorded, payment.late_success, refunded auto
     await providerSays(p.reference, "SUCCESSFUL");
     const res = await callback(p, "SUCCESSFUL");
     expect(res.body.data).toEqual({ received: true, duplicate: false, applied: false });
-    const after = await get(p.id);
+    // The refund is asked for at once; the provider settles it a moment later (its callback).
+    const after = await eventually(async () => {
+      const got = await get(p.id);
+      return got.refunds[0]?.status === "completed" ? got : null;
+    });
     expect(after.status).toBe("cancelled");
     expect(after.refunds).toHaveLength(1);
+    expect(after.amount_refunded).toBe(1500);
     const [refund] = after.refunds;
     expect(refund).toMatchObject({ status: "completed", reason: "late_success", amount: 1500, currency: "XOF", provider: "test", payment_id: p.id });
     expect(refund.id).toMatch(/^re_/);
@@ -211,8 +216,10 @@ describe("late success (SPEC §3): recorded, payment.late_success, refunded auto
       await t.call("POST", "/sandbox/test/_control", { body: { down: false } });
     }
     await reconcilePayments(t.app.ctx);
-    const [refund] = (await get(p.id)).refunds;
-    expect(refund.status).toBe("completed");
+    const refund = await eventually(async () => {
+      const [r] = (await get(p.id)).refunds;
+      return r?.status === "completed" ? r : null;
+    });
     expect((await refundEvents(refund.id)).map((e) => e.type)).toEqual(["refund.created", "refund.completed"]);
     const [record] = await rows(t.database.db, sql`select data->'refunds' as refunds from sandbox_records where id = ${p.reference}`);
     expect(Object.keys(record.refunds)).toEqual([refund.id]);

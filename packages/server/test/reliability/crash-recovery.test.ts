@@ -68,6 +68,31 @@ async function serve(env: Record<string, string>): Promise<Child> {
   };
 }
 
+/** What a crash test's processes share: a port, a data folder, a master key, and on PostgreSQL a fresh database. */
+async function crashSetup(prefix: string): Promise<{ env: Record<string, string>; dataDir: string; pgDb: Database | undefined }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const env: Record<string, string> = {
+    PORT: String(port),
+    ZEROFEE_DATA_DIR: dataDir,
+    ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
+    ZEROFEE_IDEMPOTENCY_LOCK_S: "1",
+    ZEROFEE_SANDBOX_CONFIRM_MS: "100",
+    ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+    ZEROFEE_RATE_LIMIT_PER_IP: "0",
+  };
+  let pgDb: Database | undefined;
+  if (onPostgres) {
+    const fresh = await freshDatabase();
+    if (!fresh.url) throw new Error("no database url");
+    env.DATABASE_URL = fresh.url;
+    pgDb = fresh.database;
+    cleanups.push(() => fresh.drop());
+  }
+  return { env, dataDir, pgDb };
+}
+
 const children: Child[] = [];
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -77,26 +102,7 @@ afterAll(async () => {
 
 describe("C. crashes", () => {
   it("CF-1 kill -9 after the provider call, before commit: the retry resumes, one provider payment", async () => {
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), "zf-cf1-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const env: Record<string, string> = {
-      PORT: String(port),
-      ZEROFEE_DATA_DIR: dataDir,
-      ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
-      ZEROFEE_IDEMPOTENCY_LOCK_S: "1",
-      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
-      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-      ZEROFEE_RATE_LIMIT_PER_IP: "0",
-    };
-    let pgDb: Database | undefined;
-    if (onPostgres) {
-      const fresh = await freshDatabase();
-      if (!fresh.url) throw new Error("no database url");
-      env.DATABASE_URL = fresh.url;
-      pgDb = fresh.database;
-      cleanups.push(() => fresh.drop());
-    }
+    const { env, dataDir, pgDb } = await crashSetup("zf-cf1-");
 
     // 1. The faulty process: it dies right after the provider accepted.
     const first = await serve({ ...env, ZEROFEE_FAULT: "after_provider_initiate" });
@@ -174,26 +180,7 @@ describe("C. crashes", () => {
   }, 180_000);
 
   it("CF-R: kill -9 after the provider accepted a refund, before commit: reconciliation asks again with the same id, one provider refund", async () => {
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), "zf-cfr-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const env: Record<string, string> = {
-      PORT: String(port),
-      ZEROFEE_DATA_DIR: dataDir,
-      ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
-      ZEROFEE_IDEMPOTENCY_LOCK_S: "1",
-      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
-      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-      ZEROFEE_RATE_LIMIT_PER_IP: "0",
-    };
-    let pgDb: Database | undefined;
-    if (onPostgres) {
-      const fresh = await freshDatabase();
-      if (!fresh.url) throw new Error("no database url");
-      env.DATABASE_URL = fresh.url;
-      pgDb = fresh.database;
-      cleanups.push(() => fresh.drop());
-    }
+    const { env, dataDir, pgDb } = await crashSetup("zf-cfr-");
 
     // 1. The faulty process completes a payment, then dies right after the provider accepted its refund.
     const first = await serve({ ...env, ZEROFEE_FAULT: "after_refund_initiate" });
@@ -208,7 +195,10 @@ describe("C. crashes", () => {
       });
     const created = (await (await call("POST", "/v1/payments", paymentBody("00", { amount: 10_000 }))).json()) as { data: { id: string } };
     const paymentId = created.data.id;
-    await eventually(async () => ((await (await call("GET", `/v1/payments/${paymentId}`)).json()) as { data: { status: string } }).data.status === "completed", 20_000);
+    await eventually(
+      async () => ((await (await call("GET", `/v1/payments/${paymentId}`)).json()) as { data: { status: string } }).data.status === "completed",
+      20_000,
+    );
     const refund = () => call("POST", "/v1/refunds", { payment_id: paymentId, amount: 4_000 }, "cf-r-K");
     await expect(refund()).rejects.toThrow();
     expect((await first.exited).signal).toBe("SIGKILL");

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apps, payments } from "../../src/db/schema/index.js";
 import { openSession } from "../../src/services/auth/sessions.js";
-import { createMerchant, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
 import { AUTH_CODES, fillPath, type Operation, openApiOperations, opKey, UNAUTHENTICATED_CODES, UNKNOWN_ID } from "./helpers.js";
 
 let t: TestApp;
@@ -20,6 +20,7 @@ let aOtpPay: string; // A's payment that waits for an OTP
 let bPay: string;
 let aSession: string; // A's open checkout session
 let aEvent: string; // A's payment.created event
+let aRefund: string; // a refund of A's completed payment
 
 const HOUR = 3600_000;
 
@@ -39,6 +40,9 @@ beforeAll(async () => {
   bPay = await mk(B, "02");
   aSession = await newSession(A);
   aEvent = (await t.call("GET", "/v1/events?limit=1", { token: A.sk })).body.data[0].id;
+  const done = await mk(A, "00");
+  await eventually(async () => (await t.call("GET", `/v1/payments/${done}`, { token: A.sk })).body.data.status === "completed");
+  aRefund = (await t.call("POST", "/v1/refunds", { token: A.sk, body: { payment_id: done, amount: 100 } })).body.data.id;
 });
 
 /** A checkout session of `m` (test mode), through the API. */
@@ -102,6 +106,9 @@ const BOLA: Record<string, { public?: true; cases: BolaCase[] }> = {
   "POST /v1/apps/{app_id}/webhook/rotate-secret": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
   "POST /v1/apps/{app_id}/webhook/enable": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
   "POST /v1/apps/{app_id}/webhook/test": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "GET /v1/refunds/{id}": { cases: [{ label: "A's refund", values: () => ({ id: aRefund }) }] },
+  "GET /v1/apps/{app_id}/fees": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "PUT /v1/apps/{app_id}/fees": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { bps: 9_999, fixed: {} } }] },
   "GET /v1/events/{id}": { cases: [{ label: "A's event", values: () => ({ id: aEvent }) }] },
   "GET /v1/events/{id}/deliveries": { cases: [{ label: "A's event", values: () => ({ id: aEvent }) }] },
   "POST /v1/events/{id}/resend": { cases: [{ label: "A's event", values: () => ({ id: aEvent }) }] },
@@ -178,11 +185,14 @@ describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's obj
     expect(["pending", "requires_action"]).toContain(pay.body.data.status);
     const otp = await t.call("GET", `/v1/payments/${aOtpPay}`, { token: A.sk });
     expect(otp.body.data.status).toBe("requires_action");
+    expect((await t.call("GET", `/v1/apps/${A.appId}/fees`, { token: A.token })).body.data).toEqual({ bps: 0, fixed: {} });
   });
 
   it("AZ-1 an object of the other mode is 404: A's live credentials on A's test payment", async () => {
     const cases: Array<[string, string, string, Record<string, string>, unknown?]> = [
       ["GET", `/v1/payments/${aPay}`, A.skLive, {}],
+      ["GET", `/v1/refunds/${aRefund}`, A.skLive, {}],
+      ["GET", `/v1/refunds/${aRefund}`, A.token, userHeaders(A, { "x-zerofee-mode": "live" })],
       ["GET", `/v1/payments/${aPay}/status`, A.pkLive, {}],
       ["GET", `/v1/payments/${aPay}/status`, A.skLive, {}],
       ["POST", `/v1/payments/${aPay}/cancel`, A.skLive, {}],
@@ -288,6 +298,11 @@ const ACTS: Record<string, () => Promise<Built>> = {
   "POST /v1/apps/{app_id}/webhook/rotate-secret": async () => ({ path: `/v1/apps/${A.appId}/webhook/rotate-secret` }),
   "POST /v1/apps/{app_id}/webhook/enable": async () => ({ path: `/v1/apps/${A.appId}/webhook/enable` }),
   "POST /v1/apps/{app_id}/webhook/test": async () => ({ path: `/v1/apps/${A.appId}/webhook/test` }),
+  "POST /v1/refunds": async () => ({ path: "/v1/refunds", body: { payment_id: aPay } }),
+  "GET /v1/refunds": async () => ({ path: "/v1/refunds" }),
+  "GET /v1/refunds/{id}": async () => ({ path: `/v1/refunds/${aRefund}` }),
+  "GET /v1/apps/{app_id}/fees": async () => ({ path: `/v1/apps/${A.appId}/fees` }),
+  "PUT /v1/apps/{app_id}/fees": async () => ({ path: `/v1/apps/${A.appId}/fees`, body: { bps: 0, fixed: {} } }),
   "GET /v1/events": async () => ({ path: "/v1/events" }),
   "GET /v1/events/{id}": async () => ({ path: `/v1/events/${aEvent}` }),
   "GET /v1/events/{id}/deliveries": async () => ({ path: `/v1/events/${aEvent}/deliveries` }),

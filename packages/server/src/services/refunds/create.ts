@@ -1,16 +1,15 @@
 import { and, eq, sql } from "drizzle-orm";
-import { payments, refunds } from "../../db/schema/index.js";
+import { payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError, notFound } from "../../lib/errors.js";
-import { newId } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { recordEvent } from "../events/record.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
 import { setRecoveryPoint } from "../idempotency/finish.js";
-import { providerRefunds } from "./open.js";
+import { getRefund } from "./get.js";
+import { insertRefundRow, providerRefunds } from "./open.js";
 import { processOpenedRefund } from "./process.js";
 import type { CreateRefundInput } from "./schemas.js";
-import { type RefundRow, serializeRefund } from "./serialize.js";
+import type { RefundRow } from "./serialize.js";
 
 const exceeds = (left: number) =>
   new ApiError("refund_exceeds_payment", `The refund is more than what is left to refund on this payment (${left}).`, { param: "amount" });
@@ -37,12 +36,7 @@ export async function createRefund({
 }): Promise<RefundRow> {
   const id = idem?.resourceId ?? (await openRefund(ctx, scope, input, idem));
   await processOpenedRefund(ctx, id);
-  const [row] = await ctx.db
-    .select()
-    .from(refunds)
-    .where(and(eq(refunds.id, id), eq(refunds.appId, scope.appId), eq(refunds.livemode, scope.livemode)));
-  if (!row) throw notFound("refund", "id");
-  return row;
+  return getRefund({ ctx, scope, id });
 }
 
 async function openRefund(ctx: ServiceContext, scope: Scope, input: CreateRefundInput, idem: IdempotencyHandle | null): Promise<string> {
@@ -77,24 +71,8 @@ async function openRefund(ctx: ServiceContext, scope: Scope, input: CreateRefund
         .where(eq(payments.id, payment.id));
       throw exceeds(Number(now?.left ?? 0));
     }
-    const [row] = await tx
-      .insert(refunds)
-      .values({
-        id: newId("refund", at),
-        appId: payment.appId,
-        livemode: payment.livemode,
-        paymentId: payment.id,
-        amount,
-        currency: payment.currency,
-        status: "pending",
-        reason: input.reason ?? null,
-        provider,
-        createdAt: at,
-        updatedAt: at,
-      })
-      .returning();
+    const row = await insertRefundRow(tx, { payment, provider, amount, reason: input.reason ?? null, at });
     if (!row) throw new Error("refund insert returned nothing");
-    await recordEvent(tx, { appId: row.appId, livemode: row.livemode, type: "refund.created", objectId: row.id, data: serializeRefund(row), at });
     if (idem) await setRecoveryPoint(tx, idem.id, "refund_created", row.id);
     return row.id;
   });

@@ -5,7 +5,7 @@ import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
 import type { PaymentRow } from "../payments/serialize.js";
-import { serializeRefund } from "./serialize.js";
+import { type RefundRow, serializeRefund } from "./serialize.js";
 
 /** Whether ZeroFee can give money back through `provider`'s API (the registry in use). */
 export const providerRefunds = (ctx: ServiceContext, provider: string): boolean =>
@@ -31,7 +31,26 @@ export async function openLateSuccessRefund(ctx: ServiceContext, tx: Tx, payment
  * called after commit, by `processOpenedRefund` or the reconciliation sweep.
  */
 export async function insertRefund(tx: Tx, input: { payment: PaymentRow; provider: string; reason: RefundReason; at: Date }): Promise<string | null> {
-  const { payment, provider, reason, at } = input;
+  const row = await insertRefundRow(tx, { ...input, amount: input.payment.amount });
+  if (!row) return null;
+  // What is left to refund shrinks with it, as for a merchant's refund (never above the amount).
+  await tx
+    .update(payments)
+    .set({ amountRefunded: sql`least(${payments.amount}, ${payments.amountRefunded} + ${row.amount})` })
+    .where(eq(payments.id, row.paymentId));
+  return row.id;
+}
+
+/**
+ * The refund row, pending, and its `refund.created` event, in the caller's transaction (which
+ * has already made room for `amount` on the payment, or does next). Null when a unique index
+ * says this refund exists already (one automatic refund per late success).
+ */
+export async function insertRefundRow(
+  tx: Tx,
+  input: { payment: PaymentRow; provider: string; amount: number; reason: RefundReason | null; at: Date },
+): Promise<RefundRow | null> {
+  const { payment, provider, amount, reason, at } = input;
   const [row] = await tx
     .insert(refunds)
     .values({
@@ -39,7 +58,7 @@ export async function insertRefund(tx: Tx, input: { payment: PaymentRow; provide
       appId: payment.appId,
       livemode: payment.livemode,
       paymentId: payment.id,
-      amount: payment.amount,
+      amount,
       currency: payment.currency,
       status: "pending",
       reason,
@@ -50,11 +69,6 @@ export async function insertRefund(tx: Tx, input: { payment: PaymentRow; provide
     .onConflictDoNothing()
     .returning();
   if (!row) return null;
-  // What is left to refund shrinks with it, as for a merchant's refund (never above the amount).
-  await tx
-    .update(payments)
-    .set({ amountRefunded: sql`least(${payments.amount}, ${payments.amountRefunded} + ${row.amount})` })
-    .where(eq(payments.id, row.paymentId));
   await recordEvent(tx, { appId: row.appId, livemode: row.livemode, type: "refund.created", objectId: row.id, data: serializeRefund(row), at });
-  return row.id;
+  return row;
 }

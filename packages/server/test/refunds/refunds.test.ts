@@ -3,8 +3,11 @@
  * left, the payment's `amount_refunded` and `refunds`, signed `refund.*` webhooks, the errors,
  * Idempotency-Key, filters and pagination, tenant isolation.
  */
+import { signPayload } from "@zerofee/providers";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { rows } from "../reliability/helpers.js";
 import { setEndpoint, zeroFeeSignatureValid } from "../webhooks/helpers.js";
 import { type Receiver, receiverPool } from "../webhooks/receiver.js";
 import { completedPayment, settledRefund } from "./helpers.js";
@@ -100,6 +103,41 @@ describe("refunds (SPEC §10)", () => {
       { type: "refund.created", signed: true },
       { type: "refund.failed", signed: true },
     ]);
+  });
+
+  it("refund callbacks apply once: a replayed one is a duplicate, a late contrary one changes nothing, an unsigned one is refused", async () => {
+    const paymentId = await completedPayment(t, m, 3_000);
+    const made = await refund({ payment_id: paymentId, amount: 1_000 });
+    const done = await settledRefund(t, m, made.body.data.id);
+    expect(done.status).toBe("completed");
+    const send = (eventId: string, status: string, signed = true) => {
+      const body = JSON.stringify({
+        event_id: eventId,
+        type: "refund.updated",
+        data: {
+          id: done.provider_refund_id,
+          refund_reference: done.id,
+          reference: "x",
+          amount: 1_000,
+          status,
+          failure_reason: status === "FAILED" ? "no" : null,
+        },
+      });
+      const sig = signPayload(t.app.ctx.providers.sandboxSecret("test"), body, Math.floor(Date.now() / 1000));
+      return t.call("POST", "/v1/webhooks/providers/test", {
+        rawBody: body,
+        headers: { "content-type": "application/json", ...(signed ? { "x-test-signature": sig } : {}) },
+      });
+    };
+    const late = await send("tevt_late_failed", "FAILED");
+    expect(late.body.data).toEqual({ received: true, duplicate: false, applied: false });
+    expect((await send("tevt_late_failed", "FAILED")).body.data).toEqual({ received: true, duplicate: true, applied: false });
+    expect((await send("tevt_unsigned", "FAILED", false)).status).toBe(401);
+    const after = (await t.call("GET", `/v1/refunds/${done.id}`, { token: m.sk })).body.data;
+    expect(after.status).toBe("completed");
+    expect((await t.call("GET", `/v1/payments/${paymentId}`, { token: m.sk })).body.data.amount_refunded).toBe(1_000);
+    const types = await rows(t.database.db, sql`select type from events where object_id = ${done.id} order by id`);
+    expect(types.map((e) => e.type)).toEqual(["refund.created", "refund.completed"]);
   });
 
   it("a payment that is not completed: 422 payment_not_refundable", async () => {

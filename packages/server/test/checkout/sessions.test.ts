@@ -142,8 +142,13 @@ describe("checkout sessions API", () => {
     expect(firstFlag?.refundDue).toBe(false);
     // The refund is written with the completion and the provider asked by the next sweep.
     await reconcilePayments(t.app.ctx);
-    const refunded = (await t.call("GET", `/v1/payments/${second.body.data.id}`, { token: m.sk })).body.data;
+    // The provider settles it a moment later (ZEROFEE_SANDBOX_CONFIRM_MS) and says so by callback.
+    const refunded = await eventually(async () => {
+      const p = (await t.call("GET", `/v1/payments/${second.body.data.id}`, { token: m.sk })).body.data;
+      return p.refunds[0]?.status === "completed" ? p : null;
+    });
     expect(refunded.refunds).toHaveLength(1);
+    expect(refunded.amount_refunded).toBe(2500);
     expect(refunded.refunds[0]).toMatchObject({ reason: "duplicate_checkout", amount: 2500, status: "completed" });
     const kept = (await t.call("GET", `/v1/payments/${first.body.data.id}`, { token: m.sk })).body.data;
     expect(kept.refunds).toHaveLength(0);

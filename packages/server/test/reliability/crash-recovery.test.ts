@@ -226,7 +226,7 @@ describe("C. crashes", () => {
       const sandbox = await rows(db.db, sql`select data from sandbox_records where provider = 'test'`);
       expect(sandbox).toHaveLength(1);
       expect(Object.keys((sandbox[0].data as { refunds: Record<string, unknown> }).refunds)).toEqual([refundId]);
-      expect(await rows(db.db, sql`select id, status, amount from refunds`)).toEqual([{ id: refundId, status: "completed", amount: 4_000 }]);
+      expect(await rows(db.db, sql`select id, status, amount::int as amount from refunds`)).toEqual([{ id: refundId, status: "completed", amount: 4_000 }]);
       expect(await eventCounts(db.db, refundId as string)).toEqual({ "refund.created": 1, "refund.completed": 1 });
     } finally {
       if (!pgDb) await db.close();

@@ -29,7 +29,9 @@ import { returnRoute } from "./routes/payments/return.js";
 import { providerConfigRoutes } from "./routes/providers/credentials.js";
 import { routingRoutes } from "./routes/routing/routing.js";
 import { sandboxRoutes } from "./routes/sandbox/mount.js";
+import { settlementRoutes } from "./routes/settlements/read.js";
 import { providerStatsRoute } from "./routes/stats/providers.js";
+import { statsRoute } from "./routes/stats/summary.js";
 import { docsRoutes } from "./routes/system/docs.js";
 import { healthRoutes, type Readiness } from "./routes/system/health.js";
 import { providerWebhookRoute } from "./routes/webhooks/providers.js";
@@ -157,6 +159,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     providerConfigRoutes(http, ctx);
     routingRoutes(http, ctx);
     providerStatsRoute(http, ctx);
+    statsRoute(http, ctx);
+    settlementRoutes(http, ctx);
     webhookEndpointRoutes(http, ctx);
     eventRoutes(http, ctx);
     listenRoute(http, ctx);

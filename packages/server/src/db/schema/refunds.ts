@@ -35,10 +35,13 @@ export const refunds = pgTable(
     failureMessage: text("failure_message"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** The settlement that holds this completed refund (set once, SPEC §10). */
+    settlementId: text("settlement_id"),
   },
   (t) => [
     index("refunds_payment_idx").on(t.paymentId),
     index("refunds_pending_idx").on(t.status),
+    index("refunds_unsettled_idx").on(t.appId, t.livemode, t.currency).where(sql`${t.status} = 'completed' and ${t.settlementId} is null`),
     // One automatic refund per late success, however many messages report it.
     uniqueIndex("refunds_late_success_key").on(t.paymentId).where(sql`${t.reason} = 'late_success'`),
   ],

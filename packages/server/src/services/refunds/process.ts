@@ -6,6 +6,7 @@ import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
 import { liveAttempt } from "../payments/sync.js";
 import { providerContextFor } from "../providers/credentials.js";
+import { rollupStats } from "../stats/rollup.js";
 import { type RefundRow, serializeRefund } from "./serialize.js";
 
 /** Provider calls without an answer before a refund is failed for a human to settle. */
@@ -55,6 +56,7 @@ export async function processRefund(ctx: ServiceContext, refundId: string): Prom
       .where(pendingOnly)
       .returning();
     if (!updated) return refund;
+    if (updated.status === "completed") await rollupStats(tx, { kind: "refund_completed", refund: updated });
     if (updated.status !== "pending") {
       const type = updated.status === "completed" ? "refund.completed" : "refund.failed";
       await recordEvent(tx, { appId: updated.appId, livemode: updated.livemode, type, objectId: updated.id, data: serializeRefund(updated), at });

@@ -24,7 +24,7 @@ const { values: flags } = parseArgs({ options: { payments: { type: "string", def
 const N = Number(flags.payments);
 const SAMPLES = Number(flags.samples);
 
-const db = await scratchDatabase("zf_bench_stats");
+const db = await scratchDatabase("zfstats");
 let stop: () => Promise<void> = async () => {};
 try {
   process.stderr.write("starting ZeroFee on PostgreSQL…\n");

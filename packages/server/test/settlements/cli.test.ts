@@ -51,7 +51,16 @@ beforeAll(async () => {
     cleanups.push(() => rmSync(env.ZEROFEE_DATA_DIR as string, { recursive: true, force: true }));
   }
   const config = loadConfig(
-    { ...env, NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ZEROFEE_SANDBOX_CONFIRM_MS: "100", ZEROFEE_RATE_LIMIT_PER_KEY: "0", ZEROFEE_RATE_LIMIT_PER_IP: "0" },
+    {
+      ...env,
+      NODE_ENV: "test",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
+      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+      ZEROFEE_RATE_LIMIT_PER_IP: "0",
+    },
     { persistKey: false },
   );
   app = await buildApp({ config, workers: false });
@@ -129,21 +138,25 @@ describe("npx zerofee settle", () => {
     }
   });
 
-  it.skipIf(!onPostgres)("two runs started at the same moment give one settlement per currency (a real race: PostgreSQL only)", { timeout: 120_000 }, async () => {
-    // More money, completed after the periods closed above (the server still runs on PostgreSQL).
-    await payAll({ XOF: [400, 600], XAF: [250] });
-    const until = new Date().toISOString();
-    const a = settle(["--until", until]);
-    const b = settle(["--until", until]);
-    const [ra, rb] = await Promise.all([a.exited, b.exited]);
-    expect([ra.code, rb.code], a.output() + b.output()).toEqual([0, 0]);
-    // One new settlement per currency, holding only the new payments.
-    expect(await totals()).toEqual([
-      { currency: "XAF", settlements: 2, count: 3, gross: 1250 },
-      { currency: "XOF", settlements: 2, count: 5, gross: 6000 },
-    ]);
-    const [events] = await rows<{ n: number }>(sql`select count(*)::int as n from events where type = 'settlement.created'`);
-    expect(events?.n).toBe(4);
-    expect(a.output() + b.output()).toMatch(/2 settlements closed/);
-  });
+  it.skipIf(!onPostgres)(
+    "two runs started at the same moment give one settlement per currency (a real race: PostgreSQL only)",
+    { timeout: 120_000 },
+    async () => {
+      // More money, completed after the periods closed above (the server still runs on PostgreSQL).
+      await payAll({ XOF: [400, 600], XAF: [250] });
+      const until = new Date().toISOString();
+      const a = settle(["--until", until]);
+      const b = settle(["--until", until]);
+      const [ra, rb] = await Promise.all([a.exited, b.exited]);
+      expect([ra.code, rb.code], a.output() + b.output()).toEqual([0, 0]);
+      // One new settlement per currency, holding only the new payments.
+      expect(await totals()).toEqual([
+        { currency: "XAF", settlements: 2, count: 3, gross: 1250 },
+        { currency: "XOF", settlements: 2, count: 5, gross: 6000 },
+      ]);
+      const [events] = await rows<{ n: number }>(sql`select count(*)::int as n from events where type = 'settlement.created'`);
+      expect(events?.n).toBe(4);
+      expect(a.output() + b.output()).toMatch(/2 settlements closed/);
+    },
+  );
 });

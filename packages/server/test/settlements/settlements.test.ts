@@ -21,7 +21,10 @@ beforeAll(async () => {
   m = await createMerchant(t);
   other = await createMerchant(t, "other");
   // 1.5 % + 100 XOF (nothing fixed in XAF), set as the operator would.
-  await t.database.db.update(apps).set({ feeBps: 150, feeFixed: { XOF: 100 } }).where(eq(apps.id, m.appId));
+  await t.database.db
+    .update(apps)
+    .set({ feeBps: 150, feeFixed: { XOF: 100 } })
+    .where(eq(apps.id, m.appId));
 });
 afterAll(() => t.stop());
 
@@ -109,7 +112,10 @@ describe("settlements (SPEC §10)", () => {
     // One settlement.created per settlement, queued for webhook delivery in the same transaction.
     const created = await t.database.db.select().from(events).where(eq(events.type, "settlement.created"));
     expect(created.map((e) => e.objectId).sort()).toEqual([xaf.id, xof.id].sort());
-    const jobs = await t.database.db.select().from(webhookJobs).where(eq(webhookJobs.eventId, created[0]?.id ?? ""));
+    const jobs = await t.database.db
+      .select()
+      .from(webhookJobs)
+      .where(eq(webhookJobs.eventId, created[0]?.id ?? ""));
     expect(jobs).toHaveLength(1);
     expect(created.find((e) => e.objectId === xof.id)?.data).toMatchObject({ id: xof.id, net_amount: 4624 });
 

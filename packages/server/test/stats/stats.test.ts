@@ -18,9 +18,7 @@ const clock = new TestClock(new Date("2026-05-18T09:00:00.000Z"));
 const made: Array<{ id: string; status: string; provider: string | null; amount: number }> = [];
 
 async function pay(amount: number, opts: { ending?: string; status: string; xaf?: boolean }) {
-  const body = opts.xaf
-    ? { amount, payment_method: "PAYIN_MTN_CM", customer: { phone: "+237 6 70 00 00 00" } }
-    : paymentBody(opts.ending ?? "00", { amount });
+  const body = opts.xaf ? { amount, payment_method: "PAYIN_MTN_CM", customer: { phone: "+237 6 70 00 00 00" } } : paymentBody(opts.ending ?? "00", { amount });
   const res = await t.call("POST", "/v1/payments", { token: m.sk, body });
   expect(res.status, res.text).toBe(201);
   const id: string = res.body.data.id;
@@ -39,7 +37,10 @@ beforeAll(async () => {
   m = await createMerchant(t);
   other = await createMerchant(t, "other");
   // 1 % + 50 XOF, nothing fixed in XAF.
-  await t.database.db.update(apps).set({ feeBps: 100, feeFixed: { XOF: 50 } }).where(eq(apps.id, m.appId));
+  await t.database.db
+    .update(apps)
+    .set({ feeBps: 100, feeFixed: { XOF: 50 } })
+    .where(eq(apps.id, m.appId));
   // 2026-05-18: two completed, one failed in XOF; one completed in XAF.
   const refunded = await pay(2000, { status: "completed" });
   await pay(1000, { status: "completed" });
@@ -102,7 +103,12 @@ describe("GET /v1/stats (SPEC §10)", () => {
     const providers = new Map<string | null, number>();
     for (const p of made) providers.set(p.provider, (providers.get(p.provider) ?? 0) + 1);
     expect(new Map(d.by_provider.map((r: { provider: string | null; count: number }) => [r.provider, r.count]))).toEqual(providers);
-    expect(d.by_provider.find((r: { provider: string | null }) => r.provider === null)).toMatchObject({ count: 1, completed_count: 0, volume: 0, success_rate: null });
+    expect(d.by_provider.find((r: { provider: string | null }) => r.provider === null)).toMatchObject({
+      count: 1,
+      completed_count: 0,
+      volume: 0,
+      success_rate: null,
+    });
     const sum = (k: string) => d.by_provider.reduce((n: number, r: Record<string, number>) => n + (r[k] ?? 0), 0);
     for (const k of ["count", "completed_count", "failed_count", "volume", "fee_amount", "refunded_amount", "net_amount"]) expect(sum(k), k).toBe(d.totals[k]);
   });
@@ -110,7 +116,16 @@ describe("GET /v1/stats (SPEC §10)", () => {
   it("one currency at a time, never summed with another", async () => {
     const d = (await stats("?from=2026-05-18&to=2026-05-18&currency=XAF")).body.data;
     // 500 XAF, fee ceil(500 × 1 %) = 5.
-    expect(d.totals).toEqual({ count: 1, completed_count: 1, failed_count: 0, success_rate: 1, volume: 500, fee_amount: 5, refunded_amount: 0, net_amount: 495 });
+    expect(d.totals).toEqual({
+      count: 1,
+      completed_count: 1,
+      failed_count: 0,
+      success_rate: 1,
+      volume: 500,
+      fee_amount: 5,
+      refunded_amount: 0,
+      net_amount: 495,
+    });
     expect(d.currencies).toEqual(["XOF"]);
     const xof = (await stats("?from=2026-05-18&to=2026-05-18&currency=XOF")).body.data;
     expect(xof.totals).toMatchObject({ count: 3, volume: 3000, refunded_amount: 500 });
@@ -138,15 +153,21 @@ describe("GET /v1/stats (SPEC §10)", () => {
       expect(d.currency).toBeNull();
       expect(d.totals.count).toBe(0);
     }
-    const asUser = await t.call("GET", "/v1/stats?from=2026-05-17&to=2026-05-21", { token: m.token, headers: { "x-app-id": m.appId, "x-zerofee-mode": "test" } });
+    const asUser = await t.call("GET", "/v1/stats?from=2026-05-17&to=2026-05-21", {
+      token: m.token,
+      headers: { "x-app-id": m.appId, "x-zerofee-mode": "test" },
+    });
     expect(asUser.body.data.totals).toEqual(XOF_TOTALS);
     expect((await t.call("GET", "/v1/stats/providers", { token: m.sk })).status).toBe(200);
   });
 
   it("the rollup kept at each change equals one rebuilt from the payments (migration 0005's backfill)", async () => {
     const snapshot = async () =>
-      ((await t.database.db.execute(sql`select * from payment_stats_daily where count <> 0 or refunded_amount <> 0 order by 1, 2, 3, 4, 5, 6`)) as unknown as { rows: unknown[] })
-        .rows;
+      (
+        (await t.database.db.execute(sql`select * from payment_stats_daily where count <> 0 or refunded_amount <> 0 order by 1, 2, 3, 4, 5, 6`)) as unknown as {
+          rows: unknown[];
+        }
+      ).rows;
     const live = await snapshot();
     expect(live.length).toBeGreaterThan(0);
     await t.database.db.execute(sql`delete from payment_stats_daily`);

@@ -4,12 +4,10 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apps, events, payments, refunds, webhookJobs } from "../../src/db/schema/index.js";
-import { withTransaction } from "../../src/db/tx.js";
+import { events, webhookJobs } from "../../src/db/schema/index.js";
 import { JobRunner, periodicJobs } from "../../src/jobs/runner.js";
-import { insertRefund } from "../../src/services/refunds/open.js";
-import { rollupStats } from "../../src/services/stats/rollup.js";
 import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { completedRefund, setFeePlan } from "../money.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -21,10 +19,7 @@ beforeAll(async () => {
   m = await createMerchant(t);
   other = await createMerchant(t, "other");
   // 1.5 % + 100 XOF (nothing fixed in XAF), set as the operator would.
-  await t.database.db
-    .update(apps)
-    .set({ feeBps: 150, feeFixed: { XOF: 100 } })
-    .where(eq(apps.id, m.appId));
+  await setFeePlan(t, m.appId, 150, { XOF: 100 });
 });
 afterAll(() => t.stop());
 
@@ -59,16 +54,8 @@ describe("settlements (SPEC §10)", () => {
     xofFirst = [await pay(1500), await pay(2500)];
     await pay(3000, { ending: "01", status: "failed" });
     xafPayment = await pay(700, { currency: "XAF" });
-    // A completed refund of 200 XAF on the XAF payment (refund completion is the refunds
-    // code's; here it is written as that code does: status, then the rollup, one transaction).
-    await withTransaction(t.database.db, async (tx) => {
-      const [p] = await tx.select().from(payments).where(eq(payments.id, xafPayment));
-      if (!p) throw new Error("no payment");
-      const id = await insertRefund(tx, { payment: { ...p, amount: 200 }, provider: p.provider ?? "", reason: "duplicate_checkout", at: clock.now() });
-      if (!id) throw new Error("no refund");
-      await tx.update(refunds).set({ status: "completed", updatedAt: clock.now() }).where(eq(refunds.id, id));
-      await rollupStats(tx, { kind: "refund_completed", refund: { paymentId: p.id, amount: 200 } });
-    });
+    // A completed refund of 200 XAF on the XAF payment.
+    await completedRefund(t, xafPayment, 200, clock.now());
     clock.set(new Date("2026-03-10T23:59:59.999Z"));
     xofFirst.push(await pay(1000));
     clock.set(new Date("2026-03-11T00:00:00.000Z"));

@@ -2,13 +2,11 @@
  * GET /v1/stats (SPEC §10). Every expected figure is worked out by hand from the payments this
  * file makes; the last test checks the live rollup against a rebuild from the payments.
  */
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apps, payments, refunds } from "../../src/db/schema/index.js";
-import { withTransaction } from "../../src/db/tx.js";
-import { insertRefund } from "../../src/services/refunds/open.js";
-import { backfillStats, rollupStats } from "../../src/services/stats/rollup.js";
+import { backfillStats } from "../../src/services/stats/rollup.js";
 import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { completedRefund, setFeePlan } from "../money.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -37,24 +35,14 @@ beforeAll(async () => {
   m = await createMerchant(t);
   other = await createMerchant(t, "other");
   // 1 % + 50 XOF, nothing fixed in XAF.
-  await t.database.db
-    .update(apps)
-    .set({ feeBps: 100, feeFixed: { XOF: 50 } })
-    .where(eq(apps.id, m.appId));
+  await setFeePlan(t, m.appId, 100, { XOF: 50 });
   // 2026-05-18: two completed, one failed in XOF; one completed in XAF.
   const refunded = await pay(2000, { status: "completed" });
   await pay(1000, { status: "completed" });
   await pay(3000, { ending: "01", status: "failed" });
   await pay(500, { xaf: true, status: "completed" });
-  // A completed refund of 500 XOF on the 2 000 payment (written as the refunds code does).
-  await withTransaction(t.database.db, async (tx) => {
-    const [p] = await tx.select().from(payments).where(eq(payments.id, refunded));
-    if (!p) throw new Error("no payment");
-    const id = await insertRefund(tx, { payment: { ...p, amount: 500 }, provider: p.provider ?? "", reason: "duplicate_checkout", at: clock.now() });
-    if (!id) throw new Error("no refund");
-    await tx.update(refunds).set({ status: "completed", updatedAt: clock.now() }).where(eq(refunds.id, id));
-    await rollupStats(tx, { kind: "refund_completed", refund: { paymentId: p.id, amount: 500 } });
-  });
+  // A completed refund of 500 XOF on the 2 000 payment.
+  await completedRefund(t, refunded, 500, clock.now());
   // 2026-05-19, last millisecond: one completed, one left open (the customer never answers).
   clock.set(new Date("2026-05-19T23:59:59.999Z"));
   await pay(4000, { status: "completed" });

@@ -40,12 +40,16 @@ try {
   const appId = /Test app\s+(app_\S+)/.exec(zf.output())?.[1] as string;
 
   const client = new pg.Client({ connectionString: db.url });
+  client.on("error", (err) => process.stderr.write(`seed connection: ${err.message}\n`));
   await client.connect();
   const t0 = performance.now();
   process.stderr.write(`seeding ${N} payments over 400 days…\n`);
   // 70 % completed, 15 % failed, 10 % expired, 5 % still open; 4 methods, 3 providers; 5 % XAF.
-  await client.query(
-    `INSERT INTO payments (id, app_id, livemode, amount, currency, status, payment_method, country, provider, customer, metadata,
+  // In batches: short statements (one long one was cut by the shared server twice).
+  const BATCH = 50_000;
+  for (let from = 1; from <= N; from += BATCH) {
+    await client.query(
+      `INSERT INTO payments (id, app_id, livemode, amount, currency, status, payment_method, country, provider, customer, metadata,
        fee_amount, net_amount, timeline, expires_at, created_at, updated_at, completed_at)
      SELECT 'txn_' || lpad(upper(to_hex(i)), 26, '0'), $1, false, a.amount, CASE WHEN i % 20 = 0 THEN 'XAF' ELSE 'XOF' END, s.status,
        (ARRAY['PAYIN_ORANGE_CI', 'PAYIN_MTN_CI', 'PAYIN_MOOV_CI', 'PAYIN_WAVE_CI'])[1 + i % 4], 'CI',
@@ -53,12 +57,14 @@ try {
        '{}'::jsonb, '{}'::jsonb,
        CASE WHEN s.status = 'completed' THEN 100 + a.amount / 100 END, CASE WHEN s.status = 'completed' THEN a.amount - 100 - a.amount / 100 END,
        '[]'::jsonb, c.at + interval '30 minutes', c.at, c.at, CASE WHEN s.status = 'completed' THEN c.at + interval '5 seconds' END
-     FROM generate_series(1, $2::int) AS i,
+     FROM generate_series($2::int, $3::int) AS i,
        LATERAL (SELECT 500 + (i * 7919) % 200000 AS amount) a,
        LATERAL (SELECT CASE WHEN i % 20 < 14 THEN 'completed' WHEN i % 20 < 17 THEN 'failed' WHEN i % 20 < 19 THEN 'expired' ELSE 'pending' END AS status) s,
        LATERAL (SELECT now() - (i % 400) * interval '1 day' - (i % 86400) * interval '1 second' AS at) c`,
-    [appId, N],
-  );
+      [appId, from, Math.min(N, from + BATCH - 1)],
+    );
+    process.stderr.write(`  ${Math.min(N, from + BATCH - 1)} / ${N}\r`);
+  }
   await client.query("DELETE FROM payment_stats_daily");
   await client.query(STATS_BACKFILL_SQL);
   await client.query("ANALYZE");

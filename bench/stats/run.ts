@@ -39,16 +39,34 @@ try {
   const token = /Secret key\s+(sk_test_\S+)/.exec(zf.output())?.[1] as string;
   const appId = /Test app\s+(app_\S+)/.exec(zf.output())?.[1] as string;
 
-  const client = new pg.Client({ connectionString: db.url });
-  client.on("error", (err) => process.stderr.write(`seed connection: ${err.message}\n`));
-  await client.connect();
+  // Each statement is atomic, so one cut by the shared server (seen: "terminating connection
+  // due to administrator command") is run again on a new connection.
+  let client: pg.Client | undefined;
+  const query = async (text: string, values?: unknown[]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!client) {
+          client = new pg.Client({ connectionString: db.url });
+          client.on("error", (err) => process.stderr.write(`seed connection: ${err.message}\n`));
+          await client.connect();
+        }
+        return await client.query(text, values);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 5 || (code && code !== "57P01")) throw err;
+        process.stderr.write(`retrying after: ${(err as Error).message}\n`);
+        await client?.end().catch(() => {});
+        client = undefined;
+      }
+    }
+  };
   const t0 = performance.now();
   process.stderr.write(`seeding ${N} payments over 400 days…\n`);
   // 70 % completed, 15 % failed, 10 % expired, 5 % still open; 4 methods, 3 providers; 5 % XAF.
   // In batches: short statements (one long one was cut by the shared server twice).
   const BATCH = 50_000;
   for (let from = 1; from <= N; from += BATCH) {
-    await client.query(
+    await query(
       `INSERT INTO payments (id, app_id, livemode, amount, currency, status, payment_method, country, provider, customer, metadata,
        fee_amount, net_amount, timeline, expires_at, created_at, updated_at, completed_at)
      SELECT 'txn_' || lpad(upper(to_hex(i)), 26, '0'), $1, false, a.amount, CASE WHEN i % 20 = 0 THEN 'XAF' ELSE 'XOF' END, s.status,
@@ -58,19 +76,19 @@ try {
        CASE WHEN s.status = 'completed' THEN 100 + a.amount / 100 END, CASE WHEN s.status = 'completed' THEN a.amount - 100 - a.amount / 100 END,
        '[]'::jsonb, c.at + interval '30 minutes', c.at, c.at, CASE WHEN s.status = 'completed' THEN c.at + interval '5 seconds' END
      FROM generate_series($2::int, $3::int) AS i,
-       LATERAL (SELECT 500 + (i * 7919) % 200000 AS amount) a,
+       LATERAL (SELECT 500 + (i::bigint * 7919) % 200000 AS amount) a,
        LATERAL (SELECT CASE WHEN i % 20 < 14 THEN 'completed' WHEN i % 20 < 17 THEN 'failed' WHEN i % 20 < 19 THEN 'expired' ELSE 'pending' END AS status) s,
        LATERAL (SELECT now() - (i % 400) * interval '1 day' - (i % 86400) * interval '1 second' AS at) c`,
       [appId, from, Math.min(N, from + BATCH - 1)],
     );
     process.stderr.write(`  ${Math.min(N, from + BATCH - 1)} / ${N}\r`);
   }
-  await client.query("DELETE FROM payment_stats_daily");
-  await client.query(STATS_BACKFILL_SQL);
-  await client.query("ANALYZE");
-  const rollupRows = (await client.query("SELECT count(*)::int AS n FROM payment_stats_daily")).rows[0].n as number;
+  await query("DELETE FROM payment_stats_daily");
+  await query(STATS_BACKFILL_SQL);
+  await query("ANALYZE");
+  const rollupRows = (await query("SELECT count(*)::int AS n FROM payment_stats_daily")).rows[0].n as number;
   const seedS = (performance.now() - t0) / 1000;
-  await client.end();
+  await client?.end();
   process.stderr.write(`seeded in ${seedS.toFixed(0)} s (${rollupRows} rollup rows)\n`);
 
   const today = new Date();

@@ -129,12 +129,14 @@ export async function paymentStats({ ctx, scope, input }: { ctx: ServiceContext;
     const c = toCounters(byDay.get(date));
     return { date, count: c.count, completed_count: c.completed_count, volume: c.volume };
   });
+  // A key whose payments all moved on (opened under provider '', ended under another) has only zeros.
+  const counted = (r: Row) => Number(r.count) !== 0 || Number(r.refunded_amount) !== 0;
   const by_provider = grouped.rows
-    .filter((r) => r.g === 5)
+    .filter((r) => r.g === 5 && counted(r))
     .map((r) => ({ provider: r.provider || null, ...toCounters(r) }))
     .sort((a, b) => b.count - a.count || (a.provider ?? "").localeCompare(b.provider ?? ""));
   const by_method = grouped.rows
-    .filter((r) => r.g === 6)
+    .filter((r) => r.g === 6 && counted(r))
     .map((r) => ({ payment_method: r.payment_method ?? "", ...toCounters(r) }))
     .sort((a, b) => b.count - a.count || a.payment_method.localeCompare(b.payment_method));
   return {

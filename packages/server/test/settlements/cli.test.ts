@@ -130,7 +130,7 @@ describe("npx zerofee settle", () => {
     expect(nothing.output()).toMatch(/0 settlements closed/);
   });
 
-  it("refuses an --until that is not a time or is in the future", async () => {
+  it("refuses an --until that is not a time or is in the future", { timeout: 90_000 }, async () => {
     for (const bad of ["yesterday", new Date(Date.now() + 3_600_000).toISOString()]) {
       const run = settle(["--until", bad]);
       expect((await run.exited).code).toBe(1);

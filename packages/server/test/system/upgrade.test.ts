@@ -43,7 +43,8 @@ async function migrateUpTo(database: Database, tag: string): Promise<void> {
 }
 
 describe("upgrade", () => {
-  it("events written before 0003_webhooks get a failed delivery job that recovery can resend", async () => {
+  // Every migration on a fresh database, twice: slow on a loaded machine (30 s seen at load 25).
+  it("events written before 0003_webhooks get a failed delivery job that recovery can resend", { timeout: 120_000 }, async () => {
     const fresh = await freshDatabase();
     try {
       const { db } = fresh.database;
@@ -67,7 +68,7 @@ describe("upgrade", () => {
     }
   });
 
-  it("payments made before 0005_settlements are in the stats rollup it builds (counted by hand)", async () => {
+  it("payments made before 0005_settlements are in the stats rollup it builds (counted by hand)", { timeout: 120_000 }, async () => {
     const fresh = await freshDatabase();
     try {
       const { db } = fresh.database;

@@ -3,7 +3,7 @@ import { payments, settlements } from "../../db/schema/index.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
-import type { PaymentRow } from "../payments/serialize.js";
+import { paymentsPage } from "../payments/list.js";
 import type { ListSettlementsInput } from "./serialize.js";
 
 /** A settlement of this app and mode; another app's or mode's is "not found". */
@@ -47,11 +47,5 @@ export async function listSettlementPayments({
   const settlement = await getSettlement({ ctx, scope, id });
   const where: SQL[] = [eq(payments.settlementId, settlement.id), eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)];
   if (input.cursor) where.push(lt(payments.id, decodeCursor(input.cursor)));
-  const rows: PaymentRow[] = await ctx.db
-    .select()
-    .from(payments)
-    .where(and(...where))
-    .orderBy(desc(payments.id))
-    .limit(input.limit + 1);
-  return page(rows, input.limit);
+  return paymentsPage(ctx, where, input.limit);
 }

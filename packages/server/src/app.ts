@@ -32,7 +32,9 @@ import { createRefundRoute } from "./routes/refunds/create.js";
 import { readRefundRoutes } from "./routes/refunds/read.js";
 import { routingRoutes } from "./routes/routing/routing.js";
 import { sandboxRoutes } from "./routes/sandbox/mount.js";
+import { settlementRoutes } from "./routes/settlements/read.js";
 import { providerStatsRoute } from "./routes/stats/providers.js";
+import { statsRoute } from "./routes/stats/summary.js";
 import { docsRoutes } from "./routes/system/docs.js";
 import { healthRoutes, type Readiness } from "./routes/system/health.js";
 import { providerWebhookRoute } from "./routes/webhooks/providers.js";
@@ -163,6 +165,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     providerConfigRoutes(http, ctx);
     routingRoutes(http, ctx);
     providerStatsRoute(http, ctx);
+    statsRoute(http, ctx);
+    settlementRoutes(http, ctx);
     webhookEndpointRoutes(http, ctx);
     eventRoutes(http, ctx);
     listenRoute(http, ctx);

@@ -4,6 +4,7 @@ import { ListenError, listen } from "./cli/listen.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DataDirLockedError, openPglite, openPostgres } from "./db/client.js";
 import { seedDemo } from "./services/demo/seed.js";
+import { closeSettlements } from "./services/settlements/close.js";
 
 function fail(message: string): never {
   process.stderr.write(`zerofee: ${message}\n`);
@@ -91,6 +92,35 @@ program
     await db.migrate();
     await db.close();
     process.stdout.write(`Migrations applied (${db.kind}).\n`);
+  });
+
+program
+  .command("settle")
+  .description("Close settlement periods up to a time (default now), beside a running server on PostgreSQL")
+  .option("--until <time>", "end of the periods to close, an ISO time (default: now)")
+  .action(async (opts: { until?: string }) => {
+    const until = opts.until ? new Date(opts.until) : new Date();
+    if (Number.isNaN(until.getTime())) fail(`--until must be an ISO time, e.g. 2026-01-31T00:00:00Z (got "${opts.until}").`);
+    if (until.getTime() > Date.now()) fail("--until is in the future: a period can only be closed once it has ended.");
+    let app: Awaited<ReturnType<typeof buildApp>>;
+    try {
+      app = await buildApp({ config: config({ ZEROFEE_SANDBOX: "false" }), api: false, workers: false });
+    } catch (err) {
+      if (err instanceof DataDirLockedError || err instanceof ConfigError) fail(err.message);
+      throw err;
+    }
+    try {
+      const closed = await closeSettlements(app.ctx, until);
+      for (const s of closed) {
+        const mode = s.livemode ? "live" : "test";
+        process.stdout.write(
+          `${s.id} ${s.appId} ${mode} ${s.currency} [${s.periodStart.toISOString()}, ${s.periodEnd.toISOString()}) count=${s.count} gross=${s.grossAmount} fees=${s.feeAmount} refunds=${s.refundedAmount} net=${s.netAmount}\n`,
+        );
+      }
+      process.stdout.write(`${closed.length} settlement${closed.length === 1 ? "" : "s"} closed up to ${until.toISOString()}.\n`);
+    } finally {
+      await app.stop();
+    }
   });
 
 program

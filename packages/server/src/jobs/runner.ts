@@ -6,10 +6,13 @@ import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
 import { expirePayments } from "./expire.js";
 import { expireCheckoutSessions } from "./expire-checkout.js";
 import { reconcilePayments } from "./reconcile.js";
+import { settleDaily } from "./settle.js";
 
 export interface PeriodicJob {
   name: string;
   everyS: number;
+  /** Slots start this many seconds after each multiple of `everyS` (UTC): 86400 + 1800 is daily at 00:30. */
+  offsetS?: number;
   run(ctx: ServiceContext): Promise<Record<string, unknown>>;
 }
 
@@ -19,6 +22,7 @@ export function periodicJobs(ctx: ServiceContext): PeriodicJob[] {
     { name: "expire", everyS: Math.max(1, Math.min(30, ctx.config.paymentExpiryS)), run: (c) => expirePayments(c) },
     { name: "expire_checkout", everyS: 30, run: (c) => expireCheckoutSessions(c) },
     { name: "reap_idempotency", everyS: 3600, run: async (c) => ({ deleted: await reapIdempotencyKeys(c) }) },
+    { name: "settle", everyS: 86_400, offsetS: 1800, run: (c) => settleDaily(c) },
   ];
 }
 
@@ -57,7 +61,7 @@ export class JobRunner {
     this.running = true;
     try {
       for (const job of this.jobs) {
-        const slot = Math.floor(this.ctx.clock.now().getTime() / 1000 / job.everyS);
+        const slot = Math.floor((this.ctx.clock.now().getTime() / 1000 - (job.offsetS ?? 0)) / job.everyS);
         if (this.lastSlot.get(job.name) === slot) continue;
         this.lastSlot.set(job.name, slot);
         await this.runSlot(job, slot);

@@ -22,7 +22,7 @@ export interface ServiceContext {
   fault(point: FaultPoint): void;
 }
 
-export type FaultPoint = "after_provider_initiate" | "before_provider_initiate" | "after_refund_initiate";
+export type FaultPoint = "after_provider_initiate" | "before_provider_initiate" | "after_refund_initiate" | "settle_after_first";
 
 /** Who is calling: resolved once by the HTTP layer, checked by every verb. */
 export type Principal =

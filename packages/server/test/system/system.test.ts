@@ -33,7 +33,18 @@ describe("system routes", () => {
     for (const { path, method, op } of ops.filter((o) => o.path.startsWith("/v1"))) {
       expect(op["x-zerofee-auth"], `${method} ${path}`).toBeInstanceOf(Array);
     }
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(["/v1/payments", "/v1/payments/{id}", "/v1/auth/login", "/v1/apps/{app_id}/keys"]));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/payments",
+        "/v1/payments/{id}",
+        "/v1/auth/login",
+        "/v1/apps/{app_id}/keys",
+        "/v1/stats",
+        "/v1/settlements",
+        "/v1/settlements/{id}",
+        "/v1/settlements/{id}/payments",
+      ]),
+    );
     expect(Object.keys(res.body.paths).some((p) => p.startsWith("/sandbox"))).toBe(false);
     // Every documented parameter is a real one, not a JSON Schema keyword leaking from a
     // record-typed schema (the return route once showed `propertyNames` as a query parameter).

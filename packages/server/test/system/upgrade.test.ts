@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/client.js";
 import { systemClock } from "../../src/lib/clock.js";
 import type { ServiceContext } from "../../src/services/context.js";
 import { recoverEvents } from "../../src/services/events/recover.js";
@@ -29,20 +30,25 @@ function migrationsBefore(tag: string): string {
   return dir;
 }
 
+/** Applies the migrations that came before `tag`, as a database made then would have them. */
+async function migrateUpTo(database: Database, tag: string): Promise<void> {
+  const folder = { migrationsFolder: migrationsBefore(tag) };
+  if (database.kind === "pglite") {
+    const { migrate } = await import("drizzle-orm/pglite/migrator");
+    await migrate(database.db as never, folder);
+  } else {
+    const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+    await migrate(database.db as never, folder);
+  }
+}
+
 describe("upgrade", () => {
-  it("events written before 0003_webhooks get a failed delivery job that recovery can resend", async () => {
+  // Every migration on a fresh database, twice: slow on a loaded machine (30 s seen at load 25).
+  it("events written before 0003_webhooks get a failed delivery job that recovery can resend", { timeout: 120_000 }, async () => {
     const fresh = await freshDatabase();
     try {
       const { db } = fresh.database;
-      const before = migrationsBefore("0003_webhooks");
-      const folder = { migrationsFolder: before };
-      if (fresh.database.kind === "pglite") {
-        const { migrate } = await import("drizzle-orm/pglite/migrator");
-        await migrate(db as never, folder);
-      } else {
-        const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-        await migrate(db as never, folder);
-      }
+      await migrateUpTo(fresh.database, "0003_webhooks");
       await db.execute(sql`insert into events (id, app_id, livemode, type, object_id, data, created_at)
         values ('evt_old', 'app_old', false, 'payment.completed', 'txn_old', '{}'::jsonb, '2026-11-01T00:00:00Z')`);
       await fresh.database.migrate();
@@ -57,6 +63,46 @@ describe("upgrade", () => {
       expect(await recoverEvents({ ctx, scope: { appId: "app_old", livemode: false }, since: new Date("2026-10-01T00:00:00Z") })).toBe(1);
       const requeued = (await db.execute(sql`select status from webhook_jobs where event_id = 'evt_old'`)) as unknown as { rows: Array<{ status: string }> };
       expect(requeued.rows[0]?.status).toBe("pending");
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  it("payments made before 0005_settlements are in the stats rollup it builds (counted by hand)", { timeout: 120_000 }, async () => {
+    const fresh = await freshDatabase();
+    try {
+      const { db } = fresh.database;
+      await migrateUpTo(fresh.database, "0005_settlements");
+      const made = (status: string, amount: number, fee: number | null, provider: string | null, at: string, n: number) => sql`
+        insert into payments (id, app_id, livemode, amount, currency, status, payment_method, provider, customer, metadata, fee_amount, timeline, expires_at, created_at, updated_at)
+        values (${`txn_old${n}`}, 'app_old', false, ${amount}, 'XOF', ${status}, 'PAYIN_ORANGE_CI', ${provider}, '{}'::jsonb, '{}'::jsonb, ${fee}, '[]'::jsonb, ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz)`;
+      await db.execute(sql`set session_replication_role = replica`); // no app row needed: foreign keys off for the set-up
+      await db.execute(made("completed", 1000, 60, "hub2", "2026-01-05T10:00:00Z", 1));
+      await db.execute(made("completed", 3000, 80, "hub2", "2026-01-05T23:59:59.999Z", 2));
+      await db.execute(made("failed", 500, null, "hub2", "2026-01-05T12:00:00Z", 3));
+      await db.execute(made("pending", 700, null, "hub2", "2026-01-06T00:00:00Z", 4));
+      await db.execute(sql`insert into refunds (id, app_id, livemode, payment_id, amount, currency, status, reason, provider, created_at, updated_at)
+        values ('re_old', 'app_old', false, 'txn_old2', 400, 'XOF', 'completed', 'late_success', 'hub2', now(), now())`);
+      await db.execute(sql`set session_replication_role = origin`);
+      await fresh.database.migrate();
+      const rows = (await db.execute(sql`
+        select to_char(day, 'YYYY-MM-DD') as day, provider, count, completed_count, failed_count, terminal_count, volume::int, fee_amount::int, refunded_amount::int
+        from payment_stats_daily order by day, provider`)) as unknown as { rows: unknown[] };
+      expect(rows.rows).toEqual([
+        {
+          day: "2026-01-05",
+          provider: "hub2",
+          count: 3,
+          completed_count: 2,
+          failed_count: 1,
+          terminal_count: 3,
+          volume: 4000,
+          fee_amount: 140,
+          refunded_amount: 400,
+        },
+        // Still open: under no provider until it ends.
+        { day: "2026-01-06", provider: "", count: 1, completed_count: 0, failed_count: 0, terminal_count: 0, volume: 0, fee_amount: 0, refunded_amount: 0 },
+      ]);
     } finally {
       await fresh.drop();
     }

@@ -5,4 +5,5 @@ export * from "./payments.js";
 export * from "./platform.js";
 export * from "./providers.js";
 export * from "./refunds.js";
+export * from "./settlements.js";
 export * from "./webhooks.js";

@@ -63,12 +63,16 @@ export const payments = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+    /** The settlement that holds this completed payment (set once, SPEC §10). */
+    settlementId: text("settlement_id"),
   },
   (t) => [
     index("payments_app_list_idx").on(t.appId, t.livemode, t.id),
     index("payments_open_idx").on(t.status, t.createdAt),
     index("payments_reference_idx").on(t.appId, t.reference),
     check("payments_amount_refunded_check", sql`${t.amountRefunded} >= 0 AND ${t.amountRefunded} <= ${t.amount}`),
+    index("payments_unsettled_idx").on(t.appId, t.livemode, t.currency, t.completedAt).where(sql`${t.status} = 'completed' and ${t.settlementId} is null`),
+    index("payments_settlement_idx").on(t.settlementId, t.id).where(sql`${t.settlementId} is not null`),
   ],
 );
 

@@ -44,12 +44,15 @@ export const refunds = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
     /** When the provider reported the money sent back (settlements close on it). */
     completedAt: timestamp("completed_at", { withTimezone: true, mode: "date" }),
+    /** The settlement that holds this completed refund (set once, SPEC §10). */
+    settlementId: text("settlement_id"),
   },
   (t) => [
     index("refunds_payment_idx").on(t.paymentId),
     index("refunds_pending_idx").on(t.status),
     index("refunds_app_list_idx").on(t.appId, t.livemode, t.id),
     index("refunds_completed_idx").on(t.appId, t.livemode, t.completedAt),
+    index("refunds_unsettled_idx").on(t.appId, t.livemode, t.currency).where(sql`${t.status} = 'completed' and ${t.settlementId} is null`),
     // One automatic refund per late success, however many messages report it.
     uniqueIndex("refunds_late_success_key").on(t.paymentId).where(sql`${t.reason} = 'late_success'`),
   ],

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   "refund.failed",
   "checkout.completed",
   "checkout.expired",
+  "settlement.created",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 /** Sent by `POST /v1/apps/{app_id}/webhook/test`; delivered whatever the endpoint's `events`. */

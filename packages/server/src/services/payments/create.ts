@@ -15,6 +15,7 @@ import type { IdempotencyHandle } from "../idempotency/claim.js";
 import { setRecoveryPoint } from "../idempotency/finish.js";
 import { type ConfigRow, listProviderConfigRows, providerContextFor } from "../providers/credentials.js";
 import { routeCandidates } from "../routing/candidates.js";
+import { rollupStats } from "../stats/rollup.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 import { transitionPayment } from "./transition.js";
@@ -85,6 +86,7 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
     // less, and a crash before the provider call resumes it exactly as a later one would.
     const first = candidates[0];
     const attempts = first ? [await newAttempt(ctx, tx, payment, first)] : [];
+    await rollupStats(tx, { kind: "payment_created", payment });
     return { payment, candidates, attempts, rows };
   });
 }

@@ -50,11 +50,16 @@ export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext;
   if (input.created_to) where.push(lte(payments.createdAt, new Date(input.created_to)));
   if (input.amount_from !== undefined) where.push(gte(payments.amount, input.amount_from));
   if (input.amount_to !== undefined) where.push(lte(payments.amount, input.amount_to));
+  return paymentsPage(ctx, where, input.limit);
+}
+
+/** One page of the payments matching every condition in `where`, newest first. */
+export async function paymentsPage(ctx: ServiceContext, where: SQL[], limit: number) {
   const rows: PaymentRow[] = await ctx.db
     .select()
     .from(payments)
     .where(and(...where))
     .orderBy(desc(payments.id))
-    .limit(input.limit + 1);
-  return page(rows, input.limit);
+    .limit(limit + 1);
+  return page(rows, limit);
 }

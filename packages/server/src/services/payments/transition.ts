@@ -5,6 +5,7 @@ import { computeFee } from "../../lib/money.js";
 import { completeSessionForPayment } from "../checkout/complete.js";
 import type { ServiceContext } from "../context.js";
 import { type EventType, recordEvent } from "../events/record.js";
+import { rollupStats } from "../stats/rollup.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 
 /** SPEC §3: where each status may be reached from. Terminal states appear in no list. */
@@ -86,5 +87,6 @@ export async function transitionPayment(ctx: ServiceContext, tx: Tx, input: Tran
   }
   // A checkout session completes with its payment, in this same transaction (SPEC §8).
   if (input.to === "completed") await completeSessionForPayment(ctx, tx, updated);
+  await rollupStats(tx, { kind: "payment_ended", payment: updated });
   return updated;
 }

@@ -3,6 +3,7 @@ import type { Tx } from "../../db/client.js";
 import { payments, refunds } from "../../db/schema/index.js";
 import type { ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
+import { rollupStats } from "../stats/rollup.js";
 import { type RefundRow, serializeRefund } from "./serialize.js";
 
 export type RefundOutcome = { status: "completed"; providerRefundId?: string } | { status: "failed"; code: string; message: string; providerRefundId?: string };
@@ -40,6 +41,7 @@ export async function settleRefund(
       .where(eq(payments.id, updated.paymentId));
     ctx.log.warn({ refund_id: updated.id, payment_id: updated.paymentId, code: updated.failureCode }, "refund failed");
   }
+  if (updated.status === "completed") await rollupStats(tx, { kind: "refund_completed", refund: updated });
   const type = updated.status === "completed" ? "refund.completed" : "refund.failed";
   await recordEvent(tx, { appId: updated.appId, livemode: updated.livemode, type, objectId: updated.id, data: serializeRefund(updated), at });
   return updated;

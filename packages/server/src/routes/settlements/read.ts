@@ -1,0 +1,65 @@
+import { resolveScope } from "../../http/auth.js";
+import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
+import { access, ok, type ZodApp } from "../../http/types.js";
+import type { ServiceContext } from "../../services/context.js";
+import { PaymentSchema } from "../../services/payments/schemas.js";
+import { serializePayment } from "../../services/payments/serialize.js";
+import { getSettlement, listSettlementPayments, listSettlements } from "../../services/settlements/read.js";
+import {
+  ListSettlementsQuery,
+  SettlementIdParams,
+  SettlementPaymentsQuery,
+  SettlementSchema,
+  serializeSettlement,
+} from "../../services/settlements/serialize.js";
+
+/** `GET /v1/settlements`, one settlement, and the payments behind it (SPEC §10). */
+export function settlementRoutes(app: ZodApp, ctx: ServiceContext) {
+  const read = access(["secret", "user"], "payments:read");
+  app.route({
+    method: "GET",
+    url: "/v1/settlements",
+    config: read.config,
+    schema: {
+      ...read.schemaExtras,
+      tags: ["Settlements"],
+      summary: "List settlements, newest first",
+      querystring: ListSettlementsQuery,
+      response: { 200: listEnvelope(SettlementSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      const result = await listSettlements({ ctx, scope: await resolveScope(ctx, request), input: request.query });
+      return { success: true as const, data: result.items.map(serializeSettlement), has_more: result.has_more, next_cursor: result.next_cursor };
+    },
+  });
+  app.route({
+    method: "GET",
+    url: "/v1/settlements/:id",
+    config: read.config,
+    schema: {
+      ...read.schemaExtras,
+      tags: ["Settlements"],
+      summary: "Get a settlement",
+      params: SettlementIdParams,
+      response: { 200: dataEnvelope(SettlementSchema), ...errorResponses },
+    },
+    handler: async (request) => ok(serializeSettlement(await getSettlement({ ctx, scope: await resolveScope(ctx, request), id: request.params.id }))),
+  });
+  app.route({
+    method: "GET",
+    url: "/v1/settlements/:id/payments",
+    config: read.config,
+    schema: {
+      ...read.schemaExtras,
+      tags: ["Settlements"],
+      summary: "The payments a settlement holds, newest first (to reconcile a bank line)",
+      params: SettlementIdParams,
+      querystring: SettlementPaymentsQuery,
+      response: { 200: listEnvelope(PaymentSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      const result = await listSettlementPayments({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, input: request.query });
+      return { success: true as const, data: result.items.map(serializePayment), has_more: result.has_more, next_cursor: result.next_cursor };
+    },
+  });
+}

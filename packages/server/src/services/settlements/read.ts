@@ -1,0 +1,51 @@
+import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { payments, settlements } from "../../db/schema/index.js";
+import { decodeCursor, page } from "../../lib/cursor.js";
+import { notFound } from "../../lib/errors.js";
+import type { Scope, ServiceContext } from "../context.js";
+import { paymentsPage } from "../payments/list.js";
+import type { ListSettlementsInput } from "./serialize.js";
+
+/** A settlement of this app and mode; another app's or mode's is "not found". */
+export async function getSettlement({ ctx, scope, id }: { ctx: ServiceContext; scope: Scope; id: string }) {
+  const [row] = await ctx.db
+    .select()
+    .from(settlements)
+    .where(and(eq(settlements.id, id), eq(settlements.appId, scope.appId), eq(settlements.livemode, scope.livemode)));
+  if (!row) throw notFound("settlement", "id");
+  return row;
+}
+
+/** Newest first, cursor-paginated, inside the caller's app and mode. */
+export async function listSettlements({ ctx, scope, input }: { ctx: ServiceContext; scope: Scope; input: ListSettlementsInput }) {
+  const where: SQL[] = [eq(settlements.appId, scope.appId), eq(settlements.livemode, scope.livemode)];
+  if (input.cursor) where.push(lt(settlements.id, decodeCursor(input.cursor)));
+  if (input.currency) where.push(eq(settlements.currency, input.currency));
+  if (input.created_from) where.push(gte(settlements.createdAt, new Date(input.created_from)));
+  if (input.created_to) where.push(lte(settlements.createdAt, new Date(input.created_to)));
+  const rows = await ctx.db
+    .select()
+    .from(settlements)
+    .where(and(...where))
+    .orderBy(desc(settlements.id))
+    .limit(input.limit + 1);
+  return page(rows, input.limit);
+}
+
+/** The payments a settlement holds, newest first: what a bank line is made of. */
+export async function listSettlementPayments({
+  ctx,
+  scope,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  scope: Scope;
+  id: string;
+  input: { limit: number; cursor?: string | undefined };
+}) {
+  const settlement = await getSettlement({ ctx, scope, id });
+  const where: SQL[] = [eq(payments.settlementId, settlement.id), eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)];
+  if (input.cursor) where.push(lt(payments.id, decodeCursor(input.cursor)));
+  return paymentsPage(ctx, where, input.limit);
+}

@@ -21,7 +21,7 @@ export async function completedRefund(t: TestApp, paymentId: string, amount: num
     if (!p) throw new Error("no payment");
     const id = await insertRefund(tx, { payment: { ...p, amount }, provider: p.provider ?? "", reason: "duplicate_checkout", at });
     if (!id) throw new Error("no refund");
-    await tx.update(refunds).set({ status: "completed", updatedAt: at }).where(eq(refunds.id, id));
+    await tx.update(refunds).set({ status: "completed", updatedAt: at, completedAt: at }).where(eq(refunds.id, id));
     await rollupStats(tx, { kind: "refund_completed", refund: { paymentId, amount } });
     return id;
   });

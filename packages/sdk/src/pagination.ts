@@ -49,6 +49,7 @@ export class PagePromise<T> implements PromiseLike<Page<T>>, AsyncIterable<T> {
     return this.#started;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: list() is meant to be awaited (first page) and iterated (every object), like stripe-node's lists
   then<A = Page<T>, B = never>(
     onFulfilled?: ((page: Page<T>) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,

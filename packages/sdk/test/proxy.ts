@@ -34,6 +34,13 @@ export async function startProxy(target: string): Promise<Proxy> {
     req.on("end", () => {
       const method = req.method ?? "GET";
       const path = req.url ?? "/";
+      // Control routes for a test in another process (the Python SDK's): arm a loss, read the log.
+      if (path.startsWith("/__proxy/")) {
+        const q = new URL(path, "http://proxy").searchParams;
+        if (method === "POST" && path.startsWith("/__proxy/lose-next")) lose = (m, p) => m === q.get("method") && p === q.get("path");
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(seen));
+        return;
+      }
       const drop = lose?.(method, path.split("?")[0] ?? path) ?? false;
       if (drop) lose = undefined;
       const headers = { ...req.headers, host: upstream.host };

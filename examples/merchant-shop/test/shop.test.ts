@@ -6,37 +6,23 @@
  * between ZeroFee and the shop keeps each delivery's exact bytes and headers, to replay or
  * tamper with them, and can hold deliveries back (the late webhook).
  */
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CI_PHONE, createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../../../packages/server/test/harness.js";
+import { type Forwarder, startForwarder } from "../../../packages/server/test/webhooks/forwarder.js";
 import { setEndpoint } from "../../../packages/server/test/webhooks/helpers.js";
 import { openDb } from "../src/db.js";
 import { createShop, type ShopConfig } from "../src/shop.js";
-
-interface Delivery {
-  raw: string;
-  headers: IncomingHttpHeaders;
-  answer: string;
-}
 
 let t: TestApp;
 let m: Merchant;
 let shop: ReturnType<typeof createShop>;
 let shopUrl: string;
-let forwarder: Server;
-const deliveries: Delivery[] = [];
-/** While true, deliveries are answered 503 without reaching the shop (ZeroFee retries later). */
-let holdDeliveries = false;
+let forwarder: Forwarder;
 const fulfilled: Array<[string, string]> = [];
 
-const forwardedHeaders = (h: IncomingHttpHeaders) =>
-  Object.fromEntries(Object.entries(h).filter(([k, v]) => typeof v === "string" && !["host", "connection", "content-length"].includes(k))) as Record<
-    string,
-    string
-  >;
-const postToShop = (raw: string, headers: IncomingHttpHeaders) =>
-  fetch(`${shopUrl}/webhooks/zerofee`, { method: "POST", headers: forwardedHeaders(headers), body: raw });
+const postToShop = (raw: string, headers: IncomingHttpHeaders) => forwarder.post(raw, headers);
 
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
@@ -52,27 +38,15 @@ beforeAll(async () => {
   shop = createShop(config);
   await new Promise<void>((r) => shop.server.listen(0, "127.0.0.1", r));
   shopUrl = `http://127.0.0.1:${(shop.server.address() as AddressInfo).port}`;
-  forwarder = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      if (holdDeliveries) return void res.writeHead(503).end("held");
-      const raw = Buffer.concat(chunks).toString("utf8");
-      const answer = await postToShop(raw, req.headers);
-      const text = await answer.text();
-      deliveries.push({ raw, headers: req.headers, answer: text });
-      res.writeHead(answer.status, { "content-type": "text/plain" }).end(text);
-    });
-  });
-  await new Promise<void>((r) => forwarder.listen(0, "127.0.0.1", r));
+  forwarder = await startForwarder();
+  forwarder.target = `${shopUrl}/webhooks/zerofee`;
   // The shop's endpoint, set in ZeroFee like a merchant does; the secret is shown once.
-  config.webhookSecret = await setEndpoint(t, m, `http://127.0.0.1:${(forwarder.address() as AddressInfo).port}/webhooks/zerofee`, {
+  config.webhookSecret = await setEndpoint(t, m, forwarder.url, {
     events: ["checkout.completed"],
   });
 });
 afterAll(async () => {
-  forwarder?.closeAllConnections();
-  await new Promise((r) => forwarder?.close(r));
+  await forwarder?.close();
   await new Promise((r) => shop?.server.close(r));
   await t?.stop();
 });
@@ -90,7 +64,7 @@ async function payAndGetSession(sessionUrl: string) {
   });
 }
 
-const deliveriesOf = (sessionId: string) => deliveries.filter((d) => JSON.parse(d.raw).data.id === sessionId);
+const deliveriesOf = (sessionId: string) => forwarder.deliveries.filter((d) => JSON.parse(d.raw).data.id === sessionId);
 const fulfilmentsOf = (orderId: string) => fulfilled.filter(([o]) => o === orderId);
 
 describe("example merchant shop", () => {
@@ -151,13 +125,13 @@ describe("example merchant shop", () => {
   });
 
   it("a late webhook: the return page reconciles from the session and fulfils; the delivery arriving after does not fulfil again", async () => {
-    holdDeliveries = true;
+    forwarder.hold = true;
     const { orderId, url } = await shop.startCheckout("mug");
     const session = await payAndGetSession(url);
     const page = await fetch(`${shopUrl}/orders/${orderId}/return`);
     expect(await page.text()).toContain('data-order-status="fulfilled"');
     expect(fulfilmentsOf(orderId)).toEqual([[orderId, "reconciliation"]]);
-    holdDeliveries = false;
+    forwarder.hold = false;
     // The held event, delivered now (by hand rather than waiting a minute for the schedule).
     const events = await t.call("GET", "/v1/events?type=checkout.completed&limit=100", { token: m.sk });
     const event = events.body.data.find((e: { data: { id: string } }) => e.data.id === session.id);

@@ -16,7 +16,7 @@ export interface Seen {
   dropped: boolean;
 }
 
-export interface Proxy {
+export interface LossyProxy {
   url: string;
   seen: Seen[];
   /** The next request matching `match` reaches the server; its answer is then lost. */
@@ -24,7 +24,7 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: string): Promise<Proxy> {
+export async function startProxy(target: string): Promise<LossyProxy> {
   const upstream = new URL(target);
   let lose: ((method: string, path: string) => boolean) | undefined;
   const seen: Seen[] = [];

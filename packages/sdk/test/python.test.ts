@@ -9,13 +9,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../../server/test/harness.js";
 import { fetchDocument, GENERATED, generatePython } from "../scripts/openapi.js";
-import { type Proxy, startProxy } from "./proxy.js";
+import { type LossyProxy, startProxy } from "./proxy.js";
 
 const SDK_DIR = fileURLToPath(new URL("../../sdk-python/", import.meta.url));
 const RATE_LIMIT = 40;
 let t: TestApp;
 let m: Merchant;
-let proxy: Proxy;
+let proxy: LossyProxy;
 let document: { paths: Record<string, Record<string, unknown>> };
 
 beforeAll(async () => {

@@ -21,13 +21,13 @@ import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, t
 import { setEndpoint } from "../../server/test/webhooks/helpers.js";
 import { type Receiver, startReceiver } from "../../server/test/webhooks/receiver.js";
 import { fetchDocument, GENERATED, generateTypeScript } from "../scripts/openapi.js";
-import { type Proxy, startProxy } from "./proxy.js";
+import { type LossyProxy, startProxy } from "./proxy.js";
 
 const RATE_LIMIT = 40;
 let t: TestApp;
 let m: Merchant;
 let zf: ZeroFee;
-let proxy: Proxy;
+let proxy: LossyProxy;
 let receiver: Receiver;
 let webhookSecret: string;
 let document: { paths: Record<string, Record<string, unknown>> };

@@ -9,7 +9,8 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CI_PHONE, createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../../../packages/server/test/harness.js";
+import { checkoutCompletedEvent, payHostedSession } from "../../../packages/server/test/checkout/helpers.js";
+import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../../../packages/server/test/harness.js";
 import { type Forwarder, startForwarder } from "../../../packages/server/test/webhooks/forwarder.js";
 import { setEndpoint } from "../../../packages/server/test/webhooks/helpers.js";
 import { openDb } from "../src/db.js";
@@ -51,19 +52,6 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** The customer pays the session in the sandbox (what the hosted page does), then ZeroFee's view of it. */
-async function payAndGetSession(sessionUrl: string) {
-  const id = sessionUrl.split("/").at(-1) ?? "";
-  const html = await (await fetch(sessionUrl)).text();
-  const secret = /"secret":"(cs_[^"]+)"/.exec(html)?.[1] ?? "";
-  const p = await t.call("POST", "/v1/checkout/pay", { token: secret, body: { payment_method: "PAYIN_ORANGE_CI", customer: { phone: CI_PHONE("00") } } });
-  expect(p.status, p.text).toBe(201);
-  return eventually(async () => {
-    const s = (await t.call("GET", `/v1/checkout/sessions/${id}`, { token: m.sk })).body.data;
-    return s.status === "complete" ? s : null;
-  });
-}
-
 const deliveriesOf = (sessionId: string) => forwarder.deliveries.filter((d) => JSON.parse(d.raw).data.id === sessionId);
 const fulfilmentsOf = (orderId: string) => fulfilled.filter(([o]) => o === orderId);
 
@@ -101,7 +89,7 @@ describe("example merchant shop", () => {
 
   it("ZeroFee's delivery fulfils the order once; a resend, a replay of the same bytes and a tampered body do not", async () => {
     const { orderId, url } = await shop.startCheckout("tshirt-xl");
-    const session = await payAndGetSession(url);
+    const session = await payHostedSession(t, m, url);
     const [first] = await eventually(async () => (deliveriesOf(session.id).length ? deliveriesOf(session.id) : null));
     expect(first?.answer).toBe("fulfilled");
     const event = JSON.parse(first?.raw ?? "{}");
@@ -127,14 +115,13 @@ describe("example merchant shop", () => {
   it("a late webhook: the return page reconciles from the session and fulfils; the delivery arriving after does not fulfil again", async () => {
     forwarder.hold = true;
     const { orderId, url } = await shop.startCheckout("mug");
-    const session = await payAndGetSession(url);
+    const session = await payHostedSession(t, m, url);
     const page = await fetch(`${shopUrl}/orders/${orderId}/return`);
     expect(await page.text()).toContain('data-order-status="fulfilled"');
     expect(fulfilmentsOf(orderId)).toEqual([[orderId, "reconciliation"]]);
     forwarder.hold = false;
     // The held event, delivered now (by hand rather than waiting a minute for the schedule).
-    const events = await t.call("GET", "/v1/events?type=checkout.completed&limit=100", { token: m.sk });
-    const event = events.body.data.find((e: { data: { id: string } }) => e.data.id === session.id);
+    const event = await checkoutCompletedEvent(t, m, session.id);
     expect((await t.call("POST", `/v1/events/${event.id}/resend`, { token: m.sk })).status).toBeLessThan(300);
     const late = await eventually(async () => deliveriesOf(session.id)[0]);
     expect(late.answer).toBe("already fulfilled");

@@ -7,7 +7,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CI_PHONE, createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../../../packages/server/test/harness.js";
+import { checkoutCompletedEvent, payHostedSession } from "../../../packages/server/test/checkout/helpers.js";
+import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../../../packages/server/test/harness.js";
 import { type Forwarder, startForwarder } from "../../../packages/server/test/webhooks/forwarder.js";
 import { setEndpoint } from "../../../packages/server/test/webhooks/helpers.js";
 
@@ -50,19 +51,6 @@ async function order(sku: string): Promise<{ orderId: string; url: string }> {
   return { orderId: res.headers.get("x-order-id") ?? "", url: res.headers.get("location") ?? "" };
 }
 
-/** The customer pays the session in the sandbox (what the hosted page does). */
-async function pay(sessionUrl: string) {
-  const id = sessionUrl.split("/").at(-1) ?? "";
-  const html = await (await fetch(sessionUrl)).text();
-  const secret = /"secret":"(cs_[^"]+)"/.exec(html)?.[1] ?? "";
-  const p = await t.call("POST", "/v1/checkout/pay", { token: secret, body: { payment_method: "PAYIN_ORANGE_CI", customer: { phone: CI_PHONE("00") } } });
-  expect(p.status, p.text).toBe(201);
-  return eventually(async () => {
-    const s = (await t.call("GET", `/v1/checkout/sessions/${id}`, { token: m.sk })).body.data;
-    return s.status === "complete" ? s : null;
-  });
-}
-
 const shopOrder = async (orderId: string) => (await fetch(`${shopUrl}/orders/${orderId}`)).json() as Promise<{ status: string; fulfilments: string[] }>;
 const deliveriesOf = (sessionId: string) => forwarder.deliveries.filter((d) => JSON.parse(d.raw).data.id === sessionId);
 
@@ -70,7 +58,7 @@ describe("example Python shop", () => {
   it("stores the order, creates the session bound to it, and is fulfilled once by ZeroFee's real delivery", async () => {
     const { orderId, url } = await order("tshirt-xl");
     expect(url).toMatch(new RegExp(`^${t.url}/checkout/cs_`));
-    const session = await pay(url);
+    const session = await payHostedSession(t, m, url);
     expect(session).toMatchObject({ reference: orderId, amount: 5000, currency: "XOF" });
     const [first] = await eventually(async () => (deliveriesOf(session.id).length ? deliveriesOf(session.id) : null));
     expect(first?.answer).toBe("fulfilled");
@@ -89,12 +77,11 @@ describe("example Python shop", () => {
   it("a late webhook: the return page reconciles from the session; the delivery after does not fulfil again", async () => {
     forwarder.hold = true;
     const { orderId, url } = await order("mug");
-    const session = await pay(url);
+    const session = await payHostedSession(t, m, url);
     expect(await (await fetch(`${shopUrl}/orders/${orderId}/return`)).text()).toContain('data-order-status="fulfilled"');
     expect((await shopOrder(orderId)).fulfilments).toEqual(["reconciliation"]);
     forwarder.hold = false;
-    const events = await t.call("GET", "/v1/events?type=checkout.completed&limit=100", { token: m.sk });
-    const event = events.body.data.find((e: { data: { id: string } }) => e.data.id === session.id);
+    const event = await checkoutCompletedEvent(t, m, session.id);
     expect((await t.call("POST", `/v1/events/${event.id}/resend`, { token: m.sk })).status).toBeLessThan(300);
     expect((await eventually(async () => deliveriesOf(session.id)[0])).answer).toBe("already fulfilled");
     expect((await shopOrder(orderId)).fulfilments).toEqual(["reconciliation"]);

@@ -8,8 +8,10 @@ from ._http import HttpClient
 
 T = TypeVar("T")
 
-# SPEC §10 settlement, until the server's document carries it (then `npm run sdk:generate` adds it to _generated).
-Settlement = Dict[str, Any]
+try:
+    from ._generated import Settlement  # type: ignore[attr-defined]
+except ImportError:  # the server's document has no settlements yet: SPEC §10's object, as a plain dict
+    Settlement = Dict[str, Any]  # type: ignore[misc]
 
 
 def _id(value: str) -> str:

@@ -68,11 +68,10 @@ export class HttpClient {
   async request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; idempotencyKey?: string } = {}): Promise<Envelope<T>> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${this.#key}`,
-      accept: "application/json",
-      "user-agent": `zerofee-node/${VERSION}`,
-    };
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#key}`, accept: "application/json" };
+    // Not from a web page: there a User-Agent header is either dropped or, where browsers send it,
+    // turns every call into a CORS preflight that ZeroFee's publishable-key routes do not allow.
+    if (typeof (globalThis as { document?: unknown }).document === "undefined") headers["user-agent"] = `zerofee-node/${VERSION}`;
     if (method === "POST") headers["idempotency-key"] = opts.idempotencyKey ?? (await randomUuid());
     let body: string | undefined;
     if (opts.body !== undefined) {

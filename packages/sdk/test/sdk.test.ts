@@ -4,7 +4,10 @@
  * transport: lost answers and 429s come from a loopback proxy and the server's own limiter.
  */
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
@@ -17,6 +20,7 @@ import {
   ZeroFee,
   type ZeroFeeError,
 } from "zerofee";
+import { launch } from "../../server/test/checkout/browser.js";
 import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp } from "../../server/test/harness.js";
 import { setEndpoint } from "../../server/test/webhooks/helpers.js";
 import { type Receiver, startReceiver } from "../../server/test/webhooks/receiver.js";
@@ -182,6 +186,43 @@ describe("TypeScript SDK against the server", () => {
     await expect(zf.webhooks.verify(delivery.body, delivery.headers, "whsec_wrong")).rejects.toBeInstanceOf(WebhookVerificationError);
     const late = Math.floor(Date.now() / 1000) + 301;
     await expect(zf.webhooks.verify(delivery.body, delivery.headers, webhookSecret, { nowS: late })).rejects.toBeInstanceOf(WebhookVerificationError);
+  });
+
+  it("runs in a browser (Chromium): the ESM build loads without Node's modules and verifies a real delivery with Web Crypto", async () => {
+    const delivery = await eventually(async () => receiver.received.find((r) => r.headers["x-zerofee-event"] === "payment.completed"));
+    const dist = fileURLToPath(new URL("../dist/esm/", import.meta.url));
+    const site = createServer((req, res) => {
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      if (!path.startsWith("/sdk/")) return void res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>shop</title>");
+      try {
+        res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(dist + path.slice(5).replace(/\.\./g, "")));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
+      // A string, not a function: the test runner would rewrite a function's dynamic import.
+      const input = JSON.stringify({ body: delivery.body, headers: delivery.headers, secret: webhookSecret });
+      const result = await page.evaluate(`(async ({ body, headers, secret }) => {
+        const { ZeroFee } = await import("/sdk/index.js");
+        const zf = new ZeroFee("pk_test_browser");
+        const event = await zf.webhooks.verify(body, headers, secret);
+        const refusal = await zf.webhooks.verify(body.replace("completed", "failed"), headers, secret).catch((e) => e.name);
+        return { id: event.id, refusal };
+      })(${input})`);
+      expect(result).toEqual({ id: JSON.parse(delivery.body).id, refusal: "WebhookVerificationError" });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      site.closeAllConnections();
+      await new Promise((r) => site.close(r));
+    }
   });
 
   it("events: retrieve and list", async () => {

@@ -189,7 +189,8 @@ describe("TypeScript SDK against the server", () => {
   });
 
   it("runs in a browser (Chromium): the ESM build loads without Node's modules and verifies a real delivery with Web Crypto", async () => {
-    const delivery = await eventually(async () => receiver.received.find((r) => r.headers["x-zerofee-event"] === "payment.completed"));
+    const p = await zf.payments.create(paymentBody("00", { reference: "browser" }));
+    const delivery = await eventually(async () => receiver.received.find((r) => r.body.includes(p.id) && r.headers["x-zerofee-event"] === "payment.completed"));
     const dist = fileURLToPath(new URL("../dist/esm/", import.meta.url));
     const site = createServer((req, res) => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { PGlite } from "@electric-sql/pglite";
-import { verifySignature } from "./webhook.js";
-import { zerofeeClient } from "./zerofee.js";
+import { WebhookVerificationError, ZeroFee } from "zerofee";
 
 /** Prices live on the server: the browser never chooses an amount. */
 const CATALOGUE: Record<string, { name: string; amount: number; currency: string }> = {
@@ -14,6 +13,7 @@ export interface ShopConfig {
   db: PGlite;
   zerofeeUrl: string;
   secretKey: string;
+  /** The endpoint's `whsec_…` secret (read at each delivery, so it can be set once the endpoint exists). */
   webhookSecret: string;
   /** Where customers reach the shop (success and cancel URLs). */
   publicUrl: string;
@@ -48,7 +48,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 export function createShop(cfg: ShopConfig) {
   const { db } = cfg;
-  const zf = zerofeeClient(cfg.zerofeeUrl, cfg.secretKey);
+  const zf = new ZeroFee(cfg.secretKey, { baseUrl: cfg.zerofeeUrl });
 
   const order = async (id: string) => (await db.query<Order>("SELECT * FROM orders WHERE id = $1", [id])).rows[0];
 
@@ -63,7 +63,8 @@ export function createShop(cfg: ShopConfig) {
       item.amount,
       item.currency,
     ]);
-    const session = await zf.createSession(
+    // One idempotency key per order: a retried call (by the SDK or by us) returns the same session.
+    const session = await zf.checkout.sessions.create(
       {
         amount: item.amount,
         currency: item.currency,
@@ -73,7 +74,7 @@ export function createShop(cfg: ShopConfig) {
         cancel_url: `${cfg.publicUrl}/`,
         metadata: { order_id: orderId },
       },
-      `order:${orderId}`,
+      { idempotencyKey: `order:${orderId}` },
     );
     await db.query("UPDATE orders SET session_id = $2, status = 'awaiting_payment' WHERE id = $1", [orderId, session.id]);
     return { orderId, url: session.url };
@@ -95,16 +96,24 @@ export function createShop(cfg: ShopConfig) {
   async function reconcile(orderId: string): Promise<Order | undefined> {
     const o = await order(orderId);
     if (!o?.session_id || o.status === "fulfilled") return o;
-    const session = await zf.getSession(o.session_id);
+    const session = await zf.checkout.sessions.retrieve(o.session_id);
     if (session.status === "complete" && session.reference === o.id) await fulfilOnce(o.id, "reconciliation");
     else if (session.status === "expired") await db.query("UPDATE orders SET status = 'expired' WHERE id = $1 AND status <> 'fulfilled'", [o.id]);
     return order(orderId);
   }
 
-  /** Verify the raw body, record the event id once, then act on known types only. */
-  async function receiveWebhook(raw: string, signature: string | undefined): Promise<{ status: number; body: string }> {
-    if (!verifySignature(raw, signature, cfg.webhookSecret)) return { status: 400, body: "bad signature" };
-    const event = JSON.parse(raw) as { id: string; type: string; data: { id: string; reference?: string; status?: string } };
+  /**
+   * Verify the raw body (the SDK checks every `v1` of `X-ZeroFee-Signature`, or the Standard
+   * Webhooks headers, with a 5-minute tolerance), record the event id once, then act on known types only.
+   */
+  async function receiveWebhook(raw: string, headers: IncomingMessage["headers"]): Promise<{ status: number; body: string }> {
+    let event: Awaited<ReturnType<typeof zf.webhooks.verify>>;
+    try {
+      event = await zf.webhooks.verify(raw, headers, cfg.webhookSecret);
+    } catch (err) {
+      if (err instanceof WebhookVerificationError) return { status: 400, body: "bad signature" };
+      throw err;
+    }
     const first = await db.query("INSERT INTO webhook_events (id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id", [event.id, event.type]);
     if (first.rows.length === 0) return { status: 200, body: "duplicate" };
     let result = "ignored";
@@ -147,9 +156,7 @@ export function createShop(cfg: ShopConfig) {
       return send(200, `<!doctype html><meta charset="utf-8"><title>Order</title><h1 data-order-status="${esc(o.status)}">${esc(text)}</h1>`);
     }
     if (req.method === "POST" && url.pathname === "/webhooks/zerofee") {
-      const raw = await readBody(req);
-      const header = req.headers["x-zerofee-signature"];
-      const r = await receiveWebhook(raw, Array.isArray(header) ? header[0] : header);
+      const r = await receiveWebhook(await readBody(req), req.headers);
       return send(r.status, r.body, "text/plain");
     }
     send(404, "not found", "text/plain");

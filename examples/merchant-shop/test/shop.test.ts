@@ -1,63 +1,59 @@
 /**
- * The example shop against a real ZeroFee (in-process, sandbox): order first, session bound
- * with one idempotency key, webhook verified from the raw body, duplicate and replayed
- * deliveries fulfil once, and a late webhook is covered by reconciliation from the session.
- * Deliveries are posted to the shop directly, signed as ZeroFee's webhook engine signs them.
+ * The example shop against a real ZeroFee (in-process, sandbox, webhook workers on): order
+ * first, session bound with one idempotency key, and every webhook a real delivery from
+ * ZeroFee to the shop's endpoint — verified by the SDK from the raw body, deduplicated by
+ * event id, fulfilling once — with reconciliation covering a late webhook. A small forwarder
+ * between ZeroFee and the shop keeps each delivery's exact bytes and headers, to replay or
+ * tamper with them, and can hold deliveries back (the late webhook).
  */
+import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CI_PHONE, createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../../../packages/server/test/harness.js";
+import { checkoutCompletedEvent, payHostedSession } from "../../../packages/server/test/checkout/helpers.js";
+import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../../../packages/server/test/harness.js";
+import { type Forwarder, startForwarder } from "../../../packages/server/test/webhooks/forwarder.js";
+import { setEndpoint } from "../../../packages/server/test/webhooks/helpers.js";
 import { openDb } from "../src/db.js";
-import { createShop } from "../src/shop.js";
-import { signPayload, verifySignature } from "../src/webhook.js";
+import { createShop, type ShopConfig } from "../src/shop.js";
 
-const SECRET = "whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS1leGFtcGxlLXNob3A=";
 let t: TestApp;
 let m: Merchant;
 let shop: ReturnType<typeof createShop>;
 let shopUrl: string;
+let forwarder: Forwarder;
 const fulfilled: Array<[string, string]> = [];
 
+const postToShop = (raw: string, headers: IncomingHttpHeaders) => forwarder.post(raw, headers);
+
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ workers: true });
   m = await createMerchant(t, "example-shop");
-  const db = await openDb();
-  shop = createShop({
-    db,
+  const config: ShopConfig = {
+    db: await openDb(),
     zerofeeUrl: t.url,
     secretKey: m.sk,
-    webhookSecret: SECRET,
+    webhookSecret: "",
     publicUrl: "http://localhost:0",
     onFulfil: (o, s) => fulfilled.push([o, s]),
-  });
+  };
+  shop = createShop(config);
   await new Promise<void>((r) => shop.server.listen(0, "127.0.0.1", r));
   shopUrl = `http://127.0.0.1:${(shop.server.address() as AddressInfo).port}`;
+  forwarder = await startForwarder();
+  forwarder.target = `${shopUrl}/webhooks/zerofee`;
+  // The shop's endpoint, set in ZeroFee like a merchant does; the secret is shown once.
+  config.webhookSecret = await setEndpoint(t, m, forwarder.url, {
+    events: ["checkout.completed"],
+  });
 });
 afterAll(async () => {
+  await forwarder?.close();
   await new Promise((r) => shop?.server.close(r));
   await t?.stop();
 });
 
-/** The customer pays the session in the sandbox (what the hosted page does), then ZeroFee's view of it. */
-async function payAndGetSession(sessionUrl: string) {
-  const id = sessionUrl.split("/").at(-1) ?? "";
-  const html = await (await fetch(sessionUrl)).text();
-  const secret = /"secret":"(cs_[^"]+)"/.exec(html)?.[1] ?? "";
-  const p = await t.call("POST", "/v1/checkout/pay", { token: secret, body: { payment_method: "PAYIN_ORANGE_CI", customer: { phone: CI_PHONE("00") } } });
-  expect(p.status, p.text).toBe(201);
-  return eventually(async () => {
-    const s = (await t.call("GET", `/v1/checkout/sessions/${id}`, { token: m.sk })).body.data;
-    return s.status === "complete" ? s : null;
-  });
-}
-
-function delivery(event: { id: string; type: string; data: unknown }, t0?: number) {
-  const raw = JSON.stringify({ ...event, created_at: new Date().toISOString() });
-  return { raw, signature: signPayload(raw, SECRET, t0) };
-}
-
-const post = (raw: string, signature: string) =>
-  fetch(`${shopUrl}/webhooks/zerofee`, { method: "POST", headers: { "content-type": "application/json", "x-zerofee-signature": signature }, body: raw });
+const deliveriesOf = (sessionId: string) => forwarder.deliveries.filter((d) => JSON.parse(d.raw).data.id === sessionId);
+const fulfilmentsOf = (orderId: string) => fulfilled.filter(([o]) => o === orderId);
 
 describe("example merchant shop", () => {
   it("stores the order, then creates the session server-side with a per-order idempotency key, and redirects to the hosted page", async () => {
@@ -91,41 +87,44 @@ describe("example merchant shop", () => {
     expect(again.body.data.id).toBe(sessions.body.data.id);
   });
 
-  it("duplicate and replayed webhooks fulfil once; bad signatures and stale timestamps change nothing", async () => {
+  it("ZeroFee's delivery fulfils the order once; a resend, a replay of the same bytes and a tampered body do not", async () => {
     const { orderId, url } = await shop.startCheckout("tshirt-xl");
-    const session = await payAndGetSession(url);
-    const event = { id: "evt_example_1", type: "checkout.completed", data: session };
-    const forged = delivery(event);
-    // One hex digit changed (to another digit: "v1=0…" stays forged when it began with 0).
-    const tampered = forged.signature.replace(/v1=(.)/, (_m, c: string) => `v1=${c === "0" ? "1" : "0"}`);
-    expect((await post(forged.raw, tampered)).status).toBe(400);
-    const stale = delivery(event, Math.floor(Date.now() / 1000) - 3600);
-    expect((await post(stale.raw, stale.signature)).status).toBe(400);
-    expect(fulfilled.filter(([o]) => o === orderId)).toEqual([]);
-
-    const first = delivery(event);
-    const results = await Promise.all([post(first.raw, first.signature), post(first.raw, first.signature)]);
-    expect(results.map((r) => r.status)).toEqual([200, 200]);
-    // Replayed later with a fresh signature (a resend), and as a different event for the same session.
-    const resend = delivery(event);
-    expect(await (await post(resend.raw, resend.signature)).text()).toBe("duplicate");
-    const other = delivery({ ...event, id: "evt_example_2" });
-    expect(await (await post(other.raw, other.signature)).text()).toBe("already fulfilled");
-    expect(fulfilled.filter(([o]) => o === orderId)).toEqual([[orderId, "webhook:evt_example_1"]]);
-    // During a secret rotation ZeroFee sends two v1 values; any one may match.
-    const rotated = delivery({ ...event, id: "evt_example_3" });
-    expect(verifySignature(rotated.raw, `${rotated.signature},v1=${"0".repeat(64)}`, SECRET)).toBe(true);
-    expect(verifySignature(rotated.raw, rotated.signature.replace(/v1=.*/, `v1=${"0".repeat(64)}`), SECRET)).toBe(false);
+    const session = await payHostedSession(t, m, url);
+    const [first] = await eventually(async () => (deliveriesOf(session.id).length ? deliveriesOf(session.id) : null));
+    expect(first?.answer).toBe("fulfilled");
+    const event = JSON.parse(first?.raw ?? "{}");
+    expect(fulfilmentsOf(orderId)).toEqual([[orderId, `webhook:${event.id}`]]);
+    // A resend by hand: a new real delivery of the same event, freshly signed.
+    expect((await t.call("POST", `/v1/events/${event.id}/resend`, { token: m.sk })).status).toBeLessThan(300);
+    const second = await eventually(async () => deliveriesOf(session.id)[1]);
+    expect(second.answer).toBe("duplicate");
+    expect(second.headers["x-zerofee-delivery"]).not.toBe(first?.headers["x-zerofee-delivery"]);
+    // The exact bytes again (a replay inside the 5-minute window): verified, and a no-op.
+    expect(await (await postToShop(first!.raw, first!.headers)).text()).toBe("duplicate");
+    // The body changed under ZeroFee's signature: refused before anything is read.
+    const tampered = first!.raw.replace(`"id":"${event.id}"`, `"id":"evt_forged"`);
+    expect(tampered).not.toBe(first!.raw);
+    expect((await postToShop(tampered, first!.headers)).status).toBe(400);
+    // Only the X-ZeroFee-Signature header taken away: the Standard Webhooks headers still verify it (as a duplicate).
+    const { "x-zerofee-signature": _dropped, ...standard } = first!.headers;
+    expect(await (await postToShop(first!.raw, standard)).text()).toBe("duplicate");
+    expect((await postToShop(tampered, standard)).status).toBe(400);
+    expect(fulfilmentsOf(orderId)).toHaveLength(1);
   });
 
-  it("a late webhook: the return page reconciles from the session and fulfils; the webhook arriving after does not fulfil again", async () => {
+  it("a late webhook: the return page reconciles from the session and fulfils; the delivery arriving after does not fulfil again", async () => {
+    forwarder.hold = true;
     const { orderId, url } = await shop.startCheckout("mug");
-    const session = await payAndGetSession(url);
+    const session = await payHostedSession(t, m, url);
     const page = await fetch(`${shopUrl}/orders/${orderId}/return`);
     expect(await page.text()).toContain('data-order-status="fulfilled"');
-    expect(fulfilled.filter(([o]) => o === orderId)).toEqual([[orderId, "reconciliation"]]);
-    const late = delivery({ id: "evt_example_late", type: "checkout.completed", data: session });
-    expect(await (await post(late.raw, late.signature)).text()).toBe("already fulfilled");
-    expect(fulfilled.filter(([o]) => o === orderId)).toHaveLength(1);
+    expect(fulfilmentsOf(orderId)).toEqual([[orderId, "reconciliation"]]);
+    forwarder.hold = false;
+    // The held event, delivered now (by hand rather than waiting a minute for the schedule).
+    const event = await checkoutCompletedEvent(t, m, session.id);
+    expect((await t.call("POST", `/v1/events/${event.id}/resend`, { token: m.sk })).status).toBeLessThan(300);
+    const late = await eventually(async () => deliveriesOf(session.id)[0]);
+    expect(late.answer).toBe("already fulfilled");
+    expect(fulfilmentsOf(orderId)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { events } from "../../src/db/schema/index.js";
-import { CI_PHONE, type Merchant, type TestApp } from "../harness.js";
+import { CI_PHONE, eventually, type Merchant, type TestApp } from "../harness.js";
 
 export function sessionBody(extra: Record<string, unknown> = {}) {
   return {
@@ -33,4 +33,26 @@ export async function eventsOf(t: TestApp, objectId: string, type: string) {
     .select()
     .from(events)
     .where(and(eq(events.objectId, objectId), eq(events.type, type)));
+}
+
+/**
+ * The customer pays a session from its hosted page, as the page does (its client secret, then
+ * `/v1/checkout/pay` with a sandbox number that completes); resolves to the session once complete.
+ */
+export async function payHostedSession(t: TestApp, m: Merchant, sessionUrl: string) {
+  const id = sessionUrl.split("/").at(-1) ?? "";
+  const html = await (await fetch(sessionUrl)).text();
+  const secret = /"secret":"(cs_[^"]+)"/.exec(html)?.[1] ?? "";
+  const p = await pay(t, secret, orange("00"));
+  if (p.status !== 201) throw new Error(`pay: ${p.status} ${p.text}`);
+  return eventually(async () => {
+    const s = (await t.call("GET", `/v1/checkout/sessions/${id}`, { token: m.sk })).body.data;
+    return s.status === "complete" ? s : null;
+  });
+}
+
+/** The `checkout.completed` event of a session, through the API. */
+export async function checkoutCompletedEvent(t: TestApp, m: Merchant, sessionId: string): Promise<{ id: string }> {
+  const events = await t.call("GET", "/v1/events?type=checkout.completed&limit=100", { token: m.sk });
+  return events.body.data.find((e: { data: { id: string } }) => e.data.id === sessionId);
 }

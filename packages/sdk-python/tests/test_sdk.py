@@ -1,0 +1,250 @@
+"""The Python SDK against a running ZeroFee (started by packages/sdk/test/python.test.ts).
+
+Environment: ZEROFEE_API_URL (the server), ZEROFEE_PROXY_URL (a loopback proxy in front of
+it that can lose an answer), ZEROFEE_SECRET_KEY, ZEROFEE_LIST_SECRET_KEY (an app with no
+payments yet), ZEROFEE_LIMITED_SECRET_KEY (a key for the 429 test),
+ZEROFEE_APP_ID, ZEROFEE_SERVES (comma-separated "METHOD path" the server serves).
+"""
+import concurrent.futures
+import json
+import os
+import threading
+import time
+import unittest
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import zerofee
+from zerofee import (
+    AuthenticationError,
+    InvalidRequestError,
+    NotFoundError,
+    WebhookVerificationError,
+    ZeroFee,
+)
+
+ENV = os.environ
+API = ENV.get("ZEROFEE_API_URL", "")
+PROXY = ENV.get("ZEROFEE_PROXY_URL", "")
+SK = ENV.get("ZEROFEE_SECRET_KEY", "")
+SERVES = set(ENV.get("ZEROFEE_SERVES", "").split(","))
+
+
+def payment(reference, **extra):
+    body = {"amount": 1500, "payment_method": "PAYIN_ORANGE_CI", "customer": {"phone": "+225 07 00 00 00 00"}, "reference": reference}
+    body.update(extra)
+    return body
+
+
+def eventually(check, timeout=15.0):
+    deadline = time.time() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def raw(method, path, key, body=None, base=None):
+    req = urllib.request.Request((base or API) + path, method=method, data=None if body is None else json.dumps(body).encode())
+    req.add_header("Authorization", "Bearer " + key)
+    req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as res:
+            return res.status, json.loads(res.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def proxy_log(arm=None):
+    path = "/__proxy/seen"
+    method = "GET"
+    if arm:
+        path = "/__proxy/lose-next?method=%s&path=%s" % arm
+        method = "POST"
+    with urllib.request.urlopen(urllib.request.Request(PROXY + path, method=method, data=b"" if arm else None)) as res:
+        return json.loads(res.read())
+
+
+@unittest.skipUnless(API and SK, "needs a running ZeroFee (run through npm test)")
+class SdkAgainstServer(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.zf = ZeroFee(SK, base_url=PROXY or API)
+
+    def completed(self, payment_id):
+        return eventually(lambda: (lambda p: p if p["status"] == "completed" else None)(self.zf.payments.retrieve(payment_id)))
+
+    def test_first_payment_completes(self):
+        p = self.zf.payments.create(payment("py-first"))
+        self.assertEqual((p["object"], p["amount"], p["currency"]), ("payment", 1500, "XOF"))
+        self.assertTrue(self.completed(p["id"])["completed_at"])
+
+    def test_user_agent_is_zerofee_python(self):
+        self.zf.payments.list(limit=1)
+        self.assertEqual(proxy_log()[-1]["userAgent"], "zerofee-python/" + zerofee.__version__)
+
+    def test_list_45_payments_20_at_a_time(self):
+        zf2 = ZeroFee(ENV["ZEROFEE_LIST_SECRET_KEY"], base_url=API)
+        with concurrent.futures.ThreadPoolExecutor(5) as pool:
+            created = list(pool.map(lambda i: zf2.payments.create(payment("py-list-%d" % i))["id"], range(45)))
+        first = zf2.payments.list(limit=20)
+        self.assertEqual(len(first.data), 20)
+        self.assertTrue(first.has_more)
+        seen = [p for p in zf2.payments.list(limit=20)]
+        self.assertEqual(len(seen), 45)
+        self.assertEqual({p["id"] for p in seen}, set(created))
+        times = [p["created_at"] for p in seen]
+        self.assertEqual(times, sorted(times, reverse=True))
+
+    def test_checkout_session(self):
+        s = self.zf.checkout.sessions.create({"amount": 2500, "currency": "XOF", "reference": "py-order", "success_url": "https://shop.example/ok"})
+        self.assertIn("/checkout/" + s["id"], s["url"])
+        self.assertEqual(self.zf.checkout.sessions.retrieve(s["id"])["status"], "open")
+        self.assertEqual(self.zf.checkout.sessions.expire(s["id"])["status"], "expired")
+
+    def test_typed_errors(self):
+        bad = ZeroFee("sk_test_not_a_real_key_123456", base_url=API, max_retries=0)
+        with self.assertRaises(AuthenticationError) as e1:
+            bad.payments.retrieve("txn_nope")
+        self.assertEqual((e1.exception.status_code, e1.exception.code), (401, "invalid_api_key"))
+        self.assertTrue(e1.exception.request_id)
+        self.assertNotIn("not_a_real_key", str(e1.exception) + repr(e1.exception) + repr(bad))
+        with self.assertRaises(NotFoundError) as e2:
+            self.zf.payments.retrieve("txn_01NOSUCHPAYMENT")
+        self.assertEqual((e2.exception.status_code, e2.exception.code), (404, "not_found"))
+        with self.assertRaises(InvalidRequestError) as e3:
+            self.zf.payments.create(payment("py-invalid", amount=0))
+        self.assertEqual((e3.exception.status_code, e3.exception.code, e3.exception.param), (400, "validation_error", "amount"))
+        self.assertNotIn(SK, repr(self.zf) + repr(e3.exception))
+
+    def test_lost_answer_is_retried_into_one_payment(self):
+        before = len(proxy_log(arm=("POST", "/v1/payments")))
+        p = self.zf.payments.create(payment("py-lost-answer"))
+        creates = [s for s in proxy_log()[before:] if s["path"] == "/v1/payments"]
+        self.assertEqual([(s["status"], s["dropped"]) for s in creates], [(201, True), (201, False)])
+        self.assertTrue(creates[0]["idempotencyKey"])
+        self.assertEqual(creates[1]["idempotencyKey"], creates[0]["idempotencyKey"])
+        status, listed = raw("GET", "/v1/payments?reference=py-lost-answer", SK)
+        self.assertEqual([x["id"] for x in listed["data"]], [p["id"]])
+
+    def test_own_idempotency_key(self):
+        key = "py-order-%f" % time.time()
+        a = self.zf.payments.create(payment("py-own-key"), idempotency_key=key)
+        b = self.zf.payments.create(payment("py-own-key"), idempotency_key=key)
+        self.assertEqual(a["id"], b["id"])
+
+    def test_429_with_retry_after_is_waited_out(self):
+        key = ENV["ZEROFEE_LIMITED_SECRET_KEY"]
+        # One retry only: backoff alone (<= 0.5 s) would retry inside the same one-second window; only honouring Retry-After (1 s) gets through.
+        limited = ZeroFee(key, base_url=PROXY, max_retries=1)
+        # Spend this key's one-second window straight at the server, then call through the proxy.
+        # Under load the window may roll over before the SDK's call lands (its first answer is a
+        # 200): that round proves nothing and is played again.
+        for _ in range(5):
+            with concurrent.futures.ThreadPoolExecutor(10) as pool:
+                while not any(status == 429 for status, _ in pool.map(lambda _: raw("GET", "/v1/payments?limit=1", key), range(10))):
+                    pass
+            before = len(proxy_log())
+            page = limited.payments.list(limit=1)
+            self.assertIsInstance(page.data, list)
+            statuses = [s["status"] for s in proxy_log()[before:]]
+            if statuses[0] != 429:
+                continue
+            self.assertEqual(statuses, [429, 200])
+            return
+        self.fail("the SDK's call never met a full window in 5 rounds")
+
+    def test_real_delivery_verified_and_tampered_body_refused(self):
+        received = []
+
+        class Receiver(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                received.append((body, {k.lower(): v for k, v in self.headers.items()}))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            status, endpoint = raw("PUT", "/v1/apps/%s/webhook" % ENV["ZEROFEE_APP_ID"], SK, {"url": "http://127.0.0.1:%d/hooks" % server.server_port})
+            self.assertIn(status, (200, 201), endpoint)
+            secret = endpoint["data"].get("secret") or ENV.get("ZEROFEE_WEBHOOK_SECRET")
+            p = self.zf.payments.create(payment("py-webhook"))
+            body, headers = eventually(
+                lambda: next((r for r in received if p["id"].encode() in r[0] and r[1].get("x-zerofee-event") == "payment.completed"), None)
+            )
+            event = self.zf.webhooks.verify(body, headers, secret)
+            self.assertEqual((event["type"], event["data"]["id"]), ("payment.completed", p["id"]))
+            standard_only = {k: v for k, v in headers.items() if k.lower() != "x-zerofee-signature"}
+            self.assertEqual(self.zf.webhooks.verify(body, standard_only, secret)["id"], event["id"])
+            rotated = dict(headers, **{"x-zerofee-signature": headers["x-zerofee-signature"] + ",v1=" + "0" * 64})
+            self.assertEqual(self.zf.webhooks.verify(body, rotated, secret)["id"], event["id"])
+            tampered = body.replace(b'"amount":1500', b'"amount":1')
+            self.assertNotEqual(tampered, body)
+            for h in (headers, standard_only):
+                with self.assertRaises(WebhookVerificationError):
+                    self.zf.webhooks.verify(tampered, h, secret)
+            with self.assertRaises(WebhookVerificationError):
+                self.zf.webhooks.verify(body, headers, "whsec_d3Jvbmc=")
+            with self.assertRaises(WebhookVerificationError):
+                self.zf.webhooks.verify(body, headers, secret, now=time.time() + 301)
+        finally:
+            server.shutdown()
+            server.server_close()
+
+    def test_events(self):
+        page = self.zf.events.list(limit=5)
+        self.assertTrue(page.data)
+        self.assertEqual(self.zf.events.retrieve(page.data[0]["id"])["id"], page.data[0]["id"])
+
+    @unittest.skipUnless("POST /v1/refunds" in SERVES, "the server does not serve POST /v1/refunds yet (money branch)")
+    def test_refund(self):
+        p = self.completed(self.zf.payments.create(payment("py-refund"))["id"])
+        r = self.zf.refunds.create({"payment_id": p["id"], "amount": 500, "reason": "requested_by_customer"})
+        self.assertEqual((r["object"], r["payment_id"], r["amount"]), ("refund", p["id"], 500))
+        self.assertEqual(self.zf.refunds.retrieve(r["id"])["id"], r["id"])
+        self.assertIn(r["id"], [x["id"] for x in self.zf.refunds.list(limit=1)])
+        with self.assertRaises(zerofee.BusinessError) as e:
+            self.zf.refunds.create({"payment_id": p["id"], "amount": 5000})
+        self.assertEqual((e.exception.status_code, e.exception.code, e.exception.param), (422, "refund_exceeds_payment", "amount"))
+
+    @unittest.skipUnless("GET /v1/settlements" in SERVES, "the server does not serve GET /v1/settlements yet (money branch)")
+    def test_settlements(self):
+        page = self.zf.settlements.list(limit=10)
+        for s in page.data:
+            self.assertEqual(self.zf.settlements.retrieve(s["id"])["id"], s["id"])
+        with self.assertRaises(NotFoundError):
+            self.zf.settlements.retrieve("stl_01NOSUCH")
+
+
+class WebhookVerifyOffline(unittest.TestCase):
+    """Signature checks that need no server: a delivery signed here the way ZeroFee signs."""
+
+    SECRET = "whsec_dGVzdC1zZWNyZXQtZm9yLXRoZS1weXRob24tc2Rr"
+
+    def signed(self, body, t):
+        import hashlib
+        import hmac
+
+        return "t=%d,v1=%s" % (t, hmac.new(self.SECRET.encode(), b"%d." % t + body, hashlib.sha256).hexdigest())
+
+    def test_stale_and_future_timestamps_refused(self):
+        body = b'{"id":"evt_1","type":"payment.completed","data":{}}'
+        now = int(time.time())
+        self.assertEqual(zerofee.verify_webhook(body, {"X-ZeroFee-Signature": self.signed(body, now - 299)}, self.SECRET)["id"], "evt_1")
+        for t in (now - 301, now + 301):
+            with self.assertRaises(WebhookVerificationError):
+                zerofee.verify_webhook(body, {"X-ZeroFee-Signature": self.signed(body, t)}, self.SECRET)
+        with self.assertRaises(WebhookVerificationError):
+            zerofee.verify_webhook(body, {}, self.SECRET)
+
+
+if __name__ == "__main__":
+    unittest.main()

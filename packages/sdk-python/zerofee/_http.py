@@ -1,0 +1,114 @@
+"""The transport: JSON over urllib, the key in ``Authorization``, retries with one idempotency key."""
+import email.utils
+import http.client
+import json
+import random
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from typing import Any, Dict, Mapping, Optional
+
+from ._errors import APIConnectionError, ZeroFeeError, error_from_response
+from ._version import __version__
+
+USER_AGENT = "zerofee-python/%s" % __version__
+
+
+def retry_after_s(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """``Retry-After`` as seconds (a number or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        at = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, at - (time.time() if now is None else now))
+
+
+def backoff_s(attempt: int, retry_after: Optional[float]) -> float:
+    """Exponential backoff with jitter (between half and all of 0.5 s × 2^n, at most 8 s); a longer ``Retry-After`` wins (at most 60 s)."""
+    base = min(8.0, 0.5 * 2**attempt)
+    jittered = base / 2 + random.random() * base / 2
+    return jittered if retry_after is None else min(60.0, max(retry_after, jittered))
+
+
+def _retryable(status: int, code: Optional[str]) -> bool:
+    return status == 429 or status >= 500 or (status == 409 and code == "idempotency_key_in_use")
+
+
+class HttpClient:
+    def __init__(self, key: str, base_url: str, timeout: float, max_retries: int) -> None:
+        self.__key = key  # name-mangled and never in a repr
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+
+    def __repr__(self) -> str:
+        return "HttpClient(base_url=%r)" % self.base_url
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Mapping[str, Any]] = None,
+        query: Optional[Mapping[str, Any]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        url = self.base_url + path
+        params = {k: _query_value(v) for k, v in (query or {}).items() if v is not None}
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
+        headers = {
+            "Authorization": "Bearer " + self.__key,
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        if method == "POST":
+            headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        attempt = 0
+        while True:
+            req = urllib.request.Request(url, data=data, headers=headers, method=method)
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout) as res:
+                    status, text, res_headers = res.status, res.read(), res.headers
+            except urllib.error.HTTPError as e:
+                status, text, res_headers = e.code, e.read(), e.headers
+            except (urllib.error.URLError, http.client.HTTPException, socket.timeout, OSError) as e:
+                if attempt < self.max_retries:
+                    time.sleep(backoff_s(attempt, None))
+                    attempt += 1
+                    continue
+                reason = getattr(e, "reason", e)
+                raise APIConnectionError(
+                    "Could not reach ZeroFee at %s (%s %s): %s" % (self.base_url, method, path, reason)
+                ) from None
+            try:
+                parsed = json.loads(text.decode("utf-8")) if text else None
+            except ValueError:
+                parsed = None
+            if 200 <= status < 300 and isinstance(parsed, dict) and "data" in parsed:
+                return parsed
+            error: ZeroFeeError = error_from_response(status, parsed, res_headers.get("x-request-id"))
+            if attempt < self.max_retries and _retryable(status, error.code):
+                time.sleep(backoff_s(attempt, retry_after_s(res_headers.get("retry-after"))))
+                attempt += 1
+                continue
+            raise error
+
+
+def _query_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)

@@ -1,0 +1,111 @@
+import { randomUuid } from "./crypto.js";
+import { APIConnectionError, errorFromResponse, type ZeroFeeError } from "./errors.js";
+import { VERSION } from "./version.js";
+
+export interface ClientOptions {
+  /** Where ZeroFee answers; default `http://127.0.0.1:8000`. */
+  baseUrl?: string;
+  /** Per attempt; default 30 000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt; default 2. */
+  maxRetries?: number;
+  /** Another `fetch` (tests, proxies, old runtimes); default the global one. */
+  fetch?: typeof fetch;
+}
+
+export interface RequestOptions {
+  /** Sent as `Idempotency-Key`; a create without one gets a fresh UUID, reused by every retry. */
+  idempotencyKey?: string;
+}
+
+export interface Envelope<T> {
+  data: T;
+  has_more?: boolean;
+  next_cursor?: string | null;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Seconds or an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Exponential backoff with full jitter between half and all of 0.5 s × 2^n (at most 8 s); `Retry-After` wins when longer (at most 60 s). */
+export function backoffMs(attempt: number, retryAfter: number | undefined): number {
+  const base = Math.min(8000, 500 * 2 ** attempt);
+  const jittered = base / 2 + Math.random() * (base / 2);
+  return retryAfter === undefined ? jittered : Math.min(60_000, Math.max(retryAfter, jittered));
+}
+
+function retryable(status: number, code: string | undefined): boolean {
+  return status === 429 || status >= 500 || (status === 409 && code === "idempotency_key_in_use");
+}
+
+/** The transport: JSON over `fetch`, the key in `Authorization`, retries with the same idempotency key. */
+export class HttpClient {
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly #key: string;
+  readonly #fetch: typeof fetch;
+
+  constructor(key: string, options: ClientOptions = {}) {
+    this.#key = key;
+    this.baseUrl = (options.baseUrl ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxRetries = options.maxRetries ?? 2;
+    const f = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
+    if (!f) throw new Error("zerofee: no global fetch; pass options.fetch");
+    this.#fetch = f;
+  }
+
+  async request<T>(method: string, path: string, opts: { body?: unknown; query?: Query; idempotencyKey?: string } = {}): Promise<Envelope<T>> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#key}`, accept: "application/json" };
+    // Not from a web page: there a User-Agent header is either dropped or, where browsers send it,
+    // turns every call into a CORS preflight that ZeroFee's publishable-key routes do not allow.
+    if (typeof (globalThis as { document?: unknown }).document === "undefined") headers["user-agent"] = `zerofee-node/${VERSION}`;
+    if (method === "POST") headers["idempotency-key"] = opts.idempotencyKey ?? (await randomUuid());
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers["content-type"] = "application/json";
+    }
+    for (let attempt = 0; ; attempt++) {
+      let res: Response;
+      let text: string;
+      try {
+        res = await this.#fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+        text = await res.text();
+      } catch (cause) {
+        if (attempt < this.maxRetries) {
+          await sleep(backoffMs(attempt, undefined));
+          continue;
+        }
+        const err = new APIConnectionError(`Could not reach ZeroFee at ${this.baseUrl} (${method} ${url.pathname}): ${(cause as Error).message}`);
+        (err as { cause?: unknown }).cause = cause;
+        throw err;
+      }
+      let parsed: unknown = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = null;
+      }
+      if (res.ok && parsed && typeof parsed === "object" && "data" in parsed) return parsed as Envelope<T>;
+      const error: ZeroFeeError = errorFromResponse(res.status, parsed, res.headers.get("x-request-id") ?? undefined);
+      if (attempt < this.maxRetries && retryable(res.status, error.code)) {
+        await sleep(backoffMs(attempt, retryAfterMs(res.headers.get("retry-after"))));
+        continue;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Runs the Python SDK's unittest suite (packages/sdk-python/tests) against this file's
+ * server (one boot), and checks the Python types generated from the running server's
+ * /openapi.json are the checked-in ones. `python3` is Debian's (`.ci/run` installs it).
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMerchant, type Merchant, startTestApp, type TestApp } from "../../server/test/harness.js";
+import { fetchDocument, GENERATED, generatePython } from "../scripts/openapi.js";
+import { type LossyProxy, startProxy } from "./proxy.js";
+
+const SDK_DIR = fileURLToPath(new URL("../../sdk-python/", import.meta.url));
+const RATE_LIMIT = 40;
+let t: TestApp;
+let m: Merchant;
+let proxy: LossyProxy;
+let document: { paths: Record<string, Record<string, unknown>> };
+
+beforeAll(async () => {
+  t = await startTestApp({ workers: true, env: { ZEROFEE_RATE_LIMIT_PER_KEY: String(RATE_LIMIT) } });
+  m = await createMerchant(t, "sdk-python");
+  proxy = await startProxy(t.url);
+  document = (await fetchDocument(t.url)) as typeof document;
+});
+afterAll(async () => {
+  await proxy?.close();
+  await t?.stop();
+});
+
+/** Async on purpose: the server answering the tests lives in this process's event loop. */
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: SDK_DIR, env: { ...process.env, ...env } });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c));
+    child.stderr.on("data", (c: Buffer) => (output += c));
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("Python SDK against the server", () => {
+  it("the checked-in generated TypedDicts are what the running server publishes (run `npm run sdk:generate`)", () => {
+    expect(readFileSync(GENERATED.python, "utf8")).toBe(generatePython(document));
+  });
+
+  it("python3 -m unittest: every test passes against the real server", async () => {
+    const list = await createMerchant(t, "sdk-python-list");
+    const limited = await t.call("POST", `/v1/apps/${m.appId}/keys`, { token: m.token, body: { type: "secret", mode: "test" } });
+    const serves = Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+    const r = await run("python3", ["-m", "unittest", "discover", "-v", "-s", "tests", "-t", "."], {
+      PYTHONPATH: SDK_DIR,
+      ZEROFEE_API_URL: t.url,
+      ZEROFEE_PROXY_URL: proxy.url,
+      ZEROFEE_SECRET_KEY: m.sk,
+      ZEROFEE_APP_ID: m.appId,
+      ZEROFEE_LIST_SECRET_KEY: list.sk,
+      ZEROFEE_LIMITED_SECRET_KEY: limited.body.data.key,
+      ZEROFEE_SERVES: serves.join(","),
+    });
+    expect(r.code, r.output).toBe(0);
+    const ran = Number(/Ran (\d+) tests?/.exec(r.output)?.[1]);
+    const skipped = Number(/skipped=(\d+)/.exec(r.output)?.[1] ?? 0);
+    // Every test of the file ran; only the money-branch tests may skip, and only while the server lacks their routes.
+    expect(ran).toBe(13);
+    expect(skipped).toBe(["POST /v1/refunds", "GET /v1/settlements"].filter((s) => !serves.includes(s)).length);
+    expect(r.output).toMatch(/test_lost_answer_is_retried_into_one_payment \(.*\) \.\.\. ok/);
+  }, 180_000); // the whole Python suite in one test (45 payments among them)
+});

@@ -1,0 +1,257 @@
+/**
+ * The TypeScript SDK, as published (the built package, imported by its name), against the
+ * real server: one boot, real HTTP, sandbox providers, a real webhook delivery. No mocked
+ * transport: lost answers and 429s come from a loopback proxy and the server's own limiter.
+ */
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  AuthenticationError,
+  InvalidRequestError,
+  NotFoundError,
+  type Payment,
+  VERSION,
+  type WebhookEvent,
+  WebhookVerificationError,
+  ZeroFee,
+  type ZeroFeeError,
+} from "zerofee";
+import { launch } from "../../server/test/checkout/browser.js";
+import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp } from "../../server/test/harness.js";
+import { setEndpoint } from "../../server/test/webhooks/helpers.js";
+import { type Receiver, startReceiver } from "../../server/test/webhooks/receiver.js";
+import { fetchDocument, GENERATED, generateTypeScript } from "../scripts/openapi.js";
+import { type LossyProxy, startProxy } from "./proxy.js";
+
+const RATE_LIMIT = 40;
+let t: TestApp;
+let m: Merchant;
+let zf: ZeroFee;
+let proxy: LossyProxy;
+let receiver: Receiver;
+let webhookSecret: string;
+let document: { paths: Record<string, Record<string, unknown>> };
+
+beforeAll(async () => {
+  t = await startTestApp({ workers: true, env: { ZEROFEE_RATE_LIMIT_PER_KEY: String(RATE_LIMIT) } });
+  m = await createMerchant(t, "sdk-node");
+  proxy = await startProxy(t.url);
+  receiver = await startReceiver();
+  webhookSecret = await setEndpoint(t, m, receiver.url);
+  zf = new ZeroFee(m.sk, { baseUrl: proxy.url });
+  document = (await fetchDocument(t.url)) as typeof document;
+});
+afterAll(async () => {
+  await proxy?.close();
+  await receiver?.close();
+  await t?.stop();
+});
+
+const served = (path: string, method: string) => Boolean(document.paths[path]?.[method]);
+const completed = (id: string, client = zf) =>
+  eventually(async () => {
+    const p = await client.payments.retrieve(id);
+    return p.status === "completed" ? p : null;
+  });
+
+describe("TypeScript SDK against the server", () => {
+  it("the checked-in generated types are what the running server publishes (run `npm run sdk:generate`)", async () => {
+    expect(readFileSync(GENERATED.typescript, "utf8")).toBe(await generateTypeScript(document));
+  });
+
+  it("is one package for ESM and CommonJS, with the version of its package.json in its User-Agent", async () => {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(VERSION).toBe(pkg.version);
+    const cjs = createRequire(import.meta.url)("zerofee");
+    expect(typeof cjs.ZeroFee).toBe("function");
+    expect(new cjs.ZeroFee(m.sk)).not.toBeInstanceOf(ZeroFee); // really the other build
+    await zf.payments.list({ limit: 1 });
+    expect(proxy.seen.at(-1)?.userAgent).toBe(`zerofee-node/${pkg.version}`);
+  });
+
+  it("creates a sandbox payment and sees it complete", async () => {
+    const p = await zf.payments.create(paymentBody("00", { reference: "sdk-first" }));
+    expect(p).toMatchObject({ object: "payment", amount: 1500, currency: "XOF" });
+    const done: Payment = await completed(p.id);
+    expect(done.completed_at).toBeTruthy();
+  });
+
+  it("lists 45 payments 20 at a time: the iterator yields every one once, newest first", async () => {
+    const other = await createMerchant(t, "sdk-node-list");
+    const zf2 = new ZeroFee(other.sk, { baseUrl: t.url });
+    const created: string[] = [];
+    for (let batch = 0; batch < 9; batch++) {
+      const five = Array.from({ length: 5 }, (_, i) => zf2.payments.create(paymentBody("00", { reference: `list-${batch * 5 + i}` })));
+      for (const p of await Promise.all(five)) created.push(p.id);
+    }
+    const first = await zf2.payments.list({ limit: 20 });
+    expect(first.data).toHaveLength(20);
+    expect(first.has_more).toBe(true);
+    const seen: Payment[] = [];
+    for await (const p of zf2.payments.list({ limit: 20 })) seen.push(p);
+    expect(seen).toHaveLength(45);
+    expect(new Set(seen.map((p) => p.id))).toEqual(new Set(created));
+    const times = seen.map((p) => p.created_at);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it("a checkout session: create, retrieve, expire", async () => {
+    const s = await zf.checkout.sessions.create({ amount: 2500, currency: "XOF", reference: "order-1", success_url: "https://shop.example/ok" });
+    expect(s.url).toContain(`/checkout/${s.id}`);
+    expect((await zf.checkout.sessions.retrieve(s.id)).status).toBe("open");
+    expect((await zf.checkout.sessions.expire(s.id)).status).toBe("expired");
+  });
+
+  it("errors are typed: bad key, missing object, validation error with its param; no key in a message", async () => {
+    const bad = new ZeroFee("sk_test_not_a_real_key_123456", { baseUrl: t.url, maxRetries: 0 });
+    const e1 = await bad.payments.retrieve("txn_nope").catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(AuthenticationError);
+    expect(e1).toMatchObject({ statusCode: 401, code: "invalid_api_key" });
+    expect((e1 as ZeroFeeError).requestId).toBeTruthy();
+    expect(String(e1)).not.toContain("not_a_real_key");
+    const e2 = await zf.payments.retrieve("txn_01NOSUCHPAYMENT").catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(NotFoundError);
+    expect(e2).toMatchObject({ statusCode: 404, code: "not_found" });
+    const e3 = await zf.payments.create({ ...paymentBody(), amount: 0 }).catch((e: unknown) => e);
+    expect(e3).toBeInstanceOf(InvalidRequestError);
+    expect(e3).toMatchObject({ statusCode: 400, code: "validation_error", param: "amount" });
+    expect(JSON.stringify(e3)).not.toContain(m.sk);
+  });
+
+  it("a lost answer: the create is retried with the same idempotency key and gives one payment, not two", async () => {
+    proxy.loseNextAnswer((method, path) => method === "POST" && path === "/v1/payments");
+    const before = proxy.seen.length;
+    const p = await zf.payments.create(paymentBody("00", { reference: "lost-answer" }));
+    const creates = proxy.seen.slice(before).filter((s) => s.path === "/v1/payments");
+    expect(creates.map((s) => [s.status, s.dropped])).toEqual([
+      [201, true],
+      [201, false],
+    ]);
+    expect(creates[0]?.idempotencyKey).toBeTruthy();
+    expect(creates[1]?.idempotencyKey).toBe(creates[0]?.idempotencyKey);
+    const all = await t.call("GET", "/v1/payments?reference=lost-answer", { token: m.sk });
+    expect(all.body.data.map((x: Payment) => x.id)).toEqual([p.id]);
+  });
+
+  it("a caller's idempotency key: two creates with it are one payment", async () => {
+    const key = `order-${Date.now()}`;
+    const a = await zf.payments.create(paymentBody("00", { reference: "own-key" }), { idempotencyKey: key });
+    const b = await zf.payments.create(paymentBody("00", { reference: "own-key" }), { idempotencyKey: key });
+    expect(b.id).toBe(a.id);
+  });
+
+  it("a 429 with Retry-After is waited out, then the call succeeds", async () => {
+    const key = await t.call("POST", `/v1/apps/${m.appId}/keys`, { token: m.token, body: { type: "secret", mode: "test" } });
+    // One retry only: backoff alone (≤ 0.5 s) would retry inside the same one-second window; only honouring Retry-After (1 s) gets through.
+    const limited = new ZeroFee(key.body.data.key, { baseUrl: proxy.url, maxRetries: 1 });
+    // Spend this key's window (a fixed one-second window per key) straight at the server, then
+    // call through the proxy. Under load the window may roll over before the SDK's call lands
+    // (its first answer is then a 200): that round proves nothing and is played again.
+    for (let round = 0; round < 5; round++) {
+      let limitedNow = false;
+      while (!limitedNow) {
+        const burst = await Promise.all(Array.from({ length: 10 }, () => t.call("GET", "/v1/payments?limit=1", { token: key.body.data.key })));
+        limitedNow = burst.some((r) => r.status === 429);
+      }
+      const before = proxy.seen.length;
+      const page = await limited.payments.list({ limit: 1 });
+      expect(Array.isArray(page.data)).toBe(true);
+      const statuses = proxy.seen.slice(before).map((s) => s.status);
+      if (statuses[0] !== 429) continue;
+      expect(statuses).toEqual([429, 200]);
+      return;
+    }
+    throw new Error("the SDK's call never met a full window in 5 rounds");
+  });
+
+  it("verifies a real delivery from the server (both signature schemes) and refuses a tampered body", async () => {
+    const p = await zf.payments.create(paymentBody("00", { reference: "webhook" }));
+    const delivery = await eventually(async () => receiver.received.find((r) => r.body.includes(p.id) && r.headers["x-zerofee-event"] === "payment.completed"));
+    const event: WebhookEvent = await zf.webhooks.verify(delivery.body, delivery.headers, webhookSecret);
+    expect(event.type).toBe("payment.completed");
+    if (event.type === "payment.completed") expect(event.data.id).toBe(p.id);
+    const { "x-zerofee-signature": _zf, ...standardOnly } = delivery.headers;
+    expect((await zf.webhooks.verify(delivery.body, standardOnly, webhookSecret)).id).toBe(event.id);
+    // During a rotation the header carries two v1 values: any one may match.
+    const rotated = { ...delivery.headers, "x-zerofee-signature": `${delivery.headers["x-zerofee-signature"]},v1=${"0".repeat(64)}` };
+    expect((await zf.webhooks.verify(delivery.body, rotated, webhookSecret)).id).toBe(event.id);
+    const tampered = delivery.body.replace('"amount":1500', '"amount":1');
+    expect(tampered).not.toBe(delivery.body);
+    await expect(zf.webhooks.verify(tampered, delivery.headers, webhookSecret)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(zf.webhooks.verify(tampered, standardOnly, webhookSecret)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(zf.webhooks.verify(delivery.body, delivery.headers, "whsec_wrong")).rejects.toBeInstanceOf(WebhookVerificationError);
+    const late = Math.floor(Date.now() / 1000) + 301;
+    await expect(zf.webhooks.verify(delivery.body, delivery.headers, webhookSecret, { nowS: late })).rejects.toBeInstanceOf(WebhookVerificationError);
+  });
+
+  it("runs in a browser (Chromium): the ESM build loads without Node's modules and verifies a real delivery with Web Crypto", async () => {
+    const p = await zf.payments.create(paymentBody("00", { reference: "browser" }));
+    const delivery = await eventually(async () => receiver.received.find((r) => r.body.includes(p.id) && r.headers["x-zerofee-event"] === "payment.completed"));
+    const dist = fileURLToPath(new URL("../dist/esm/", import.meta.url));
+    const site = createServer((req, res) => {
+      const path = (req.url ?? "/").split("?")[0] ?? "/";
+      if (!path.startsWith("/sdk/")) return void res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>shop</title>");
+      try {
+        res.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(dist + path.slice(5).replace(/\.\./g, "")));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => site.listen(0, "127.0.0.1", r));
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
+      // A string, not a function: the test runner would rewrite a function's dynamic import.
+      const input = JSON.stringify({ body: delivery.body, headers: delivery.headers, secret: webhookSecret });
+      const result = await page.evaluate(`(async ({ body, headers, secret }) => {
+        const { ZeroFee } = await import("/sdk/index.js");
+        const zf = new ZeroFee("pk_test_browser");
+        const event = await zf.webhooks.verify(body, headers, secret);
+        const refusal = await zf.webhooks.verify(body.replace("completed", "failed"), headers, secret).catch((e) => e.name);
+        return { id: event.id, refusal };
+      })(${input})`);
+      expect(result).toEqual({ id: JSON.parse(delivery.body).id, refusal: "WebhookVerificationError" });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      site.closeAllConnections();
+      await new Promise((r) => site.close(r));
+    }
+  });
+
+  it("events: retrieve and list", async () => {
+    const page = await zf.events.list({ limit: 5 });
+    expect(page.data.length).toBeGreaterThan(0);
+    const first = page.data[0]!;
+    expect((await zf.events.retrieve(first.id)).id).toBe(first.id);
+  });
+
+  it("refunds: create a partial refund of a completed payment, retrieve it, list it (needs the money branch)", async (ctx) => {
+    if (!served("/v1/refunds", "post")) ctx.skip();
+    const p = await completed((await zf.payments.create(paymentBody("00", { reference: "refund-me" }))).id);
+    const r = await zf.refunds.create({ payment_id: p.id, amount: 500, reason: "requested_by_customer" });
+    expect(r).toMatchObject({ object: "refund", payment_id: p.id, amount: 500 });
+    expect((await zf.refunds.retrieve(r.id)).id).toBe(r.id);
+    const ids: string[] = [];
+    for await (const x of zf.refunds.list({ limit: 1 })) ids.push(x.id);
+    expect(ids).toContain(r.id);
+    const over = await zf.refunds.create({ payment_id: p.id, amount: 5000 }).catch((e: unknown) => e);
+    expect(over).toMatchObject({ statusCode: 422, code: "refund_exceeds_payment", param: "amount" });
+  });
+
+  it("settlements: list and retrieve (needs the money branch)", async (ctx) => {
+    if (!served("/v1/settlements", "get")) ctx.skip();
+    const page = await zf.settlements.list({ limit: 10 });
+    expect(Array.isArray(page.data)).toBe(true);
+    for (const s of page.data) expect((await zf.settlements.retrieve(s.id)).id).toBe(s.id);
+    const missing = await zf.settlements.retrieve("stl_01NOSUCH").catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NotFoundError);
+  });
+});

@@ -76,14 +76,25 @@ class Generator:
         props = schema.get("properties", {})
         fields = []
         for key in props:
-            if not key.isidentifier() or keyword.iskeyword(key):
-                raise SystemExit("field %r of %s is not a Python identifier" % (key, name))
             fields.append((key, self.type_of(props[key], name + "".join(p.capitalize() for p in key.split("_"))), key in required))
         doc = schema.get("description")
         lines = []
         # Required keys in a total base, optional ones in a total=False subclass (3.9 has no NotRequired).
         req = [f for f in fields if f[2]]
         opt = [f for f in fields if not f[2]]
+        if any(not k.isidentifier() or keyword.iskeyword(k) for k, _, _ in fields):
+            # A key such as `from` cannot be a class attribute: the functional syntax takes any string.
+            def functional(n, part, total):
+                items = ", ".join("%s: %s" % (json.dumps(k), t) for k, t, _ in part)
+                return '%s = TypedDict("%s", {%s}%s)' % (n, n, items, "" if total else ", total=False")
+            lines.append(functional("_%sRequired" % name, req, True))
+            lines.append(functional("_%sOptional" % name, opt, False))
+            lines.append("")
+            lines.append("")
+            lines.append("class %s(_%sRequired, _%sOptional):" % (name, name, name))
+            lines.append('    """%s"""' % (doc or name).replace('"""', "'''"))
+            self.blocks.append("\n".join(lines))
+            return
         if req and opt:
             lines.append("class _%sRequired(TypedDict):" % name)
             lines += ["    %s: %s" % (k, t) for k, t, _ in req]

@@ -149,6 +149,11 @@ class Event(TypedDict):
     delivery: "EventDelivery"
 
 
+class FeePlan(TypedDict):
+    bps: int
+    fixed: Dict[str, int]
+
+
 class PaymentCustomer(TypedDict, total=False):
     phone: str
     name: str
@@ -195,6 +200,7 @@ class _PaymentRequired(TypedDict):
     metadata: Dict[str, str]
     fee_amount: Union[int, None]
     net_amount: Union[int, None]
+    amount_refunded: int
     next_action: Union[Union["PaymentNextAction11", "PaymentNextAction12", "PaymentNextAction13"], None]
     success_url: Union[str, None]
     cancel_url: Union[str, None]
@@ -283,13 +289,14 @@ class Refund(TypedDict):
     amount: int
     currency: str
     status: Literal["pending", "completed", "failed"]
-    reason: Literal["late_success", "duplicate_checkout"]
+    reason: Union[Literal["requested_by_customer", "duplicate", "fraudulent", "late_success", "duplicate_checkout"], None]
     provider: str
     provider_refund_id: Union[str, None]
     failure_code: Union[str, None]
     failure_message: Union[str, None]
     created_at: str
     updated_at: str
+    completed_at: Union[str, None]
 
 
 class RoutingRulesItem1(TypedDict):
@@ -314,6 +321,72 @@ class Routing(TypedDict):
     mode: Literal["test", "live"]
     rules: List[Union["RoutingRulesItem1", "RoutingRulesItem2"]]
     updated_at: Union[str, None]
+
+
+class Settlement(TypedDict):
+    id: str
+    object: Literal["settlement"]
+    livemode: bool
+    currency: str
+    period_start: str
+    period_end: str
+    count: int
+    gross_amount: int
+    fee_amount: int
+    refunded_amount: int
+    net_amount: int
+    status: Literal["paid"]
+    created_at: str
+
+
+class StatsTotals(TypedDict):
+    count: int
+    completed_count: int
+    failed_count: int
+    success_rate: Union[float, None]
+    volume: int
+    fee_amount: int
+    refunded_amount: int
+    net_amount: int
+
+
+class StatsByDayItem(TypedDict):
+    date: str
+    count: int
+    completed_count: int
+    volume: int
+
+
+class StatsByProviderItem(TypedDict):
+    provider: Union[str, None]
+    count: int
+    completed_count: int
+    failed_count: int
+    success_rate: Union[float, None]
+    volume: int
+    fee_amount: int
+    refunded_amount: int
+    net_amount: int
+
+
+class StatsByMethodItem(TypedDict):
+    payment_method: str
+    count: int
+    completed_count: int
+    failed_count: int
+    success_rate: Union[float, None]
+    volume: int
+    fee_amount: int
+    refunded_amount: int
+    net_amount: int
+
+
+_StatsRequired = TypedDict("_StatsRequired", {"currency": Union[str, None], "currencies": List[str], "from": str, "to": str, "totals": "StatsTotals", "by_day": List["StatsByDayItem"], "by_provider": List["StatsByProviderItem"], "by_method": List["StatsByMethodItem"]})
+_StatsOptional = TypedDict("_StatsOptional", {}, total=False)
+
+
+class Stats(_StatsRequired, _StatsOptional):
+    """Stats"""
 
 
 class User(TypedDict):
@@ -404,4 +477,13 @@ class PaymentCreateParams(_PaymentCreateParamsRequired, total=False):
     provider: str
 
 
-__all__ = ["ApiKey", "App", "CheckoutCatalogue", "CheckoutCatalogueCountriesItem", "CheckoutCatalogueCountriesItemMethodsItem", "CheckoutCatalogueCountriesItemPhone", "CheckoutCatalogueCountriesItemPhoneFormatsItem", "CheckoutCatalogueGlobalMethodsItem", "CheckoutCatalogueSession1", "CheckoutSession", "CheckoutSessionCreateParams", "CheckoutSessionCreateParamsCustomer", "CheckoutSessionCustomer", "Error", "ErrorError", "Event", "EventDelivery", "Payment", "PaymentAttempt", "PaymentCreateParams", "PaymentCreateParamsCustomer", "PaymentCustomer", "PaymentNextAction11", "PaymentNextAction12", "PaymentNextAction13", "PaymentTimelineItem", "ProviderConfig", "ProviderConfigCredentialsItem", "ProviderStats", "ProviderStatsHealthItem", "ProviderStatsRatesItem", "Refund", "Routing", "RoutingRulesItem1", "RoutingRulesItem2", "RoutingRulesItem2SplitItem", "User", "WebhookDelivery", "WebhookEndpoint"]
+class _RefundCreateParamsRequired(TypedDict):
+    payment_id: str
+
+
+class RefundCreateParams(_RefundCreateParamsRequired, total=False):
+    amount: int
+    reason: Literal["requested_by_customer", "duplicate", "fraudulent"]
+
+
+__all__ = ["ApiKey", "App", "CheckoutCatalogue", "CheckoutCatalogueCountriesItem", "CheckoutCatalogueCountriesItemMethodsItem", "CheckoutCatalogueCountriesItemPhone", "CheckoutCatalogueCountriesItemPhoneFormatsItem", "CheckoutCatalogueGlobalMethodsItem", "CheckoutCatalogueSession1", "CheckoutSession", "CheckoutSessionCreateParams", "CheckoutSessionCreateParamsCustomer", "CheckoutSessionCustomer", "Error", "ErrorError", "Event", "EventDelivery", "FeePlan", "Payment", "PaymentAttempt", "PaymentCreateParams", "PaymentCreateParamsCustomer", "PaymentCustomer", "PaymentNextAction11", "PaymentNextAction12", "PaymentNextAction13", "PaymentTimelineItem", "ProviderConfig", "ProviderConfigCredentialsItem", "ProviderStats", "ProviderStatsHealthItem", "ProviderStatsRatesItem", "Refund", "RefundCreateParams", "Routing", "RoutingRulesItem1", "RoutingRulesItem2", "RoutingRulesItem2SplitItem", "Settlement", "Stats", "StatsByDayItem", "StatsByMethodItem", "StatsByProviderItem", "StatsTotals", "User", "WebhookDelivery", "WebhookEndpoint"]

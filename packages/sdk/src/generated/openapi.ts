@@ -1026,6 +1026,232 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/fees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the app's fee plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["FeePlan"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the app's fee plan
+         * @description fee = min(amount, fixed[currency] + ceil(amount × bps / 10 000)), net = amount − fee, computed when a payment completes and stored on it. A new plan applies to payments completed after it is set; a completed payment's fee never changes.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Basis points of the amount (150 = 1.5 %), rounded up */
+                        bps: number;
+                        /** @default {} */
+                        fixed?: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["FeePlan"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/keys": {
         parameters: {
             query?: never;
@@ -2310,7 +2536,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description Omitted: every type */
-                        events?: ("payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success" | "refund.created" | "refund.completed" | "refund.failed" | "checkout.completed" | "checkout.expired")[];
+                        events?: ("payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success" | "refund.created" | "refund.completed" | "refund.failed" | "checkout.completed" | "checkout.expired" | "settlement.created")[];
                         /**
                          * @description test or live; a secret key acts in its own mode
                          * @enum {string}
@@ -4083,7 +4309,7 @@ export interface paths {
                     cursor?: string;
                     delivery_status?: "pending" | "delivered" | "failed" | "skipped";
                     limit?: number;
-                    type?: "payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success" | "refund.created" | "refund.completed" | "refund.failed" | "checkout.completed" | "checkout.expired" | "webhook.test";
+                    type?: "payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success" | "refund.created" | "refund.completed" | "refund.failed" | "checkout.completed" | "checkout.expired" | "settlement.created" | "webhook.test";
                 };
                 header?: never;
                 path?: never;
@@ -5550,6 +5776,823 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List refunds, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    created_from?: string;
+                    created_to?: string;
+                    cursor?: string;
+                    limit?: number;
+                    payment_id?: string;
+                    status?: "pending" | "completed" | "failed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Refund"][];
+                            has_more: boolean;
+                            next_cursor: string | null;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Refund a completed payment, fully or partly
+         * @description The refund and its `refund.created` event are committed before the provider is asked (with the refund's id as its idempotency key); `refund.completed` or `refund.failed` follows. Errors: 422 `payment_not_refundable` (the payment is not completed), 422 `refund_exceeds_payment` (`param: amount`: more than what is left), 422 `refund_not_supported` (the provider has no refund API), 404 for a payment of another app or mode. Send an `Idempotency-Key` so a retry never refunds twice.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Minor units, at most what is left to refund; omitted: everything that is left */
+                        amount?: number;
+                        /** @description A completed payment of this app and mode */
+                        payment_id: string;
+                        /** @enum {string} */
+                        reason?: "requested_by_customer" | "duplicate" | "fraudulent";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Refund"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/refunds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a refund */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Refund"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List settlements, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    created_from?: string;
+                    created_to?: string;
+                    currency?: string;
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Settlement"][];
+                            has_more: boolean;
+                            next_cursor: string | null;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a settlement */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Settlement"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlements/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payments a settlement holds, newest first (to reconcile a bank line) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Payment"][];
+                            has_more: boolean;
+                            next_cursor: string | null;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payment figures for a range of days in one currency (default: the last 30 days, most used currency) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default: the app's most used currency in the range */
+                    currency?: string;
+                    /** @description First day, inclusive (default: 29 days before `to`) */
+                    from?: string;
+                    /** @description Last day, inclusive (default: today, UTC) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Stats"];
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stats/providers": {
         parameters: {
             query?: never;
@@ -6075,8 +7118,26 @@ export interface components {
             object: "event";
             type: string;
         };
+        FeePlan: {
+            /** @description Basis points of the amount (150 = 1.5 %), rounded up */
+            bps: number;
+            /** @description A fixed amount per currency, in its minor units (XOF has none: 100 = 100 F CFA) */
+            fixed: {
+                [key: string]: number;
+            };
+        };
+        FeePlanInput: {
+            /** @description Basis points of the amount (150 = 1.5 %), rounded up */
+            bps: number;
+            /** @description A fixed amount per currency, in its minor units (XOF has none: 100 = 100 F CFA) */
+            fixed: {
+                [key: string]: number;
+            };
+        };
         Payment: {
             amount: number;
+            /** @description The sum of its refunds that are not failed (pending included): never above `amount` */
+            amount_refunded: number;
             app_id: string;
             /** @description Every provider tried, in order (single-payment answers) */
             attempts?: components["schemas"]["PaymentAttempt"][];
@@ -6170,6 +7231,8 @@ export interface components {
         };
         PaymentInput: {
             amount: number;
+            /** @description The sum of its refunds that are not failed (pending included): never above `amount` */
+            amount_refunded: number;
             app_id: string;
             /** @description Every provider tried, in order (single-payment answers) */
             attempts?: components["schemas"]["PaymentAttemptInput"][];
@@ -6325,6 +7388,8 @@ export interface components {
         };
         Refund: {
             amount: number;
+            /** @description When the provider reported the money sent back */
+            completed_at: string | null;
             created_at: string;
             currency: string;
             failure_code: string | null;
@@ -6336,14 +7401,19 @@ export interface components {
             payment_id: string;
             provider: string;
             provider_refund_id: string | null;
-            /** @enum {string} */
-            reason: "late_success" | "duplicate_checkout";
-            /** @enum {string} */
+            /** @description The merchant's reason, or ZeroFee's own for automatic refunds: late_success (paid after expiry or cancel), duplicate_checkout */
+            reason: ("requested_by_customer" | "duplicate" | "fraudulent" | "late_success" | "duplicate_checkout") | null;
+            /**
+             * @description pending until the provider answers; then completed or failed (a failed refund frees its amount)
+             * @enum {string}
+             */
             status: "pending" | "completed" | "failed";
             updated_at: string;
         };
         RefundInput: {
             amount: number;
+            /** @description When the provider reported the money sent back */
+            completed_at: string | null;
             created_at: string;
             currency: string;
             failure_code: string | null;
@@ -6355,9 +7425,12 @@ export interface components {
             payment_id: string;
             provider: string;
             provider_refund_id: string | null;
-            /** @enum {string} */
-            reason: "late_success" | "duplicate_checkout";
-            /** @enum {string} */
+            /** @description The merchant's reason, or ZeroFee's own for automatic refunds: late_success (paid after expiry or cancel), duplicate_checkout */
+            reason: ("requested_by_customer" | "duplicate" | "fraudulent" | "late_success" | "duplicate_checkout") | null;
+            /**
+             * @description pending until the provider answers; then completed or failed (a failed refund frees its amount)
+             * @enum {string}
+             */
             status: "pending" | "completed" | "failed";
             updated_at: string;
         };
@@ -6398,6 +7471,178 @@ export interface components {
                 }[];
             })[];
             updated_at: string | null;
+        };
+        Settlement: {
+            /** @description Payments in the settlement */
+            count: number;
+            created_at: string;
+            currency: string;
+            /** @description Sum of the payments' fees */
+            fee_amount: number;
+            /** @description Sum of the payments' amounts, in minor units */
+            gross_amount: number;
+            id: string;
+            livemode: boolean;
+            /** @description gross_amount − fee_amount − refunded_amount */
+            net_amount: number;
+            /** @constant */
+            object: "settlement";
+            /** @description End of the period, exclusive */
+            period_end: string;
+            /** @description Start of the period, inclusive */
+            period_start: string;
+            /** @description Sum of the refunds completed in the period */
+            refunded_amount: number;
+            /** @constant */
+            status: "paid";
+        };
+        SettlementInput: {
+            /** @description Payments in the settlement */
+            count: number;
+            created_at: string;
+            currency: string;
+            /** @description Sum of the payments' fees */
+            fee_amount: number;
+            /** @description Sum of the payments' amounts, in minor units */
+            gross_amount: number;
+            id: string;
+            livemode: boolean;
+            /** @description gross_amount − fee_amount − refunded_amount */
+            net_amount: number;
+            /** @constant */
+            object: "settlement";
+            /** @description End of the period, exclusive */
+            period_end: string;
+            /** @description Start of the period, inclusive */
+            period_start: string;
+            /** @description Sum of the refunds completed in the period */
+            refunded_amount: number;
+            /** @constant */
+            status: "paid";
+        };
+        Stats: {
+            by_day: {
+                completed_count: number;
+                count: number;
+                date: string;
+                volume: number;
+            }[];
+            by_method: {
+                completed_count: number;
+                /** @description Payments created */
+                count: number;
+                failed_count: number;
+                fee_amount: number;
+                /** @description volume − fee_amount − refunded_amount */
+                net_amount: number;
+                payment_method: string;
+                /** @description Completed refunds of these payments */
+                refunded_amount: number;
+                /** @description completed / terminal (completed, failed, expired, cancelled); null when none ended */
+                success_rate: number | null;
+                /** @description Amounts of the completed payments, minor units */
+                volume: number;
+            }[];
+            by_provider: {
+                completed_count: number;
+                /** @description Payments created */
+                count: number;
+                failed_count: number;
+                fee_amount: number;
+                /** @description volume − fee_amount − refunded_amount */
+                net_amount: number;
+                /** @description null: still open, or never reached a provider */
+                provider: string | null;
+                /** @description Completed refunds of these payments */
+                refunded_amount: number;
+                /** @description completed / terminal (completed, failed, expired, cancelled); null when none ended */
+                success_rate: number | null;
+                /** @description Amounts of the completed payments, minor units */
+                volume: number;
+            }[];
+            /** @description The other currencies with payments in the range, most used first */
+            currencies: string[];
+            /** @description null only when the app has no payment at all */
+            currency: string | null;
+            from: string;
+            to: string;
+            totals: {
+                completed_count: number;
+                /** @description Payments created */
+                count: number;
+                failed_count: number;
+                fee_amount: number;
+                /** @description volume − fee_amount − refunded_amount */
+                net_amount: number;
+                /** @description Completed refunds of these payments */
+                refunded_amount: number;
+                /** @description completed / terminal (completed, failed, expired, cancelled); null when none ended */
+                success_rate: number | null;
+                /** @description Amounts of the completed payments, minor units */
+                volume: number;
+            };
+        };
+        StatsInput: {
+            by_day: {
+                completed_count: number;
+                count: number;
+                date: string;
+                volume: number;
+            }[];
+            by_method: {
+                completed_count: number;
+                /** @description Payments created */
+                count: number;
+                failed_count: number;
+                fee_amount: number;
+                /** @description volume − fee_amount − refunded_amount */
+                net_amount: number;
+                payment_method: string;
+                /** @description Completed refunds of these payments */
+                refunded_amount: number;
+                /** @description completed / terminal (completed, failed, expired, cancelled); null when none ended */
+                success_rate: number | null;
+                /** @description Amounts of the completed payments, minor units */
+                volume: number;
+            }[];
+            by_provider: {
+                completed_count: number;
+                /** @description Payments created */
+                count: number;
+                failed_count: number;
+                fee_amount: number;
+                /** @description volume − fee_amount − refunded_amount */
+                net_amount: number;
+                /** @description null: still open, or never reached a provider */
+                provider: string | null;
+                /** @description Completed refunds of these payments */
+                refunded_amount: number;
+                /** @description completed / terminal (completed, failed, expired, cancelled); null when none ended */
+                success_rate: number | null;
+                /** @description Amounts of the completed payments, minor units */
+                volume: number;
+            }[];
+            /** @description The other currencies with payments in the range, most used first */
+            currencies: string[];
+            /** @description null only when the app has no payment at all */
+            currency: string | null;
+            from: string;
+            to: string;
+            totals: {
+                completed_count: number;
+                /** @description Payments created */
+                count: number;
+                failed_count: number;
+                fee_amount: number;
+                /** @description volume − fee_amount − refunded_amount */
+                net_amount: number;
+                /** @description Completed refunds of these payments */
+                refunded_amount: number;
+                /** @description completed / terminal (completed, failed, expired, cancelled); null when none ended */
+                success_rate: number | null;
+                /** @description Amounts of the completed payments, minor units */
+                volume: number;
+            };
         };
         User: {
             account_id: string;

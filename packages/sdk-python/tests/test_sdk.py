@@ -3,7 +3,7 @@
 Environment: ZEROFEE_API_URL (the server), ZEROFEE_PROXY_URL (a loopback proxy in front of
 it that can lose an answer), ZEROFEE_SECRET_KEY, ZEROFEE_LIST_SECRET_KEY (an app with no
 payments yet), ZEROFEE_LIMITED_SECRET_KEY (a key for the 429 test),
-ZEROFEE_APP_ID, ZEROFEE_SERVES (comma-separated "METHOD path" the server serves).
+ZEROFEE_APP_ID.
 """
 import concurrent.futures
 import json
@@ -27,7 +27,6 @@ ENV = os.environ
 API = ENV.get("ZEROFEE_API_URL", "")
 PROXY = ENV.get("ZEROFEE_PROXY_URL", "")
 SK = ENV.get("ZEROFEE_SECRET_KEY", "")
-SERVES = set(ENV.get("ZEROFEE_SERVES", "").split(","))
 
 
 def payment(reference, **extra):
@@ -204,7 +203,6 @@ class SdkAgainstServer(unittest.TestCase):
         self.assertTrue(page.data)
         self.assertEqual(self.zf.events.retrieve(page.data[0]["id"])["id"], page.data[0]["id"])
 
-    @unittest.skipUnless("POST /v1/refunds" in SERVES, "the server does not serve POST /v1/refunds yet (money branch)")
     def test_refund(self):
         p = self.completed(self.zf.payments.create(payment("py-refund"))["id"])
         r = self.zf.refunds.create({"payment_id": p["id"], "amount": 500, "reason": "requested_by_customer"})
@@ -215,9 +213,9 @@ class SdkAgainstServer(unittest.TestCase):
             self.zf.refunds.create({"payment_id": p["id"], "amount": 5000})
         self.assertEqual((e.exception.status_code, e.exception.code, e.exception.param), (422, "refund_exceeds_payment", "amount"))
 
-    @unittest.skipUnless("GET /v1/settlements" in SERVES, "the server does not serve GET /v1/settlements yet (money branch)")
     def test_settlements(self):
         page = self.zf.settlements.list(limit=10)
+        self.assertTrue(page.data, "npm test closes one settlement before this suite runs")
         for s in page.data:
             self.assertEqual(self.zf.settlements.retrieve(s["id"])["id"], s["id"])
         with self.assertRaises(NotFoundError):

@@ -15,6 +15,7 @@ import { loginRoute } from "./routes/auth/login.js";
 import { registerRoute } from "./routes/auth/register.js";
 import { sessionRoutes } from "./routes/auth/session.js";
 import { checkoutAssetRoutes } from "./routes/checkout/assets.js";
+import { dashboardRoutes } from "./routes/dashboard/assets.js";
 import { checkoutBrowserRoutes } from "./routes/checkout/browser.js";
 import { hostedPageRoute } from "./routes/checkout/hosted.js";
 import { checkoutSessionRoutes } from "./routes/checkout/sessions.js";
@@ -160,6 +161,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     webhookEndpointRoutes(http, ctx);
     eventRoutes(http, ctx);
     listenRoute(http, ctx);
+    dashboardRoutes(http, ctx);
     await docsRoutes(http);
   }
   healthRoutes(http, ctx, readiness);

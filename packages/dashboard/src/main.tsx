@@ -21,7 +21,9 @@ const AppPage = lazy(() => import("./pages/app").then((m) => ({ default: m.AppPa
 const Settings = lazy(() => import("./pages/settings").then((m) => ({ default: m.Settings })));
 
 whenSignedOut(() => setUser(null));
-call<User>("GET", "/v1/auth/me").then(setUser, () => setUser(null));
+// The server marks the page when a session cookie came with it (the cookie itself is httpOnly).
+if (document.querySelector('meta[name="zerofee-session"]')) call<User>("GET", "/v1/auth/me").then(setUser, () => setUser(null));
+else setUser(null);
 
 const NotFound = () => <p class="card">{t("common.notFound")}</p>;
 

@@ -37,3 +37,9 @@ export async function refreshApps(): Promise<void> {
 export function scoped(o: Omit<CallOptions, "scope"> = {}): CallOptions {
   return { ...o, scope: { app: currentApp(), mode: mode() } };
 }
+
+/** A resource source for app-scoped data: nothing is fetched until an app is known. */
+export function inApp<T extends object>(extra: T = {} as T): (T & { app: string; mode: "test" | "live" }) | undefined {
+  const app = currentApp();
+  return app ? { ...extra, app, mode: mode() } : undefined;
+}

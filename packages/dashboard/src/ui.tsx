@@ -1,4 +1,4 @@
-import { createResource, createSignal, type JSX, Match, onMount, type Resource, Show, Switch } from "solid-js";
+import { createEffect, createResource, createSignal, type JSX, Match, onCleanup, onMount, type Resource, Show, Switch } from "solid-js";
 import { type ListPage, messageOf } from "./api";
 import { t } from "./i18n";
 
@@ -98,11 +98,14 @@ export function SecretBox(props: { label: string; value: string }) {
  * back without the API needing backward cursors. `key` changes (filters, app, mode) restart it.
  */
 export function createPager<T>(key: () => unknown, fetchPage: (cursor: string | undefined) => Promise<ListPage<T>>) {
+  // A key of undefined (no app yet) fetches nothing.
   const [stack, setStack] = createSignal<Array<string | undefined>>([undefined]);
   let lastKey: string | undefined;
   const [page, { refetch }] = createResource(
     () => {
-      const k = JSON.stringify(key() ?? null);
+      const current = key();
+      if (current === undefined) return undefined;
+      const k = JSON.stringify(current);
       if (k !== lastKey) {
         lastKey = k;
         if (stack().length > 1) setStack([undefined]);
@@ -163,6 +166,15 @@ export function Modal(props: { title: string; open: boolean; onClose: () => void
       </dialog>
     </Show>
   );
+}
+
+/** Refetches every `everyMs` while `pending()` holds (e.g. a webhook delivery still queued). */
+export function refreshWhile(pending: () => boolean, refetch: () => unknown, everyMs = 1000): void {
+  createEffect(() => {
+    if (!pending()) return;
+    const timer = setTimeout(refetch, everyMs);
+    onCleanup(() => clearTimeout(timer));
+  });
 }
 
 /** Runs an action, keeping its error (shown by the caller) and a busy flag for its button. */

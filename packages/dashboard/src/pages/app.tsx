@@ -5,7 +5,7 @@ import { dateTime } from "../format";
 import { t } from "../i18n";
 import { apps, mode, refreshApps } from "../state";
 import type { ApiKey, App, Endpoint, ProviderConfig, ZfEvent } from "../types";
-import { ActionError, Badge, createAction, createPager, Load, Notice, PagerButtons, PageTitle, SecretBox, Section } from "../ui";
+import { ActionError, Badge, createAction, createPager, Load, Notice, PagerButtons, PageTitle, refreshWhile, SecretBox, Section } from "../ui";
 import { EventTable } from "./events";
 
 /** Rename and delete. */
@@ -355,6 +355,7 @@ function Webhook(props: { appId: string }) {
     () => [props.appId, mode()],
     (cursor) => list<ZfEvent>("/v1/events", { ...scope(), query: { cursor, limit: 20 } }),
   );
+  refreshWhile(() => log.page.latest?.data.some((e) => e.delivery.status === "pending") ?? false, log.refetch);
   const save = createAction(async () => {
     const events = eventsText()
       .split(",")

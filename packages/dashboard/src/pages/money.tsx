@@ -4,14 +4,14 @@ import { call, list } from "../api";
 import { dateTime, money } from "../format";
 import { t } from "../i18n";
 import { NeedsApp } from "../layout";
-import { currentApp, mode, scoped } from "../state";
+import { inApp, scoped } from "../state";
 import type { Payment, Refund, Settlement } from "../types";
 import { ActionError, Badge, createAction, createPager, Load, PagerButtons, PageTitle, Section } from "../ui";
 
 /** Refunds of the app and mode (`GET /v1/refunds`, SPEC §10). */
 export function Refunds() {
   const pager = createPager(
-    () => [currentApp(), mode()],
+    () => inApp(),
     (cursor) => list<Refund>("/v1/refunds", scoped({ query: { cursor, limit: 20 } })),
   );
   return (
@@ -70,7 +70,7 @@ const period = (s: Settlement) => `${dateTime(s.period_start)} → ${dateTime(s.
 /** Settlements of the app and mode (`GET /v1/settlements`, SPEC §10). */
 export function Settlements() {
   const pager = createPager(
-    () => [currentApp(), mode()],
+    () => inApp(),
     (cursor) => list<Settlement>("/v1/settlements", scoped({ query: { cursor, limit: 20 } })),
   );
   return (
@@ -155,11 +155,11 @@ async function exportCsv(s: Settlement): Promise<void> {
 export function SettlementPage() {
   const params = useParams();
   const [settlement] = createResource(
-    () => ({ id: params.id, app: currentApp(), mode: mode() }),
+    () => inApp({ id: params.id }),
     (s) => call<Settlement>("GET", `/v1/settlements/${s.id}`, scoped()),
   );
   const pager = createPager(
-    () => [params.id, currentApp(), mode()],
+    () => inApp({ id: params.id }),
     (cursor) => list<Payment>(`/v1/settlements/${params.id}/payments`, scoped({ query: { cursor, limit: 50 } })),
   );
   const csv = createAction(exportCsv);

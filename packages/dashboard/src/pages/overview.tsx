@@ -4,7 +4,7 @@ import { call, list } from "../api";
 import { dateTime, day, money, percent } from "../format";
 import { t } from "../i18n";
 import { NeedsApp } from "../layout";
-import { currentApp, mode, scoped } from "../state";
+import { inApp, mode, scoped } from "../state";
 import type { ApiKey, Payment, Stats } from "../types";
 import { Badge, Load, PageTitle, Section } from "../ui";
 
@@ -54,8 +54,8 @@ function VolumeChart(props: { stats: Stats }) {
 /** What to do when there is nothing yet: the banner's curl, with this app's key prefix. */
 export function FirstPaymentHint() {
   const [keys] = createResource(
-    () => ({ app: currentApp(), mode: mode() }),
-    (s) => (s.app ? call<ApiKey[]>("GET", `/v1/apps/${s.app}/keys`) : Promise.resolve([])),
+    () => inApp(),
+    (s) => call<ApiKey[]>("GET", `/v1/apps/${s.app}/keys`),
   );
   const secret = () => keys.latest?.find((k) => k.type === "secret" && k.mode === mode() && !k.revoked_at);
   return (
@@ -78,12 +78,12 @@ export function FirstPaymentHint() {
 
 export function Overview() {
   const [stats] = createResource(
-    () => ({ ...scoped(), app: currentApp() }),
-    (o) => call<Stats>("GET", "/v1/stats", o),
+    () => inApp(),
+    () => call<Stats>("GET", "/v1/stats", scoped()),
   );
   const [recent] = createResource(
-    () => ({ ...scoped({ query: { limit: 8 } }), app: currentApp() }),
-    (o) => list<Payment>("/v1/payments", o),
+    () => inApp(),
+    () => list<Payment>("/v1/payments", scoped({ query: { limit: 8 } })),
   );
   return (
     <NeedsApp>

@@ -3,9 +3,9 @@ import { createResource, createSignal, For, Show } from "solid-js";
 import { call, list } from "../api";
 import { dateTime, money, parseMinor, toMajorText } from "../format";
 import { t } from "../i18n";
-import { currentApp, mode, scoped } from "../state";
+import { inApp, scoped } from "../state";
 import type { Payment, ZfEvent } from "../types";
-import { ActionError, Badge, createAction, Load, Modal, Notice, PageTitle, Section } from "../ui";
+import { ActionError, Badge, createAction, Load, Modal, Notice, PageTitle, refreshWhile, Section } from "../ui";
 import { EventTable } from "./events";
 
 const REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
@@ -89,13 +89,14 @@ function Row(props: { label: string; children: unknown }) {
 export function Transaction() {
   const params = useParams();
   const [payment, { refetch }] = createResource(
-    () => ({ id: params.id, app: currentApp(), mode: mode() }),
+    () => inApp({ id: params.id }),
     (s) => call<Payment>("GET", `/v1/payments/${s.id}`, scoped()),
   );
   const [events, ev] = createResource(
-    () => ({ id: params.id, app: currentApp(), mode: mode() }),
+    () => inApp({ id: params.id }),
     (s) => list<ZfEvent>("/v1/events", scoped({ query: { object_id: s.id, limit: 50 } })),
   );
+  refreshWhile(() => events.latest?.data.some((e) => e.delivery.status === "pending") ?? false, ev.refetch);
   const [refunding, setRefunding] = createSignal(false);
   const [refunded, setRefunded] = createSignal(false);
   return (

@@ -4,7 +4,7 @@ import { list } from "../api";
 import { dateTime, money } from "../format";
 import { type MessageKey, t } from "../i18n";
 import { NeedsApp } from "../layout";
-import { currentApp, mode, scoped } from "../state";
+import { inApp, scoped } from "../state";
 import type { Payment } from "../types";
 import { Badge, createPager, Load, PagerButtons, PageTitle } from "../ui";
 import { FirstPaymentHint } from "./overview";
@@ -40,7 +40,7 @@ function apiQuery(params: Record<string, string | string[] | undefined>) {
 export function Transactions() {
   const [params, setParams] = useSearchParams();
   const pager = createPager(
-    () => [currentApp(), mode(), { ...params }],
+    () => inApp({ filters: { ...params } }),
     (cursor) => list<Payment>("/v1/payments", scoped({ query: { ...apiQuery({ ...params }), cursor, limit: 20 } })),
   );
   const filtered = () => Object.values(params).some(Boolean);

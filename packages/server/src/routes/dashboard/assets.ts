@@ -1,5 +1,6 @@
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { SESSION_COOKIE } from "../../http/auth.js";
 import { access, type ZodApp } from "../../http/types.js";
 import { loadDashboard } from "../../lib/dashboard-bundle.js";
 import { ApiError } from "../../lib/errors.js";
@@ -42,15 +43,19 @@ export function dashboardRoutes(app: ZodApp, ctx: ServiceContext) {
       return reply.header("cache-control", "public, max-age=31536000, immutable").header("x-content-type-options", "nosniff").type(file.type).send(file.body);
     },
   });
-  const page = async (reply: FastifyReply) => {
+  // Whether a session cookie came with the page (present, not checked): the app asks
+  // `/v1/auth/me` only then, so a signed-out visit makes no failing request.
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const { index } = await loadDashboard(ctx.config.production);
+    const html = request.cookies?.[SESSION_COOKIE] ? index.toString("utf8").replace("<head>", '<head><meta name="zerofee-session" content="1">') : index;
     return reply
+      .header("vary", "cookie")
       .header("content-security-policy", DASHBOARD_CSP)
       .header("cache-control", "no-cache")
       .header("referrer-policy", "strict-origin-when-cross-origin")
       .type("text/html; charset=utf-8")
-      .send(index);
+      .send(html);
   };
-  app.route({ method: "GET", url: "/dashboard/", config: a.config, schema: hidden, handler: (_request, reply) => page(reply) });
-  app.route({ method: "GET", url: "/dashboard/*", config: a.config, schema: hidden, handler: (_request, reply) => page(reply) });
+  app.route({ method: "GET", url: "/dashboard/", config: a.config, schema: hidden, handler: (request, reply) => page(request, reply) });
+  app.route({ method: "GET", url: "/dashboard/*", config: a.config, schema: hidden, handler: (request, reply) => page(request, reply) });
 }

@@ -1,7 +1,7 @@
 import { useNavigate, useParams } from "@solidjs/router";
 import { createResource, createSignal, For, Show } from "solid-js";
 import { ApiFailure, call, list } from "../api";
-import { dateTime } from "../format";
+import { dateTime, money } from "../format";
 import { t } from "../i18n";
 import { apps, mode, refreshApps } from "../state";
 import type { ApiKey, App, Endpoint, ProviderConfig, ZfEvent } from "../types";
@@ -319,7 +319,7 @@ function Fees(props: { appId: string }) {
             <dt class="text-slate-500">{t("fees.fixed")}</dt>
             <dd>
               {Object.entries(p.fixed ?? {})
-                .map(([c, v]) => `${v} ${c}`)
+                .map(([c, v]) => money(v, c))
                 .join(", ") || "0"}
             </dd>
             <dd class="col-span-2 text-xs text-slate-500">{t("fees.readOnly")}</dd>

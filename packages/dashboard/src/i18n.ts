@@ -14,7 +14,7 @@ const en = {
   "mode.testBanner": "Test mode: you see sandbox data only.",
   "lang.label": "Language",
   "app.label": "App",
-  "signOut": "Sign out",
+  signOut: "Sign out",
   "auth.email": "Email",
   "auth.password": "Password",
   "auth.signIn": "Sign in",
@@ -278,8 +278,7 @@ const fr: Record<MessageKey, string> = {
   "refunds.none": "Aucun remboursement. Remboursez un paiement réussi depuis sa page dans Transactions.",
   "refunds.payment": "Paiement",
   "settlements.title": "Règlements",
-  "settlements.none":
-    "Aucun règlement pour l'instant. Les paiements réussis de chaque jour sont réglés à 00 h 30 UTC (ou lancez `npx zerofee settle`).",
+  "settlements.none": "Aucun règlement pour l'instant. Les paiements réussis de chaque jour sont réglés à 00 h 30 UTC (ou lancez `npx zerofee settle`).",
   "settlements.period": "Période",
   "settlements.count": "Paiements",
   "settlements.gross": "Brut",
@@ -318,8 +317,7 @@ const fr: Record<MessageKey, string> = {
   "providers.keepBlank": "Laissez vide pour garder la valeur enregistrée.",
   "providers.webhookUrl": "URL de rappel à donner au prestataire",
   "routing.title": "Règles de routage",
-  "routing.help":
-    "Liste JSON de règles : {payment_method, country?, providers: [..]} ou {payment_method, country?, split: [{provider, weight}]}.",
+  "routing.help": "Liste JSON de règles : {payment_method, country?, providers: [..]} ou {payment_method, country?, split: [{provider, weight}]}.",
   "routing.rules": "Règles (JSON)",
   "routing.badJson": "Les règles ne sont pas du JSON valide.",
   "fees.title": "Grille de frais",
@@ -367,6 +365,7 @@ function initialLang(): Lang {
 }
 
 const [lang, setLangSignal] = createSignal<Lang>(initialLang());
+
 export { lang };
 
 export function setLang(next: Lang): void {

@@ -18,7 +18,12 @@ export function LanguagePicker() {
   return (
     <label class="flex items-center gap-1 text-sm">
       <span class="sr-only">{t("lang.label")}</span>
-      <select class="rounded border border-slate-300 bg-white px-1 py-1 text-sm" aria-label={t("lang.label")} value={lang()} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+      <select
+        class="rounded border border-slate-300 bg-white px-1 py-1 text-sm"
+        aria-label={t("lang.label")}
+        value={lang()}
+        onChange={(e) => setLang(e.currentTarget.value as Lang)}
+      >
         <option value="en">English</option>
         <option value="fr">Français</option>
       </select>

@@ -126,7 +126,9 @@ export function createPager<T>(key: () => unknown, fetchPage: (cursor: string | 
   };
 }
 
-export function PagerButtons(props: { pager: ReturnType<typeof createPager<unknown>> | { hasPrevious(): boolean; next(): void; previous(): void; page: Resource<ListPage<unknown>> } }) {
+export function PagerButtons(props: {
+  pager: ReturnType<typeof createPager<unknown>> | { hasPrevious(): boolean; next(): void; previous(): void; page: Resource<ListPage<unknown>> };
+}) {
   return (
     <div class="mt-3 flex gap-2">
       <button type="button" class="btn" disabled={!props.pager.hasPrevious()} onClick={() => props.pager.previous()}>

@@ -202,9 +202,19 @@ function ProviderForm(props: { appId: string; config: ProviderConfig; onSaved: (
           {(f) => (
             <div>
               <label class="label" for={id(f.name)}>
-                {f.name} <span class="text-xs font-normal text-slate-500">({f.set ? `${t("providers.set")}${f.hint ? ` …${f.hint}` : ""}` : t("providers.notSet")})</span>
+                {f.name}{" "}
+                <span class="text-xs font-normal text-slate-500">
+                  ({f.set ? `${t("providers.set")}${f.hint ? ` …${f.hint}` : ""}` : t("providers.notSet")})
+                </span>
               </label>
-              <input id={id(f.name)} name={`cred-${f.name}`} class="input" type={f.secret ? "password" : "text"} autocomplete="off" placeholder={f.description} />
+              <input
+                id={id(f.name)}
+                name={`cred-${f.name}`}
+                class="input"
+                type={f.secret ? "password" : "text"}
+                autocomplete="off"
+                placeholder={f.description}
+              />
             </div>
           )}
         </For>
@@ -234,7 +244,9 @@ function Providers(props: { appId: string }) {
   );
   return (
     <Section title={t("providers.title")} id="providers">
-      <Load data={configs}>{(cs) => <div class="space-y-2">{<For each={cs}>{(c) => <ProviderForm appId={props.appId} config={c} onSaved={refetch} />}</For>}</div>}</Load>
+      <Load data={configs}>
+        {(cs) => <div class="space-y-2">{<For each={cs}>{(c) => <ProviderForm appId={props.appId} config={c} onSaved={refetch} />}</For>}</div>}
+      </Load>
     </Section>
   );
 }
@@ -334,7 +346,7 @@ function Fees(props: { appId: string }) {
 function Webhook(props: { appId: string }) {
   const base = () => `/v1/apps/${props.appId}/webhook`;
   const scope = () => ({ scope: { app: props.appId, mode: mode() } });
-  const [endpoint, { refetch, mutate }] = createResource(
+  const [endpoint, { mutate }] = createResource(
     () => ({ app: props.appId, mode: mode() }),
     async (s) => {
       try {
@@ -393,7 +405,8 @@ function Webhook(props: { appId: string }) {
               <Show when={ep} fallback={<p class="mb-2 text-sm">{t("webhook.none")}</p>}>
                 {(e) => (
                   <p class="mb-2 text-sm">
-                    <Badge status={e().active ? "delivered" : "failed"} /> {e().active ? t("webhook.active") : `${t("webhook.disabled")} ${dateTime(e().disabled_at)}`}
+                    <Badge status={e().active ? "delivered" : "failed"} />{" "}
+                    {e().active ? t("webhook.active") : `${t("webhook.disabled")} ${dateTime(e().disabled_at)}`}
                     <Show when={e().disabled_reason}>
                       <span class="ml-1 text-slate-500">({e().disabled_reason})</span>
                     </Show>

@@ -74,7 +74,14 @@ export function Transactions() {
                 <label class="label" for={`f-${f.name}`}>
                   {t(f.label)}
                 </label>
-                <input id={`f-${f.name}`} name={f.name} class="input" type={f.type ?? "text"} inputmode={f.inputmode} value={(params[f.name] as string) ?? ""} />
+                <input
+                  id={`f-${f.name}`}
+                  name={f.name}
+                  class="input"
+                  type={f.type ?? "text"}
+                  inputmode={f.inputmode}
+                  value={(params[f.name] as string) ?? ""}
+                />
               </div>
             )}
           </For>
@@ -97,7 +104,18 @@ export function Transactions() {
       </form>
       <Load data={pager.page}>
         {(p) => (
-          <Show when={p.data.length > 0} fallback={filtered() ? <p class="card text-sm">{t("tx.none")}</p> : <div class="card"><FirstPaymentHint /></div>}>
+          <Show
+            when={p.data.length > 0}
+            fallback={
+              filtered() ? (
+                <p class="card text-sm">{t("tx.none")}</p>
+              ) : (
+                <div class="card">
+                  <FirstPaymentHint />
+                </div>
+              )
+            }
+          >
             <div class="table-wrap">
               <table>
                 <thead>

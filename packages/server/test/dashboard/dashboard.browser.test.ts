@@ -96,7 +96,9 @@ describe("apps", () => {
     expect(await page.content()).not.toContain(key);
     await page.getByLabel("Name", { exact: true }).fill("Second shop (renamed)");
     await page.getByRole("button", { name: "Rename" }).click();
-    await expect.poll(async () => (await t.call("GET", `/v1/apps/${appId}`, { headers: { cookie: await cookieHeader() } })).body?.data?.name).toBe("Second shop (renamed)");
+    await expect
+      .poll(async () => (await t.call("GET", `/v1/apps/${appId}`, { headers: { cookie: await cookieHeader() } })).body?.data?.name)
+      .toBe("Second shop (renamed)");
     expectClean(w);
   });
 });
@@ -152,7 +154,14 @@ describe("webhooks", () => {
     const row = page.locator(`tr[data-event="${eventId}"]`);
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("delivered");
     await row.getByRole("button", { name: "Deliveries" }).click();
-    await expect.poll(() => page.getByRole("table", { name: `Deliveries ${eventId}` }).getByRole("row").count()).toBeGreaterThan(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole("table", { name: `Deliveries ${eventId}` })
+          .getByRole("row")
+          .count(),
+      )
+      .toBeGreaterThan(1);
     const before = receiver.received.filter((r) => r.headers["webhook-id"] === eventId).length;
     await row.getByRole("button", { name: "Resend" }).click();
     await eventually(async () => receiver.received.filter((r) => r.headers["webhook-id"] === eventId).length > before);

@@ -40,7 +40,9 @@ async function main() {
       ids.push(r.body.data.id);
     }
     for (const id of ids) {
-      await eventually(async () => !["pending", "processing"].includes((await t.call("GET", `/v1/payments/${id}`, { token: demo.secret_key })).body.data.status));
+      await eventually(
+        async () => !["pending", "processing"].includes((await t.call("GET", `/v1/payments/${id}`, { token: demo.secret_key })).body.data.status),
+      );
     }
     await t.call("POST", `/v1/apps/${demo.app_id}/webhook/test`, { token, body: { mode: "test" } });
     await eventually(async () => receiver.received.length >= ids.length);

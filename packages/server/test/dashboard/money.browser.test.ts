@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ServiceContext } from "../../src/services/context.js";
 import { eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { demoLogin, expectClean, expected404s, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
@@ -40,6 +40,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await t?.stop();
+});
+
+// Each test answers for its own page: one failing does not fail the next by its console lines.
+beforeEach(() => {
+  w.errors.splice(0);
+  w.foreign.splice(0);
 });
 
 const nav = (name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true });
@@ -95,10 +101,10 @@ describe("refunds", () => {
     expect(await amount.inputValue()).toBe("5000");
     await amount.fill("2000");
     await dialog.getByRole("button", { name: "Refund", exact: true }).click();
-    await page.getByText("Refund created.").waitFor();
+    await page.getByText("Refund created.").waitFor({ timeout: 10_000 });
     const refunds = page.locator("#payment-refunds").locator("xpath=..").getByRole("table");
-    await expect.poll(() => refunds.textContent()).toMatch(/re_\w+/);
-    const refundId = /re_\w+/.exec((await refunds.textContent()) ?? "")?.[0] ?? "";
+    await expect.poll(() => refunds.textContent()).toMatch(/re_[0-9A-Z]{26}/);
+    const refundId = /re_[0-9A-Z]{26}/.exec((await refunds.textContent()) ?? "")?.[0] ?? "";
     const api = (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data;
     expect(api).toMatchObject({ payment_id: paymentId, amount: 2000 });
     await eventually(async () => (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data.status === "completed");
@@ -113,10 +119,10 @@ describe("refunds", () => {
 describe("settlements", () => {
   it("after `zerofee settle`, lists the settlement, opens its payments and exports them as CSV", async () => {
     await settle();
-    await nav("Settlements").click();
+    await page.goto(`${t.url}/dashboard/settlements`);
     const row = page.getByRole("row").filter({ hasText: /stl_/ });
     await expect.poll(() => row.count()).toBe(1);
-    const settlementId = /stl_\w+/.exec((await row.textContent()) ?? "")?.[0] ?? "";
+    const settlementId = /stl_[0-9A-Z]{26}/.exec((await row.textContent()) ?? "")?.[0] ?? "";
     await page.getByRole("link", { name: settlementId }).click();
     await expect.poll(() => page.getByRole("table").textContent()).toContain(paymentId);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);

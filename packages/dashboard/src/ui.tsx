@@ -1,4 +1,5 @@
-import { createEffect, createResource, createSignal, type JSX, Match, onCleanup, onMount, type Resource, Show, Switch } from "solid-js";
+import { A } from "@solidjs/router";
+import { createEffect, createResource, createSignal, For, type JSX, Match, onCleanup, onMount, type Resource, Show, Switch } from "solid-js";
 import { type ListPage, messageOf } from "./api";
 import { t } from "./i18n";
 
@@ -205,5 +206,40 @@ export function ActionError(props: { action: { error(): unknown } }) {
         <ErrorBox error={props.action.error()} />
       </div>
     </Show>
+  );
+}
+
+export type Column<T> = [header: string, cell: (row: T) => JSX.Element];
+
+/** A list as a `<table>`: one row per object (SPEC §11), scrolling sideways inside its box on a phone. */
+export function DataTable<T>(props: { rows: T[]; columns: Column<T>[]; label?: string }) {
+  return (
+    <div class="table-wrap">
+      <table aria-label={props.label}>
+        <thead>
+          <tr>
+            <For each={props.columns}>{([header]) => <th scope="col">{header}</th>}</For>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.rows}>
+            {(row) => (
+              <tr>
+                <For each={props.columns}>{([, cell]) => <td>{cell(row)}</td>}</For>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** An object's id as a link to its page. */
+export function IdLink(props: { id: string; href: string }) {
+  return (
+    <A class="mono text-blue-700 underline" href={props.href}>
+      {props.id}
+    </A>
   );
 }

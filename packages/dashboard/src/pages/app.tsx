@@ -5,10 +5,27 @@ import { dateTime, money } from "../format";
 import { t } from "../i18n";
 import { apps, mode, refreshApps } from "../state";
 import type { ApiKey, App, Endpoint, ProviderConfig, ZfEvent } from "../types";
-import { ActionError, Badge, createAction, createPager, Load, Notice, PagerButtons, PageTitle, refreshWhile, SecretBox, Section } from "../ui";
+import { ActionError, Badge, createAction, createPager, DataTable, Load, Notice, PagerButtons, PageTitle, refreshWhile, SecretBox, Section } from "../ui";
 import { EventTable } from "./events";
 
-/** Rename and delete. */
+/** A form's Save button, its "Saved." once done, and its error. */
+function SaveRow(props: { action: { busy(): boolean; error(): unknown }; saved: boolean }) {
+  return (
+    <>
+      <button type="submit" class="btn btn-primary" disabled={props.action.busy()}>
+        {t("common.save")}
+      </button>
+      <Show when={props.saved}>
+        <span class="ml-2 text-sm text-green-700" role="status">
+          {t("common.saved")}
+        </span>
+      </Show>
+      <ActionError action={props.action} />
+    </>
+  );
+}
+
+/** Rename and delete.
 function AppHeader(props: { app: App }) {
   const navigate = useNavigate();
   const [name, setName] = createSignal(props.app.name);
@@ -107,41 +124,30 @@ function Keys(props: { appId: string }) {
           const mine = () => all.filter((k) => k.mode === mode());
           return (
             <Show when={mine().length > 0} fallback={<p class="text-sm text-slate-500">{t("keys.none")}</p>}>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("keys.display")}</th>
-                      <th scope="col">{t("common.type")}</th>
-                      <th scope="col">{t("common.created")}</th>
-                      <th scope="col">{t("keys.expires")}</th>
-                      <th scope="col">{t("common.actions")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={mine()}>
-                      {(k) => (
-                        <tr>
-                          <td class="mono">{k.display}</td>
-                          <td>{k.type === "secret" ? t("keys.secret") : t("keys.publishable")}</td>
-                          <td>{dateTime(k.created_at)}</td>
-                          <td>{k.revoked_at ? t("keys.revoked") : k.expires_at ? dateTime(k.expires_at) : "—"}</td>
-                          <td class="flex gap-1">
-                            <Show when={!k.revoked_at}>
-                              <button type="button" class="btn" aria-label={`${t("keys.roll")} ${k.display}`} onClick={() => roll.run(k.id)}>
-                                {t("keys.roll")}
-                              </button>
-                              <button type="button" class="btn btn-danger" aria-label={`${t("keys.revoke")} ${k.display}`} onClick={() => revoke.run(k.id)}>
-                                {t("keys.revoke")}
-                              </button>
-                            </Show>
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={mine()}
+                columns={[
+                  [t("keys.display"), (k) => <span class="mono">{k.display}</span>],
+                  [t("common.type"), (k) => (k.type === "secret" ? t("keys.secret") : t("keys.publishable"))],
+                  [t("common.created"), (k) => dateTime(k.created_at)],
+                  [t("keys.expires"), (k) => (k.revoked_at ? t("keys.revoked") : k.expires_at ? dateTime(k.expires_at) : "—")],
+                  [
+                    t("common.actions"),
+                    (k) => (
+                      <Show when={!k.revoked_at}>
+                        <div class="flex gap-1">
+                          <button type="button" class="btn" aria-label={`${t("keys.roll")} ${k.display}`} onClick={() => roll.run(k.id)}>
+                            {t("keys.roll")}
+                          </button>
+                          <button type="button" class="btn btn-danger" aria-label={`${t("keys.revoke")} ${k.display}`} onClick={() => revoke.run(k.id)}>
+                            {t("keys.revoke")}
+                          </button>
+                        </div>
+                      </Show>
+                    ),
+                  ],
+                ]}
+              />
             </Show>
           );
         }}
@@ -222,15 +228,7 @@ function ProviderForm(props: { appId: string; config: ProviderConfig; onSaved: (
           {t("providers.keepBlank")} {t("providers.webhookUrl")}: <span class="mono break-all">{props.config.webhook_url}</span>
         </p>
         <div class="sm:col-span-2">
-          <button type="submit" class="btn btn-primary" disabled={save.busy()}>
-            {t("common.save")}
-          </button>
-          <Show when={saved()}>
-            <span class="ml-2 text-sm text-green-700" role="status">
-              {t("common.saved")}
-            </span>
-          </Show>
-          <ActionError action={save} />
+          <SaveRow action={save} saved={saved()} />
         </div>
       </form>
     </details>
@@ -298,16 +296,8 @@ function Routing(props: { appId: string }) {
               onInput={(e) => setText(e.currentTarget.value)}
             />
             <div class="mt-2">
-              <button type="submit" class="btn btn-primary" disabled={save.busy()}>
-                {t("common.save")}
-              </button>
-              <Show when={saved()}>
-                <span class="ml-2 text-sm text-green-700" role="status">
-                  {t("common.saved")}
-                </span>
-              </Show>
+              <SaveRow action={save} saved={saved()} />
             </div>
-            <ActionError action={save} />
           </form>
         )}
       </Load>

@@ -1,11 +1,11 @@
 import { A, useNavigate } from "@solidjs/router";
-import { createSignal, For, Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { call } from "../api";
 import { dateTime } from "../format";
 import { t } from "../i18n";
 import { apps, refreshApps, setCurrentApp } from "../state";
 import type { App } from "../types";
-import { ActionError, createAction, PageTitle } from "../ui";
+import { ActionError, createAction, DataTable, PageTitle } from "../ui";
 
 export function Apps() {
   const navigate = useNavigate();
@@ -40,32 +40,21 @@ export function Apps() {
         </div>
       </form>
       <Show when={apps().length > 0} fallback={<p class="card text-sm">{t("apps.none")}</p>}>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t("common.name")}</th>
-                <th scope="col">{t("common.id")}</th>
-                <th scope="col">{t("common.created")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={apps()}>
-                {(a) => (
-                  <tr>
-                    <td>
-                      <A class="text-blue-700 underline" href={`/apps/${a.id}`} onClick={() => setCurrentApp(a.id)}>
-                        {a.name}
-                      </A>
-                    </td>
-                    <td class="mono">{a.id}</td>
-                    <td>{dateTime(a.created_at)}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          rows={apps()}
+          columns={[
+            [
+              t("common.name"),
+              (a) => (
+                <A class="text-blue-700 underline" href={`/apps/${a.id}`} onClick={() => setCurrentApp(a.id)}>
+                  {a.name}
+                </A>
+              ),
+            ],
+            [t("common.id"), (a) => <span class="mono">{a.id}</span>],
+            [t("common.created"), (a) => dateTime(a.created_at)],
+          ]}
+        />
       </Show>
     </>
   );

@@ -1,12 +1,13 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
 import { call, list } from "../api";
+import { paymentColumns } from "../columns";
 import { dateTime, money } from "../format";
 import { t } from "../i18n";
 import { NeedsApp } from "../layout";
 import { inApp, scoped } from "../state";
 import type { Payment, Refund, Settlement } from "../types";
-import { ActionError, Badge, createAction, createPager, Load, PagerButtons, PageTitle, Section } from "../ui";
+import { ActionError, Badge, createAction, createPager, DataTable, IdLink, Load, PagerButtons, PageTitle, Section } from "../ui";
 
 /** Refunds of the app and mode (`GET /v1/refunds`, SPEC §10). */
 export function Refunds() {
@@ -20,43 +21,27 @@ export function Refunds() {
       <Load data={pager.page}>
         {(p) => (
           <Show when={p.data.length > 0} fallback={<p class="card text-sm">{t("refunds.none")}</p>}>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("common.id")}</th>
-                    <th scope="col">{t("common.amount")}</th>
-                    <th scope="col">{t("common.status")}</th>
-                    <th scope="col">{t("refunds.payment")}</th>
-                    <th scope="col">{t("refund.reason")}</th>
-                    <th scope="col">{t("common.created")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={p.data}>
-                    {(r) => (
-                      <tr>
-                        <td class="mono">{r.id}</td>
-                        <td class="tabular-nums">{money(r.amount, r.currency)}</td>
-                        <td>
-                          <Badge status={r.status} />
-                          <Show when={r.failure_message}>
-                            <span class="ml-1 text-xs text-red-700">{r.failure_message}</span>
-                          </Show>
-                        </td>
-                        <td>
-                          <A class="mono text-blue-700 underline" href={`/transactions/${r.payment_id}`}>
-                            {r.payment_id}
-                          </A>
-                        </td>
-                        <td>{r.reason ?? "—"}</td>
-                        <td>{dateTime(r.created_at)}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={p.data}
+              columns={[
+                [t("common.id"), (r) => <span class="mono">{r.id}</span>],
+                [t("common.amount"), (r) => <span class="tabular-nums">{money(r.amount, r.currency)}</span>],
+                [
+                  t("common.status"),
+                  (r) => (
+                    <>
+                      <Badge status={r.status} />
+                      <Show when={r.failure_message}>
+                        <span class="ml-1 text-xs text-red-700">{r.failure_message}</span>
+                      </Show>
+                    </>
+                  ),
+                ],
+                [t("refunds.payment"), (r) => <IdLink id={r.payment_id} href={`/transactions/${r.payment_id}`} />],
+                [t("refund.reason"), (r) => r.reason ?? "—"],
+                [t("common.created"), (r) => dateTime(r.created_at)],
+              ]}
+            />
             <PagerButtons pager={pager} />
           </Show>
         )}
@@ -79,44 +64,19 @@ export function Settlements() {
       <Load data={pager.page}>
         {(p) => (
           <Show when={p.data.length > 0} fallback={<p class="card text-sm">{t("settlements.none")}</p>}>
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("common.id")}</th>
-                    <th scope="col">{t("settlements.period")}</th>
-                    <th scope="col">{t("settlements.count")}</th>
-                    <th scope="col">{t("settlements.gross")}</th>
-                    <th scope="col">{t("settlements.fees")}</th>
-                    <th scope="col">{t("settlements.refunded")}</th>
-                    <th scope="col">{t("settlements.net")}</th>
-                    <th scope="col">{t("common.status")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={p.data}>
-                    {(s) => (
-                      <tr>
-                        <td>
-                          <A class="mono text-blue-700 underline" href={`/settlements/${s.id}`}>
-                            {s.id}
-                          </A>
-                        </td>
-                        <td>{period(s)}</td>
-                        <td class="tabular-nums">{s.count}</td>
-                        <td class="tabular-nums">{money(s.gross_amount, s.currency)}</td>
-                        <td class="tabular-nums">{money(s.fee_amount, s.currency)}</td>
-                        <td class="tabular-nums">{money(s.refunded_amount, s.currency)}</td>
-                        <td class="tabular-nums font-medium">{money(s.net_amount, s.currency)}</td>
-                        <td>
-                          <Badge status={s.status} />
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={p.data}
+              columns={[
+                [t("common.id"), (s) => <IdLink id={s.id} href={`/settlements/${s.id}`} />],
+                [t("settlements.period"), period],
+                [t("settlements.count"), (s) => s.count],
+                [t("settlements.gross"), (s) => money(s.gross_amount, s.currency)],
+                [t("settlements.fees"), (s) => money(s.fee_amount, s.currency)],
+                [t("settlements.refunded"), (s) => money(s.refunded_amount, s.currency)],
+                [t("settlements.net"), (s) => <span class="font-medium">{money(s.net_amount, s.currency)}</span>],
+                [t("common.status"), (s) => <Badge status={s.status} />],
+              ]}
+            />
             <PagerButtons pager={pager} />
           </Show>
         )}
@@ -208,36 +168,10 @@ export function SettlementPage() {
         <Load data={pager.page}>
           {(p) => (
             <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("common.id")}</th>
-                      <th scope="col">{t("common.amount")}</th>
-                      <th scope="col">{t("tx.fee")}</th>
-                      <th scope="col">{t("common.reference")}</th>
-                      <th scope="col">{t("common.created")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={p.data}>
-                      {(x) => (
-                        <tr>
-                          <td>
-                            <A class="mono text-blue-700 underline" href={`/transactions/${x.id}`}>
-                              {x.id}
-                            </A>
-                          </td>
-                          <td class="tabular-nums">{money(x.amount, x.currency)}</td>
-                          <td class="tabular-nums">{money(x.fee_amount, x.currency)}</td>
-                          <td>{x.reference ?? "—"}</td>
-                          <td>{dateTime(x.created_at)}</td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={p.data}
+                columns={[paymentColumns.id(), paymentColumns.amount(), paymentColumns.fee(), paymentColumns.reference(), paymentColumns.created()]}
+              />
               <PagerButtons pager={pager} />
             </>
           )}

@@ -1,12 +1,12 @@
-import { A } from "@solidjs/router";
 import { createResource, For, Show } from "solid-js";
 import { call, list } from "../api";
-import { dateTime, day, money, percent } from "../format";
+import { paymentColumns } from "../columns";
+import { day, money, percent } from "../format";
 import { t } from "../i18n";
 import { NeedsApp } from "../layout";
 import { inApp, mode, scoped } from "../state";
 import type { ApiKey, Payment, Stats } from "../types";
-import { Badge, Load, PageTitle, Section } from "../ui";
+import { DataTable, Load, PageTitle, Section } from "../ui";
 
 function Card(props: { label: string; value: string }) {
   return (
@@ -108,38 +108,10 @@ export function Overview() {
         <Load data={recent}>
           {(p) => (
             <Show when={p.data.length > 0} fallback={<FirstPaymentHint />}>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("common.id")}</th>
-                      <th scope="col">{t("common.amount")}</th>
-                      <th scope="col">{t("common.status")}</th>
-                      <th scope="col">{t("common.method")}</th>
-                      <th scope="col">{t("common.created")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={p.data}>
-                      {(x) => (
-                        <tr>
-                          <td>
-                            <A class="mono text-blue-700 underline" href={`/transactions/${x.id}`}>
-                              {x.id}
-                            </A>
-                          </td>
-                          <td class="tabular-nums">{money(x.amount, x.currency)}</td>
-                          <td>
-                            <Badge status={x.status} />
-                          </td>
-                          <td>{x.payment_method}</td>
-                          <td>{dateTime(x.created_at)}</td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={p.data}
+                columns={[paymentColumns.id(), paymentColumns.amount(), paymentColumns.status(), paymentColumns.method(), paymentColumns.created()]}
+              />
             </Show>
           )}
         </Load>

@@ -5,7 +5,7 @@ import { dateTime, money, parseMinor, toMajorText } from "../format";
 import { t } from "../i18n";
 import { inApp, scoped } from "../state";
 import type { Payment, ZfEvent } from "../types";
-import { ActionError, Badge, createAction, Load, Modal, Notice, PageTitle, refreshWhile, Section } from "../ui";
+import { ActionError, Badge, createAction, DataTable, Load, Modal, Notice, PageTitle, refreshWhile, Section } from "../ui";
 import { EventTable } from "./events";
 
 const REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
@@ -158,65 +158,29 @@ export function Transaction() {
               </Section>
             </div>
             <Section title={t("tx.attempts")} id="attempts">
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t("common.provider")}</th>
-                      <th scope="col">{t("common.status")}</th>
-                      <th scope="col">{t("common.reference")}</th>
-                      <th scope="col">{t("webhook.lastError")}</th>
-                      <th scope="col">{t("common.created")}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={p.attempts ?? []}>
-                      {(a) => (
-                        <tr>
-                          <td>{a.provider}</td>
-                          <td>
-                            <Badge status={a.status} />
-                          </td>
-                          <td class="mono">{a.provider_reference ?? a.provider_payment_id}</td>
-                          <td>{a.error_message ?? ""}</td>
-                          <td>{dateTime(a.created_at)}</td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                rows={p.attempts ?? []}
+                columns={[
+                  [t("common.provider"), (a) => a.provider],
+                  [t("common.status"), (a) => <Badge status={a.status} />],
+                  [t("common.reference"), (a) => <span class="mono">{a.provider_reference ?? a.provider_payment_id}</span>],
+                  [t("webhook.lastError"), (a) => a.error_message ?? ""],
+                  [t("common.created"), (a) => dateTime(a.created_at)],
+                ]}
+              />
             </Section>
             <Show when={(p.refunds ?? []).length > 0}>
               <Section title={t("refunds.title")} id="payment-refunds">
-                <div class="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("common.id")}</th>
-                        <th scope="col">{t("common.amount")}</th>
-                        <th scope="col">{t("common.status")}</th>
-                        <th scope="col">{t("refund.reason")}</th>
-                        <th scope="col">{t("common.created")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      <For each={p.refunds}>
-                        {(r) => (
-                          <tr>
-                            <td class="mono">{r.id}</td>
-                            <td class="tabular-nums">{money(r.amount, r.currency)}</td>
-                            <td>
-                              <Badge status={r.status} />
-                            </td>
-                            <td>{r.reason ?? "—"}</td>
-                            <td>{dateTime(r.created_at)}</td>
-                          </tr>
-                        )}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  rows={p.refunds ?? []}
+                  columns={[
+                    [t("common.id"), (r) => <span class="mono">{r.id}</span>],
+                    [t("common.amount"), (r) => <span class="tabular-nums">{money(r.amount, r.currency)}</span>],
+                    [t("common.status"), (r) => <Badge status={r.status} />],
+                    [t("refund.reason"), (r) => r.reason ?? "—"],
+                    [t("common.created"), (r) => dateTime(r.created_at)],
+                  ]}
+                />
               </Section>
             </Show>
             <RefundDialog

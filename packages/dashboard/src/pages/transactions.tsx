@@ -1,12 +1,12 @@
-import { A, useSearchParams } from "@solidjs/router";
+import { useSearchParams } from "@solidjs/router";
 import { For, Show } from "solid-js";
 import { list } from "../api";
-import { dateTime, money } from "../format";
+import { paymentColumns } from "../columns";
 import { type MessageKey, t } from "../i18n";
 import { NeedsApp } from "../layout";
 import { inApp, scoped } from "../state";
 import type { Payment } from "../types";
-import { Badge, createPager, Load, PagerButtons, PageTitle } from "../ui";
+import { createPager, DataTable, Load, PagerButtons, PageTitle } from "../ui";
 import { FirstPaymentHint } from "./overview";
 
 const STATUSES = ["pending", "processing", "requires_action", "completed", "failed", "cancelled", "expired"];
@@ -116,42 +116,18 @@ export function Transactions() {
               )
             }
           >
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("common.id")}</th>
-                    <th scope="col">{t("common.amount")}</th>
-                    <th scope="col">{t("common.status")}</th>
-                    <th scope="col">{t("common.method")}</th>
-                    <th scope="col">{t("common.provider")}</th>
-                    <th scope="col">{t("common.reference")}</th>
-                    <th scope="col">{t("common.created")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={p.data}>
-                    {(x) => (
-                      <tr>
-                        <td>
-                          <A class="mono text-blue-700 underline" href={`/transactions/${x.id}`}>
-                            {x.id}
-                          </A>
-                        </td>
-                        <td class="tabular-nums">{money(x.amount, x.currency)}</td>
-                        <td>
-                          <Badge status={x.status} />
-                        </td>
-                        <td>{x.payment_method}</td>
-                        <td>{x.provider ?? "—"}</td>
-                        <td>{x.reference ?? "—"}</td>
-                        <td>{dateTime(x.created_at)}</td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              rows={p.data}
+              columns={[
+                paymentColumns.id(),
+                paymentColumns.amount(),
+                paymentColumns.status(),
+                paymentColumns.method(),
+                paymentColumns.provider(),
+                paymentColumns.reference(),
+                paymentColumns.created(),
+              ]}
+            />
             <PagerButtons pager={pager} />
           </Show>
         )}

@@ -25,7 +25,7 @@ function SaveRow(props: { action: { busy(): boolean; error(): unknown }; saved: 
   );
 }
 
-/** Rename and delete.
+/** Rename and delete. */
 function AppHeader(props: { app: App }) {
   const navigate = useNavigate();
   const [name, setName] = createSignal(props.app.name);

@@ -157,17 +157,19 @@ function Keys(props: { appId: string }) {
 }
 
 /** One provider's set-up for the mode: enabled, priority, credentials (write-only). */
-function ProviderForm(props: { appId: string; config: ProviderConfig; onSaved: () => void }) {
+function ProviderForm(props: { appId: string; initial: ProviderConfig }) {
+  // Kept here, from the PUT's answer: reloading the list would close this form and lose "Saved.".
+  const [config, setConfig] = createSignal(props.initial);
   const [saved, setSaved] = createSignal(false);
   const save = createAction(async (form: HTMLFormElement) => {
     setSaved(false);
     const data = new FormData(form);
     const credentials: Record<string, string> = {};
-    for (const f of props.config.credentials) {
+    for (const f of config().credentials) {
       const v = String(data.get(`cred-${f.name}`) ?? "");
       if (v) credentials[f.name] = v;
     }
-    await call("PUT", `/v1/apps/${props.appId}/providers/${props.config.provider}`, {
+    const updated = await call<ProviderConfig>("PUT", `/v1/apps/${props.appId}/providers/${config().provider}`, {
       body: {
         mode: mode(),
         enabled: data.get("enabled") === "on",
@@ -175,16 +177,20 @@ function ProviderForm(props: { appId: string; config: ProviderConfig; onSaved: (
         ...(Object.keys(credentials).length > 0 ? { credentials } : {}),
       },
     });
+    setConfig(updated);
+    for (const f of updated.credentials) {
+      const input = form.elements.namedItem(`cred-${f.name}`);
+      if (input instanceof HTMLInputElement) input.value = "";
+    }
     setSaved(true);
-    props.onSaved();
   });
-  const id = (s: string) => `p-${props.config.provider}-${s}`;
+  const id = (s: string) => `p-${config().provider}-${s}`;
   return (
     <details class="rounded border border-slate-200 p-2">
       <summary class="cursor-pointer text-sm font-medium">
-        {props.config.display_name}{" "}
+        {config().display_name}{" "}
         <span class="text-xs text-slate-500">
-          {props.config.configured ? t("providers.configured") : ""} {props.config.enabled ? "" : `(${t("webhook.disabled")})`}
+          {config().configured ? t("providers.configured") : ""} {config().enabled ? "" : `(${t("webhook.disabled")})`}
         </span>
       </summary>
       <form
@@ -195,16 +201,16 @@ function ProviderForm(props: { appId: string; config: ProviderConfig; onSaved: (
         }}
       >
         <label class="flex items-center gap-2 text-sm" for={id("enabled")}>
-          <input id={id("enabled")} name="enabled" type="checkbox" checked={props.config.enabled} />
+          <input id={id("enabled")} name="enabled" type="checkbox" checked={config().enabled} />
           {t("providers.enabled")}
         </label>
         <div>
           <label class="label" for={id("priority")}>
             {t("providers.priority")}
           </label>
-          <input id={id("priority")} name="priority" class="input" type="number" min="0" max="1000" value={props.config.priority} />
+          <input id={id("priority")} name="priority" class="input" type="number" min="0" max="1000" value={config().priority} />
         </div>
-        <For each={props.config.credentials}>
+        <For each={config().credentials}>
           {(f) => (
             <div>
               <label class="label" for={id(f.name)}>
@@ -225,7 +231,7 @@ function ProviderForm(props: { appId: string; config: ProviderConfig; onSaved: (
           )}
         </For>
         <p class="text-xs text-slate-500 sm:col-span-2">
-          {t("providers.keepBlank")} {t("providers.webhookUrl")}: <span class="mono break-all">{props.config.webhook_url}</span>
+          {t("providers.keepBlank")} {t("providers.webhookUrl")}: <span class="mono break-all">{config().webhook_url}</span>
         </p>
         <div class="sm:col-span-2">
           <SaveRow action={save} saved={saved()} />
@@ -236,15 +242,13 @@ function ProviderForm(props: { appId: string; config: ProviderConfig; onSaved: (
 }
 
 function Providers(props: { appId: string }) {
-  const [configs, { refetch }] = createResource(
+  const [configs] = createResource(
     () => ({ app: props.appId, mode: mode() }),
     (s) => call<ProviderConfig[]>("GET", `/v1/apps/${s.app}/providers?mode=${s.mode}`),
   );
   return (
     <Section title={t("providers.title")} id="providers">
-      <Load data={configs}>
-        {(cs) => <div class="space-y-2">{<For each={cs}>{(c) => <ProviderForm appId={props.appId} config={c} onSaved={refetch} />}</For>}</div>}
-      </Load>
+      <Load data={configs}>{(cs) => <div class="space-y-2">{<For each={cs}>{(c) => <ProviderForm appId={props.appId} initial={c} />}</For>}</div>}</Load>
     </Section>
   );
 }

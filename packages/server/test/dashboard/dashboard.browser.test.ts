@@ -26,6 +26,7 @@ beforeAll(async () => {
   receiver = await receivers.start();
   browser = await launch();
   ({ ctx, page } = await openPage(browser, t, w));
+  page.setDefaultTimeout(5000);
 });
 afterAll(async () => {
   await browser?.close();
@@ -94,6 +95,33 @@ describe("apps", () => {
     await expect.poll(() => page.getByRole("cell", { name: /^sk_test_/ }).count()).toBe(1);
     expect(await page.locator("[data-secret]").count()).toBe(0);
     expect(await page.content()).not.toContain(key);
+    // Roll shows the new key once (the old one keeps its grace period); revoke ends the new one.
+    await page.getByRole("button", { name: /^Roll sk_test_/ }).click();
+    await expect.poll(() => page.locator("[data-secret]").textContent()).not.toBe(key);
+    const rolled = (await page.locator("[data-secret]").textContent()) ?? "";
+    expect(rolled).toMatch(/^sk_test_/);
+    const skRows = page.getByRole("cell", { name: /^sk_test_/ });
+    await expect.poll(() => skRows.count()).toBe(2);
+    expect((await t.call("GET", "/v1/payments", { token: rolled })).status).toBe(200);
+    await page.getByRole("button", { name: /^Revoke sk_test_/ }).first().click(); // newest first: the rolled key
+    await expect.poll(() => skRows.count()).toBe(1);
+    expect((await t.call("GET", "/v1/payments", { token: rolled })).status).toBe(401);
+    // Provider credentials: written, reported as set, never shown back.
+    const configs = (await t.call("GET", `/v1/apps/${appId}/providers?mode=test`, { headers: { cookie: await cookieHeader() } })).body.data;
+    const provider = configs.find((c: { credentials: Array<{ secret: boolean }> }) => c.credentials.some((f) => f.secret));
+    const field = provider.credentials.find((f: { secret: boolean }) => f.secret).name;
+    const form = page.locator("details").filter({ hasText: provider.display_name });
+    await form.locator("summary").click();
+    const credential = "cred-value-that-must-not-come-back-1234";
+    await form.getByLabel(field).fill(credential);
+    await form.getByLabel("Priority").fill("7");
+    await form.getByRole("button", { name: "Save" }).click();
+    await form.getByText("Saved.").waitFor();
+    const stored = (await t.call("GET", `/v1/apps/${appId}/providers/${provider.provider}?mode=test`, { headers: { cookie: await cookieHeader() } })).body.data;
+    expect(stored).toMatchObject({ priority: 7, configured: true });
+    await page.reload();
+    await page.locator("details").filter({ hasText: provider.display_name }).locator("summary").click();
+    expect(await page.content()).not.toContain(credential);
     await page.getByLabel("Name", { exact: true }).fill("Second shop (renamed)");
     await page.getByRole("button", { name: "Rename" }).click();
     await expect

@@ -26,7 +26,7 @@ beforeAll(async () => {
   receiver = await receivers.start();
   browser = await launch();
   ({ ctx, page } = await openPage(browser, t, w));
-  page.setDefaultTimeout(5000);
+  page.setDefaultTimeout(15_000); // fail on the step that waits, well before the test timeout
 });
 afterAll(async () => {
   await browser?.close();
@@ -103,7 +103,10 @@ describe("apps", () => {
     const skRows = page.getByRole("cell", { name: /^sk_test_/ });
     await expect.poll(() => skRows.count()).toBe(2);
     expect((await t.call("GET", "/v1/payments", { token: rolled })).status).toBe(200);
-    await page.getByRole("button", { name: /^Revoke sk_test_/ }).first().click(); // newest first: the rolled key
+    await page
+      .getByRole("button", { name: /^Revoke sk_test_/ })
+      .first()
+      .click(); // newest first: the rolled key
     await expect.poll(() => skRows.count()).toBe(1);
     expect((await t.call("GET", "/v1/payments", { token: rolled })).status).toBe(401);
     // Provider credentials: written, reported as set, never shown back.

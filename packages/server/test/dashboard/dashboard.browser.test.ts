@@ -19,7 +19,8 @@ const receivers = receiverPool();
 const w: Watch = { errors: [], foreign: [] };
 
 beforeAll(async () => {
-  t = await startTestApp({ workers: true, env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1,1,1" } });
+  // One retry, and one failed event disables the endpoint: the re-enable test gets there in seconds.
+  t = await startTestApp({ workers: true, env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1", ZEROFEE_WEBHOOK_DISABLE_AFTER: "1" } });
   demo = await demoLogin(t);
   const login = await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } });
   w.allow404 = await expected404s(t, demo.secret_key, login.body.data.token, demo.app_id);
@@ -197,6 +198,34 @@ describe("webhooks", () => {
     await row.getByRole("button", { name: "Resend" }).click();
     await eventually(async () => receiver.received.filter((r) => r.headers["webhook-id"] === eventId).length > before);
     await shot(page, "dashboard-webhooks");
+    expectClean(w);
+  });
+});
+
+describe("webhooks: auto-disable", () => {
+  it("an endpoint disabled after failures shows why, re-enables, and its failed events are resent since a time", async () => {
+    receiver.behave = () => ({ status: 500 });
+    await page.getByRole("button", { name: "Send test event" }).click();
+    const cookie = { headers: { cookie: await cookieHeader() } };
+    await eventually(async () => (await t.call("GET", `/v1/apps/${demo.app_id}/webhook?mode=test`, cookie)).body.data.active === false, 20_000);
+    await page.reload();
+    await page
+      .getByText(/Disabled/)
+      .first()
+      .waitFor();
+    expect(await page.locator("#webhook").locator("xpath=..").textContent()).toContain("consecutive events failed"); // the reason
+    await expect.poll(() => page.locator("tr[data-event]").filter({ hasText: "failed" }).count()).toBeGreaterThan(0);
+    receiver.behave = () => ({ status: 200 });
+    await page.getByRole("button", { name: "Re-enable" }).click();
+    await eventually(async () => (await t.call("GET", `/v1/apps/${demo.app_id}/webhook?mode=test`, cookie)).body.data.active === true);
+    const section = page.locator("#webhook").locator("xpath=..");
+    await expect.poll(() => section.textContent()).toContain("Active");
+    expect(await section.textContent()).not.toContain("consecutive events failed");
+    const before = receiver.received.length;
+    await page.getByLabel("Resend all failed since").fill(new Date(Date.now() - 3_600_000).toISOString().slice(0, 16));
+    await page.getByRole("button", { name: "Resend failed" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Events queued again:" }).textContent()).toMatch(/: [1-9]/);
+    await eventually(async () => receiver.received.length > before);
     expectClean(w);
   });
 });

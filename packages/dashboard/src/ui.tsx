@@ -6,7 +6,7 @@ import { t } from "./i18n";
 /** An API error, shown with its message (never a blank page). */
 export function ErrorBox(props: { error: unknown }) {
   return (
-    <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+    <p role="alert" class="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm [overflow-wrap:anywhere] text-red-800">
       {messageOf(props.error)}
     </p>
   );
@@ -14,7 +14,7 @@ export function ErrorBox(props: { error: unknown }) {
 
 export function Notice(props: { children: JSX.Element }) {
   return (
-    <p role="status" class="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+    <p role="status" class="rounded-md border border-green-200 bg-green-50 px-3 py-2 text-sm [overflow-wrap:anywhere] text-green-800">
       {props.children}
     </p>
   );

@@ -278,6 +278,30 @@ describe("375 px, French, keyboard", () => {
   });
 });
 
+describe("register", () => {
+  it("a new merchant registers at 375 px, is told to create an app, and creates one", async () => {
+    const fresh = await openPage(browser, t, w, { width: 375 });
+    const p = fresh.page;
+    await p.goto(`${t.url}/dashboard/login`);
+    await p.getByRole("link", { name: "Create an account" }).click();
+    await p.getByLabel("Your name").fill("Ama Mensah");
+    await p.getByLabel("Company").fill("Mensah Foods");
+    await p.getByLabel("Email").fill(`ama-${Date.now()}@example.com`);
+    await p.getByLabel("Password").fill("a long enough passphrase");
+    await p.getByRole("button", { name: "Create an account" }).click();
+    await p.getByRole("heading", { name: "No app yet" }).waitFor();
+    await expectNoHorizontalScroll(p);
+    await p.getByRole("link", { name: "Create app" }).click();
+    await p.getByLabel("App name").fill("Mensah web shop");
+    await p.getByRole("button", { name: "Create app" }).click();
+    await p.waitForURL(/\/dashboard\/apps\/app_/);
+    await p.getByRole("button", { name: "Create key" }).waitFor();
+    await expectNoHorizontalScroll(p);
+    await fresh.ctx.close();
+    expectClean(w);
+  });
+});
+
 describe("settings", () => {
   it("changes the password and signs in again with the new one", async () => {
     await nav("Settings").click();

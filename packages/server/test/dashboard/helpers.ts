@@ -63,8 +63,23 @@ export async function signIn(page: Page, base: string, email: string, password: 
 
 /** A page's body fits the viewport: nothing forces sideways scrolling at 375 px. */
 export async function expectNoHorizontalScroll(page: Page): Promise<void> {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
-  expect(scroll, `${page.url()} is ${scroll}px wide in a ${width}px viewport`).toBeLessThanOrEqual(width);
+  const { scroll, width, culprits } = await page.evaluate(() => {
+    const w = window.innerWidth;
+    // What sticks out, to say what to fix: elements and text, outside the boxes that scroll sideways.
+    const outside = (n: Node) => !n.parentElement?.closest(".table-wrap, nav");
+    const found: string[] = [];
+    for (const e of document.querySelectorAll("body *")) {
+      if (e.getBoundingClientRect().right > w + 1 && outside(e) && e.children.length === 0) found.push(e.outerHTML.slice(0, 160));
+    }
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const r = document.createRange();
+      r.selectNodeContents(n);
+      if (r.getBoundingClientRect().right > w + 1 && outside(n)) found.push(`text "${(n.textContent ?? "").slice(0, 80)}" in <${n.parentElement?.tagName}>`);
+    }
+    return { scroll: document.documentElement.scrollWidth, width: w, culprits: found.slice(0, 6) };
+  });
+  expect(scroll, `${page.url()} is ${scroll}px wide in a ${width}px viewport: ${culprits.join(" | ")}`).toBeLessThanOrEqual(width);
 }
 
 export function expectClean(w: Watch): void {

@@ -20,6 +20,7 @@ import { checkoutBrowserRoutes } from "./routes/checkout/browser.js";
 import { hostedPageRoute } from "./routes/checkout/hosted.js";
 import { checkoutSessionRoutes } from "./routes/checkout/sessions.js";
 import { checkoutSettingsRoutes } from "./routes/checkout/settings.js";
+import { dashboardRoutes } from "./routes/dashboard/assets.js";
 import { eventRoutes } from "./routes/events/events.js";
 import { listenRoute } from "./routes/events/listen.js";
 import { keyRoutes } from "./routes/keys/keys.js";
@@ -170,6 +171,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     webhookEndpointRoutes(http, ctx);
     eventRoutes(http, ctx);
     listenRoute(http, ctx);
+    dashboardRoutes(http, ctx);
     await docsRoutes(http);
   }
   healthRoutes(http, ctx, readiness);

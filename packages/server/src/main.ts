@@ -51,7 +51,7 @@ async function start(mode: "serve" | "api" | "worker") {
   const seeded = mode === "serve" ? await seedDemo(app.ctx, cfg.databaseUrl ? null : cfg.dataDir) : null;
   const url = await app.listen();
   const lines = [`ZeroFee ${mode === "serve" ? "(API, workers, sandboxes)" : "API"} listening on ${url}`];
-  lines.push(`  API reference  ${url}/docs`, `  Health         ${url}/healthz`);
+  lines.push(`  Dashboard      ${url}/dashboard/`, `  API reference  ${url}/docs`, `  Health         ${url}/healthz`);
   if (seeded) {
     const { demo } = seeded;
     lines.push(

@@ -18,7 +18,8 @@ export interface BundleFile {
 }
 export type Bundle = Record<keyof typeof FILES, BundleFile>;
 
-function newestMtime(dir: string): number {
+/** Newest modification time of any file under `dir` (sources edited after the build?). */
+export function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -36,9 +37,10 @@ function stale(): boolean {
   return newestMtime(src) > Math.min(...built.map((f) => statSync(f).mtimeMs));
 }
 
-async function build(): Promise<void> {
-  const vite = join(dirname(createRequire(join(CHECKOUT_DIR, "package.json")).resolve("vite/package.json")), "bin", "vite.js");
-  await promisify(execFile)(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: CHECKOUT_DIR });
+/** `vite build` in a front-end package's folder (its own vite.config.ts). */
+export async function viteBuild(dir: string): Promise<void> {
+  const vite = join(dirname(createRequire(join(dir, "package.json")).resolve("vite/package.json")), "bin", "vite.js");
+  await promisify(execFile)(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: dir });
 }
 
 let loading: Promise<Bundle> | null = null;
@@ -51,7 +53,7 @@ let loading: Promise<Bundle> | null = null;
  */
 export function loadBundle(production: boolean): Promise<Bundle> {
   loading ??= (async () => {
-    if (!production && stale()) await build();
+    if (!production && stale()) await viteBuild(CHECKOUT_DIR);
     const read = (name: string): BundleFile => {
       const body = readFileSync(join(DIST, name));
       return { body, hash: createHash("sha256").update(body).digest("hex").slice(0, 12) };

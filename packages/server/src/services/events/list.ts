@@ -9,6 +9,7 @@ export async function listEvents({ ctx, scope, input }: { ctx: ServiceContext; s
   const where: SQL[] = [eq(events.appId, scope.appId), eq(events.livemode, scope.livemode)];
   if (input.cursor) where.push(lt(events.id, decodeCursor(input.cursor)));
   if (input.type) where.push(eq(events.type, input.type));
+  if (input.object_id) where.push(eq(events.objectId, input.object_id));
   if (input.delivery_status) where.push(eq(webhookJobs.status, input.delivery_status));
   if (input.created_from) where.push(gte(events.createdAt, new Date(input.created_from)));
   if (input.created_to) where.push(lte(events.createdAt, new Date(input.created_to)));

@@ -10,6 +10,7 @@ export const ListEventsQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
   type: z.enum([...EVENT_TYPES, TEST_EVENT_TYPE]).optional(),
   delivery_status: z.enum(DELIVERY_STATUSES).optional(),
+  object_id: z.string().min(1).max(64).optional().describe("Only the events of one object: a payment's `txn_…` or a refund's `re_…`"),
   created_from: z.iso.datetime({ offset: true }).optional(),
   created_to: z.iso.datetime({ offset: true }).optional(),
 });

@@ -1,0 +1,138 @@
+import { A, useNavigate } from "@solidjs/router";
+import { createEffect, For, type JSX, onMount, Show } from "solid-js";
+import { call } from "./api";
+import { type Lang, lang, type MessageKey, setLang, t } from "./i18n";
+import { apps, currentApp, mode, refreshApps, setCurrentApp, setMode, setUser, user } from "./state";
+import { ErrorBox } from "./ui";
+
+const NAV: Array<[string, MessageKey]> = [
+  ["/", "nav.overview"],
+  ["/transactions", "nav.transactions"],
+  ["/refunds", "nav.refunds"],
+  ["/settlements", "nav.settlements"],
+  ["/apps", "nav.apps"],
+  ["/settings", "nav.settings"],
+];
+
+export function LanguagePicker() {
+  return (
+    <label class="flex items-center gap-1 text-sm">
+      <span class="sr-only">{t("lang.label")}</span>
+      <select
+        class="rounded border border-slate-300 bg-white px-1 py-1 text-sm"
+        aria-label={t("lang.label")}
+        value={lang()}
+        onChange={(e) => setLang(e.currentTarget.value as Lang)}
+      >
+        <option value="en">English</option>
+        <option value="fr">Français</option>
+      </select>
+    </label>
+  );
+}
+
+/** The test/live toggle (SPEC §11: a switch named `Test mode` with `aria-checked`), remembered. */
+export function ModeSwitch() {
+  return (
+    <button
+      type="button"
+      role="switch"
+      aria-checked={mode() === "test"}
+      class="flex items-center gap-2 rounded-full border border-slate-300 bg-white py-1 pr-3 pl-1 text-sm"
+      onClick={() => setMode(mode() === "test" ? "live" : "test")}
+    >
+      <span class={`inline-block h-5 w-9 rounded-full p-0.5 transition ${mode() === "test" ? "bg-amber-500" : "bg-slate-300"}`} aria-hidden="true">
+        <span class={`block h-4 w-4 rounded-full bg-white transition ${mode() === "test" ? "translate-x-4" : ""}`} />
+      </span>
+      {t("mode.test")}
+    </button>
+  );
+}
+
+/** Every signed-in page: header (app, mode, language, sign-out), navigation, content. */
+export function Shell(props: { children?: JSX.Element }) {
+  const navigate = useNavigate();
+  onMount(() => {
+    refreshApps().catch(() => undefined);
+  });
+  createEffect(() => {
+    if (user() === null) navigate("/login", { replace: true });
+  });
+  const signOut = async () => {
+    await call("POST", "/v1/auth/logout").catch(() => undefined);
+    setUser(null);
+  };
+  return (
+    <Show when={user()} fallback={<p class="p-6 text-sm text-slate-500">{t("common.loading")}</p>}>
+      <div class="min-h-screen">
+        <header class="border-b border-slate-200 bg-white">
+          <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-2 px-3 py-2">
+            <span class="mr-auto text-lg font-bold text-blue-800">{t("app.title")}</span>
+            <Show when={apps().length > 0}>
+              <label class="flex items-center gap-1 text-sm">
+                <span class="sr-only">{t("app.label")}</span>
+                <select
+                  aria-label={t("app.label")}
+                  class="max-w-40 rounded border border-slate-300 bg-white px-1 py-1 text-sm"
+                  value={currentApp() ?? ""}
+                  onChange={(e) => setCurrentApp(e.currentTarget.value)}
+                >
+                  <For each={apps()}>{(a) => <option value={a.id}>{a.name}</option>}</For>
+                </select>
+              </label>
+            </Show>
+            <ModeSwitch />
+            <LanguagePicker />
+            <button type="button" class="btn" onClick={signOut}>
+              {t("signOut")}
+            </button>
+          </div>
+          <nav aria-label={t("nav.main")} class="mx-auto max-w-6xl overflow-x-auto px-3">
+            <ul class="flex gap-1 text-sm">
+              <For each={NAV}>
+                {([href, key]) => (
+                  <li>
+                    <A
+                      href={href}
+                      end={href === "/"}
+                      class="block border-b-2 border-transparent px-2 py-2 whitespace-nowrap text-slate-600 hover:text-slate-900"
+                      activeClass="border-blue-700! text-blue-800! font-medium"
+                    >
+                      {t(key)}
+                    </A>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </nav>
+        </header>
+        <Show when={mode() === "test"}>
+          <p class="bg-amber-100 px-3 py-1 text-center text-xs text-amber-900">{t("mode.testBanner")}</p>
+        </Show>
+        <main class="mx-auto max-w-6xl px-3 py-4">{props.children}</main>
+      </div>
+    </Show>
+  );
+}
+
+/** Pages that act in an app: a prompt to create one when the account has none. */
+export function NeedsApp(props: { children: JSX.Element }) {
+  return (
+    <Show
+      when={currentApp()}
+      fallback={
+        <div class="card">
+          <h2 class="font-semibold">{t("noApp.title")}</h2>
+          <p class="my-2 text-sm">{t("noApp.body")}</p>
+          <A class="btn btn-primary" href="/apps">
+            {t("apps.create")}
+          </A>
+        </div>
+      }
+    >
+      {props.children}
+    </Show>
+  );
+}
+
+export { ErrorBox };

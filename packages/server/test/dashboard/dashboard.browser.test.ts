@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { type Receiver, receiverPool } from "../webhooks/receiver.js";
-import { demoLogin, expectClean, expected404s, expectNoHorizontalScroll, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
+import { demoLogin, EXPECTED_404S, expectClean, expectNoHorizontalScroll, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   t = await startTestApp({ workers: true, env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1", ZEROFEE_WEBHOOK_DISABLE_AFTER: "1" } });
   demo = await demoLogin(t);
   const login = await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } });
-  w.allow404 = await expected404s(t, demo.secret_key, login.body.data.token, demo.app_id);
+  w.allow404 = EXPECTED_404S;
   receiver = await receivers.start();
   browser = await launch();
   ({ ctx, page } = await openPage(browser, t, w));

@@ -2,18 +2,15 @@
  * The dashboard's money pages (issue #12, SPEC §10–11) in real Chromium against the real
  * server: overview totals and chart from `GET /v1/stats`, a partial refund through the
  * dialog, the refunds list, and a settlement after `zerofee settle` with its payments and CSV.
- *
- * These need the refunds, fee-plan, settlements and stats routes (branches i11a, i11b): on a
- * server without them, the pages show the API's 404 message and these tests fail.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ServiceContext } from "../../src/services/context.js";
+import { closeSettlements } from "../../src/services/settlements/close.js";
 import { eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { demoLogin, expectClean, expected404s, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
+import { demoLogin, EXPECTED_404S, expectClean, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -27,7 +24,7 @@ beforeAll(async () => {
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
   const login = await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } });
-  w.allow404 = (await expected404s(t, demo.secret_key, login.body.data.token, demo.app_id)).slice(0, 1); // only "no webhook endpoint yet"
+  w.allow404 = EXPECTED_404S;
   const created = await t.call("POST", "/v1/payments", { token: demo.secret_key, body: paymentBody("00", { amount: 5000, reference: "order-money-1" }) });
   expect(created.status, created.text).toBe(201);
   paymentId = created.body.data.id;
@@ -70,8 +67,6 @@ async function settle(): Promise<string> {
     return out;
   }
   // The settle service (issue #11, branch i11b), imported by name so this file compiles without it.
-  const servicePath = "../../src/services/settlements/close.js";
-  const { closeSettlements } = (await import(servicePath)) as { closeSettlements: (ctx: ServiceContext, until: Date) => Promise<Array<{ id: string }>> };
   const closed = await closeSettlements(t.app.ctx, new Date());
   return closed.map((s) => s.id).join("\n");
 }

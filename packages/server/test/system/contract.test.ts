@@ -72,7 +72,10 @@ describe("SPEC §4 user routes with the SPEC's exact bodies", () => {
     expect(put.text).not.toContain("live-token-value-1234");
     // GET takes the mode from the header (SPEC: a user names the mode with X-ZeroFee-Mode).
     expect(expectOk(await user("GET", `/v1/apps/${appId}/providers/pawapay`, { mode: "live" }), 200, "GET live").configured).toBe(true);
-    expect(expectOk(await user("GET", `/v1/apps/${appId}/providers/pawapay`, { mode: "test" }), 200, "GET test")).toMatchObject({ mode: "test", configured: false });
+    expect(expectOk(await user("GET", `/v1/apps/${appId}/providers/pawapay`, { mode: "test" }), 200, "GET test")).toMatchObject({
+      mode: "test",
+      configured: false,
+    });
     expect(expectOk(await user("GET", `/v1/apps/${appId}/providers/pawapay`), 200, "GET default").mode).toBe("test");
   });
 
@@ -99,7 +102,13 @@ describe("SPEC §4 user routes with the SPEC's exact bodies", () => {
   it("webhook: PUT {mode, url, events?}, GET ?mode=, rotate-secret, enable, test", async () => {
     const put = await user("PUT", `/v1/apps/${appId}/webhook`, { body: { mode: "test", url: "http://127.0.0.1:9/hooks", events: ["payment.completed"] } });
     const created = expectOk(put, 201, "PUT webhook");
-    expect(created).toMatchObject({ mode: "test", url: "http://127.0.0.1:9/hooks", events: ["payment.completed"], active: true, secret: expect.stringMatching(/^whsec_/) });
+    expect(created).toMatchObject({
+      mode: "test",
+      url: "http://127.0.0.1:9/hooks",
+      events: ["payment.completed"],
+      active: true,
+      secret: expect.stringMatching(/^whsec_/),
+    });
     expect(expectOk(await user("GET", `/v1/apps/${appId}/webhook?mode=test`), 200, "GET webhook").url).toBe("http://127.0.0.1:9/hooks");
     expect(expectOk(await user("POST", `/v1/apps/${appId}/webhook/rotate-secret`), 200, "rotate").secret).toMatch(/^whsec_/);
     expectOk(await user("POST", `/v1/apps/${appId}/webhook/enable`), 200, "enable");
@@ -112,7 +121,9 @@ describe("SPEC §4 user routes with the SPEC's exact bodies", () => {
   it("checkout settings: PUT {allowed_origins} in the header's mode", async () => {
     const put = await user("PUT", `/v1/apps/${appId}/checkout`, { body: { allowed_origins: ["https://shop.example"] }, mode: "live" });
     expect(expectOk(put, 200, "PUT checkout")).toMatchObject({ mode: "live", allowed_origins: ["https://shop.example"] });
-    expect(expectOk(await user("GET", `/v1/apps/${appId}/checkout`, { mode: "live" }), 200, "GET checkout live").allowed_origins).toEqual(["https://shop.example"]);
+    expect(expectOk(await user("GET", `/v1/apps/${appId}/checkout`, { mode: "live" }), 200, "GET checkout live").allowed_origins).toEqual([
+      "https://shop.example",
+    ]);
     expect(expectOk(await user("GET", `/v1/apps/${appId}/checkout`), 200, "GET checkout test").allowed_origins).toEqual([]);
   });
 

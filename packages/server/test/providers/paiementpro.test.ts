@@ -141,7 +141,7 @@ describe("PaiementPro through ZeroFee", () => {
   it("a notification the status API does not confirm is 400 and changes nothing (SPEC §4)", async () => {
     const created = await pay({ amount: 3000, payment_method: "PAYIN_MTN_CI", customer: { phone: "+225 05 00 00 00 02" } });
     expect(created.status).toBe(201);
-    const reference = created.body.data.provider_reference ?? created.body.data.attempts?.[0]?.provider_payment_id;
+    const reference = created.body.data.attempts?.[0]?.provider_payment_id;
     expect(reference).toEqual(expect.any(String));
     const notify = (responsecode: string) =>
       t.call("POST", "/v1/webhooks/providers/paiementpro", {

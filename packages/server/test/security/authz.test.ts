@@ -534,4 +534,56 @@ describe("AZ-4 sessions and CSRF (SPEC §16 dashboard sessions)", () => {
     });
     expect(crossRegister.status).toBe(403);
   });
+
+  it("AZ-4 without Sec-Fetch-Site a cookie state change needs an Origin or Referer naming ZeroFee; form bodies are 415 on JSON routes", async () => {
+    const C = await createMerchant(t, "delta");
+    const cookie = { cookie: `zerofee_session=${C.token}` };
+    const foreign = { referer: "https://evil.example/attack.html" };
+    const own = { referer: `${t.url}/dashboard/apps` };
+    const countApps = async () => (await t.database.db.select().from(apps).where(eq(apps.accountId, C.accountId))).length;
+    const liveKeys = async () => (await keyList(C)).length;
+    const webhookUrl = async () => (await t.call("GET", `/v1/apps/${C.appId}/webhook?mode=test`, { token: C.token })).body?.data?.url ?? null;
+    const changes = (headers: Record<string, string>) => [
+      () => t.call("POST", "/v1/apps", { body: { name: "csrf" }, headers: { ...cookie, ...headers } }),
+      () => t.call("POST", `/v1/apps/${C.appId}/keys`, { body: { type: "secret", mode: "live" }, headers: { ...cookie, ...headers } }),
+      () => t.call("PUT", `/v1/apps/${C.appId}/webhook`, { body: { mode: "test", url: "http://127.0.0.1:9/evil" }, headers: { ...cookie, ...headers } }),
+      () => t.call("POST", "/v1/auth/logout", { headers: { ...cookie, ...headers } }),
+    ];
+    const before = { apps: await countApps(), keys: await liveKeys(), url: await webhookUrl() };
+    for (const headers of [foreign, {}, { origin: "null" }, { origin: "null", ...foreign }, { referer: "not a url" }]) {
+      for (const call of changes(headers)) {
+        const res = await call();
+        expect(res.status, `${JSON.stringify(headers)}: ${res.text}`).toBe(403);
+        expect(res.body.error.code).toBe("cross_site_request");
+      }
+    }
+    expect({ apps: await countApps(), keys: await liveKeys(), url: await webhookUrl() }).toEqual(before);
+    expect((await t.call("GET", "/v1/auth/me", { token: C.token })).status).toBe(200);
+
+    // ZeroFee's own pages keep working: a Referer on PUBLIC_URL, or a same-origin fetch whose
+    // Origin the page's Referrer-Policy blanked to `null`.
+    const [createApp, createKey, setWebhook] = changes(own);
+    expect((await createApp?.())?.status).toBe(201);
+    expect((await createKey?.())?.status).toBe(201);
+    expect((await setWebhook?.())?.status).toBeLessThan(300);
+    const sameOrigin = await t.call("POST", "/v1/apps", { body: { name: "same" }, headers: { ...cookie, "sec-fetch-site": "same-origin", origin: "null" } });
+    expect(sameOrigin.status, sameOrigin.text).toBe(201);
+
+    // A plain HTML form (no preflight) cannot post to a JSON route, whatever the credential.
+    const form = (path: string, headers: Record<string, string>) =>
+      t.call("POST", path, { rawBody: "name=csrf&type=secret&mode=live", headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
+    const appsNow = await countApps();
+    for (const [path, headers] of [
+      ["/v1/apps", { ...cookie, ...own }],
+      ["/v1/apps", { authorization: `Bearer ${C.token}` }],
+      [`/v1/apps/${C.appId}/keys`, { ...cookie, "sec-fetch-site": "same-origin" }],
+      ["/v1/auth/login", {}],
+      ["/v1/payments", { authorization: `Bearer ${C.sk}` }],
+    ] as const) {
+      const res = await form(path, headers);
+      expect(res.status, `${path}: ${res.text}`).toBe(415);
+      expect(res.body.error.code).toBe("unsupported_media_type");
+    }
+    expect(await countApps()).toBe(appsNow);
+  });
 });

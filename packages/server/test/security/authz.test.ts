@@ -550,7 +550,8 @@ describe("AZ-4 sessions and CSRF (SPEC §16 dashboard sessions)", () => {
       () => t.call("POST", "/v1/auth/logout", { headers: { ...cookie, ...headers } }),
     ];
     const before = { apps: await countApps(), keys: await liveKeys(), url: await webhookUrl() };
-    for (const headers of [foreign, {}, { origin: "null" }, { origin: "null", ...foreign }, { referer: "not a url" }]) {
+    const noProof: Array<Record<string, string>> = [foreign, {}, { origin: "null" }, { origin: "null", ...foreign }, { referer: "not a url" }];
+    for (const headers of noProof) {
       for (const call of changes(headers)) {
         const res = await call();
         expect(res.status, `${JSON.stringify(headers)}: ${res.text}`).toBe(403);

@@ -3,6 +3,7 @@
  * IV-1 walks /openapi.json and sends seeded fast-check cases to every operation.
  */
 import { connect } from "node:net";
+import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession } from "../../src/services/auth/sessions.js";
@@ -425,7 +426,7 @@ describe("IV-2 malformed HTTP (raw TCP)", () => {
 });
 
 describe("IV-3 no leakage in errors", () => {
-  it("IV-3 no leakage in errors: validation, not-found, auth, provider-down and database errors show no stack, SQL, path, credential or host", async () => {
+  it("IV-3 no leakage in errors: validation, not-found, auth, provider-down and database errors (NUL bytes, a CHECK violation, a raising trigger) show no stack, SQL, path, credential or host", async () => {
     const bodies: Array<[string, CallResult]> = [];
     const add = async (label: string, p: Promise<CallResult>) => bodies.push([label, await p]);
     await add("validation", t.call("POST", "/v1/payments", { token: m.sk, body: { amount: "x" } }));
@@ -462,6 +463,35 @@ describe("IV-3 no leakage in errors", () => {
     } finally {
       await t.call("POST", "/sandbox/test/_control", { body: { down: false } });
     }
+
+    // Real database errors, raised by PostgreSQL itself while a request runs: a CHECK
+    // violation, and a trigger whose message carries SQL, a path and a host. Each is a 500
+    // `internal_error` in the envelope, never the database's own text.
+    const db = t.database.db;
+    await db.execute(sql`alter table apps add constraint iv3_refused check (name <> 'iv3-check') not valid`);
+    await db.execute(
+      sql.raw(`create function iv3_fail() returns trigger language plpgsql as $$ begin
+        raise exception 'select * from apps where id = % at /var/lib/postgresql/data on 127.0.0.1:5432', new.id; end $$`),
+    );
+    await db.execute(sql`create trigger iv3_fail before update on apps for each row when (new.name = 'iv3-trigger') execute function iv3_fail()`);
+    const databaseErrors: Array<[string, CallResult]> = [];
+    try {
+      for (const name of ["iv3-check", "iv3-trigger"]) {
+        databaseErrors.push([`database ${name}`, await t.call("PATCH", `/v1/apps/${m.appId}`, { token: m.token, body: { name } })]);
+      }
+    } finally {
+      await db.execute(sql`drop trigger iv3_fail on apps`);
+      await db.execute(sql`drop function iv3_fail()`);
+      await db.execute(sql`alter table apps drop constraint iv3_refused`);
+    }
+    for (const [label, res] of databaseErrors) {
+      expect(res.status, `${label}: ${res.text}`).toBe(500);
+      expect(res.body.error.code, label).toBe("internal_error");
+      expectErrorEnvelope(res, label);
+      expect(findLeaks(res.text), `${label}: ${res.text}`).toEqual([]);
+      expect(res.text, label).not.toMatch(/iv3|check|constraint|trigger|postgres/i);
+    }
+    expect((await t.call("PATCH", `/v1/apps/${m.appId}`, { token: m.token, body: { name: "after iv3" } })).status).toBe(200);
 
     for (const [label, res] of bodies) {
       expect(res.status, `${label}: ${res.text}`).toBeGreaterThanOrEqual(400);

@@ -147,7 +147,8 @@ describe("J. load", () => {
       expect(paymentOf.size).toBe(keys.length);
 
       const reusedAnswers = answers.filter((a) => a.reused);
-      expect(keys.length).toBeGreaterThan(50);
+      // Not vacuous: more keys than connections (a starved machine sends fewer; counts, not rates, are asserted).
+      expect(keys.length).toBeGreaterThan(CONCURRENCY);
       expect(reusedAnswers.length).toBeGreaterThan(0);
       // Every reused key was answered by a replay or a 409: for each key whose requests were all
       // answered, as many secondary answers as reuses — whichever request reached the server

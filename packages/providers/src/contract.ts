@@ -116,7 +116,8 @@ export type WebhookOutput =
       failureMessage?: string;
       /**
        * The provider signs nothing (or nothing we can check): the caller must confirm the
-       * status with `getStatus` before applying it, and apply what the status call says.
+       * status with `getStatus` before applying it, and refuse the message (changing nothing)
+       * when the status call does not say `status`.
        */
       confirmWithStatus?: boolean;
     };

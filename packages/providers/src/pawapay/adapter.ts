@@ -275,11 +275,9 @@ export const pawapayAdapter: ProviderAdapter = {
       return { ...found, kind: "refund", eventId: `refund:${d.refundId}:${found.status}` };
     }
     if (signed) return callbackEvent(d, d.status, d.failureReason);
-    // Unsigned: the body only says which deposit to look at. PawaPay's own answer is what is
-    // reported (and keys the event, so a forged message cannot take a real one's id).
-    const confirmed = await fetchDeposit(ctx, d.depositId);
-    if (confirmed === "not_found" || "unavailable" in confirmed) return { kind: "invalid", reason: "unsigned callback could not be confirmed with PawaPay" };
-    return { ...callbackEvent(d, confirmed.status, confirmed.failureReason), confirmWithStatus: true };
+    // Unsigned: nothing proves the sender. The server asks PawaPay's status call and refuses
+    // the message (changing nothing) unless PawaPay's answer is the status it reports.
+    return { ...callbackEvent(d, d.status, d.failureReason), confirmWithStatus: true };
   },
 
   async refund(ctx, ref, input): Promise<RefundOutput> {

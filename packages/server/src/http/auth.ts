@@ -6,6 +6,7 @@ import { findSession, SESSION_PREFIX } from "../services/auth/sessions.js";
 import { authenticateClientSecret, looksLikeClientSecret } from "../services/checkout/secret.js";
 import type { Principal, Scope, ServiceContext } from "../services/context.js";
 import { authenticateKey } from "../services/keys/keys.js";
+import { checkCookieCsrf } from "./csrf.js";
 
 export const SESSION_COOKIE = "zerofee_session";
 
@@ -22,30 +23,6 @@ function modeHeader(request: FastifyRequest): boolean {
   if (mode === undefined || mode === "test") return false;
   if (mode === "live") return true;
   throw new ApiError("validation_error", "X-ZeroFee-Mode is test or live.", { param: "X-ZeroFee-Mode" });
-}
-
-/**
- * Cookie-authenticated state changes from another site are refused (SPEC §16): the browser's
- * `Sec-Fetch-Site`, else `Origin` against our own host. Bearer requests cannot be forged by a
- * page, so they are not checked.
- */
-function checkCsrf(request: FastifyRequest, publicUrl: string): void {
-  if (request.method === "GET" || request.method === "HEAD" || request.method === "OPTIONS") return;
-  const site = request.headers["sec-fetch-site"];
-  if (site === "cross-site" || site === "same-site") throw new ApiError("cross_site_request", "Cross-site requests are refused.");
-  const origin = request.headers.origin;
-  if (origin && origin !== "null") {
-    const host = request.headers.host;
-    let allowed = false;
-    try {
-      const o = new URL(origin);
-      allowed = o.host === host || o.origin === new URL(publicUrl).origin;
-    } catch {
-      allowed = false;
-    }
-    if (!allowed) throw new ApiError("cross_site_request", "Cross-site requests are refused.");
-  }
-  if (origin === "null") throw new ApiError("cross_site_request", "Cross-site requests are refused.");
 }
 
 export interface AuthDeps {
@@ -96,7 +73,7 @@ export async function authenticate(deps: AuthDeps, request: FastifyRequest, repl
     const session = token.startsWith(SESSION_PREFIX) ? await findSession(ctx.db, token, ctx.clock.now()) : null;
     if (!session) throw new ApiError("authentication_required", "Your session has ended; sign in again.");
     if (!allowed.includes("user")) throw new ApiError("forbidden", "This route takes an API key, not a dashboard session.");
-    if (request.viaCookie) checkCsrf(request, ctx.publicUrl());
+    if (request.viaCookie) checkCookieCsrf(request, ctx.publicUrl());
     const appHeader = request.headers["x-app-id"];
     principal = {
       kind: "user",
@@ -131,4 +108,18 @@ export async function resolveScope(ctx: ServiceContext, request: FastifyRequest)
   if (!p.appId) throw new ApiError("validation_error", "Name the app with the X-App-Id header.", { param: "X-App-Id" });
   await getApp({ ctx, accountId: p.accountId, appId: p.appId });
   return { appId: p.appId, livemode: p.livemode };
+}
+
+/** `test` or `live`, as the API names a scope's mode. */
+export const modeName = (scope: { livemode: boolean }) => (scope.livemode ? ("live" as const) : ("test" as const));
+
+/**
+ * The app and mode a dashboard user's request on `/v1/apps/{app_id}/…` acts in: an app of the
+ * user's account (else 404), in the mode named by the body or query `mode` when given, else the
+ * user's `X-ZeroFee-Mode` (default test, SPEC §4).
+ */
+export async function userAppScope(ctx: ServiceContext, request: FastifyRequest, appId: string, mode?: "test" | "live"): Promise<Scope> {
+  const user = requireUser(request);
+  await getApp({ ctx, accountId: user.accountId, appId });
+  return { appId, livemode: mode ? mode === "live" : user.livemode };
 }

@@ -10,6 +10,7 @@ import { InFlight, WindowLimiter } from "../lib/rate-limit.js";
 import { requestStore } from "../lib/request-context.js";
 import type { ServiceContext } from "../services/context.js";
 import { authenticate } from "./auth.js";
+import { clientErrorHandler } from "./client-error.js";
 import { sendError } from "./errors.js";
 import { claimForRequest, settleForResponse } from "./idempotency.js";
 import type { ZodApp } from "./types.js";
@@ -68,6 +69,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     // Router-level refusals (malformed URL, over-long path parameter) answer in the envelope
     // like every other error, instead of Fastify's own body that echoes the URL.
     frameworkErrors: (err, request, reply) => sendError(err, request, reply.header("x-request-id", request.id)),
+    clientErrorHandler: clientErrorHandler(() => logger),
   }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -91,6 +93,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     }
   });
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (request, body, done) => {
+    if (!request.routeOptions.config.forms) return done(new ApiError("unsupported_media_type", "Send JSON with Content-Type: application/json."), undefined);
     request.rawBody = body as string;
     const out: Record<string, string> = Object.create(null);
     for (const [k, v] of new URLSearchParams(body as string)) out[k] = v;

@@ -23,6 +23,11 @@ declare module "fastify" {
     scope?: string;
     /** Answer any origin (routes open to publishable keys, SPEC §4). */
     cors?: boolean;
+    /**
+     * Takes `application/x-www-form-urlencoded` bodies (provider callbacks, sandbox pages).
+     * Elsewhere a form body is 415: a plain HTML form could post it cross-site without a preflight.
+     */
+    forms?: boolean;
   }
 }
 
@@ -35,8 +40,9 @@ export function access(auth: AuthKind[], scope?: string) {
   const cors = auth.includes("publishable") || auth.includes("client_secret");
   const security: Array<Record<string, string[]>> =
     auth.includes("none") || auth.includes("provider") ? [] : [{ bearer: [] }, ...(auth.includes("user") ? [{ cookie: [] }] : [])];
+  const forms = auth.includes("provider");
   return {
-    config: { auth, cors, ...(scope ? { scope } : {}) },
+    config: { auth, cors, ...(forms ? { forms } : {}), ...(scope ? { scope } : {}) },
     schemaExtras: { "x-zerofee-auth": auth, ...(scope ? { "x-zerofee-scope": scope } : {}), security },
   };
 }

@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   validation_error: { status: 400, type: "invalid_request_error" },
   invalid_json: { status: 400, type: "invalid_request_error" },
+  malformed_request: { status: 400, type: "invalid_request_error" },
   invalid_idempotency_key: { status: 400, type: "invalid_request_error" },
   url_not_allowed: { status: 400, type: "invalid_request_error" },
   webhook_unconfirmed: { status: 400, type: "invalid_request_error" },
@@ -16,6 +17,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, type: "invalid_request_error" },
   route_not_found: { status: 404, type: "invalid_request_error" },
   method_not_allowed: { status: 405, type: "invalid_request_error" },
+  request_timeout: { status: 408, type: "invalid_request_error" },
   idempotency_key_reused: { status: 409, type: "idempotency_error" },
   idempotency_key_in_use: { status: 409, type: "idempotency_error" },
   email_taken: { status: 409, type: "invalid_request_error" },
@@ -24,6 +26,7 @@ export const ERROR_CODES = {
   body_too_large: { status: 413, type: "invalid_request_error" },
   uri_too_long: { status: 414, type: "invalid_request_error" },
   unsupported_media_type: { status: 415, type: "invalid_request_error" },
+  headers_too_large: { status: 431, type: "invalid_request_error" },
   no_provider_configured: { status: 422, type: "business_error" },
   method_not_supported: { status: 422, type: "business_error" },
   invalid_otp: { status: 422, type: "business_error" },

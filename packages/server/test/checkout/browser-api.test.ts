@@ -217,6 +217,33 @@ describe("WG-3 headers of pages and assets", () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe("allowed_origins.0");
     expect((await fetch(s.url)).headers.get("content-security-policy")).toMatch(/frame-ancestors http:\/\/localhost:4321(;|$)/);
+    // An origin names one site: a wildcard or a bare public suffix would let anyone frame a
+    // page holding the client secret. Refused in both modes, and nothing stored changes.
+    for (const mode of ["test", "live"] as const) {
+      for (const origin of [
+        "https://*",
+        "https://*.com",
+        "https://*.shop.example",
+        "https://com",
+        "https://co.uk",
+        "https://com.ng",
+        "https://co.ke",
+        "https://github.io",
+      ]) {
+        const res = await t.call("PUT", `/v1/apps/${A.appId}/checkout`, { token: A.token, body: { mode, allowed_origins: ["https://shop.example", origin] } });
+        expect(res.status, `${mode} ${origin}: ${res.text}`).toBe(400);
+        expect(res.body.error.param, origin).toBe("allowed_origins.1");
+      }
+    }
+    expect((await fetch(s.url)).headers.get("content-security-policy")).toMatch(/frame-ancestors http:\/\/localhost:4321(;|$)/);
+    const named = await t.call("PUT", `/v1/apps/${A.appId}/checkout`, {
+      token: A.token,
+      body: { mode: "live", allowed_origins: ["https://shop.co.uk", "https://pay.shop.com.ng", "https://shop.example:8443"] },
+    });
+    expect(named.status, named.text).toBe(200);
+    expect(
+      (await t.call("PUT", `/v1/apps/${A.appId}/checkout`, { token: A.token, body: { mode: "live", allowed_origins: ["https://localhost"] } })).status,
+    ).toBe(400);
     const other = await t.call("PUT", `/v1/apps/${A.appId}/checkout`, { token: B.token, body: { mode: "test", allowed_origins: [] } });
     expect(other.status).toBe(404);
     expect((await fetch(`${t.url}/checkout/cs_unknown`)).status).toBe(404);

@@ -5,9 +5,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { type InitiateInput, PROVIDERS, type ProviderContext } from "@zerofee/providers";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countSandboxRecords } from "../../src/services/sandbox/store.js";
 import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../harness.js";
+import { rows } from "../reliability/helpers.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -82,20 +84,25 @@ describe("PawaPay", () => {
     });
   });
 
-  it("an unsigned callback is believed only as far as PawaPay's status call", async () => {
+  it("an unsigned callback PawaPay's status call does not confirm is 400 and changes nothing", async () => {
     const created = await create("pawapay", "PAYIN_MTN_CI", "+225 05 00 00 00 02");
     expect(created.status).toBe(201);
     const depositId = created.body.data.provider_reference as string;
     const forged = forgedDeposit(depositId);
+    const callbacks = async () => (await rows(t.database.db, sql`select 1 from provider_callbacks where provider = 'pawapay'`)).length;
+    const before = await callbacks();
     const res = await t.call("POST", "/v1/webhooks/providers/pawapay", { rawBody: forged, headers: { "content-type": "application/json" } });
-    expect(res.status).toBeLessThan(500);
+    expect(res.status, res.text).toBe(400);
+    expect(res.body.error.code).toBe("webhook_unconfirmed");
     expect((await read(created.body.data.id)).status).toBe("requires_action");
-    // Not a deposit PawaPay knows: refused.
+    expect(await callbacks()).toBe(before);
+    // Not a deposit PawaPay (or ZeroFee) knows: refused too.
     const unknown = await t.call("POST", "/v1/webhooks/providers/pawapay", {
       rawBody: forged.replace(depositId, randomUUID()),
       headers: { "content-type": "application/json" },
     });
-    expect(unknown.status).toBe(401);
+    expect(unknown.status).toBe(400);
+    expect(await callbacks()).toBe(before);
   });
 
   it("a callback with a signature that does not verify is refused, even for a real deposit", async () => {

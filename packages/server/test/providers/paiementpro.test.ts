@@ -3,9 +3,11 @@
  * page, status API, unsigned notification) and ZeroFee's adapter speaks it back, over HTTP.
  */
 import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countSandboxRecords } from "../../src/services/sandbox/store.js";
 import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../harness.js";
+import { rows } from "../reliability/helpers.js";
 import { readForms } from "./sandbox-page.js";
 
 let t: TestApp;
@@ -134,6 +136,32 @@ describe("PaiementPro through ZeroFee", () => {
       return p.status === "completed" ? p : null;
     });
     expect(done.timeline.at(-1).source).toBe("provider_webhook");
+  });
+
+  it("a notification the status API does not confirm is 400 and changes nothing (SPEC §4)", async () => {
+    const created = await pay({ amount: 3000, payment_method: "PAYIN_MTN_CI", customer: { phone: "+225 05 00 00 00 02" } });
+    expect(created.status).toBe(201);
+    const reference = created.body.data.attempts?.[0]?.provider_payment_id;
+    expect(reference).toEqual(expect.any(String));
+    const notify = (responsecode: string) =>
+      t.call("POST", "/v1/webhooks/providers/paiementpro", {
+        rawBody: new URLSearchParams({
+          merchantId: "PP-F105",
+          referenceNumber: reference,
+          amount: "3000",
+          transactiondt: "2026-11-26 10:00:00",
+          responsecode,
+          hashcode: "x",
+        }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+    const stored = async () => (await rows(t.database.db, sql`select 1 from provider_callbacks where provider = 'paiementpro'`)).length;
+    const before = await stored();
+    const forged = await notify("0");
+    expect(forged.status, forged.text).toBe(400);
+    expect(forged.body.error.code).toBe("webhook_unconfirmed");
+    expect(await stored()).toBe(before);
+    expect((await t.call("GET", `/v1/payments/${created.body.data.id}`, { token: m.sk })).body.data.status).toBe("requires_action");
   });
 
   it("a card in a currency PaiementPro does not take is refused before anything is sent", async () => {

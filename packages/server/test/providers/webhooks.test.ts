@@ -123,12 +123,13 @@ describe("a provider that signs nothing (confirmWithStatus)", () => {
     data: { id: "tcol_forged", reference, status },
   });
 
-  it("a forged success is checked with the provider and not believed; an unknown payment is 400; the real one completes", async () => {
+  it("a forged success the provider does not confirm is 400 and stores nothing; an unknown payment is 400; the real one completes", async () => {
     const p = await open("02", { provider: "test_unsigned" });
-    const forged = await post(message(p.reference, "SUCCESSFUL"));
-    expect(forged.status).toBe(200);
-    expect(forged.body.data.applied).toBe(false);
+    const forged = await post(message(p.reference, "SUCCESSFUL", "u_forged"));
+    expect(forged.status, forged.text).toBe(400);
+    expect(forged.body.error.code).toBe("webhook_unconfirmed");
     expect((await get(p.id)).status).toBe("requires_action");
+    expect(await rows(t.database.db, sql`select 1 from provider_callbacks where provider_event_id = 'u_forged'`)).toEqual([]);
     const unknown = await post(message(randomUUID(), "SUCCESSFUL"));
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe("webhook_unconfirmed");

@@ -2,6 +2,8 @@
  * Input validation (reliability.md §5 group F: IV-1..IV-3; SPEC §16 "bad input never gets a 5xx").
  * IV-1 walks /openapi.json and sends seeded fast-check cases to every operation.
  */
+import { connect } from "node:net";
+import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession } from "../../src/services/auth/sessions.js";
@@ -353,7 +355,15 @@ describe("IV-2 body and parser limits", () => {
       rawBody: "__proto__[polluted]=yes&amount=1500",
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
-    expect(form.status).toBe(400);
+    // A form body on a JSON route is 415 (no HTML form may post to the API without a preflight);
+    // the routes that do take forms (provider callbacks) parse them without a prototype.
+    expect(form.status).toBe(415);
+    const providerForm = await t.call("POST", "/v1/webhooks/providers/paiementpro", {
+      rawBody: "__proto__[polluted]=yes&constructor[prototype][polluted]=yes&referenceNumber=x",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(providerForm.status, providerForm.text).toBeGreaterThanOrEqual(400);
+    expect(providerForm.status).toBeLessThan(500);
     expect((await t.call("GET", "/v1/payments?limit=100", { token: m.sk })).body.data.length).toBe(before);
 
     // The server runs in this process: a polluted prototype would show here.
@@ -367,8 +377,56 @@ describe("IV-2 body and parser limits", () => {
   });
 });
 
+/** One raw HTTP/1.1 exchange over TCP: what Node's parser refuses never reaches fetch(). */
+function rawHttp(request: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const { hostname, port } = new URL(t.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const [head = "", body = ""] = text.split("\r\n\r\n");
+      const [statusLine = "", ...lines] = head.split("\r\n");
+      const headers: Record<string, string> = {};
+      for (const l of lines) headers[l.slice(0, l.indexOf(":")).toLowerCase()] = l.slice(l.indexOf(":") + 1).trim();
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body });
+    });
+  });
+}
+
+describe("IV-2 malformed HTTP (raw TCP)", () => {
+  it("IV-2 a NUL in a header, a non-numeric Content-Length, a bad request line or oversized headers get the error envelope with a request_id", async () => {
+    const cases: Array<[string, string, number, string]> = [
+      ["NUL in a header", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Evil: a\u0000b\r\n\r\n", 400, "malformed_request"],
+      [
+        "non-numeric Content-Length",
+        "POST /v1/payments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}",
+        400,
+        "malformed_request",
+      ],
+      ["bad request line", "GARBAGE\r\n\r\n", 400, "malformed_request"],
+      ["headers over the limit", `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431, "headers_too_large"],
+    ];
+    for (const [label, request, status, code] of cases) {
+      const res = await rawHttp(request);
+      expect(res.status, `${label}: ${res.body}`).toBe(status);
+      expect(res.headers["content-type"], label).toMatch(/^application\/json/);
+      const body = JSON.parse(res.body);
+      expect(body.success, label).toBe(false);
+      expect(body.error.code, label).toBe(code);
+      expect(body.error.request_id, label).toMatch(/^req_/);
+      expect(res.headers["x-request-id"], label).toBe(body.error.request_id);
+      expect(Object.keys(body.error).sort(), label).toEqual(["code", "message", "request_id", "type"]);
+      expect(findLeaks(res.body), label).toEqual([]);
+    }
+    expect((await t.call("GET", "/healthz")).status).toBe(200);
+  });
+});
+
 describe("IV-3 no leakage in errors", () => {
-  it("IV-3 no leakage in errors: validation, not-found, auth, provider-down and database errors show no stack, SQL, path, credential or host", async () => {
+  it("IV-3 no leakage in errors: validation, not-found, auth, provider-down and database errors (NUL bytes, a CHECK violation, a raising trigger) show no stack, SQL, path, credential or host", async () => {
     const bodies: Array<[string, CallResult]> = [];
     const add = async (label: string, p: Promise<CallResult>) => bodies.push([label, await p]);
     await add("validation", t.call("POST", "/v1/payments", { token: m.sk, body: { amount: "x" } }));
@@ -405,6 +463,35 @@ describe("IV-3 no leakage in errors", () => {
     } finally {
       await t.call("POST", "/sandbox/test/_control", { body: { down: false } });
     }
+
+    // Real database errors, raised by PostgreSQL itself while a request runs: a CHECK
+    // violation, and a trigger whose message carries SQL, a path and a host. Each is a 500
+    // `internal_error` in the envelope, never the database's own text.
+    const db = t.database.db;
+    await db.execute(sql`alter table apps add constraint iv3_refused check (name <> 'iv3-check') not valid`);
+    await db.execute(
+      sql.raw(`create function iv3_fail() returns trigger language plpgsql as $$ begin
+        raise exception 'select * from apps where id = % at /var/lib/postgresql/data on 127.0.0.1:5432', new.id; end $$`),
+    );
+    await db.execute(sql`create trigger iv3_fail before update on apps for each row when (new.name = 'iv3-trigger') execute function iv3_fail()`);
+    const databaseErrors: Array<[string, CallResult]> = [];
+    try {
+      for (const name of ["iv3-check", "iv3-trigger"]) {
+        databaseErrors.push([`database ${name}`, await t.call("PATCH", `/v1/apps/${m.appId}`, { token: m.token, body: { name } })]);
+      }
+    } finally {
+      await db.execute(sql`drop trigger iv3_fail on apps`);
+      await db.execute(sql`drop function iv3_fail()`);
+      await db.execute(sql`alter table apps drop constraint iv3_refused`);
+    }
+    for (const [label, res] of databaseErrors) {
+      expect(res.status, `${label}: ${res.text}`).toBe(500);
+      expect(res.body.error.code, label).toBe("internal_error");
+      expectErrorEnvelope(res, label);
+      expect(findLeaks(res.text), `${label}: ${res.text}`).toEqual([]);
+      expect(res.text, label).not.toMatch(/iv3|check|constraint|trigger|postgres/i);
+    }
+    expect((await t.call("PATCH", `/v1/apps/${m.appId}`, { token: m.token, body: { name: "after iv3" } })).status).toBe(200);
 
     for (const [label, res] of bodies) {
       expect(res.status, `${label}: ${res.text}`).toBeGreaterThanOrEqual(400);

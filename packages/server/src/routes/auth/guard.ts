@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { SESSION_COOKIE } from "../../http/auth.js";
+import { checkLoginCsrf } from "../../http/csrf.js";
 import { ApiError } from "../../lib/errors.js";
 import { WindowLimiter } from "../../lib/rate-limit.js";
 import { SESSION_TTL_MS } from "../../services/auth/sessions.js";
@@ -15,8 +16,8 @@ export class LoginGuard {
   private readonly perIp = new WindowLimiter(30, WINDOW_MS);
   private readonly perEmail = new WindowLimiter(10, WINDOW_MS);
 
-  check(request: FastifyRequest, email: string): void {
-    if (request.headers["sec-fetch-site"] === "cross-site") throw new ApiError("cross_site_request", "Cross-site sign-in is refused.");
+  check(request: FastifyRequest, email: string, publicUrl: string): void {
+    checkLoginCsrf(request, publicUrl);
     const wait = Math.max(this.perIp.hit(request.ip), this.perEmail.hit(email.trim().toLowerCase()));
     if (wait > 0) throw new ApiError("rate_limited", "Too many attempts; wait before trying again.", { retryAfter: wait });
   }

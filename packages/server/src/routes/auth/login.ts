@@ -19,7 +19,7 @@ export function loginRoute(app: ZodApp, ctx: ServiceContext, guard: LoginGuard) 
       response: { 200: dataEnvelope(AuthResult), ...errorResponses },
     },
     handler: async (request, reply) => {
-      guard.check(request, request.body.email);
+      guard.check(request, request.body.email, ctx.publicUrl());
       const result = await login({ ctx, input: request.body });
       setSessionCookie(reply, ctx, result.token);
       return ok(result);

@@ -19,7 +19,7 @@ export function registerRoute(app: ZodApp, ctx: ServiceContext, guard: LoginGuar
       response: { 201: dataEnvelope(AuthResult), ...errorResponses },
     },
     handler: async (request, reply) => {
-      guard.check(request, request.body.email);
+      guard.check(request, request.body.email, ctx.publicUrl());
       const result = await register({ ctx, input: request.body });
       setSessionCookie(reply, ctx, result.token);
       return reply.code(201).send(ok(result));

@@ -1,7 +1,6 @@
-import { requireUser } from "../../http/auth.js";
+import { modeName, userAppScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
-import { getApp } from "../../services/apps/apps.js";
 import { AppIdParams, SettingsBody, SettingsQuery, SettingsSchema } from "../../services/checkout/schemas.js";
 import { readSettings, writeSettings } from "../../services/checkout/settings.js";
 import type { ServiceContext } from "../../services/context.js";
@@ -23,10 +22,9 @@ export function checkoutSettingsRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(SettingsSchema), ...errorResponses },
     },
     handler: async (request) => {
-      await getApp({ ctx, accountId: requireUser(request).accountId, appId: request.params.app_id });
-      const scope = { appId: request.params.app_id, livemode: request.body.mode === "live" };
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.body.mode);
       const s = await writeSettings(ctx, scope, request.body);
-      return ok({ mode: request.body.mode, allowed_origins: s.allowedOrigins, client_amount: s.clientAmount });
+      return ok({ mode: modeName(scope), allowed_origins: s.allowedOrigins, client_amount: s.clientAmount });
     },
   });
   app.route({
@@ -42,9 +40,9 @@ export function checkoutSettingsRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(SettingsSchema), ...errorResponses },
     },
     handler: async (request) => {
-      await getApp({ ctx, accountId: requireUser(request).accountId, appId: request.params.app_id });
-      const s = await readSettings(ctx, { appId: request.params.app_id, livemode: request.query.mode === "live" });
-      return ok({ mode: request.query.mode, allowed_origins: s.allowedOrigins, client_amount: s.clientAmount });
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.query.mode);
+      const s = await readSettings(ctx, scope);
+      return ok({ mode: modeName(scope), allowed_origins: s.allowedOrigins, client_amount: s.clientAmount });
     },
   });
 }

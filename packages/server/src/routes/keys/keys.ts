@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireUser } from "../../http/auth.js";
+import { requireUser, userAppScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import { getApp } from "../../services/apps/apps.js";
@@ -27,8 +27,8 @@ export function keyRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 201: dataEnvelope(KeySchema), ...errorResponses },
     },
     handler: async (request, reply) => {
-      await ownApp(requireUser(request).accountId, request.params.app_id);
-      const { row, key } = await createKey({ ctx, appId: request.params.app_id, input: request.body });
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.body.mode);
+      const { row, key } = await createKey({ ctx, scope, input: request.body });
       return reply.code(201).send(ok(serializeKey(row, key)));
     },
   });

@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { requireUser } from "../../http/auth.js";
+import { modeName, userAppScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
-import { getApp } from "../../services/apps/apps.js";
 import type { ServiceContext } from "../../services/context.js";
 import { deleteProviderConfig, getProviderConfig, listProviderConfigs, setProviderConfig } from "../../services/providers/credentials.js";
 import { ModeQuery, ProviderConfigSchema, ProviderParams, PutProviderBody } from "../../services/providers/schemas.js";
@@ -12,7 +11,6 @@ import { AppParams } from "../apps/apps.js";
 export function providerConfigRoutes(app: ZodApp, ctx: ServiceContext) {
   const a = access(["user"]);
   const tags = ["Provider credentials"];
-  const ownApp = (accountId: string, appId: string) => getApp({ ctx, accountId, appId });
   app.route({
     method: "GET",
     url: "/v1/apps/:app_id/providers",
@@ -26,8 +24,7 @@ export function providerConfigRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: listEnvelope(ProviderConfigSchema), ...errorResponses },
     },
     handler: async (request) => {
-      await ownApp(requireUser(request).accountId, request.params.app_id);
-      const scope = { appId: request.params.app_id, livemode: request.query.mode === "live" };
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.query.mode);
       return { ...ok(await listProviderConfigs({ ctx, scope })), has_more: false, next_cursor: null };
     },
   });
@@ -44,8 +41,7 @@ export function providerConfigRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(ProviderConfigSchema), ...errorResponses },
     },
     handler: async (request) => {
-      await ownApp(requireUser(request).accountId, request.params.app_id);
-      const scope = { appId: request.params.app_id, livemode: request.query.mode === "live" };
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.query.mode);
       return ok(await getProviderConfig({ ctx, scope, provider: request.params.provider }));
     },
   });
@@ -62,10 +58,9 @@ export function providerConfigRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(ProviderConfigSchema), ...errorResponses },
     },
     handler: async (request) => {
-      await ownApp(requireUser(request).accountId, request.params.app_id);
-      const { app_id: appId, provider } = request.params;
-      await setProviderConfig({ ctx, appId, provider, input: request.body });
-      return ok(await getProviderConfig({ ctx, scope: { appId, livemode: request.body.mode === "live" }, provider }));
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.body.mode);
+      await setProviderConfig({ ctx, scope, provider: request.params.provider, input: request.body });
+      return ok(await getProviderConfig({ ctx, scope, provider: request.params.provider }));
     },
   });
   app.route({
@@ -81,10 +76,9 @@ export function providerConfigRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(z.object({ deleted: z.literal(true), provider: z.string(), mode: z.enum(["test", "live"]) })), ...errorResponses },
     },
     handler: async (request) => {
-      await ownApp(requireUser(request).accountId, request.params.app_id);
-      const scope = { appId: request.params.app_id, livemode: request.query.mode === "live" };
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.query.mode);
       await deleteProviderConfig({ ctx, scope, provider: request.params.provider });
-      return ok({ deleted: true as const, provider: request.params.provider, mode: request.query.mode });
+      return ok({ deleted: true as const, provider: request.params.provider, mode: modeName(scope) });
     },
   });
 }

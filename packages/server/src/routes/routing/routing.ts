@@ -1,7 +1,6 @@
-import { requireUser } from "../../http/auth.js";
+import { userAppScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
-import { getApp } from "../../services/apps/apps.js";
 import type { ServiceContext } from "../../services/context.js";
 import { ModeQuery } from "../../services/providers/schemas.js";
 import { getRoutingRules, serializeRouting, setRoutingRules } from "../../services/routing/rules.js";
@@ -25,9 +24,8 @@ export function routingRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(RoutingSchema), ...errorResponses },
     },
     handler: async (request) => {
-      await getApp({ ctx, accountId: requireUser(request).accountId, appId: request.params.app_id });
-      const livemode = request.query.mode === "live";
-      return ok(serializeRouting(livemode, await getRoutingRules(ctx, { appId: request.params.app_id, livemode })));
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.query.mode);
+      return ok(serializeRouting(scope.livemode, await getRoutingRules(ctx, scope)));
     },
   });
   app.route({
@@ -43,9 +41,8 @@ export function routingRoutes(app: ZodApp, ctx: ServiceContext) {
       response: { 200: dataEnvelope(RoutingSchema), ...errorResponses },
     },
     handler: async (request) => {
-      await getApp({ ctx, accountId: requireUser(request).accountId, appId: request.params.app_id });
-      const saved = await setRoutingRules({ ctx, appId: request.params.app_id, input: request.body });
-      return ok(serializeRouting(request.body.mode === "live", saved));
+      const scope = await userAppScope(ctx, request, request.params.app_id, request.body.mode);
+      return ok(serializeRouting(scope.livemode, await setRoutingRules({ ctx, scope, input: request.body })));
     },
   });
 }

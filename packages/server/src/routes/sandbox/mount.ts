@@ -31,6 +31,6 @@ export function sandboxRoutes(app: ZodApp, simulators: Map<string, Simulator>) {
     return typeof res.body === "string" ? reply.send(res.body) : reply.type("application/json").send(JSON.stringify(res.body));
   };
   for (const url of ["/sandbox/:provider", "/sandbox/:provider/*"]) {
-    app.route({ method: ["GET", "POST", "PUT", "PATCH", "DELETE"], url, schema: { hide: true }, handler });
+    app.route({ method: ["GET", "POST", "PUT", "PATCH", "DELETE"], url, config: { forms: true }, schema: { hide: true }, handler });
   }
 }

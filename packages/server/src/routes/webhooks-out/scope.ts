@@ -1,7 +1,6 @@
 import type { FastifyRequest } from "fastify";
-import { requirePrincipal } from "../../http/auth.js";
+import { requirePrincipal, userAppScope } from "../../http/auth.js";
 import { ApiError, notFound } from "../../lib/errors.js";
-import { getApp } from "../../services/apps/apps.js";
 import type { Scope, ServiceContext } from "../../services/context.js";
 
 /**
@@ -11,10 +10,7 @@ import type { Scope, ServiceContext } from "../../services/context.js";
  */
 export async function endpointScope(ctx: ServiceContext, request: FastifyRequest, appId: string, mode?: "test" | "live"): Promise<Scope> {
   const p = requirePrincipal(request);
-  if (p.kind === "user") {
-    await getApp({ ctx, accountId: p.accountId, appId });
-    return { appId, livemode: mode ? mode === "live" : p.livemode };
-  }
+  if (p.kind === "user") return userAppScope(ctx, request, appId, mode);
   if (p.appId !== appId) throw notFound("app", "app_id");
   if (mode && (mode === "live") !== p.livemode) {
     throw new ApiError("validation_error", `A ${p.livemode ? "live" : "test"} key manages the ${p.livemode ? "live" : "test"} endpoint only.`, {

@@ -114,10 +114,10 @@ export const PayResultSchema = PaymentSchema.pick({ id: true, status: true, amou
 });
 
 export const SettingsBody = z.strictObject({
-  mode: z.enum(["test", "live"]),
+  mode: z.enum(["test", "live"]).optional().describe("omitted: the X-ZeroFee-Mode header (default test)"),
   allowed_origins: z.array(z.string().max(300)).max(20).describe("Origins allowed to frame the hosted page (https in live)"),
   client_amount: z.boolean().optional().describe("Live mode: accept widget payments whose amount the browser sets"),
 });
 export const SettingsSchema = z.object({ mode: z.enum(["test", "live"]), allowed_origins: z.array(z.string()), client_amount: z.boolean() });
-export const SettingsQuery = z.strictObject({ mode: z.enum(["test", "live"]).default("test") });
+export const SettingsQuery = z.strictObject({ mode: z.enum(["test", "live"]).optional().describe("omitted: the X-ZeroFee-Mode header (default test)") });
 export const AppIdParams = z.strictObject({ app_id: z.string().min(1).max(64) });

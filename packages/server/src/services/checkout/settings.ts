@@ -1,6 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { checkoutSettings } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
+import { isPublicSuffix } from "../../lib/public-suffixes.js";
 import type { Scope, ServiceContext } from "../context.js";
 
 export interface CheckoutSettings {
@@ -17,10 +18,17 @@ export async function readSettings(ctx: ServiceContext, scope: Scope): Promise<C
   return { allowedOrigins: row?.allowedOrigins ?? [], clientAmount: row?.clientAmount ?? false };
 }
 
-/** An origin as the browser sends it: scheme, host, port; https in live mode. */
+const isIpLiteral = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith("[");
+
+/**
+ * An origin as the browser sends it: scheme, host, port; https in live mode. It goes into the
+ * hosted page's `frame-ancestors`, so it must name one site: no wildcard (`https://*`,
+ * `https://*.com`) and no bare public suffix (`https://co.uk`), which would let any site
+ * frame a page holding the session's client secret. `localhost` only in test mode.
+ */
 function normaliseOrigin(raw: string, i: number, livemode: boolean): string {
-  const bad = () =>
-    new ApiError("validation_error", "An allowed origin is `https://shop.example` (scheme, host and port only).", { param: `allowed_origins.${i}` });
+  const bad = (why = "An allowed origin is `https://shop.example` (scheme, host and port only).") =>
+    new ApiError("validation_error", why, { param: `allowed_origins.${i}` });
   let url: URL;
   try {
     url = new URL(raw);
@@ -28,6 +36,10 @@ function normaliseOrigin(raw: string, i: number, livemode: boolean): string {
     throw bad();
   }
   if (!/^https?:$/.test(url.protocol) || url.origin !== raw.replace(/\/$/, "") || (livemode && url.protocol !== "https:")) throw bad();
+  const host = url.hostname;
+  if (host.includes("*")) throw bad("An allowed origin names one site: wildcards are not accepted.");
+  const testLocal = !livemode && host === "localhost";
+  if (!testLocal && !isIpLiteral(host) && isPublicSuffix(host)) throw bad(`An allowed origin names one site, not a public suffix (${host}).`);
   return url.origin;
 }
 

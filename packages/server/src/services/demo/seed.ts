@@ -31,8 +31,8 @@ export async function seedDemo(ctx: ServiceContext, dataDir: string | null): Pro
   const password = `demo-${randomBase62(12)}`;
   const { user } = await register({ ctx, input: { email: "demo@zerofee.dev", password, name: "Demo Merchant", company: "Demo Shop" } });
   const app = await createApp({ ctx, accountId: user.account_id, name: "Demo shop (test)" });
-  const secret = await createKey({ ctx, appId: app.id, input: { type: "secret", mode: "test" } });
-  const publishable = await createKey({ ctx, appId: app.id, input: { type: "publishable", mode: "test" } });
+  const secret = await createKey({ ctx, scope: { appId: app.id, livemode: false }, input: { type: "secret" } });
+  const publishable = await createKey({ ctx, scope: { appId: app.id, livemode: false }, input: { type: "publishable" } });
   const demo: DemoLogin = { email: user.email, password, app_id: app.id, secret_key: secret.key, publishable_key: publishable.key };
   if (file) writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
   return { demo, created: true };

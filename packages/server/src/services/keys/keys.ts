@@ -7,7 +7,7 @@ import { generateApiKey, type KeyType, parseApiKey } from "../../lib/api-keys.js
 import { sha256Hex } from "../../lib/crypto.js";
 import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import type { ServiceContext } from "../context.js";
+import type { Scope, ServiceContext } from "../context.js";
 import { cachedLookup, forgetKeys } from "./cache.js";
 
 export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "events:read", "checkout:write", "webhooks:write"] as const;
@@ -15,7 +15,7 @@ export const DEFAULT_ROLL_GRACE_S = 24 * 60 * 60;
 
 export const CreateKeyBody = z.strictObject({
   type: z.enum(["secret", "publishable"]),
-  mode: z.enum(["test", "live"]),
+  mode: z.enum(["test", "live"]).optional().describe("omitted: the X-ZeroFee-Mode header (default test)"),
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional().describe("Restrict a secret key; omitted = every scope"),
 });
 export const RollKeyBody = z.strictObject({
@@ -76,8 +76,9 @@ async function insertKey(ctx: ServiceContext, appId: string, type: KeyType, live
 }
 
 /** The full key is in this answer and nowhere else, ever: only its SHA-256 is stored. */
-export function createKey({ ctx, appId, input }: { ctx: ServiceContext; appId: string; input: z.infer<typeof CreateKeyBody> }) {
-  return insertKey(ctx, appId, input.type, input.mode === "live", input.scopes ?? null, ctx.clock.now());
+/** A new key of the app, in the scope's mode (a `mode` in the body has already been applied to the scope). */
+export function createKey({ ctx, scope, input }: { ctx: ServiceContext; scope: Scope; input: Omit<z.infer<typeof CreateKeyBody>, "mode"> }) {
+  return insertKey(ctx, scope.appId, input.type, scope.livemode, input.scopes ?? null, ctx.clock.now());
 }
 
 export function listKeys({ ctx, appId }: { ctx: ServiceContext; appId: string }): Promise<KeyRow[]> {

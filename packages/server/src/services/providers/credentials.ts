@@ -69,21 +69,20 @@ export function listProviderConfigRows(ctx: ServiceContext, scope: Scope): Promi
  */
 export async function setProviderConfig({
   ctx,
-  appId,
+  scope,
   provider,
   input,
 }: {
   ctx: ServiceContext;
-  appId: string;
+  scope: Scope;
   provider: string;
   input: PutProviderInput;
 }): Promise<ConfigRow> {
   knownProvider(ctx, provider);
-  const livemode = input.mode === "live";
+  const { appId, livemode } = scope;
   if (!ctx.providers.usable(provider, livemode)) {
-    throw new ApiError("validation_error", `${provider} cannot be used in ${input.mode} mode.`, { param: "provider" });
+    throw new ApiError("validation_error", `${provider} cannot be used in ${livemode ? "live" : "test"} mode.`, { param: "provider" });
   }
-  const scope = { appId, livemode };
   const existing = await findProviderConfig(ctx, scope, provider);
   const given = input.credentials ?? (existing ? openCredentials(ctx, existing) : null) ?? {};
   validateCredentials(ctx, provider, livemode, given);

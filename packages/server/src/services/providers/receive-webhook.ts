@@ -53,7 +53,7 @@ interface ReceiveInput {
  * An inbound provider webhook (`POST /v1/webhooks/providers/{provider}`), for any registered
  * provider: verified on the raw body by its adapter; deduplicated by the provider's event id
  * (unique index); when the provider signs nothing (`confirmWithStatus`) the status is asked of
- * the provider and only its answer is applied. Applied through the state machine; late or
+ * the provider, and a message it does not confirm is refused (400) and changes nothing. Applied through the state machine; late or
  * conflicting messages are stored with `applied = false`.
  */
 export async function receiveProviderWebhook(ctx: ServiceContext, input: ReceiveInput): Promise<ReceiveResult> {
@@ -89,6 +89,12 @@ export async function receiveProviderWebhook(ctx: ServiceContext, input: Receive
     if (status.kind === "unavailable")
       throw new ApiError("provider_unavailable", "The provider could not confirm the status; send it again.", { retryAfter: 30 });
     if (status.kind === "not_found") throw new ApiError("webhook_unconfirmed", "The provider does not know this payment.");
+    // A message the provider's own answer contradicts failed its confirmation: 400 and nothing
+    // stored or changed (SPEC §4), so it cannot take the event id of the real message either.
+    if (status.status !== event.status) {
+      ctx.log.warn({ provider, reported: event.status, confirmed: status.status }, "provider webhook not confirmed by the status call");
+      throw new ApiError("webhook_unconfirmed", "The provider does not confirm the status this message reports.");
+    }
     reported = {
       status: status.status,
       failure: status.failureCode ? { code: status.failureCode, message: status.failureMessage ?? "payment failed" } : undefined,

@@ -1,7 +1,10 @@
 import { z } from "zod";
 
 export const ModeSchema = z.enum(["test", "live"]);
-export const ModeQuery = z.strictObject({ mode: ModeSchema.default("test").describe("test or live (default test)") });
+
+/** A dashboard user names the mode here or with `X-ZeroFee-Mode` (default test). */
+const OptionalMode = ModeSchema.optional().describe("test or live; omitted: the X-ZeroFee-Mode header (default test)");
+export const ModeQuery = z.strictObject({ mode: OptionalMode });
 
 const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
 const credentialValue = z
@@ -13,7 +16,7 @@ const credentialValue = z
 export const ProviderParams = z.strictObject({ app_id: z.string().min(1).max(64), provider: z.string().min(1).max(40) });
 
 export const PutProviderBody = z.strictObject({
-  mode: ModeSchema,
+  mode: OptionalMode,
   enabled: z.boolean().optional().describe("Whether routing may pick this provider (default: true)"),
   priority: z.number().int().min(0).max(1000).optional().describe("Lower is tried first after the routing rule (default 100)"),
   credentials: z

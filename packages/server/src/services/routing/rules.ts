@@ -44,8 +44,8 @@ export async function getRoutingRules(ctx: ServiceContext, scope: Scope): Promis
 }
 
 /** `PUT /v1/apps/{app_id}/routing`: replaces the mode's whole rule list. */
-export async function setRoutingRules({ ctx, appId, input }: { ctx: ServiceContext; appId: string; input: PutRoutingInput }) {
-  const livemode = input.mode === "live";
+export async function setRoutingRules({ ctx, scope, input }: { ctx: ServiceContext; scope: Scope; input: PutRoutingInput }) {
+  const { appId, livemode } = scope;
   const rules = validateRules(ctx, livemode, input.rules);
   const now = ctx.clock.now();
   await ctx.db

@@ -23,7 +23,10 @@ export const RuleSchema = z.union([
   }),
 ]);
 
-export const PutRoutingBody = z.strictObject({ mode: ModeSchema, rules: z.array(RuleSchema).max(200) });
+export const PutRoutingBody = z.strictObject({
+  mode: ModeSchema.optional().describe("test or live; omitted: the X-ZeroFee-Mode header (default test)"),
+  rules: z.array(RuleSchema).max(200),
+});
 export type PutRoutingInput = z.infer<typeof PutRoutingBody>;
 
 export const RoutingSchema = z

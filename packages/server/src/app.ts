@@ -1,4 +1,4 @@
-import { PROVIDERS, type Simulator } from "@zerofee/providers";
+import { inProcessTransport, PROVIDERS, type Simulator } from "@zerofee/providers";
 import type { DestinationStream, Logger } from "pino";
 import type { Config } from "./config.js";
 import { type Database, lockDataDir, openPglite, openPostgres } from "./db/client.js";
@@ -123,16 +123,18 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   let simulatorTimer: NodeJS.Timeout | undefined;
   if (config.sandbox) {
     for (const [name, entry] of Object.entries(opts.providers ?? PROVIDERS)) {
-      simulators.set(
-        name,
-        entry.simulator({
-          store: createSandboxStore(database.db, name),
-          confirmMs: config.sandboxConfirmMs,
-          webhookSecret: ctx.providers.sandboxSecret(name),
-          publicBaseUrl: () => `${publicUrl()}/sandbox/${name}`,
-          log: (msg, fields) => log.debug(fields ?? {}, msg),
-        }),
-      );
+      const base = () => `${publicUrl()}/sandbox/${name}`;
+      const sim = entry.simulator({
+        store: createSandboxStore(database.db, name),
+        confirmMs: config.sandboxConfirmMs,
+        webhookSecret: ctx.providers.sandboxSecret(name),
+        publicBaseUrl: base,
+        log: (msg, fields) => log.debug(fields ?? {}, msg),
+      });
+      simulators.set(name, sim);
+      // Adapter calls reach this process's simulator without a socket; customers' browsers
+      // and a sandbox in another process still use /sandbox/<name> over HTTP.
+      if (config.sandboxTransport === "in-process") ctx.providers.useInProcessSandbox(name, inProcessTransport(sim, base));
     }
   }
 

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   ZEROFEE_PAYMENT_EXPIRY_S: seconds.min(1).default(1800),
   ZEROFEE_SANDBOX: onOff.optional(),
   ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
+  ZEROFEE_SANDBOX_TRANSPORT: z.enum(["in-process", "http"]).default("in-process"),
   ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
   ZEROFEE_PROVIDER_HEALTH_WINDOW_S: seconds.min(1).default(60),
   ZEROFEE_PROVIDER_HEALTH_MIN_CALLS: seconds.min(1).default(10),
@@ -50,6 +51,8 @@ export interface Config {
   production: boolean;
   sandbox: boolean;
   sandboxConfirmMs: number;
+  /** How adapters reach this process's simulators: a direct call (`in-process`) or loopback HTTP. */
+  sandboxTransport: "in-process" | "http";
   webhook: { retryDelaysS: number[]; timeoutMs: number; disableAfter: number };
   reconcileEveryS: number;
   reconcileAfterS: number;
@@ -137,6 +140,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     production,
     sandbox: production ? false : (env.ZEROFEE_SANDBOX ?? true),
     sandboxConfirmMs: env.ZEROFEE_SANDBOX_CONFIRM_MS,
+    sandboxTransport: env.ZEROFEE_SANDBOX_TRANSPORT,
     webhook: {
       retryDelaysS,
       timeoutMs: env.ZEROFEE_WEBHOOK_TIMEOUT_MS,

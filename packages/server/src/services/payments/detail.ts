@@ -77,6 +77,29 @@ export async function getPaymentDetail({ ctx, scope, id }: { ctx: ServiceContext
   return { ...serializePayment(row.payment), attempts: row.attempts, refunds: row.refunds };
 }
 
+/** An attempt as the API answers it (what `detailQuery` builds in SQL). */
+export function serializeAttempt(a: typeof paymentAttempts.$inferSelect): AttemptJson {
+  return {
+    id: a.id,
+    provider: a.provider,
+    status: a.status,
+    provider_payment_id: a.providerPaymentId,
+    provider_reference: a.providerReference,
+    error_code: a.errorCode,
+    error_message: a.errorMessage,
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * The single-payment answer of a payment just created, from the rows it wrote (no read
+ * back): a new payment has no refund yet, and its attempts are the ones this request made.
+ */
+export function createdPaymentDetail(p: PaymentRow, attempts: Array<typeof paymentAttempts.$inferSelect>) {
+  return { ...serializePayment(p), attempts: attempts.map(serializeAttempt), refunds: [] as RefundJson[] };
+}
+
 /** A payment with its provider attempts and refunds, for single-payment answers. */
 export function paymentDetail(ctx: ServiceContext, p: PaymentRow) {
   return getPaymentDetail({ ctx, scope: { appId: p.appId, livemode: p.livemode }, id: p.id });

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   ZEROFEE_IDEMPOTENCY_LOCK_S: seconds.min(1).default(90),
   ZEROFEE_CONCURRENCY_PER_KEY: seconds.default(50),
   ZEROFEE_KEY_CACHE_MS: seconds.default(5000),
+  ZEROFEE_DB_POOL_SIZE: seconds.min(1).default(10),
   ZEROFEE_FAULT: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SMTP_URL: z.string().optional(),
@@ -66,6 +67,8 @@ export interface Config {
   concurrencyPerKey: number;
   /** How long a process keeps a resolved API key (revocations elsewhere take this long). */
   keyCacheMs: number;
+  /** PostgreSQL connections per process (`pg` pool size). */
+  dbPoolSize: number;
   fault?: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -160,6 +163,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     idempotencyLockS: env.ZEROFEE_IDEMPOTENCY_LOCK_S,
     concurrencyPerKey: env.ZEROFEE_CONCURRENCY_PER_KEY,
     keyCacheMs: env.ZEROFEE_KEY_CACHE_MS,
+    dbPoolSize: env.ZEROFEE_DB_POOL_SIZE,
     fault: env.ZEROFEE_FAULT,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

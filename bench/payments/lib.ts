@@ -67,14 +67,20 @@ export function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds used by every process named `postgres` (the server and its backends). */
-export function postgresCpuSeconds(): number {
+/**
+ * CPU seconds used by every process named `postgres` (the server and its backends), or with
+ * `database` only by the backends connected to that database (a shared server's other
+ * databases excluded; their titles read `postgres: … <user> <database> …`).
+ */
+export function postgresCpuSeconds(database?: string): number {
   let total = 0;
   try {
     for (const entry of readdirSync("/proc")) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+        if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+        if (database && !readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(` ${database} `)) continue;
+        total += cpuSeconds(Number(entry));
       } catch {
         // gone meanwhile
       }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { InitiateOutput } from "@zerofee/providers";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { normalisePhone, resolveMethod } from "../../catalogue/index.js";
 import type { Db, Tx } from "../../db/client.js";
-import { paymentAttempts, payments } from "../../db/schema/index.js";
+import { type PaymentStatus, paymentAttempts, payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
@@ -18,7 +18,7 @@ import { type ConfigRow, providerContextFor } from "../providers/credentials.js"
 import { loadRoutingSetup, routeCandidates } from "../routing/candidates.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
-import { transitionPayment } from "./transition.js";
+import { ALLOWED_FROM, EVENT_FOR, transitionPayment } from "./transition.js";
 
 type AttemptRow = typeof paymentAttempts.$inferSelect;
 
@@ -177,6 +177,62 @@ async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: Attem
   return result;
 }
 
+/**
+ * Phase 3 when the provider accepted and the payment stays open (pending, requires_action,
+ * processing: no event, no checkout to complete) — the common create — as one statement: the
+ * attempt and the payment updated by two CTEs, atomic like the transaction they replace, the
+ * status moved only from where SPEC §3 allows it (as `transitionPayment` does), and both rows
+ * answered from RETURNING.
+ */
+async function recordAcceptedOpen(
+  ctx: ServiceContext,
+  payment: PaymentRow,
+  attempt: AttemptRow,
+  result: Extract<InitiateOutput, { outcome: "accepted" }>,
+  to: PaymentStatus,
+  now: Date,
+): Promise<{ payment: PaymentRow; attempt: AttemptRow }> {
+  const db = ctx.db;
+  const from = ALLOWED_FROM[to];
+  const allowed = from.length > 0 ? inArray(payments.status, [...from]) : sql`false`;
+  const entry = JSON.stringify([{ status: to, source: "api", at: now.toISOString() }]);
+  const updateAttempt = db
+    .update(paymentAttempts)
+    .set({ status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now })
+    .where(eq(paymentAttempts.id, attempt.id))
+    .returning();
+  const updatePayment = db
+    .update(payments)
+    .set({
+      provider: attempt.provider,
+      providerReference: result.providerReference,
+      nextAction: result.nextAction,
+      updatedAt: now,
+      status: sql`case when ${allowed} then ${to} else ${payments.status} end`,
+      timeline: sql`case when ${allowed} then ${payments.timeline} || ${entry}::jsonb else ${payments.timeline} end`,
+    })
+    .where(and(eq(payments.id, payment.id), eq(payments.appId, payment.appId)))
+    .returning();
+  const res = (await db.execute(
+    sql`with a as ${updateAttempt}, p as ${updatePayment} select row_to_json(a.*) as a, row_to_json(p.*) as p from a, p`,
+  )) as unknown as {
+    rows: Array<{ a: Record<string, unknown>; p: Record<string, unknown> }>;
+  };
+  const row = res.rows[0];
+  if (!row) throw new Error("attempt or payment missing when recording the provider's answer");
+  return { payment: fromJson(payments, row.p), attempt: fromJson(paymentAttempts, row.a) };
+}
+
+/** A `row_to_json` of one of `table`'s rows, mapped as drizzle maps a RETURNING row. */
+function fromJson<T extends typeof payments | typeof paymentAttempts>(table: T, json: Record<string, unknown>): T["$inferSelect"] {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T["$inferSelect"];
+}
+
 /** Phase 3 (one transaction): the provider's answer, on the attempt and the payment. Returns both as written. */
 async function recordOutcome(
   ctx: ServiceContext,
@@ -185,6 +241,11 @@ async function recordOutcome(
   result: InitiateOutput,
 ): Promise<{ payment: PaymentRow; attempt: AttemptRow }> {
   const now = ctx.clock.now();
+  if (result.outcome === "accepted") {
+    // A next action means the customer must act (SPEC §3): requires_action.
+    const to = result.status === "pending" && result.nextAction ? "requires_action" : result.status;
+    if (!EVENT_FOR[to] && to !== "completed") return recordAcceptedOpen(ctx, payment, attempt, result, to, now);
+  }
   return withTransaction(ctx.db, async (tx) => {
     if (result.outcome !== "accepted") {
       const [a] = await tx

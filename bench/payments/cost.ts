@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { scratchDatabase } from "../scratch-db.js";
-import { cpuSeconds, fmt, http, postgresCpuSeconds, startChild } from "./lib.js";
+import { benchServerEnv, cpuSeconds, fmt, http, postgresCpuSeconds, startChild } from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: flags } = parseArgs({
@@ -37,16 +37,7 @@ const scratch = await scratchDatabase();
 const tmp = mkdtempSync(join(tmpdir(), "zf-cost-"));
 const zf = await startChild(
   ["--import", "tsx", "packages/server/src/main.ts", "serve"],
-  {
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-    ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-    ZEROFEE_RATE_LIMIT_PER_IP: "0",
-    ZEROFEE_CONCURRENCY_PER_KEY: "0",
-    ZEROFEE_DATA_DIR: join(tmp, "data"),
-    DATABASE_URL: scratch.url,
-  },
+  benchServerEnv(join(tmp, "data"), scratch.url),
   [/listening on http:\/\/\S+/, /Secret key\s+sk_test_\S+/],
   { cwd: flags.root },
 );

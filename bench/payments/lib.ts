@@ -149,3 +149,17 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
 }
+
+/** The environment every benchmarked ZeroFee process runs with: limits off, quiet logs, its own data directory. */
+export function benchServerEnv(dataDir: string, databaseUrl = ""): Record<string, string> {
+  return {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+    ZEROFEE_RATE_LIMIT_PER_IP: "0",
+    ZEROFEE_CONCURRENCY_PER_KEY: "0",
+    ZEROFEE_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+  };
+}

@@ -21,7 +21,7 @@ import { loadConfig } from "../../packages/server/src/config.js";
 import { seedDemo } from "../../packages/server/src/services/demo/seed.js";
 import { configureEndpoint } from "../../packages/server/src/services/webhooks/configure.js";
 import { scratchDatabase } from "../scratch-db.js";
-import { type Child, cpuSeconds, fmt, postgresCpuSeconds, startChild } from "./lib.js";
+import { benchServerEnv, type Child, cpuSeconds, fmt, postgresCpuSeconds, startChild } from "./lib.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const { values: flags } = parseArgs({
@@ -38,17 +38,7 @@ const WORKERS = Number(flags.workers);
 const scratch = await scratchDatabase();
 const tmp = mkdtempSync(join(tmpdir(), "zf-multi-"));
 const masterKey = randomBytes(32).toString("base64");
-const env = {
-  HOST: "127.0.0.1",
-  PORT: "0",
-  LOG_LEVEL: "warn",
-  DATABASE_URL: scratch.url,
-  ZEROFEE_MASTER_KEY: masterKey,
-  ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-  ZEROFEE_RATE_LIMIT_PER_IP: "0",
-  ZEROFEE_CONCURRENCY_PER_KEY: "0",
-  ZEROFEE_DATA_DIR: join(tmp, "data"),
-};
+const env = { ...benchServerEnv(join(tmp, "data"), scratch.url), ZEROFEE_MASTER_KEY: masterKey };
 const children: Child[] = [];
 const client = new pg.Client({ connectionString: scratch.url });
 try {

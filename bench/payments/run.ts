@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Request } from "autocannon";
 import { scratchDatabase } from "../scratch-db.js";
-import { type Child, cpuSeconds, fmt, http, median, pct, percentile, postgresCpuSeconds, startChild, table } from "./lib.js";
+import { benchServerEnv, type Child, cpuSeconds, fmt, http, median, pct, percentile, postgresCpuSeconds, startChild, table } from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -273,16 +273,7 @@ const listScales: ListScale[] = [];
 async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; login: Login | null }> {
   const tmp = mkdtempSync(join(tmpdir(), "zf-bench-"));
   cleanups.push(async () => rmSync(tmp, { recursive: true, force: true }));
-  const env: Record<string, string> = {
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "warn",
-    ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-    ZEROFEE_RATE_LIMIT_PER_IP: "0",
-    ZEROFEE_CONCURRENCY_PER_KEY: "0",
-    ZEROFEE_DATA_DIR: join(tmp, "data"),
-    DATABASE_URL: "",
-  };
+  const env = benchServerEnv(join(tmp, "data"));
   if (kind === "postgres") {
     const db = await scratchDatabase();
     cleanups.push(db.drop);
@@ -342,7 +333,7 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
   }
   const sizes = flags["list-scale"].split(",").filter(Boolean).map(Number);
   if (kind === "postgres" && sizes.length > 0)
-    listScales.push(...(await listScale(env.DATABASE_URL as string, zfUrl, token, sizes, Number(flags["list-samples"]))));
+    listScales.push(...(await listScale(env.DATABASE_URL, zfUrl, token, sizes, Number(flags["list-samples"]))));
   if (LOGIN_SAMPLES === 0) {
     await bare.stop();
     await zf.stop();

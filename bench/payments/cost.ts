@@ -2,7 +2,8 @@
  * What one `POST /v1/payments` costs, measured rather than inferred from throughput (which a
  * shared machine makes noisy): Node CPU ms in the ZeroFee process, PostgreSQL CPU ms (the
  * backends of the run's database), transactions committed (pg_stat_database.xact_commit: every statement
- * outside BEGIN…COMMIT counts one) and WAL bytes, per create, over N creates sent with C
+ * outside BEGIN…COMMIT counts one) and WAL bytes (cluster-wide: on a shared server other
+ * databases' writes count too, so an upper bound), per create, over N creates sent with C
  * connections after a warm-up (docs/scaling.md).
  *
  *   npx tsx bench/payments/cost.ts [--n 400] [--connections 1] [--root <checkout to measure>]

@@ -333,7 +333,7 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
   }
   const sizes = flags["list-scale"].split(",").filter(Boolean).map(Number);
   if (kind === "postgres" && sizes.length > 0)
-    listScales.push(...(await listScale(env.DATABASE_URL, zfUrl, token, sizes, Number(flags["list-samples"]))));
+    listScales.push(...(await listScale(env.DATABASE_URL ?? "", zfUrl, token, sizes, Number(flags["list-samples"]))));
   if (LOGIN_SAMPLES === 0) {
     await bare.stop();
     await zf.stop();

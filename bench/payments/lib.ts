@@ -67,14 +67,20 @@ export function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds used by every process named `postgres` (the server and its backends). */
-export function postgresCpuSeconds(): number {
+/**
+ * CPU seconds used by every process named `postgres` (the server and its backends), or with
+ * `database` only by the backends connected to that database (a shared server's other
+ * databases excluded; their titles read `postgres: … <user> <database> …`).
+ */
+export function postgresCpuSeconds(database?: string): number {
   let total = 0;
   try {
     for (const entry of readdirSync("/proc")) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === "postgres") total += cpuSeconds(Number(entry));
+        if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() !== "postgres") continue;
+        if (database && !readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(` ${database} `)) continue;
+        total += cpuSeconds(Number(entry));
       } catch {
         // gone meanwhile
       }
@@ -142,4 +148,18 @@ export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/** The environment every benchmarked ZeroFee process runs with: limits off, quiet logs, its own data directory. */
+export function benchServerEnv(dataDir: string, databaseUrl = ""): Record<string, string> {
+  return {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    ZEROFEE_RATE_LIMIT_PER_KEY: "0",
+    ZEROFEE_RATE_LIMIT_PER_IP: "0",
+    ZEROFEE_CONCURRENCY_PER_KEY: "0",
+    ZEROFEE_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+  };
 }

@@ -267,6 +267,8 @@ export interface SimResponse {
 export interface SimulatorStore {
   get(id: string): Promise<Record<string, unknown> | null>;
   put(id: string, data: Record<string, unknown>, dueAt: Date | null): Promise<void>;
+  /** Stores a record only if none exists under `id`, atomically (insert-if-absent); true when stored. Optional: the runtime falls back to `get` + `put` under the record's lock. */
+  insert?(id: string, data: Record<string, unknown>, dueAt: Date | null): Promise<boolean>;
   /** Atomically takes the records whose `dueAt` has passed (leasing them: the caller puts each back with its next `dueAt`) and returns them. */
   claimDue(now: Date): Promise<Array<{ id: string; data: Record<string, unknown> }>>;
 }

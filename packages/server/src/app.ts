@@ -1,4 +1,4 @@
-import { PROVIDERS, type Simulator } from "@zerofee/providers";
+import { inProcessTransport, PROVIDERS, type Simulator } from "@zerofee/providers";
 import type { DestinationStream, Logger } from "pino";
 import type { Config } from "./config.js";
 import { type Database, lockDataDir, openPglite, openPostgres } from "./db/client.js";
@@ -75,7 +75,7 @@ export interface ZeroFee {
 }
 
 async function openDatabase(config: Config): Promise<{ database: Database; unlock: () => void }> {
-  if (config.databaseUrl) return { database: await openPostgres(config.databaseUrl), unlock: () => {} };
+  if (config.databaseUrl) return { database: await openPostgres(config.databaseUrl, { max: config.dbPoolSize }), unlock: () => {} };
   const unlock = lockDataDir(config.dataDir);
   try {
     return { database: await openPglite(config.dataDir), unlock };
@@ -129,16 +129,18 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   let simulatorTimer: NodeJS.Timeout | undefined;
   if (config.sandbox) {
     for (const [name, entry] of Object.entries(opts.providers ?? PROVIDERS)) {
-      simulators.set(
-        name,
-        entry.simulator({
-          store: createSandboxStore(database.db, name),
-          confirmMs: config.sandboxConfirmMs,
-          webhookSecret: ctx.providers.sandboxSecret(name),
-          publicBaseUrl: () => `${publicUrl()}/sandbox/${name}`,
-          log: (msg, fields) => log.debug(fields ?? {}, msg),
-        }),
-      );
+      const base = () => `${publicUrl()}/sandbox/${name}`;
+      const sim = entry.simulator({
+        store: createSandboxStore(database.db, name),
+        confirmMs: config.sandboxConfirmMs,
+        webhookSecret: ctx.providers.sandboxSecret(name),
+        publicBaseUrl: base,
+        log: (msg, fields) => log.debug(fields ?? {}, msg),
+      });
+      simulators.set(name, sim);
+      // Adapter calls reach this process's simulator without a socket; customers' browsers
+      // and a sandbox in another process still use /sandbox/<name> over HTTP.
+      if (config.sandboxTransport === "in-process") ctx.providers.useInProcessSandbox(name, inProcessTransport(sim, base));
     }
   }
 

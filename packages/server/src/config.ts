@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   ZEROFEE_PAYMENT_EXPIRY_S: seconds.min(1).default(1800),
   ZEROFEE_SANDBOX: onOff.optional(),
   ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
+  ZEROFEE_SANDBOX_TRANSPORT: z.enum(["in-process", "http"]).default("in-process"),
   ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
   ZEROFEE_PROVIDER_HEALTH_WINDOW_S: seconds.min(1).default(60),
   ZEROFEE_PROVIDER_HEALTH_MIN_CALLS: seconds.min(1).default(10),
@@ -30,6 +31,7 @@ const EnvSchema = z.object({
   ZEROFEE_IDEMPOTENCY_LOCK_S: seconds.min(1).default(90),
   ZEROFEE_CONCURRENCY_PER_KEY: seconds.default(50),
   ZEROFEE_KEY_CACHE_MS: seconds.default(5000),
+  ZEROFEE_DB_POOL_SIZE: seconds.min(1).default(10),
   ZEROFEE_FAULT: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SMTP_URL: z.string().optional(),
@@ -50,6 +52,8 @@ export interface Config {
   production: boolean;
   sandbox: boolean;
   sandboxConfirmMs: number;
+  /** How adapters reach this process's simulators: a direct call (`in-process`) or loopback HTTP. */
+  sandboxTransport: "in-process" | "http";
   webhook: { retryDelaysS: number[]; timeoutMs: number; disableAfter: number };
   reconcileEveryS: number;
   reconcileAfterS: number;
@@ -63,6 +67,8 @@ export interface Config {
   concurrencyPerKey: number;
   /** How long a process keeps a resolved API key (revocations elsewhere take this long). */
   keyCacheMs: number;
+  /** PostgreSQL connections per process (`pg` pool size). */
+  dbPoolSize: number;
   fault?: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -137,6 +143,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     production,
     sandbox: production ? false : (env.ZEROFEE_SANDBOX ?? true),
     sandboxConfirmMs: env.ZEROFEE_SANDBOX_CONFIRM_MS,
+    sandboxTransport: env.ZEROFEE_SANDBOX_TRANSPORT,
     webhook: {
       retryDelaysS,
       timeoutMs: env.ZEROFEE_WEBHOOK_TIMEOUT_MS,
@@ -156,6 +163,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     idempotencyLockS: env.ZEROFEE_IDEMPOTENCY_LOCK_S,
     concurrencyPerKey: env.ZEROFEE_CONCURRENCY_PER_KEY,
     keyCacheMs: env.ZEROFEE_KEY_CACHE_MS,
+    dbPoolSize: env.ZEROFEE_DB_POOL_SIZE,
     fault: env.ZEROFEE_FAULT,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

@@ -1,4 +1,5 @@
 import type { SimRequest } from "../contract.js";
+import { currentTransport } from "./transport.js";
 
 export function header(req: SimRequest, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
@@ -15,7 +16,7 @@ export function escapeHtml(value: string): string {
 }
 
 /**
- * A `fetch` with a deadline that tells "never sent" (connection refused: safe to cascade)
+ * A `fetch` (the injected transport, `withTransport`, else the global one) with a deadline that tells "never sent" (connection refused: safe to cascade)
  * apart from "sent, no answer" (timeout: ambiguous).
  */
 export async function callProvider(
@@ -24,7 +25,7 @@ export async function callProvider(
   timeoutMs: number,
 ): Promise<{ kind: "response"; status: number; body: unknown } | { kind: "not_sent"; message: string } | { kind: "timeout"; message: string }> {
   try {
-    const res = await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    const res = await currentTransport()(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     let body: unknown = text;
     try {

@@ -10,9 +10,12 @@ import { sleep } from "./http.js";
  * timer and at start).
  *
  * The store has no compare-and-set, so a simulator's read-modify-write sections are made
- * exclusive in-process: a request is handled under the runtime's lock (released while the
- * injected latency sleeps), and `deliverDue` takes it to read and save a record, never while a
- * callback is in flight (the receiver may call the simulator back).
+ * exclusive in-process. By default a request is handled under the runtime's one lock (released
+ * while the injected latency sleeps), and `deliverDue` takes it to read and save a record,
+ * never while a callback is in flight (the receiver may call the simulator back). A simulator
+ * that declares `locking: "record"` locks one record at a time instead (`rt.lockFor(key)`,
+ * `deliverDue`'s `lockFor`) and creates with `rt.insert` (one insert-if-absent): requests on
+ * different records then run side by side (docs/scaling.md).
  */
 
 /** Runs async sections one at a time; `pause` lets others run while the holder waits. */
@@ -55,6 +58,39 @@ export function createLock() {
 /** Runs `fn` alone (see `createLock`); the default runs it as is. */
 export type Exclusive = <T>(fn: () => Promise<T>) => Promise<T>;
 
+/**
+ * One lock per key (a record's store id): sections on the same key run one at a time, in
+ * arrival order; sections on different keys do not wait for each other. A key with nobody
+ * holding or waiting takes no memory.
+ */
+export function createRecordLocks() {
+  const tails = new Map<string, Promise<void>>();
+  return {
+    for(key: string): Exclusive {
+      return async (fn) => {
+        const before = tails.get(key);
+        let release = () => {};
+        const mine = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const tail = before ? before.then(() => mine) : mine;
+        tails.set(key, tail);
+        if (before) await before;
+        try {
+          return await fn();
+        } finally {
+          release();
+          if (tails.get(key) === tail) tails.delete(key);
+        }
+      };
+    },
+    /** Keys held or waited on (tests). */
+    get size() {
+      return tails.size;
+    },
+  };
+}
+
 /** Callback deliveries a simulator makes before giving up (the first one included). */
 export const CALLBACK_MAX_ATTEMPTS = 5;
 
@@ -76,6 +112,9 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
   const control: SimulatorControl = { down: false, latencyMs: 0, dropCallbacks: false };
   const timers = new Set<NodeJS.Timeout>();
   const lock = createLock();
+  const records = createRecordLocks();
+  /** Set by `simulator({ locking: "record" })`: no request-wide lock. */
+  let recordLocking = false;
   let stopped = false;
 
   const schedule = (ms: number) => {
@@ -117,22 +156,48 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
       await opts.store.put(id, data as Record<string, unknown>, dueInMs === null ? null : new Date(Date.now() + dueInMs));
       if (dueInMs !== null) schedule(dueInMs);
     },
+    /**
+     * Stores a new record unless one exists under `id` (one insert-if-absent where the store
+     * has it); true when stored. The create path of a `locking: "record"` simulator: a repeat
+     * of the same id finds the first one, with no lock held.
+     */
+    async insert(id: string, data: object, dueInMs: number | null): Promise<boolean> {
+      const dueAt = dueInMs === null ? null : new Date(Date.now() + dueInMs);
+      const { store } = opts;
+      const stored = store.insert
+        ? await store.insert(id, data as Record<string, unknown>, dueAt)
+        : await records.for(id)(async () => {
+            if (await store.get(id)) return false;
+            await store.put(id, data as Record<string, unknown>, dueAt);
+            return true;
+          });
+      if (stored && dueInMs !== null) schedule(dueInMs);
+      return stored;
+    },
     /** `POST /_control`: answers it, or null for any other request. */
     handleControl,
     /** The injected latency (`latency_ms`), awaited (inside `handle`) before an API call is answered. */
     async delay() {
-      if (control.latencyMs > 0) await lock.pause(sleep(control.latencyMs));
+      if (control.latencyMs <= 0) return;
+      if (recordLocking) await sleep(control.latencyMs);
+      else await lock.pause(sleep(control.latencyMs));
     },
     /** Runs a read-modify-write of stored records alone (what `handle` and `deliverDue` use). */
     exclusive: lock.exclusive as Exclusive,
+    /** Runs a read-modify-write of the record stored under `key` alone (`locking: "record"`). */
+    lockFor: (key: string): Exclusive => records.for(key),
     stop,
     /**
      * The simulator the host mounts: `_control` is answered before `handle` (which gets the
      * decoded path segments), `tick` does nothing once stopped, and `stop` clears the timers.
+     * `locking: "request"` (the default) handles each request under the runtime's one lock;
+     * `"record"` leaves locking to the simulator, one record at a time.
      */
-    simulator(sim: { handle(req: SimRequest, parts: string[]): Promise<SimResponse>; tick(): Promise<void> }): Simulator {
+    simulator(sim: { handle(req: SimRequest, parts: string[]): Promise<SimResponse>; tick(): Promise<void>; locking?: "request" | "record" }): Simulator {
+      recordLocking = sim.locking === "record";
+      const handle = (req: SimRequest) => sim.handle(req, req.path.split("/").filter(Boolean).map(decodeURIComponent));
       return {
-        handle: async (req) => handleControl(req) ?? lock.exclusive(() => sim.handle(req, req.path.split("/").filter(Boolean).map(decodeURIComponent))),
+        handle: async (req) => handleControl(req) ?? (recordLocking ? handle(req) : lock.exclusive(() => handle(req))),
         tick: async () => {
           if (!stopped) await sim.tick();
         },
@@ -250,9 +315,11 @@ export async function deliverDue<R extends Outbox>(io: {
   /** Returns true when it changed the record. */
   onDue?: (rec: R) => boolean;
   exclusive?: Exclusive;
+  /** The lock of one stored record (`rt.lockFor`), for a `locking: "record"` simulator; else `exclusive`. */
+  lockFor?: (id: string) => Exclusive;
 }): Promise<void> {
-  const exclusive: Exclusive = io.exclusive ?? ((fn) => fn());
   for (const { id, data } of await io.store.claimDue(new Date())) {
+    const exclusive: Exclusive = io.lockFor?.(id) ?? io.exclusive ?? ((fn) => fn());
     const fresh = await exclusive(async () => {
       const rec = await io.read(id);
       if (!rec) await io.store.put(id, data, null);

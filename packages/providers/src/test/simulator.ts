@@ -70,9 +70,6 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     const parsed = CollectionRequest.safeParse(req.body);
     if (!parsed.success) return error(400, "INVALID_REQUEST", parsed.error.issues[0]?.message ?? "invalid");
     const input = parsed.data;
-    const existing = await load(input.reference);
-    // Our reference is idempotent: a repeat answers the same collection, flagged duplicate.
-    if (existing) return ok({ ...publicView(existing), duplicate: true });
     const outcome = isRedirectMethod(input.method) ? "redirect" : outcomeForPhone(input.phone);
     if (outcome === "provider_error") return error(500, "INTERNAL_ERROR", "simulated provider failure");
     const id = `tcol_${randomBytes(10).toString("hex")}`;
@@ -93,8 +90,12 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
       otp_attempts: 0,
       due_status: outcome === "confirm" ? "SUCCESSFUL" : outcome === "fail" ? "FAILED" : null,
     };
-    await save(record, record.due_status ? opts.confirmMs : null);
-    return ok(publicView(record), 201);
+    // One insert-if-absent, no lock: our reference is idempotent, so a repeat (or a create
+    // racing it) finds the first collection and answers it, flagged duplicate.
+    if (await rt.insert(record.reference, record, record.due_status ? opts.confirmMs : null)) return ok(publicView(record), 201);
+    const existing = await load(input.reference);
+    if (!existing) return error(500, "INTERNAL_ERROR", "collection vanished");
+    return ok({ ...publicView(existing), duplicate: true });
   }
 
   async function settle(r: Record_, status: TestStatus, reason: string | null): Promise<void> {
@@ -174,30 +175,35 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
     return seeOther(target.toString());
   }
 
+  /** Runs `fn` on the collection under `reference`, alone (its record's lock); 404 when there is none. */
+  const withRecord = (reference: string, fn: (r: Record_) => Promise<SimResponse> | SimResponse) =>
+    rt.lockFor(reference)(async () => {
+      const r = await load(reference);
+      return r ? fn(r) : error(404, "NOT_FOUND", "no such collection");
+    });
+
   const sim = rt.simulator({
+    // One record at a time: a create is one insert-if-absent, every other call locks its collection.
+    locking: "record",
     async handle(req, parts) {
-      if (parts[0] === "pay" && parts[1]) {
-        const r = await load(parts[1]);
-        if (!r) return error(404, "NOT_FOUND", "no such collection");
-        return req.method === "GET" ? payPage(r) : payAction(r, req.body);
-      }
+      if (parts[0] === "pay" && parts[1]) return withRecord(parts[1], (r) => (req.method === "GET" ? payPage(r) : payAction(r, req.body)));
       await rt.delay();
       if (rt.control.down) return error(503, "SERVICE_UNAVAILABLE", "provider unavailable, request not processed");
       if (!/^Bearer \S+/.test(header(req, "authorization") ?? "")) return error(401, "UNAUTHORIZED", "missing API key");
       if (parts[0] !== "v1" || parts[1] !== "collections") return error(404, "NOT_FOUND", "unknown path");
       if (req.method === "POST" && parts.length === 2) return create(req);
       if (parts[2] !== "by-reference" || !parts[3]) return error(404, "NOT_FOUND", "unknown path");
-      const r = await load(parts[3]);
-      if (!r) return error(404, "NOT_FOUND", "no such collection");
-      if (req.method === "GET" && parts.length === 4) return ok(publicView(r));
-      if (req.method === "POST" && parts[4] === "otp") return otp(r, req.body);
-      if (req.method === "POST" && parts[4] === "cancel") return cancel(r);
-      if (req.method === "POST" && parts[4] === "refunds" && parts.length === 5) return refund(r, req.body);
-      if (req.method === "GET" && parts[4] === "refunds" && parts[5]) {
-        const f = r.refunds?.[parts[5]];
-        return f ? ok(refundView(f)) : error(404, "NOT_FOUND", "no such refund");
-      }
-      return error(404, "NOT_FOUND", "unknown path");
+      return withRecord(parts[3], (r) => {
+        if (req.method === "GET" && parts.length === 4) return ok(publicView(r));
+        if (req.method === "POST" && parts[4] === "otp") return otp(r, req.body);
+        if (req.method === "POST" && parts[4] === "cancel") return cancel(r);
+        if (req.method === "POST" && parts[4] === "refunds" && parts.length === 5) return refund(r, req.body);
+        if (req.method === "GET" && parts[4] === "refunds" && parts[5]) {
+          const f = r.refunds?.[parts[5]];
+          return f ? ok(refundView(f)) : error(404, "NOT_FOUND", "no such refund");
+        }
+        return error(404, "NOT_FOUND", "unknown path");
+      });
     },
 
     async tick() {
@@ -207,7 +213,7 @@ export function createTestSimulator(opts: SimulatorOptions): Simulator {
         save,
         send: (body, r) => postCallback(r.callback_url, body, { "x-test-signature": signPayload(opts.webhookSecret, body, Math.floor(Date.now() / 1000)) }),
         drop: rt.control.dropCallbacks,
-        exclusive: rt.exclusive,
+        lockFor: rt.lockFor,
         // The simulated customer's deadline: the collection reaches the status it was due.
         onDue: (r) => {
           const refunded = settleRefunds(r);

@@ -59,7 +59,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 
 /** PostgreSQL over TCP through a `pg` pool. */
 export async function openPostgres(connectionString: string, opts: { max?: number } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 20, connectionTimeoutMillis: 5_000 });
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
   // A broken connection (server restart, network reset) must not crash the process: the
   // pool reports idle clients here, and a checked-out client (inside a transaction, between
   // two queries) emits on itself — with no listener that is an uncaught exception. The query

@@ -2,8 +2,8 @@ import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
-import { createPayment } from "../../services/payments/create.js";
-import { paymentDetail } from "../../services/payments/detail.js";
+import { createPaymentWithAttempts } from "../../services/payments/create.js";
+import { createdPaymentDetail, paymentDetail } from "../../services/payments/detail.js";
 import { CreatePaymentBody, PaymentSchema } from "../../services/payments/schemas.js";
 
 export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
@@ -22,8 +22,9 @@ export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request, reply) => {
       const scope = await resolveScope(ctx, request);
-      const payment = await createPayment({ ctx, scope, input: request.body, idem: request.idem });
-      return reply.code(201).send(ok(await paymentDetail(ctx, payment)));
+      const { payment, attempts, fresh } = await createPaymentWithAttempts({ ctx, scope, input: request.body, idem: request.idem });
+      // A resumed create answers what is stored now; a fresh one what it just wrote.
+      return reply.code(201).send(ok(fresh ? createdPaymentDetail(payment, attempts) : await paymentDetail(ctx, payment)));
     },
   });
 }

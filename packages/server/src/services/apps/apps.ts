@@ -6,6 +6,7 @@ import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { forgetKeys } from "../keys/cache.js";
+import { routingSetupCache } from "../routing/setup-cache.js";
 
 export const AppBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
 export const AppSchema = z
@@ -76,5 +77,6 @@ export async function deleteApp({ ctx, accountId, appId }: { ctx: ServiceContext
     return row;
   });
   forgetKeys(ctx.db);
+  routingSetupCache.forget(ctx.db);
   return deleted;
 }

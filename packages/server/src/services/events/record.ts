@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { newId } from "../../lib/ids.js";
-import { EVENTS_CHANNEL } from "./wake.js";
+import { eventsWrittenIn } from "./wake.js";
 
 export const EVENT_TYPES = [
   "payment.created",
@@ -21,31 +21,57 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Sent by `POST /v1/apps/{app_id}/webhook/test`; delivered whatever the endpoint's `events`. */
 export const TEST_EVENT_TYPE = "webhook.test";
 
+export interface EventInput {
+  appId: string;
+  livemode: boolean;
+  type: EventType | typeof TEST_EVENT_TYPE;
+  objectId: string;
+  data: Record<string, unknown>;
+  at: Date;
+}
+
 /**
- * Writes an event to the outbox inside the caller's transaction, so the event exists if and
- * only if the change it describes does. The unique (object, type) index makes a second
- * `payment.completed` for one payment impossible; such a duplicate is skipped. Its delivery
- * job is queued in the same statement, so no event can miss its webhook (SPEC §7), and a
- * `NOTIFY` on EVENTS_CHANNEL, which PostgreSQL delivers when the transaction commits, wakes
- * the workers of every process at once.
+ * The two CTEs that write an event and its delivery job — `e` (the event; nothing on a
+ * duplicate) and `job` (returning `event_id`) — for a statement that may write more beside
+ * them (a create writes its payment, attempt and recovery point in the same one).
+ *
+ * The job of an app with no webhook endpoint in the mode is written `failed` ("no_endpoint")
+ * at once instead of `pending`: no worker claims and closes it, and it stays where a resend
+ * or a recovery (SPEC §7) finds it, exactly as a worker would have parked it.
  */
-export async function recordEvent(
-  tx: Tx,
-  input: { appId: string; livemode: boolean; type: EventType | typeof TEST_EVENT_TYPE; objectId: string; data: Record<string, unknown>; at: Date },
-): Promise<string | null> {
+export function eventCtes(input: EventInput): SQL {
   const id = newId("event", input.at);
   const at = input.at.toISOString();
-  const res = (await tx.execute(sql`
-    with e as (
+  return sql`e as (
       insert into events (id, app_id, livemode, type, object_id, data, created_at)
       values (${id}, ${input.appId}, ${input.livemode}, ${input.type}, ${input.objectId}, ${JSON.stringify(input.data)}::jsonb, ${at}::timestamptz)
       on conflict do nothing
       returning id
+    ), endpoint as (
+      select exists (select 1 from webhook_endpoints where app_id = ${input.appId} and livemode = ${input.livemode}) as present
     ), job as (
-      insert into webhook_jobs (event_id, app_id, livemode, status, next_attempt_at, created_at, updated_at)
-      select id, ${input.appId}, ${input.livemode}, 'pending', ${at}::timestamptz, ${at}::timestamptz, ${at}::timestamptz from e
+      insert into webhook_jobs (event_id, app_id, livemode, status, next_attempt_at, last_error, created_at, updated_at)
+      select e.id, ${input.appId}, ${input.livemode},
+        case when endpoint.present then 'pending' else 'failed' end,
+        case when endpoint.present then ${at}::timestamptz end,
+        case when endpoint.present then null else 'no_endpoint' end,
+        ${at}::timestamptz, ${at}::timestamptz
+      from e, endpoint
       returning event_id
-    )
-    select event_id, pg_notify(${EVENTS_CHANNEL}, '') from job`)) as unknown as { rows: Array<{ event_id: string }> };
+    )`;
+}
+
+/**
+ * Writes an event to the outbox inside the caller's transaction, so the event exists if and
+ * only if the change it describes does. The unique (object, type) index makes a second
+ * `payment.completed` for one payment impossible; such a duplicate is skipped. Its delivery
+ * job is queued in the same statement, so no event can miss its webhook (SPEC §7). Workers
+ * are woken once the transaction commits (`withTransaction` → `eventsCommitted`): this
+ * process's directly, other processes by one `pg_notify` sent after the commit, outside the
+ * payment's transaction and coalesced with others.
+ */
+export async function recordEvent(tx: Tx, input: EventInput): Promise<string | null> {
+  const res = (await tx.execute(sql`with ${eventCtes(input)} select event_id from job`)) as unknown as { rows: Array<{ event_id: string }> };
+  eventsWrittenIn(tx);
   return res.rows[0]?.event_id ?? null;
 }

@@ -1,8 +1,8 @@
 import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
+import type { Db, Tx } from "../../db/client.js";
 
-/** The PostgreSQL channel `recordEvent` notifies in the writing transaction (delivered at commit). */
+/** The PostgreSQL channel that wakes every process's workers after events were written or queued again. */
 export const EVENTS_CHANNEL = "zerofee_events";
 
 /** Wakes every process's workers after jobs were queued again (resend, recovery). */
@@ -12,9 +12,9 @@ export async function notifyEventsQueued(db: Db): Promise<void> {
 
 /**
  * In-process fan-out of "events were written or queued again", so delivery workers and
- * `listen` streams wake at once instead of at their next poll. Fed only by the app's LISTEN
- * on EVENTS_CHANNEL, so every process hears every commit the same way. A hint only: workers
- * also poll, for retries coming due and in case a notification was missed.
+ * `listen` streams wake at once instead of at their next poll. Fed by this process's own
+ * commits (`eventsCommitted`) and by the app's LISTEN on EVENTS_CHANNEL (other processes'). A
+ * hint only: workers also poll, for retries coming due and in case a notification was missed.
  */
 const emitter = new EventEmitter();
 emitter.setMaxListeners(0);
@@ -33,4 +33,49 @@ export function signalEventsWritten(): void {
 export function onEventsWritten(listener: () => void): () => void {
   emitter.on("written", listener);
   return () => emitter.off("written", listener);
+}
+
+/** Transactions that wrote an event (`recordEvent`), woken for when they commit. */
+const wroteEvents = new WeakSet<object>();
+
+/** Marks `tx` as having written an event: its commit wakes the workers. */
+export function eventsWrittenIn(tx: Tx): void {
+  wroteEvents.add(tx);
+}
+
+/** True once per transaction that wrote an event (`withTransaction` asks after the commit). */
+export function takeEventsWritten(tx: Tx): boolean {
+  return wroteEvents.delete(tx);
+}
+
+/** Per database: a `pg_notify` in flight, and whether another is owed after it. */
+const notifying = new WeakMap<Db, { again: boolean }>();
+
+/**
+ * After a commit that wrote events: wakes this process's workers at once, and other processes'
+ * through one `pg_notify` sent outside the payment's transaction — never inside it, where
+ * PostgreSQL's commit-time notify lock would serialise every payment commit. Commits that
+ * come while one notify is in flight share the next one. A failed notify is only logged away:
+ * workers poll anyway.
+ */
+export function eventsCommitted(db: Db): void {
+  signalEventsWritten();
+  const inFlight = notifying.get(db);
+  if (inFlight) {
+    inFlight.again = true;
+    return;
+  }
+  const state = { again: false };
+  notifying.set(db, state);
+  const run = (): void => {
+    notifyEventsQueued(db)
+      .catch(() => {})
+      .finally(() => {
+        if (state.again) {
+          state.again = false;
+          run();
+        } else notifying.delete(db);
+      });
+  };
+  setImmediate(run);
 }

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
-import type { Tx } from "../../db/client.js";
+import type { Db, Tx } from "../../db/client.js";
 import { idempotencyKeys } from "../../db/schema/index.js";
 import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
 import type { ServiceContext } from "../context.js";
@@ -48,5 +48,9 @@ export async function releaseIdempotencyKey(ctx: ServiceContext, id: string): Pr
 
 /** Records progress inside the transaction that made it, so a crash resumes from here. */
 export async function setRecoveryPoint(tx: Tx, id: string, point: string, resourceId: string): Promise<void> {
-  await tx.update(idempotencyKeys).set({ recoveryPoint: point, resourceId }).where(eq(idempotencyKeys.id, id));
+  await recoveryPointUpdate(tx, id, point, resourceId);
 }
+
+/** The recovery point's UPDATE, as a statement of its own or a CTE of a bigger one. */
+export const recoveryPointUpdate = (db: Db | Tx, id: string, point: string, resourceId: string) =>
+  db.update(idempotencyKeys).set({ recoveryPoint: point, resourceId }).where(eq(idempotencyKeys.id, id)).returning({ id: idempotencyKeys.id });

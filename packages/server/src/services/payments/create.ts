@@ -1,24 +1,25 @@
 import { randomUUID } from "node:crypto";
 import type { InitiateOutput } from "@zerofee/providers";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { normalisePhone, resolveMethod } from "../../catalogue/index.js";
 import type { Db, Tx } from "../../db/client.js";
-import { paymentAttempts, payments } from "../../db/schema/index.js";
+import { type PaymentStatus, paymentAttempts, payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import { isCurrency } from "../../lib/money.js";
 import { validateMerchantUrl } from "../../lib/urls.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { recordEvent } from "../events/record.js";
+import { eventCtes } from "../events/record.js";
+import { eventsCommitted } from "../events/wake.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
-import { setRecoveryPoint } from "../idempotency/finish.js";
-import { type ConfigRow, listProviderConfigRows, providerContextFor } from "../providers/credentials.js";
-import { routeCandidates } from "../routing/candidates.js";
-import { rollupStats } from "../stats/rollup.js";
+import { recoveryPointUpdate } from "../idempotency/finish.js";
+import { type ConfigRow, providerContextFor } from "../providers/credentials.js";
+import { loadRoutingSetup, routeCandidates } from "../routing/candidates.js";
+import { rollupSql } from "../stats/rollup.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
-import { transitionPayment } from "./transition.js";
+import { ALLOWED_FROM, EVENT_FOR, transitionPayment } from "./transition.js";
 
 type AttemptRow = typeof paymentAttempts.$inferSelect;
 
@@ -47,65 +48,92 @@ function prepare(input: CreatePaymentInput, livemode: boolean) {
 }
 
 /**
- * Phase 1 (one transaction): the payment, its first attempt with a provider-side id made
- * now, the timeline, the `payment.created` event and the recovery point. Nothing is sent to
- * a provider before this commits.
+ * Phase 1 (one statement, so one commit): the payment, its first attempt with a provider-side
+ * id made now, the `payment.created` event and its delivery job, and the recovery point —
+ * data-modifying CTEs of a single INSERT, atomic like the transaction they replace. Nothing
+ * is sent to a provider before this commits. The rows answered are the ones written (every
+ * column is set here), so nothing is read back.
  */
 async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePaymentInput, idem: IdempotencyHandle | null) {
   const { method, currency, customer, urls } = prepare(input, scope.livemode);
-  const rows = await listProviderConfigRows(ctx, scope);
-  const candidates = await routeCandidates(ctx, { scope, method, currency, forced: input.provider, setup: { rows } });
+  const setup = await loadRoutingSetup(ctx, scope);
+  const candidates = await routeCandidates(ctx, { scope, method, currency, forced: input.provider, setup });
   const now = ctx.clock.now();
   const id = newId("payment", now);
-  const row = {
+  const payment: PaymentRow = {
     id,
     appId: scope.appId,
     livemode: scope.livemode,
     amount: input.amount,
     currency,
-    status: "pending" as const,
+    status: "pending",
     paymentMethod: method.code,
     country: method.country,
     operator: method.operator,
+    provider: null,
+    providerReference: null,
     customer,
     reference: input.reference ?? null,
     description: input.description ?? null,
     metadata: input.metadata ?? {},
+    feeAmount: null,
+    netAmount: null,
+    amountRefunded: 0,
+    settlementId: null,
+    nextAction: null,
     ...urls,
-    timeline: [{ status: "pending" as const, source: "api" as const, at: now.toISOString() }],
+    failureCode: null,
+    failureMessage: null,
+    otpAttempts: 0,
+    timeline: [{ status: "pending", source: "api", at: now.toISOString() }],
     expiresAt: new Date(now.getTime() + ctx.config.paymentExpiryS * 1000),
     createdAt: now,
     updatedAt: now,
+    completedAt: null,
   };
-  return withTransaction(ctx.db, async (tx) => {
-    const [payment] = await tx.insert(payments).values(row).returning();
-    if (!payment) throw new Error("payment insert returned nothing");
-    await recordEvent(tx, { appId: scope.appId, livemode: scope.livemode, type: "payment.created", objectId: id, data: serializePayment(payment), at: now });
-    if (idem) await setRecoveryPoint(tx, idem.id, "payment_created", id);
-    // The first attempt (and its provider-side id) commits with the payment: one round trip
-    // less, and a crash before the provider call resumes it exactly as a later one would.
-    const first = candidates[0];
-    const attempts = first ? [await newAttempt(ctx, tx, payment, first)] : [];
-    await rollupStats(tx, { kind: "payment_created", payment });
-    return { payment, candidates, attempts, rows };
-  });
+  // The first attempt (and its provider-side id) commits with the payment: a crash before
+  // the provider call resumes it exactly as a later one would.
+  const first = candidates[0];
+  const attempts = first ? [attemptRow(ctx, payment, first)] : [];
+  const db = ctx.db;
+  const event = eventCtes({ appId: scope.appId, livemode: scope.livemode, type: "payment.created", objectId: id, data: serializePayment(payment), at: now });
+  const res = (await db.execute(sql`with p as ${db.insert(payments).values(payment).returning({ id: payments.id })}
+    ${attempts[0] ? sql`, a as ${db.insert(paymentAttempts).values(attempts[0]).returning({ id: paymentAttempts.id })}` : sql``}
+    ${idem ? sql`, r as ${recoveryPointUpdate(db, idem.id, "payment_created", id)}` : sql``}
+    , s as (${rollupSql({ kind: "payment_created", payment })})
+    , ${event}
+    select (select count(*)::int from p) as written, (select count(*)::int from job) as events`)) as unknown as {
+    rows: Array<{ written: number; events: number }>;
+  };
+  if (res.rows[0]?.written !== 1) throw new Error("payment insert wrote nothing");
+  if (res.rows[0]?.events) eventsCommitted(db);
+  return { payment, candidates, attempts, rows: setup.rows };
+}
+
+/** A new attempt at `provider`, with the provider-side id generated now (not yet stored). */
+function attemptRow(ctx: ServiceContext, payment: PaymentRow, provider: string): AttemptRow {
+  const now = ctx.clock.now();
+  return {
+    id: newId("attempt", now),
+    paymentId: payment.id,
+    appId: payment.appId,
+    provider,
+    // PawaPay's depositId must be a UUID we generate; one format for every provider.
+    providerPaymentId: randomUUID(),
+    providerReference: null,
+    status: "created",
+    errorCode: null,
+    errorMessage: null,
+    data: {},
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 async function newAttempt(ctx: ServiceContext, db: Db | Tx, payment: PaymentRow, provider: string): Promise<AttemptRow> {
-  const now = ctx.clock.now();
   const [attempt] = await db
     .insert(paymentAttempts)
-    .values({
-      id: newId("attempt", now),
-      paymentId: payment.id,
-      appId: payment.appId,
-      provider,
-      // PawaPay's depositId must be a UUID we generate; one format for every provider.
-      providerPaymentId: randomUUID(),
-      status: "created",
-      createdAt: now,
-      updatedAt: now,
-    })
+    .values(attemptRow(ctx, payment, provider))
     .returning();
   if (!attempt) throw new Error("attempt insert returned nothing");
   return attempt;
@@ -153,36 +181,106 @@ async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: Attem
   return result;
 }
 
-/** Phase 3 (one transaction): the provider's answer, on the attempt and the payment. */
-async function recordOutcome(ctx: ServiceContext, payment: PaymentRow, attempt: AttemptRow, result: InitiateOutput): Promise<PaymentRow> {
+/**
+ * Phase 3 when the provider accepted and the payment stays open (pending, requires_action,
+ * processing: no event, no checkout to complete) — the common create — as one statement: the
+ * attempt and the payment updated by two CTEs, atomic like the transaction they replace, the
+ * status moved only from where SPEC §3 allows it (as `transitionPayment` does), and both rows
+ * answered from RETURNING.
+ */
+async function recordAcceptedOpen(
+  ctx: ServiceContext,
+  payment: PaymentRow,
+  attempt: AttemptRow,
+  result: Extract<InitiateOutput, { outcome: "accepted" }>,
+  to: PaymentStatus,
+  now: Date,
+): Promise<{ payment: PaymentRow; attempt: AttemptRow }> {
+  const db = ctx.db;
+  const from = ALLOWED_FROM[to];
+  const allowed = from.length > 0 ? inArray(payments.status, [...from]) : sql`false`;
+  const entry = JSON.stringify([{ status: to, source: "api", at: now.toISOString() }]);
+  const updateAttempt = db
+    .update(paymentAttempts)
+    .set({ status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now })
+    .where(eq(paymentAttempts.id, attempt.id))
+    .returning();
+  const updatePayment = db
+    .update(payments)
+    .set({
+      provider: attempt.provider,
+      providerReference: result.providerReference,
+      nextAction: result.nextAction,
+      updatedAt: now,
+      status: sql`case when ${allowed} then ${to} else ${payments.status} end`,
+      timeline: sql`case when ${allowed} then ${payments.timeline} || ${entry}::jsonb else ${payments.timeline} end`,
+    })
+    .where(and(eq(payments.id, payment.id), eq(payments.appId, payment.appId)))
+    .returning();
+  const res = (await db.execute(
+    sql`with a as ${updateAttempt}, p as ${updatePayment} select row_to_json(a.*) as a, row_to_json(p.*) as p from a, p`,
+  )) as unknown as {
+    rows: Array<{ a: Record<string, unknown>; p: Record<string, unknown> }>;
+  };
+  const row = res.rows[0];
+  if (!row) throw new Error("attempt or payment missing when recording the provider's answer");
+  return { payment: fromJson(payments, row.p), attempt: fromJson(paymentAttempts, row.a) };
+}
+
+/** A `row_to_json` of one of `table`'s rows, mapped as drizzle maps a RETURNING row. */
+function fromJson<T extends typeof payments | typeof paymentAttempts>(table: T, json: Record<string, unknown>): T["$inferSelect"] {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    out[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return out as T["$inferSelect"];
+}
+
+/** Phase 3 (one transaction): the provider's answer, on the attempt and the payment. Returns both as written. */
+async function recordOutcome(
+  ctx: ServiceContext,
+  payment: PaymentRow,
+  attempt: AttemptRow,
+  result: InitiateOutput,
+): Promise<{ payment: PaymentRow; attempt: AttemptRow }> {
   const now = ctx.clock.now();
+  if (result.outcome === "accepted") {
+    // A next action means the customer must act (SPEC §3): requires_action.
+    const to = result.status === "pending" && result.nextAction ? "requires_action" : result.status;
+    if (!EVENT_FOR[to] && to !== "completed") return recordAcceptedOpen(ctx, payment, attempt, result, to, now);
+  }
   return withTransaction(ctx.db, async (tx) => {
     if (result.outcome !== "accepted") {
-      await tx
+      const [a] = await tx
         .update(paymentAttempts)
         .set({ status: result.outcome, errorCode: result.code, errorMessage: result.message, updatedAt: now })
-        .where(eq(paymentAttempts.id, attempt.id));
+        .where(eq(paymentAttempts.id, attempt.id))
+        .returning();
+      const updatedAttempt = a ?? attempt;
       if (result.outcome === "ambiguous") {
         const [p] = await tx.update(payments).set({ provider: attempt.provider, updatedAt: now }).where(eq(payments.id, payment.id)).returning();
-        return p ?? payment;
+        return { payment: p ?? payment, attempt: updatedAttempt };
       }
-      return payment;
+      return { payment, attempt: updatedAttempt };
     }
-    await tx
+    const [a] = await tx
       .update(paymentAttempts)
       .set({ status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now })
-      .where(eq(paymentAttempts.id, attempt.id));
+      .where(eq(paymentAttempts.id, attempt.id))
+      .returning();
+    const updatedAttempt = a ?? attempt;
     const set = { provider: attempt.provider, providerReference: result.providerReference, nextAction: result.nextAction };
     // A next action means the customer must act (SPEC §3): requires_action.
     const to = result.status === "pending" && result.nextAction ? "requires_action" : result.status;
     const moved = to === "pending" ? null : await transitionPayment(ctx, tx, { paymentId: payment.id, appId: payment.appId, to, source: "api", at: now, set });
-    if (moved) return moved;
+    if (moved) return { payment: moved, attempt: updatedAttempt };
     const [p] = await tx
       .update(payments)
       .set({ ...set, updatedAt: now })
       .where(eq(payments.id, payment.id))
       .returning();
-    return p ?? payment;
+    return { payment: p ?? payment, attempt: updatedAttempt };
   });
 }
 
@@ -204,7 +302,21 @@ async function loadForResume(ctx: ServiceContext, scope: Scope, paymentId: strin
  * next candidate only when the provider provably did not accept; an ambiguous answer leaves
  * the payment pending for reconciliation, never a second initiation elsewhere.
  */
-export async function createPayment({
+export async function createPayment(args: {
+  ctx: ServiceContext;
+  scope: Scope;
+  input: CreatePaymentInput;
+  idem: IdempotencyHandle | null;
+}): Promise<PaymentRow> {
+  return (await createPaymentWithAttempts(args)).payment;
+}
+
+/**
+ * `createPayment`, also answering the attempts as written, so the API's answer needs no read
+ * back; `fresh` is false when the call resumed an earlier one (its rows may have moved since:
+ * read them again).
+ */
+export async function createPaymentWithAttempts({
   ctx,
   scope,
   input,
@@ -214,7 +326,7 @@ export async function createPayment({
   scope: Scope;
   input: CreatePaymentInput;
   idem: IdempotencyHandle | null;
-}): Promise<PaymentRow> {
+}): Promise<{ payment: PaymentRow; attempts: AttemptRow[]; fresh: boolean }> {
   let payment: PaymentRow;
   let candidates: string[];
   let attempts: AttemptRow[] = [];
@@ -222,13 +334,17 @@ export async function createPayment({
   if (idem?.resourceId) {
     ({ payment, attempts } = await loadForResume(ctx, scope, idem.resourceId));
     const method = resolveMethod(payment.paymentMethod);
-    candidates = method ? await routeCandidates(ctx, { scope, method, currency: payment.currency, forced: input.provider }) : [];
+    const setup = await loadRoutingSetup(ctx, scope);
+    rows = setup.rows;
+    candidates = method ? await routeCandidates(ctx, { scope, method, currency: payment.currency, forced: input.provider, setup }) : [];
   } else {
     ({ payment, candidates, attempts, rows } = await insertPayment(ctx, scope, input, idem));
   }
 
+  const fresh = !idem?.resourceId;
+  const done = () => ({ payment, attempts, fresh });
   const last = attempts.at(-1);
-  if (last?.status === "accepted" || last?.status === "ambiguous") return payment;
+  if (last?.status === "accepted" || last?.status === "ambiguous") return done();
   // A crash after the attempt was committed: call again with the same provider-side id.
   let attempt: AttemptRow | undefined = last?.status === "created" ? last : undefined;
   const queue = [...candidates];
@@ -240,10 +356,14 @@ export async function createPayment({
       const next = queue.shift();
       if (!next) break;
       attempt = await newAttempt(ctx, ctx.db, payment, next);
+      attempts.push(attempt);
     }
     const result = await initiate(ctx, payment, attempt, rows);
-    payment = await recordOutcome(ctx, payment, attempt, result);
-    if (result.outcome !== "rejected") return payment;
+    const recorded = await recordOutcome(ctx, payment, attempt, result);
+    payment = recorded.payment;
+    const at = attempts.findIndex((a) => a.id === recorded.attempt.id);
+    if (at >= 0) attempts[at] = recorded.attempt;
+    if (result.outcome !== "rejected") return done();
     errors.push(`${attempt.provider}: ${result.code}`);
     attempt = undefined;
   }

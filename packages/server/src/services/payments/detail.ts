@@ -40,30 +40,35 @@ const outer = (column: "id" | "app_id" | "livemode") => sql.raw(`"payments"."${c
 type AttemptJson = z.infer<typeof AttemptSchema>;
 type RefundJson = z.infer<typeof RefundSchema>;
 
+/** What a single-payment answer reads: the payment, its attempts and its refunds, shaped in SQL. */
+function detailColumns() {
+  const a = paymentAttempts;
+  const r = refunds;
+  return {
+    payment: payments,
+    attempts: sql<AttemptJson[]>`(select coalesce(json_agg(json_build_object(
+      'id', ${a.id}, 'provider', ${a.provider}, 'status', ${a.status}, 'provider_payment_id', ${a.providerPaymentId},
+      'provider_reference', ${a.providerReference}, 'error_code', ${a.errorCode}, 'error_message', ${a.errorMessage},
+      'created_at', ${iso(a.createdAt)}, 'updated_at', ${iso(a.updatedAt)}) order by ${a.createdAt}, ${a.id}), '[]'::json)
+      from ${a} where ${a.paymentId} = ${outer("id")} and ${a.appId} = ${outer("app_id")})`,
+    refunds: sql<RefundJson[]>`(select coalesce(json_agg(json_build_object(
+      'id', ${r.id}, 'object', 'refund', 'payment_id', ${r.paymentId}, 'livemode', ${r.livemode}, 'amount', ${r.amount},
+      'currency', ${r.currency}, 'status', ${r.status}, 'reason', ${r.reason}, 'provider', ${r.provider},
+      'provider_refund_id', ${r.providerRefundId}, 'failure_code', ${r.failureCode}, 'failure_message', ${r.failureMessage},
+      'created_at', ${iso(r.createdAt)}, 'updated_at', ${iso(r.updatedAt)},
+      'completed_at', case when ${r.completedAt} is null then null else ${iso(r.completedAt)} end) order by ${r.createdAt}, ${r.id}), '[]'::json)
+      from ${r} where ${r.paymentId} = ${outer("id")} and ${r.appId} = ${outer("app_id")} and ${r.livemode} = ${outer("livemode")})`,
+  };
+}
+
 /**
  * One prepared statement reads a payment with its attempts and refunds, already shaped as the
  * API answers them (a status poll is the most frequent call: one round trip, not three).
  */
 function detailQuery(ctx: ServiceContext) {
-  const a = paymentAttempts;
-  const r = refunds;
   return prepared(ctx.db, "payment_detail_by_id", (db) =>
     db
-      .select({
-        payment: payments,
-        attempts: sql<AttemptJson[]>`(select coalesce(json_agg(json_build_object(
-          'id', ${a.id}, 'provider', ${a.provider}, 'status', ${a.status}, 'provider_payment_id', ${a.providerPaymentId},
-          'provider_reference', ${a.providerReference}, 'error_code', ${a.errorCode}, 'error_message', ${a.errorMessage},
-          'created_at', ${iso(a.createdAt)}, 'updated_at', ${iso(a.updatedAt)}) order by ${a.createdAt}, ${a.id}), '[]'::json)
-          from ${a} where ${a.paymentId} = ${outer("id")} and ${a.appId} = ${outer("app_id")})`,
-        refunds: sql<RefundJson[]>`(select coalesce(json_agg(json_build_object(
-          'id', ${r.id}, 'object', 'refund', 'payment_id', ${r.paymentId}, 'livemode', ${r.livemode}, 'amount', ${r.amount},
-          'currency', ${r.currency}, 'status', ${r.status}, 'reason', ${r.reason}, 'provider', ${r.provider},
-          'provider_refund_id', ${r.providerRefundId}, 'failure_code', ${r.failureCode}, 'failure_message', ${r.failureMessage},
-          'created_at', ${iso(r.createdAt)}, 'updated_at', ${iso(r.updatedAt)},
-          'completed_at', case when ${r.completedAt} is null then null else ${iso(r.completedAt)} end) order by ${r.createdAt}, ${r.id}), '[]'::json)
-          from ${r} where ${r.paymentId} = ${outer("id")} and ${r.appId} = ${outer("app_id")} and ${r.livemode} = ${outer("livemode")})`,
-      })
+      .select(detailColumns())
       .from(payments)
       .where(and(eq(payments.id, sql.placeholder("id")), eq(payments.appId, sql.placeholder("appId")), eq(payments.livemode, sql.placeholder("livemode"))))
       .limit(1)
@@ -71,11 +76,116 @@ function detailQuery(ctx: ServiceContext) {
   );
 }
 
+/**
+ * The same for many payments at once, each key a full (id, app, mode) triple — tenant scoping
+ * stays in the query. Keys travel as one JSON parameter (PostgreSQL and PGlite alike).
+ */
+function detailBatchQuery(ctx: ServiceContext) {
+  return prepared(ctx.db, "payment_detail_by_ids", (db) =>
+    db
+      .select(detailColumns())
+      .from(payments)
+      .where(
+        sql`(${payments.id}, ${payments.appId}, ${payments.livemode}) in (select k.id, k.app_id, k.livemode
+          from json_to_recordset(${sql.placeholder("keys")}::json) as k(id text, app_id text, livemode boolean))`,
+      )
+      .prepare("payment_detail_by_ids"),
+  );
+}
+
+type DetailRow = Awaited<ReturnType<ReturnType<typeof detailQuery>["execute"]>>[number];
+interface Waiting {
+  key: string;
+  id: string;
+  appId: string;
+  livemode: boolean;
+  resolve: (row: DetailRow | undefined) => void;
+  reject: (err: unknown) => void;
+}
+/** Gets waiting for the end of this event-loop turn, per database. */
+const waiting = new WeakMap<object, Waiting[]>();
+/** Keys per batch statement. */
+const BATCH_MAX = 200;
+
+/**
+ * Reads one payment's detail row, coalesced: gets that arrive in the same event-loop turn
+ * (many connections polling at once) share one statement, `(id, app_id, livemode) in (…)`;
+ * a get alone runs the single-row statement. Each caller gets only the row of its own key.
+ */
+function loadDetail(ctx: ServiceContext, scope: Scope, id: string): Promise<DetailRow | undefined> {
+  let queue = waiting.get(ctx.db);
+  if (!queue) {
+    const q: Waiting[] = [];
+    queue = q;
+    waiting.set(ctx.db, q);
+    setImmediate(() => {
+      waiting.delete(ctx.db);
+      void flushDetails(ctx, q);
+    });
+  }
+  const q = queue;
+  return new Promise((resolve, reject) => {
+    q.push({ key: `${scope.appId}|${scope.livemode}|${id}`, id, appId: scope.appId, livemode: scope.livemode, resolve, reject });
+  });
+}
+
+async function flushDetails(ctx: ServiceContext, queue: Waiting[]): Promise<void> {
+  const first = queue[0];
+  if (queue.length === 1 && first) {
+    try {
+      const [row] = await detailQuery(ctx).execute({ id: first.id, appId: first.appId, livemode: first.livemode });
+      first.resolve(row);
+    } catch (err) {
+      first.reject(err);
+    }
+    return;
+  }
+  const distinct = new Map<string, Waiting>();
+  for (const w of queue) if (!distinct.has(w.key)) distinct.set(w.key, w);
+  const keys = [...distinct.values()];
+  const found = new Map<string, DetailRow>();
+  try {
+    for (let i = 0; i < keys.length; i += BATCH_MAX) {
+      const chunk = keys.slice(i, i + BATCH_MAX).map((k) => ({ id: k.id, app_id: k.appId, livemode: k.livemode }));
+      for (const row of await detailBatchQuery(ctx).execute({ keys: JSON.stringify(chunk) })) {
+        found.set(`${row.payment.appId}|${row.payment.livemode}|${row.payment.id}`, row);
+      }
+    }
+  } catch (err) {
+    for (const w of queue) w.reject(err);
+    return;
+  }
+  for (const w of queue) w.resolve(found.get(w.key));
+}
+
 /** A payment of this app and mode with its attempts and refunds; another app's is "not found". */
 export async function getPaymentDetail({ ctx, scope, id }: { ctx: ServiceContext; scope: Scope; id: string }) {
-  const [row] = await detailQuery(ctx).execute({ id, appId: scope.appId, livemode: scope.livemode });
+  const row = await loadDetail(ctx, scope, id);
   if (!row) throw notFound("payment", "id");
   return { ...serializePayment(row.payment), attempts: row.attempts, refunds: row.refunds };
+}
+
+/** An attempt as the API answers it (what `detailQuery` builds in SQL). */
+export function serializeAttempt(a: typeof paymentAttempts.$inferSelect): AttemptJson {
+  return {
+    id: a.id,
+    provider: a.provider,
+    status: a.status,
+    provider_payment_id: a.providerPaymentId,
+    provider_reference: a.providerReference,
+    error_code: a.errorCode,
+    error_message: a.errorMessage,
+    created_at: a.createdAt.toISOString(),
+    updated_at: a.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * The single-payment answer of a payment just created, from the rows it wrote (no read
+ * back): a new payment has no refund yet, and its attempts are the ones this request made.
+ */
+export function createdPaymentDetail(p: PaymentRow, attempts: Array<typeof paymentAttempts.$inferSelect>) {
+  return { ...serializePayment(p), attempts: attempts.map(serializeAttempt), refunds: [] as RefundJson[] };
 }
 
 /** A payment with its provider attempts and refunds, for single-payment answers. */

@@ -22,7 +22,7 @@ export const ALLOWED_FROM: Record<PaymentStatus, readonly PaymentStatus[]> = {
 export const TERMINAL: readonly PaymentStatus[] = ["completed", "failed", "expired", "cancelled"];
 export const OPEN: readonly PaymentStatus[] = ["pending", "requires_action", "processing"];
 
-const EVENT_FOR: Partial<Record<PaymentStatus, EventType>> = {
+export const EVENT_FOR: Partial<Record<PaymentStatus, EventType>> = {
   completed: "payment.completed",
   failed: "payment.failed",
   expired: "payment.expired",

@@ -4,6 +4,7 @@ import { appProviders } from "../../db/schema/index.js";
 import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
 import { ApiError, notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { routingSetupCache } from "../routing/setup-cache.js";
 import type { PutProviderInput } from "./schemas.js";
 
 export type ConfigRow = typeof appProviders.$inferSelect;
@@ -105,6 +106,7 @@ export async function setProviderConfig({
     .onConflictDoUpdate({ target: [appProviders.appId, appProviders.livemode, appProviders.provider], set: values })
     .returning();
   if (!row) throw new Error("provider config upsert returned nothing");
+  routingSetupCache.forget(ctx.db);
   ctx.log.info({ app_id: appId, provider, livemode, fields: Object.keys(given) }, "provider credentials stored");
   return row;
 }
@@ -115,6 +117,7 @@ export async function deleteProviderConfig({ ctx, scope, provider }: { ctx: Serv
     .delete(appProviders)
     .where(and(eq(appProviders.appId, scope.appId), eq(appProviders.livemode, scope.livemode), eq(appProviders.provider, provider)))
     .returning({ provider: appProviders.provider });
+  routingSetupCache.forget(ctx.db);
   if (!gone) throw notFound("provider configuration", "provider");
 }
 

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderEntry } from "@zerofee/providers";
+import { PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderEntry, type Transport, withTransport } from "@zerofee/providers";
 import type { Config } from "../../config.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Metrics } from "../../lib/metrics.js";
@@ -31,6 +31,11 @@ export interface ProviderGateway {
   sandboxSecret(name: string): string;
   /** Where the provider posts callbacks; the query names the app and mode whose secret verifies them. */
   callbackUrl(name: string, scope?: { appId: string; livemode: boolean }): string;
+  /**
+   * Sends test-mode calls to `name` through `transport` (the simulator mounted in this
+   * process, reached without a socket) unless a sandbox URL override points elsewhere.
+   */
+  useInProcessSandbox(name: string, transport: Transport): void;
 }
 
 export function createProviderGateway(deps: {
@@ -49,6 +54,7 @@ export function createProviderGateway(deps: {
   };
   const sandboxSecret = (name: string) => createHmac("sha256", config.masterKey).update(`sandbox-webhook:${name}`).digest("base64url");
   const health = new ProviderHealth(config.providerHealth, deps.clock);
+  const inProcess = new Map<string, Transport>();
   return {
     names: () => Object.keys(registry),
     has: (name) => Object.hasOwn(registry, name),
@@ -75,8 +81,9 @@ export function createProviderGateway(deps: {
     async call(target, operation, fn, outcome) {
       const started = performance.now();
       let label = "error";
+      const transport = target.livemode || config.providerUrls.sandbox[target.provider] ? undefined : inProcess.get(target.provider);
       try {
-        const result = await fn();
+        const result = await (transport ? withTransport(transport, fn) : fn());
         label = outcome(result);
         return result;
       } finally {
@@ -90,6 +97,9 @@ export function createProviderGateway(deps: {
     },
     health,
     sandboxSecret,
+    useInProcessSandbox(name, transport) {
+      inProcess.set(name, transport);
+    },
     callbackUrl(name, scope) {
       const base = `${deps.publicUrl()}/v1/webhooks/providers/${name}`;
       return scope ? `${base}?${new URLSearchParams({ app: scope.appId, mode: scope.livemode ? "live" : "test" })}` : base;

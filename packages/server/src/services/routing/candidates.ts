@@ -5,6 +5,7 @@ import type { Scope, ServiceContext } from "../context.js";
 import { type ConfigRow, listProviderConfigRows } from "../providers/credentials.js";
 import { getRoutingRules } from "./rules.js";
 import { servesMethod } from "./serves.js";
+import { routingSetupCache } from "./setup-cache.js";
 
 /** Test mode with no rule and nothing set up: where each kind of method goes (SPEC §5). */
 const TEST_DEFAULT: Record<ResolvedMethod["kind"], string> = { mobile_money: "test", card: "stripe", paypal: "paypal" };
@@ -44,11 +45,14 @@ export interface RoutingSetup {
   rules?: RoutingRule[];
 }
 
-/** Reads an app's routing set-up once, for callers that route many methods (the checkout catalogue). */
-export async function loadRoutingSetup(ctx: ServiceContext, scope: Scope): Promise<RoutingSetup> {
-  const rows = await listProviderConfigRows(ctx, scope);
-  const { rules } = await getRoutingRules(ctx, scope);
-  return { rows, rules };
+/** Reads an app's routing set-up once per request (cached per process, `routingSetupCache`). */
+export async function loadRoutingSetup(ctx: ServiceContext, scope: Scope): Promise<Required<RoutingSetup>> {
+  const setup = await routingSetupCache.lookup(ctx.db, ctx.config.keyCacheMs, ctx.clock.now().getTime(), `${scope.appId}|${scope.livemode}`, async () => ({
+    rows: await listProviderConfigRows(ctx, scope),
+    rules: (await getRoutingRules(ctx, scope)).rules,
+  }));
+  if (!setup) throw new Error("routing set-up lookup returned nothing");
+  return setup;
 }
 
 /**

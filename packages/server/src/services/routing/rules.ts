@@ -5,6 +5,7 @@ import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
 import type { PutRoutingInput } from "./schemas.js";
 import { servesMethod } from "./serves.js";
+import { routingSetupCache } from "./setup-cache.js";
 
 const ruleProviders = (r: RoutingRule) => ("providers" in r ? r.providers : r.split.map((s) => s.provider));
 
@@ -52,6 +53,7 @@ export async function setRoutingRules({ ctx, scope, input }: { ctx: ServiceConte
     .insert(routingRules)
     .values({ appId, livemode, rules, updatedAt: now })
     .onConflictDoUpdate({ target: [routingRules.appId, routingRules.livemode], set: { rules, updatedAt: now } });
+  routingSetupCache.forget(ctx.db);
   return { rules, updatedAt: now };
 }
 

@@ -22,6 +22,15 @@ export function createSandboxStore(db: Db, provider: string): SimulatorStore {
         .values({ provider, id, data, dueAt, createdAt: now, updatedAt: now })
         .onConflictDoUpdate({ target: [sandboxRecords.provider, sandboxRecords.id], set: { data, dueAt, updatedAt: now } });
     },
+    async insert(id, data, dueAt) {
+      const now = new Date();
+      const rows = await db
+        .insert(sandboxRecords)
+        .values({ provider, id, data, dueAt, createdAt: now, updatedAt: now })
+        .onConflictDoNothing({ target: [sandboxRecords.provider, sandboxRecords.id] })
+        .returning({ id: sandboxRecords.id });
+      return rows.length > 0;
+    },
     async claimDue(now) {
       // A lease, not a clear: the caller saves every claimed record with its next due time,
       // and one whose processing failed (database blip, crash) is taken again after the

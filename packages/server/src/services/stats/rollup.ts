@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client.js";
 import type { PaymentRow } from "../payments/serialize.js";
 
@@ -55,14 +55,19 @@ function deltas(change: Exclude<StatsChange, { kind: "refund_completed" }>): Del
  * so concurrent changes lock them in the same order.
  */
 export async function rollupStats(tx: Tx, change: StatsChange): Promise<void> {
+  const statement = rollupSql(change);
+  if (statement) await tx.execute(statement);
+}
+
+/** The rollup's one statement for `change` (null when it changes nothing), for a caller that writes it inside its own statement (a CTE). */
+export function rollupSql(change: StatsChange): SQL | null {
   if (change.kind === "refund_completed") {
     const { paymentId, amount } = change.refund;
-    await tx.execute(sql`
+    return sql`
       insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
       select app_id, livemode, currency, (created_at at time zone 'UTC')::date, coalesce(provider, ''), payment_method, 0, 0, 0, 0, 0, 0, ${amount}
       from payments where id = ${paymentId}
-      on conflict (app_id, livemode, currency, day, provider, payment_method) do update set refunded_amount = s.refunded_amount + excluded.refunded_amount`);
-    return;
+      on conflict (app_id, livemode, currency, day, provider, payment_method) do update set refunded_amount = s.refunded_amount + excluded.refunded_amount`;
   }
   const p = change.payment;
   const day = p.createdAt.toISOString().slice(0, 10);
@@ -70,8 +75,8 @@ export async function rollupStats(tx: Tx, change: StatsChange): Promise<void> {
     (d) =>
       sql`(${p.appId}, ${p.livemode}, ${p.currency}, ${day}::date, ${d.provider}, ${p.paymentMethod}, ${d.count}, ${d.completed}, ${d.failed}, ${d.terminal}, ${d.volume}, ${d.fee}, ${d.refunded})`,
   );
-  if (rows.length === 0) return;
-  await tx.execute(sql`
+  if (rows.length === 0) return null;
+  return sql`
     insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
     values ${sql.join(rows, sql`, `)}
     on conflict (app_id, livemode, currency, day, provider, payment_method) do update set
@@ -81,7 +86,7 @@ export async function rollupStats(tx: Tx, change: StatsChange): Promise<void> {
       terminal_count = s.terminal_count + excluded.terminal_count,
       volume = s.volume + excluded.volume,
       fee_amount = s.fee_amount + excluded.fee_amount,
-      refunded_amount = s.refunded_amount + excluded.refunded_amount`);
+      refunded_amount = s.refunded_amount + excluded.refunded_amount`;
 }
 
 /**

@@ -1,0 +1,85 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { SimRequest, SimResponse, Simulator } from "../contract.js";
+
+/** A `fetch`-compatible function: what adapters send their provider calls through. */
+export type Transport = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+const current = new AsyncLocalStorage<Transport>();
+
+/**
+ * Runs `fn` with provider calls (`callProvider`) sent through `transport` instead of the
+ * global `fetch`. The host uses it to reach a simulator living in its own process without a
+ * socket; the wire format stays the provider's (a real `Request` in, a real `Response` out).
+ */
+export function withTransport<T>(transport: Transport, fn: () => Promise<T>): Promise<T> {
+  return current.run(transport, fn);
+}
+
+/** The transport of the call in progress: the injected one, else the global `fetch`. */
+export function currentTransport(): Transport {
+  return current.getStore() ?? fetch;
+}
+
+/**
+ * A simulator's answer to one request; a simulator that throws midway (its database write
+ * may have committed) answers like a provider's unexpected 500, "outcome unknown" — never the
+ * documented 503 "not processed", which would let routing initiate the payment a second time.
+ */
+export async function handleSafely(sim: Simulator, req: SimRequest): Promise<SimResponse> {
+  try {
+    return await sim.handle(req);
+  } catch {
+    return { status: 500, body: { error: "INTERNAL_ERROR", message: "sandbox failure; the request may have been processed" } };
+  }
+}
+
+/** A simulator's response as the HTTP host writes it: JSON unless the body is already text. */
+export function encodeSimResponse(res: SimResponse): { status: number; headers: Record<string, string>; body: string | undefined } {
+  const headers = { ...res.headers };
+  if (res.body === undefined || typeof res.body === "string") return { status: res.status, headers, body: res.body };
+  return { status: res.status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: JSON.stringify(res.body) };
+}
+
+/** Decodes a request body the way ZeroFee's HTTP host does: JSON, or a urlencoded form. */
+function decodeBody(contentType: string, text: string): unknown {
+  if (text.length === 0) return undefined;
+  if (/^application\/(.+\+)?json/.test(contentType)) return JSON.parse(text);
+  if (contentType.startsWith("application/x-www-form-urlencoded")) {
+    const out: Record<string, string> = Object.create(null);
+    for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+    return out;
+  }
+  return text;
+}
+
+const aborted = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+
+/**
+ * A `fetch` that hands requests below `base()` to `sim` in this process (no socket, no HTTP
+ * server hooks) and sends any other URL through the global `fetch`. The request is a real
+ * `Request` (method, headers, body as the adapter wrote them) and the answer a real
+ * `Response`; the abort signal is honoured as a deadline, like a socket's.
+ */
+export function inProcessTransport(sim: Simulator, base: () => string): Transport {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    const root = base().replace(/\/+$/, "");
+    if (request.url !== root && !request.url.startsWith(`${root}/`) && !request.url.startsWith(`${root}?`)) return fetch(request);
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = v;
+    const body = decodeBody(headers["content-type"] ?? "", await request.text());
+    const path = url.pathname.slice(new URL(root).pathname.length) || "/";
+    const handled = handleSafely(sim, { method: request.method, path: path.startsWith("/") ? path : `/${path}`, query, headers, body });
+    const res = encodeSimResponse(await (init?.signal ? Promise.race([handled, aborted(init.signal)]) : handled));
+    return new Response(res.body ?? null, { status: res.status, headers: res.headers });
+  };
+}

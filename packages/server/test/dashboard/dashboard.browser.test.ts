@@ -22,7 +22,6 @@ beforeAll(async () => {
   // One retry, and one failed event disables the endpoint: the re-enable test gets there in seconds.
   t = await startTestApp({ workers: true, env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1", ZEROFEE_WEBHOOK_DISABLE_AFTER: "1" } });
   demo = await demoLogin(t);
-  const login = await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } });
   w.allow404 = EXPECTED_404S;
   receiver = await receivers.start();
   browser = await launch();

@@ -23,7 +23,6 @@ const w: Watch = { errors: [], foreign: [] };
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
-  const login = await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } });
   w.allow404 = EXPECTED_404S;
   const created = await t.call("POST", "/v1/payments", { token: demo.secret_key, body: paymentBody("00", { amount: 5000, reference: "order-money-1" }) });
   expect(created.status, created.text).toBe(201);

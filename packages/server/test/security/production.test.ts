@@ -33,7 +33,7 @@ async function call(method: string, path: string, o: { token?: string; body?: un
 }
 
 beforeAll(async () => {
-  const fresh = await freshDatabase();
+  const fresh = await freshDatabase({ migrated: true });
   drop = fresh.drop;
   const config = loadConfig(
     {

@@ -137,7 +137,7 @@ describe("SE-3 key format", () => {
     // (select, insert, update, delete, execute, transaction, relational `query`). Every query
     // the services run starts at ctx.db, so the count is exact for a request; the sandbox is
     // off and workers are not started, so nothing else queries in the background.
-    const fresh = await freshDatabase();
+    const fresh = await freshDatabase({ migrated: true });
     let queries = 0;
     const ENTRY = new Set([
       "select",

@@ -186,6 +186,8 @@ describe("live mode uses the app's credentials", () => {
       const reference: string = created.body.data.attempts[0].provider_payment_id;
       const mark = proxy.seen.length;
       const done = await eventually(async () => {
+        // Reconciliation takes payments older than now − 0 s: this clock only moves when told.
+        clock.advance(1_000);
         await reconcilePayments(t.app.ctx);
         const p = (await t.call("GET", `/v1/payments/${id}`, { token: A.skLive })).body.data;
         return p.status === "completed" ? p : null;

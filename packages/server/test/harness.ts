@@ -3,6 +3,7 @@
  * port, sandboxes mounted, on a fresh in-memory PGlite — or, when TEST_DATABASE_URL is set,
  * on a fresh PostgreSQL database created for this file and dropped after.
  */
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,14 +14,19 @@ import { loadConfig } from "../src/config.js";
 import { type Database, openPglite, openPostgres } from "../src/db/client.js";
 import { TestClock } from "../src/lib/clock.js";
 import type { ProviderRegistry } from "../src/services/providers/gateway.js";
+import { pgliteImage } from "./pglite-image.js";
 
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-/** A fresh, empty database for one test file. */
-export async function freshDatabase(): Promise<{ database: Database; url?: string; drop(): Promise<void> }> {
+/**
+ * A fresh database for one test file: empty, or with `migrated` (for an app about to boot on
+ * it, which migrates anyway) already migrated where that is cheaper — on PGlite, loaded from
+ * the run's migrated image (global-pglite.ts): no initdb, no migrations.
+ */
+export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<{ database: Database; url?: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
-    const database = await openPglite();
+    const database = await openPglite(undefined, opts.migrated ? pgliteImage() : undefined);
     return { database, drop: () => database.close() };
   }
   const name = `zf_test_${randomBytes(6).toString("hex")}`;
@@ -103,20 +109,84 @@ export async function httpCall(url: string, method: string, path: string, o: Cal
  * the global setup (security/global-log-scan.ts) set that folder, so its teardown can scan
  * the whole suite's logs (SE-1).
  */
-function appendLogFile(line: string): void {
-  const dir = process.env.ZEROFEE_TEST_LOG_DIR;
+function appendLogFile(line: string, file = `${process.pid}.log`, dir = process.env.ZEROFEE_TEST_LOG_DIR): void {
   if (!dir) return;
   try {
-    appendFileSync(join(dir, `${process.pid}.log`), line.endsWith("\n") ? line : `${line}\n`);
+    appendFileSync(join(dir, file), line.endsWith("\n") ? line : `${line}\n`);
   } catch {
     // Capturing is best effort; the in-file SE-1 test scans `logs` directly.
   }
 }
 
+/**
+ * Counts a process or app whose logs the run captures (`sources.txt`): the SE-1 teardown
+ * fails when some were captured and no log line came of them.
+ */
+function registerLogSource(name: string, dir = process.env.ZEROFEE_TEST_LOG_DIR): void {
+  if (!dir) return;
+  try {
+    appendFileSync(join(dir, "sources.txt"), `${name}\n`);
+  } catch {
+    // As appendLogFile: best effort.
+  }
+}
+
+/**
+ * The log stream for an app a test builds itself (`buildApp({ logStream })`): its lines go to
+ * `sink` and to the run's SE-1 scan, like the apps `startTestApp` boots. An app built without
+ * one logs to the test process's stdout, where no scan sees it (security/log-capture.test.ts
+ * refuses that).
+ */
+export function testLogStream(sink: string[] = []): Writable {
+  registerLogSource(`app in ${process.pid}`);
+  return new Writable({
+    write(chunk, _enc, done) {
+      const line = chunk.toString();
+      sink.push(line);
+      allLogs.push(line);
+      appendLogFile(line);
+      done();
+    },
+  });
+}
+
+/**
+ * Tees a child process's logs into the run's SE-1 scan (`child-<name>-<pid>.log`): every pino
+ * JSON line of stdout or stderr, and every other stderr line (a crash's stack trace). Other
+ * stdout lines are the program talking to its operator (the demo banner printing its keys,
+ * `listen` printing its signing secret) and stay out of the scan.
+ */
+export function captureChildLogs(proc: ChildProcess, name: string, dir = process.env.ZEROFEE_TEST_LOG_DIR): void {
+  const file = `child-${name.replace(/[^\w-]/g, "_")}-${proc.pid ?? "x"}.log`;
+  registerLogSource(file, dir);
+  const tee = (stream: NodeJS.ReadableStream | null, everyLine: boolean) => {
+    let partial = "";
+    const take = (line: string) => {
+      if (line.trim() !== "" && (everyLine || line.trimStart().startsWith("{"))) appendLogFile(line, file, dir);
+    };
+    stream?.on("data", (d: Buffer | string) => {
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) take(line);
+    });
+    stream?.on("end", () => take(partial));
+  };
+  tee(proc.stdout, false);
+  tee(proc.stderr, true);
+}
+
+/**
+ * The master key every app of this run uses (the global setup draws one, so the SE-1 scan
+ * can look for it literally); a random one when the file runs outside that setup.
+ */
+export function testMasterKey(): string {
+  return process.env.ZEROFEE_TEST_MASTER_KEY ?? randomBytes(32).toString("base64");
+}
+
 export async function startTestApp(
   opts: { env?: Record<string, string>; clock?: TestClock; workers?: boolean; providers?: ProviderRegistry } = {},
 ): Promise<TestApp> {
-  const fresh = await freshDatabase();
+  const fresh = await freshDatabase({ migrated: true });
   const config = loadConfig(
     {
       NODE_ENV: "test",
@@ -127,20 +197,13 @@ export async function startTestApp(
       ZEROFEE_RATE_LIMIT_PER_KEY: "0",
       ZEROFEE_RATE_LIMIT_PER_IP: "0",
       ZEROFEE_PROVIDER_TIMEOUT_MS: "5000",
+      ...(process.env.ZEROFEE_TEST_MASTER_KEY ? { ZEROFEE_MASTER_KEY: process.env.ZEROFEE_TEST_MASTER_KEY } : {}),
       ...opts.env,
     },
     { persistKey: false },
   );
   const logs: string[] = [];
-  const logStream = new Writable({
-    write(chunk, _enc, done) {
-      const line = chunk.toString();
-      logs.push(line);
-      allLogs.push(line);
-      appendLogFile(line);
-      done();
-    },
-  });
+  const logStream = testLogStream(logs);
   const app = await buildApp({
     config,
     clock: opts.clock,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InitiateInput, ProviderContext } from "../contract.js";
+import { type DocumentedMeaning, statusMapContradictions } from "../sandbox/documented-statuses.js";
 import { signPayload } from "../sandbox/signature.js";
 import { buiAdapter, paymentRequest } from "./adapter.js";
 import { BUI_SERVICES, BUI_SIGNATURE_HEADER, BUI_STATUSES, mapStatus, PaymentRequest } from "./wire.js";
@@ -34,16 +35,21 @@ const payment = (status: string) => ({
 });
 
 describe("BUI status map", () => {
-  it("maps every BUI status onto ZeroFee's vocabulary", () => {
-    expect(Object.fromEntries(BUI_STATUSES.map((s) => [s, mapStatus(s)]))).toEqual({
-      pending: "pending",
-      otp_required: "requires_action",
-      processing: "processing",
-      succeeded: "completed",
-      failed: "failed",
+  it("maps every BUI status as its name documents it", () => {
+    // providers.md §5: BUI's status values are not published [U]; these are the sandbox's
+    // names, each read for what it says: `expired` = BUI gave up waiting, nothing was paid.
+    const documented: Record<(typeof BUI_STATUSES)[number], DocumentedMeaning> = {
+      pending: "in_flight",
+      otp_required: "awaiting_customer",
+      processing: "in_flight",
+      succeeded: "paid",
+      failed: "declined",
       cancelled: "cancelled",
-      expired: "failed",
-    });
+      expired: "gave_up",
+    };
+    expect(statusMapContradictions(BUI_STATUSES, mapStatus, documented)).toEqual([]);
+    // Orange CI by OTP (providers.md §5): the OTP wait is the customer's to end.
+    expect(mapStatus("otp_required")).toBe("requires_action");
   });
 });
 

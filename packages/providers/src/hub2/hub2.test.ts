@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ProviderContext } from "../contract.js";
+import { type DocumentedMeaning, statusMapContradictions } from "../sandbox/documented-statuses.js";
 import { hub2Adapter } from "./adapter.js";
 import { signHub2, verifyHub2 } from "./signature.js";
 import {
@@ -58,22 +59,29 @@ const withAttempt = (
   });
 
 describe("Hub2 status maps", () => {
-  it("maps every intent and attempt status", () => {
-    expect(Object.fromEntries(INTENT_STATUSES.map((s) => [s, mapIntentStatus(s)]))).toEqual({
-      payment_required: "pending",
-      action_required: "requires_action",
-      processing: "requires_action",
-      succeeded: "completed",
-      failed: "failed",
-    });
-    expect(Object.fromEntries(PAYMENT_STATUSES.map((s) => [s, mapPaymentStatus(s)]))).toEqual({
-      pending: "pending",
-      action_required: "requires_action",
-      processing: "requires_action",
-      succeeded: "completed",
-      failed: "failed",
+  it("maps every intent and attempt status as Hub2 documents it", () => {
+    // providers.md §3.3–3.5: an intent is created `payment_required` (no attempt yet); an
+    // attempt turns it `processing` while the operator waits for the customer; final names
+    // (`succeeded`, `failed`, `cancelled`) are [U], read for what they say.
+    const intent: Record<(typeof INTENT_STATUSES)[number], DocumentedMeaning> = {
+      payment_required: "awaiting_customer",
+      action_required: "awaiting_customer",
+      processing: "in_flight",
+      succeeded: "paid",
+      failed: "declined",
+    };
+    const attempt: Record<(typeof PAYMENT_STATUSES)[number], DocumentedMeaning> = {
+      pending: "in_flight",
+      action_required: "awaiting_customer",
+      processing: "in_flight",
+      succeeded: "paid",
+      failed: "declined",
       cancelled: "cancelled",
-    });
+    };
+    expect(statusMapContradictions(INTENT_STATUSES, mapIntentStatus, intent)).toEqual([]);
+    expect(statusMapContradictions(PAYMENT_STATUSES, mapPaymentStatus, attempt)).toEqual([]);
+    // `processing` is the operator waiting on the customer's approval (USSD push, OTP, Wave).
+    expect(mapIntentStatus("processing")).toBe("requires_action");
   });
 
   it("an intent reopened after a failed or cancelled attempt reports that attempt", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InitiateInput, ProviderContext } from "../contract.js";
+import { allowedFor, type DocumentedMeaning, statusMapContradictions } from "../sandbox/documented-statuses.js";
 import { initRequest, paiementproAdapter, statusBase } from "./adapter.js";
 import { CHANNELS, InitRequest, LIVE_BASE_URL, mapResponseCode, Notification, RESPONSE_CODES, StatusBody } from "./wire.js";
 
@@ -19,9 +20,13 @@ const input = (over: Partial<InitiateInput> = {}): InitiateInput => ({
 });
 
 describe("PaiementPro response codes", () => {
-  it("maps every code, and no code yet as pending", () => {
-    expect(RESPONSE_CODES.map(mapResponseCode)).toEqual(["completed", "failed", "failed", "cancelled"]);
-    expect(mapResponseCode(null)).toBe("pending");
+  it("maps every code as PaiementPro documents it, and no code yet as still open", () => {
+    // providers.md §4.4: `responsecode` 0 = success [C]; other values not confirmed [U] —
+    // `-1` and `1` are failures in the integrations seen, `-2` the sandbox's customer cancel.
+    const documented: Record<(typeof RESPONSE_CODES)[number], DocumentedMeaning> = { "0": "paid", "-1": "declined", "1": "declined", "-2": "cancelled" };
+    expect(statusMapContradictions(RESPONSE_CODES, mapResponseCode, documented)).toEqual([]);
+    // No notification yet: the customer is still on the hosted page.
+    expect(allowedFor("awaiting_customer", mapResponseCode(null))).toBe(true);
   });
   it("reads codes sent as numbers or strings, and refuses unknown ones", () => {
     const base = { merchantId: "PP-F1", referenceNumber: "r", amount: 100 };

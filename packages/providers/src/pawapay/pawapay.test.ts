@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ProviderContext, SimulatorStore } from "../contract.js";
+import { type DocumentedMeaning, statusMapContradictions } from "../sandbox/documented-statuses.js";
 import { customerMessage, PAWAPAY_CALLBACK_PATH, pawapayAdapter, uuidFrom } from "./adapter.js";
 import { fromPawapayAmount, PAWAPAY_EXPONENT, toPawapayAmount } from "./amount.js";
 import { contentDigest, sandboxSigningKey, signMessage, verifyMessage } from "./signature.js";
@@ -11,14 +12,20 @@ import { createPawapaySimulator } from "./simulator.js";
 import { DEPOSIT_STATUSES, Deposit, InitiateResponse, mapDepositStatus, PAWAPAY_PROVIDERS, StatusResponse } from "./wire.js";
 
 describe("PawaPay status map", () => {
-  it("maps every deposit status, finals to finals", () => {
-    expect(Object.fromEntries(DEPOSIT_STATUSES.map((s) => [s, mapDepositStatus(s)]))).toEqual({
-      ACCEPTED: "pending",
-      PROCESSING: "requires_action",
-      IN_RECONCILIATION: "processing",
-      COMPLETED: "completed",
-      FAILED: "failed",
-    });
+  it("maps every deposit status as PawaPay documents it, finals to finals", () => {
+    // providers.md §1.5: `ACCEPTED`, `PROCESSING`, `IN_RECONCILIATION`, `COMPLETED` (final),
+    // `FAILED` (final). IN_RECONCILIATION: PawaPay resolving an unknown outcome — never a guess.
+    const documented: Record<(typeof DEPOSIT_STATUSES)[number], DocumentedMeaning> = {
+      ACCEPTED: "in_flight",
+      PROCESSING: "in_flight",
+      IN_RECONCILIATION: "in_flight",
+      COMPLETED: "paid",
+      FAILED: "declined",
+    };
+    expect(statusMapContradictions(DEPOSIT_STATUSES, mapDepositStatus, documented)).toEqual([]);
+    // The customer has the PIN prompt only while PROCESSING (§1.4); reconciliation is not theirs.
+    expect(mapDepositStatus("PROCESSING")).toBe("requires_action");
+    expect(mapDepositStatus("IN_RECONCILIATION")).toBe("processing");
   });
 
   it("every method names a provider whose currency PawaPay's exponent table knows", () => {

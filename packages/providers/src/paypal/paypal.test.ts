@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type DocumentedMeaning, statusMapContradictions } from "../sandbox/documented-statuses.js";
 import { crc32, transmissionSignature } from "./simulator.js";
-import { CAPTURE_STATUS_MAP, CAPTURE_STATUSES, fromValue, ORDER_STATUS_MAP, Order, orderStatus, toValue, WebhookEvent } from "./wire.js";
+import { CAPTURE_STATUS_MAP, CAPTURE_STATUSES, fromValue, ORDER_STATUS_MAP, ORDER_STATUSES, Order, orderStatus, toValue, WebhookEvent } from "./wire.js";
 
 const order = (status: string, capture?: string) =>
   Order.parse({
@@ -20,15 +21,30 @@ const order = (status: string, capture?: string) =>
   });
 
 describe("paypal status map", () => {
-  it("maps every order status but COMPLETED, and every capture status", () => {
-    expect(ORDER_STATUS_MAP).toEqual({
-      CREATED: "pending",
-      SAVED: "pending",
-      APPROVED: "pending",
-      PAYER_ACTION_REQUIRED: "requires_action",
+  it("maps every order status but COMPLETED, and every capture status, as PayPal documents them", () => {
+    // providers.md §9b: order statuses CREATED, SAVED, APPROVED, VOIDED, COMPLETED,
+    // PAYER_ACTION_REQUIRED; APPROVED is not paid until captured; a COMPLETED order is read
+    // through its capture (captures: COMPLETED, DECLINED, PARTIALLY_REFUNDED, PENDING,
+    // REFUNDED, FAILED — a refunded capture was paid first).
+    const orders: Record<Exclude<(typeof ORDER_STATUSES)[number], "COMPLETED">, DocumentedMeaning> = {
+      CREATED: "awaiting_customer",
+      SAVED: "in_flight",
+      APPROVED: "in_flight",
+      PAYER_ACTION_REQUIRED: "awaiting_customer",
       VOIDED: "cancelled",
-    });
-    expect(CAPTURE_STATUSES.map((s) => CAPTURE_STATUS_MAP[s])).toEqual(["completed", "failed", "completed", "processing", "completed", "failed"]);
+    };
+    const captures: Record<(typeof CAPTURE_STATUSES)[number], DocumentedMeaning> = {
+      COMPLETED: "paid",
+      DECLINED: "declined",
+      PARTIALLY_REFUNDED: "paid",
+      PENDING: "in_flight",
+      REFUNDED: "paid",
+      FAILED: "declined",
+    };
+    const open = ORDER_STATUSES.filter((s) => s !== "COMPLETED");
+    expect(statusMapContradictions(open, (s) => ORDER_STATUS_MAP[s], orders)).toEqual([]);
+    expect(statusMapContradictions(CAPTURE_STATUSES, (s) => CAPTURE_STATUS_MAP[s], captures)).toEqual([]);
+    expect(Object.keys(ORDER_STATUS_MAP).sort()).toEqual([...open].sort());
   });
   it("reads a COMPLETED order through its capture: a declined capture is a failure", () => {
     expect(orderStatus(order("COMPLETED", "COMPLETED"))).toEqual({ status: "completed" });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type DocumentedMeaning, statusMapContradictions } from "../sandbox/documented-statuses.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { CheckoutSession, formEncode, SESSION_PAYMENT_STATUSES, SESSION_STATUS_MAP, SESSION_STATUSES, StripeEvent, sessionStatus } from "./wire.js";
 
@@ -22,19 +23,22 @@ const sessionJson = {
 };
 
 describe("stripe status map", () => {
-  it("maps every (status, payment_status) pair", () => {
-    const all = SESSION_STATUSES.flatMap((s) => SESSION_PAYMENT_STATUSES.map((p) => `${s}/${p}=${SESSION_STATUS_MAP[s][p]}`));
-    expect(all).toEqual([
-      "open/paid=completed",
-      "open/unpaid=pending",
-      "open/no_payment_required=pending",
-      "complete/paid=completed",
-      "complete/unpaid=processing",
-      "complete/no_payment_required=completed",
-      "expired/paid=completed",
-      "expired/unpaid=cancelled",
-      "expired/no_payment_required=cancelled",
-    ]);
+  it("maps every (status, payment_status) pair as Stripe documents them", () => {
+    // providers.md §9: `status` open | complete | expired, `payment_status` paid | unpaid |
+    // no_payment_required; an async method's session can be `complete` while still `unpaid`.
+    // So: paid is paid whatever the session says; an open session waits for the customer; an
+    // expired unpaid one was given up; a complete one is paid unless the payment is still due.
+    type Pair = `${(typeof SESSION_STATUSES)[number]}/${(typeof SESSION_PAYMENT_STATUSES)[number]}`;
+    const meaning = (s: string, p: string): DocumentedMeaning =>
+      p === "paid" ? "paid" : s === "open" ? "awaiting_customer" : s === "expired" ? "gave_up" : p === "unpaid" ? "in_flight" : "paid";
+    const pairs = SESSION_STATUSES.flatMap((s) => SESSION_PAYMENT_STATUSES.map((p) => `${s}/${p}` as Pair));
+    const documented = Object.fromEntries(pairs.map((pair) => [pair, meaning(...(pair.split("/") as [string, string]))])) as Record<Pair, DocumentedMeaning>;
+    const map = (pair: Pair) => {
+      const [s, p] = pair.split("/") as [(typeof SESSION_STATUSES)[number], (typeof SESSION_PAYMENT_STATUSES)[number]];
+      return SESSION_STATUS_MAP[s][p];
+    };
+    expect(pairs).toHaveLength(9);
+    expect(statusMapContradictions(pairs, map, documented)).toEqual([]);
   });
 
   it("an expired session whose payment intent was declined is failed, with the decline code", () => {

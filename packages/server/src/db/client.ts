@@ -34,9 +34,13 @@ export interface Database {
 
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
 
-/** Embedded PostgreSQL (WASM): one connection, in memory or in `dataDir`. */
-export async function openPglite(dataDir?: string): Promise<Database> {
-  const client = dataDir ? new PGlite(join(dataDir, "pgdata")) : new PGlite();
+/**
+ * Embedded PostgreSQL (WASM): one connection, in memory or in `dataDir`. `image`: an in-memory
+ * database starts from this `dumpDataDir()` copy instead of an empty cluster (the tests load
+ * one migrated image per run rather than running initdb and the migrations per file).
+ */
+export async function openPglite(dataDir?: string, image?: Blob): Promise<Database> {
+  const client = dataDir ? new PGlite(join(dataDir, "pgdata")) : new PGlite(image ? { loadDataDir: image } : {});
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

@@ -80,6 +80,11 @@ export class WebhookWorker {
     this.agents.https.destroy();
   }
 
+  /** No claim running and nothing claimed left unrecorded or unreleased (what tests wait on). */
+  get idle(): boolean {
+    return !this.claiming && this.held === 0;
+  }
+
   /** Starts queued jobs in free slots, and claims more when the queue runs low. */
   pump(): void {
     this.startQueued();

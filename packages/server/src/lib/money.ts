@@ -47,3 +47,12 @@ export function computeFee(amount: number, currency: string, plan: FeePlan): num
   const fee = fixed + proportional;
   return Number(fee < a ? fee : a);
 }
+
+/**
+ * What a completed payment stores (SPEC §10): its fee, and the net the merchant is owed.
+ * @example feeAndNet(10_000, "XOF", { bps: 150, fixed: { XOF: 25 } }) // { fee: 175, net: 9_825 }
+ */
+export function feeAndNet(amount: number, currency: string, plan: FeePlan): { fee: number; net: number } {
+  const fee = computeFee(amount, currency, plan);
+  return { fee, net: amount - fee };
+}

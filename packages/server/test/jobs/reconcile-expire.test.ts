@@ -4,7 +4,7 @@ import { events, jobRuns } from "../../src/db/schema/index.js";
 import { expirePayments } from "../../src/jobs/expire.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
 import { JobRunner } from "../../src/jobs/runner.js";
-import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { createMerchant, eventually, httpCall, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -18,6 +18,13 @@ afterAll(() => t.stop());
 
 const control = (body: Record<string, unknown>) => t.call("POST", "/sandbox/test/_control", { body });
 const get = async (id: string) => (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data;
+/** Waits until the sandbox holds the payment's collection as confirmed by the customer. */
+const confirmedAtProvider = (payment: { attempts: Array<{ provider_payment_id: string }> }) =>
+  eventually(async () => {
+    const reference = payment.attempts[0]?.provider_payment_id ?? "";
+    const r = await httpCall(`${t.url}/sandbox/test`, "GET", `/v1/collections/by-reference/${reference}`, { headers: { authorization: "Bearer sandbox" } });
+    return r.body?.status === "SUCCESSFUL";
+  });
 const typesOf = async (id: string) => (await t.database.db.select().from(events).where(eq(events.objectId, id))).map((e) => e.type).sort();
 
 describe("reconciliation (SPEC §3, §9)", () => {
@@ -26,7 +33,7 @@ describe("reconciliation (SPEC §3, §9)", () => {
     const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") });
     const id = res.body.data.id;
     // The customer confirms at the provider; the callback never arrives.
-    await new Promise((r) => setTimeout(r, 400));
+    await confirmedAtProvider(res.body.data);
     expect((await get(id)).status).toBe("requires_action");
     // Younger than ZEROFEE_RECONCILE_AFTER_S: not asked yet.
     expect((await reconcilePayments(t.app.ctx)).checked).toBe(0);
@@ -76,7 +83,7 @@ describe("expiry (SPEC §3)", () => {
   it("never expires a payment the provider completed: the completion is applied instead", async () => {
     await control({ drop_callbacks: true });
     const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") });
-    await new Promise((r) => setTimeout(r, 400));
+    await confirmedAtProvider(res.body.data);
     clock.advance(601_000);
     await expirePayments(t.app.ctx);
     const p = await get(res.body.data.id);

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expirePayments } from "../../src/jobs/expire.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
-import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
 import { eventCounts } from "../reliability/helpers.js";
 import { findSecrets } from "../security/helpers.js";
 import { recordingProxy } from "./recording-proxy.js";
@@ -20,10 +20,13 @@ let B: Merchant;
 let proxy: Awaited<ReturnType<typeof recordingProxy>>;
 const apiKey = `prov_live_${randomBytes(12).toString("hex")}`;
 const merchantId = "M-7731";
+// Payments expire 1 s after creation: only this clock moves them there.
+const clock = new TestClock();
 
 beforeAll(async () => {
   proxy = await recordingProxy();
   t = await startTestApp({
+    clock,
     providers: testRegistry(),
     env: { ZEROFEE_PROVIDER_TEST_LIVE_URL: proxy.url, ZEROFEE_RECONCILE_AFTER_S: "0", ZEROFEE_PAYMENT_EXPIRY_S: "1", LOG_LEVEL: "debug" },
   });
@@ -183,6 +186,8 @@ describe("live mode uses the app's credentials", () => {
       const reference: string = created.body.data.attempts[0].provider_payment_id;
       const mark = proxy.seen.length;
       const done = await eventually(async () => {
+        // Reconciliation takes payments older than now − 0 s: this clock only moves when told.
+        clock.advance(1_000);
         await reconcilePayments(t.app.ctx);
         const p = (await t.call("GET", `/v1/payments/${id}`, { token: A.skLive })).body.data;
         return p.status === "completed" ? p : null;
@@ -206,7 +211,7 @@ describe("live mode uses the app's credentials", () => {
     const cancelled = await t.call("POST", `/v1/payments/${toCancel.body.data.id}/cancel`, { token: A.skLive });
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.body.data.status).toBe("cancelled");
-    await new Promise((r) => setTimeout(r, 1_100)); // ZEROFEE_PAYMENT_EXPIRY_S=1
+    clock.advance(1_100); // ZEROFEE_PAYMENT_EXPIRY_S=1
     await expirePayments(t.app.ctx);
     // Expiry asks the provider to cancel first; the provider's own "cancelled" callback may
     // land before expiry records its outcome. Either way the payment is closed, once.

@@ -5,8 +5,10 @@
  * timeline and events. Adding a provider adds its scenarios here without touching this file.
  */
 import { PROVIDER_NAMES, PROVIDERS, type SandboxScenario } from "@zerofee/providers";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../harness.js";
+import { rows } from "../reliability/helpers.js";
 import { actOnSandbox } from "./sandbox-page.js";
 
 let t: TestApp;
@@ -74,8 +76,12 @@ async function run(provider: string, s: SandboxScenario) {
     const events = await t.call("GET", `/v1/payments/${payment.id}`, { token: m.sk });
     expect(events.body.data.timeline.at(-1).status).toBe(want);
   } else {
-    // Still open after several confirmation periods: nothing completes it behind our back.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Still open once the sandboxes have nothing left to do soon (no confirmation, no callback
+    // due within several confirmation periods): nothing completes it behind our back.
+    await eventually(async () => {
+      const due = await rows(t.database.db, sql`select 1 from sandbox_records where due_at is not null and due_at < ${new Date(Date.now() + 5_000)}`);
+      return due.length === 0;
+    }, 20_000);
     expect((await read()).status).toBe(want);
   }
 }

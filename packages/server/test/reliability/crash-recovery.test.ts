@@ -6,7 +6,6 @@
  * ZeroFee payment, which completes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,8 +13,8 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Database, openPglite } from "../../src/db/client.js";
-import { eventually, freshDatabase, onPostgres, paymentBody } from "../harness.js";
-import { eventCounts, freePort, rows, sleep } from "./helpers.js";
+import { captureChildLogs, eventually, freshDatabase, onPostgres, paymentBody, testMasterKey } from "../harness.js";
+import { eventCounts, freePort, rows } from "./helpers.js";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
 
@@ -35,6 +34,7 @@ async function serve(env: Record<string, string>): Promise<Child> {
     env: { ...childEnv, NODE_ENV: "test", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  captureChildLogs(proc, "serve");
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once("exit", (code, signal) => r({ code, signal })));
   let stdout = "";
   let stderr = "";
@@ -56,8 +56,6 @@ async function serve(env: Record<string, string>): Promise<Child> {
       reject(new Error(`serve exited (${code ?? signal}) before listening:\n${stdout}\n${stderr}`));
     });
   });
-  // The demo banner follows the "listening" line in the same write; give it a moment.
-  await sleep(200);
   return {
     proc,
     url,
@@ -76,7 +74,7 @@ async function crashSetup(prefix: string): Promise<{ env: Record<string, string>
   const env: Record<string, string> = {
     PORT: String(port),
     ZEROFEE_DATA_DIR: dataDir,
-    ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
+    ZEROFEE_MASTER_KEY: testMasterKey(),
     ZEROFEE_IDEMPOTENCY_LOCK_S: "1",
     ZEROFEE_SANDBOX_CONFIRM_MS: "100",
     ZEROFEE_RATE_LIMIT_PER_KEY: "0",
@@ -107,6 +105,8 @@ describe("C. crashes", () => {
     // 1. The faulty process: it dies right after the provider accepted.
     const first = await serve({ ...env, ZEROFEE_FAULT: "after_provider_initiate" });
     children.push(first);
+    // The demo banner follows the "listening" line.
+    await eventually(async () => /Publishable key\s+pk_test_\S+\s/.test(first.stdout));
     const sk = /Secret key\s+(sk_test_\S+)/.exec(first.stdout)?.[1];
     const pk = /Publishable key\s+(pk_test_\S+)/.exec(first.stdout)?.[1];
     expect(sk, first.stdout).toBeDefined();
@@ -126,18 +126,21 @@ describe("C. crashes", () => {
     const second = await serve(env);
     children.push(second);
     expect(second.url).toBe(first.url);
-    await sleep(1_200); // > ZEROFEE_IDEMPOTENCY_LOCK_S
-    let retry: Response | undefined;
-    for (let i = 0; i < 10; i++) {
-      retry = await create();
-      if (retry.status !== 409) break;
-      const body = (await retry.json()) as { error: { code: string } };
-      expect(body.error.code).toBe("idempotency_key_in_use");
-      await sleep(500);
-    }
-    expect(retry?.status).toBe(201);
-    expect(retry?.headers.get("idempotent-replayed")).toBeNull();
-    const created = ((await retry!.json()) as { data: { id: string; status: string; next_action: { type: string } } }).data;
+    // The dead process's lock holds for ZEROFEE_IDEMPOTENCY_LOCK_S: until then the retry is 409.
+    const retry = await eventually(
+      async () => {
+        const res = await create();
+        if (res.status !== 409) return res;
+        const body = (await res.json()) as { error: { code: string } };
+        expect(body.error.code).toBe("idempotency_key_in_use");
+        return null;
+      },
+      10_000,
+      100,
+    );
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("idempotent-replayed")).toBeNull();
+    const created = ((await retry.json()) as { data: { id: string; status: string; next_action: { type: string } } }).data;
     expect(created.status).toBe("requires_action");
     expect(created.next_action.type).toBe("otp");
     const replay = await create();

@@ -10,14 +10,24 @@
  */
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildApp, type ZeroFee } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type Database, openPostgres } from "../../src/db/client.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
-import { type CallOptions, type CallResult, createMerchant, eventually, freshDatabase, httpCall, onPostgres, paymentBody, type TestApp } from "../harness.js";
+import {
+  type CallOptions,
+  type CallResult,
+  createMerchant,
+  eventually,
+  freshDatabase,
+  httpCall,
+  onPostgres,
+  paymentBody,
+  type TestApp,
+  testLogStream,
+} from "../harness.js";
 import { isErrorEnvelope, rows, scalar, sleep } from "./helpers.js";
 
 /** A TCP proxy that can reset every connection and refuse new ones. */
@@ -102,12 +112,7 @@ async function startBehindProxy() {
     },
     { persistKey: false },
   );
-  const logStream = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
+  const logStream = testLogStream(logs);
   const app: ZeroFee = await buildApp({ config, database, logStream, workers: false });
   cleanups.push(() => app.stop());
   const url = await app.listen();

@@ -4,7 +4,8 @@
  */
 /** Full API keys, webhook
  * secrets, dashboard session tokens, passwords the tests use, OTP values, Authorization and
- * Cookie values, and full E.164 numbers (only masked forms may be logged).
+ * Cookie values, the master key, provider credentials, and full E.164 numbers (only masked
+ * forms may be logged).
  */
 export const LOG_SECRET_PATTERNS: Array<[string, RegExp]> = [
   ["secret or publishable API key", /\b(sk|pk)_(test|live)_[0-9A-Za-z]{20,}/],
@@ -14,6 +15,14 @@ export const LOG_SECRET_PATTERNS: Array<[string, RegExp]> = [
   ["OTP value", /"otp"\s*:\s*"(?!\[redacted\])[^"]+"|"123456"/],
   ["Authorization value", /"authorization"\s*:\s*"(?!\[redacted\])[^"]+"|Bearer\s+[A-Za-z0-9_]{8,}/i],
   ["Cookie value", /"cookie"\s*:\s*"(?!\[redacted\])[^"]+"|zerofee_session=[^;\s"]{8,}/i],
+  // The master key as configuration spells it (the run's own key is also looked for literally).
+  ["master key", /ZEROFEE_MASTER_KEY"?\s*[=:]\s*"?[A-Za-z0-9+/]{40,}={0,2}|"master_?key"\s*:\s*"(?!\[redacted\])[^"]+"/i],
+  // A provider credential: a credential field logged with its value (the logger redacts
+  // these names), or the provider keys the tests configure (`prov_live_…`, `prov_test_…`).
+  [
+    "provider credential",
+    /"(api_?key|api_?token|client_secret|secret_key|merchant_key|private_key|access_token|webhook_secret)"\s*:\s*"(?!\[redacted\])[^"]+"|\bprov_(test|live)_[0-9A-Za-z]{16,}/i,
+  ],
   ["full E.164 phone number", /\+\d{11,15}\b|\+225[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}/],
 ];
 

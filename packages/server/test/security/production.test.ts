@@ -5,12 +5,11 @@
  * DATABASE_URL string, which buildApp then does not open).
  */
 import { randomBytes } from "node:crypto";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type ZeroFee } from "../../src/app.js";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { payments } from "../../src/db/schema/index.js";
-import { type CallResult, createMerchant, freshDatabase, type Merchant, paymentBody, type TestApp } from "../harness.js";
+import { type CallResult, createMerchant, freshDatabase, type Merchant, paymentBody, type TestApp, testLogStream } from "../harness.js";
 import { expectErrorEnvelope, findSecrets } from "./helpers.js";
 
 let app: ZeroFee;
@@ -34,7 +33,7 @@ async function call(method: string, path: string, o: { token?: string; body?: un
 }
 
 beforeAll(async () => {
-  const fresh = await freshDatabase();
+  const fresh = await freshDatabase({ migrated: true });
   drop = fresh.drop;
   const config = loadConfig(
     {
@@ -49,12 +48,7 @@ beforeAll(async () => {
     },
     { persistKey: false },
   );
-  const logStream = new Writable({
-    write(chunk, _enc, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
+  const logStream = testLogStream(logs);
   app = await buildApp({ config, database: fresh.database, logStream, workers: false });
   url = await app.listen();
   m = await createMerchant({ call } as unknown as TestApp, "prod");

@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/config.js";
 import type { Database } from "../../src/db/client.js";
 import { apiKeys, users } from "../../src/db/schema/index.js";
 import { API_KEY_RE, generateApiKey, parseApiKey } from "../../src/lib/api-keys.js";
-import { createMerchant, eventually, freshDatabase, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, eventually, freshDatabase, type Merchant, paymentBody, startTestApp, type TestApp, testLogStream } from "../harness.js";
 import { findSecrets } from "./helpers.js";
 
 let t: TestApp;
@@ -137,7 +137,7 @@ describe("SE-3 key format", () => {
     // (select, insert, update, delete, execute, transaction, relational `query`). Every query
     // the services run starts at ctx.db, so the count is exact for a request; the sandbox is
     // off and workers are not started, so nothing else queries in the background.
-    const fresh = await freshDatabase();
+    const fresh = await freshDatabase({ migrated: true });
     let queries = 0;
     const ENTRY = new Set([
       "select",
@@ -177,7 +177,7 @@ describe("SE-3 key format", () => {
       },
       { persistKey: false },
     );
-    const app = await buildApp({ config, database, workers: false });
+    const app = await buildApp({ config, database, logStream: testLogStream(), workers: false });
     const url = await app.listen();
     try {
       const get = async (key: string) => (await fetch(`${url}/v1/payments`, { headers: { authorization: `Bearer ${key}` } })).status;

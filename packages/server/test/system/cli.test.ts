@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { captureChildLogs } from "../harness.js";
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 
@@ -11,6 +12,7 @@ function run(args: string[], env: Record<string, string>, waitFor?: RegExp) {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  captureChildLogs(child, args[0] ?? "cli");
   let out = "";
   child.stdout.on("data", (d) => {
     out += d;

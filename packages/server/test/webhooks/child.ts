@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { captureChildLogs } from "../harness.js";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
 
@@ -21,6 +22,7 @@ export function runCli(args: string[], env: Record<string, string>): Child {
     env: { ...base, NODE_ENV: "test", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  captureChildLogs(proc, args[0] ?? "cli");
   let out = "";
   proc.stdout?.on("data", (d) => {
     out += d.toString();

@@ -3,12 +3,11 @@
  * delivery open. Restarted on the same data, the event is delivered again once the dead
  * worker's lease runs out, with the same `webhook-id`; nothing is lost.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually, freshDatabase, httpCall, onPostgres, paymentBody } from "../harness.js";
+import { eventually, freshDatabase, httpCall, onPostgres, paymentBody, testMasterKey } from "../harness.js";
 import { freePort } from "../reliability/helpers.js";
 import { type Child, runCli } from "./child.js";
 import { startReceiver } from "./receiver.js";
@@ -43,7 +42,7 @@ describe("C. crashes", () => {
     const env: Record<string, string> = {
       PORT: String(await freePort()),
       ZEROFEE_DATA_DIR: dataDir,
-      ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
+      ZEROFEE_MASTER_KEY: testMasterKey(),
       ZEROFEE_SANDBOX_CONFIRM_MS: "100",
       ZEROFEE_WEBHOOK_TIMEOUT_MS: "2000",
       ZEROFEE_WEBHOOK_RETRY_DELAYS: "1,1,1",

@@ -64,15 +64,16 @@ describe("zerofee listen", () => {
       const events = await all(0, 0);
       return events.some((e) => e.type === "payment.completed") ? events : null;
     }, 20_000);
-    let answered = false;
-    const waiting = all(held.length, 20).then((events) => {
-      answered = true;
-      return events;
-    });
-    await new Promise((res) => setTimeout(res, 700));
-    expect(answered).toBe(false); // nothing new: no answer (the CLI would otherwise poll in a loop)
+    // Nothing new: the poll holds its whole wait, then answers what the caller holds (the CLI
+    // would otherwise poll in a loop).
+    const started = Date.now();
+    expect((await all(held.length, 1)).map((e) => e.id)).toEqual(held.map((e) => e.id));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    // A new event ends a long wait at once.
+    const waiting = all(held.length, 20);
     await createPayments(t, m, 1);
     const next = await waiting;
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(next.length).toBeGreaterThan(held.length);
     expect(next.map((e) => e.id)).toEqual(expect.arrayContaining(held.map((e) => e.id)));
   }, 60_000);

@@ -12,7 +12,7 @@ import { openPostgres } from "../../src/db/client.js";
 import { WebhookWorker } from "../../src/jobs/webhooks.js";
 import { TestClock } from "../../src/lib/clock.js";
 import { signingSecrets } from "../../src/services/webhooks/endpoint.js";
-import { createMerchant, eventually, onPostgres, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, eventually, onPostgres, startTestApp, type TestApp, testLogStream } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
 import { setEndpoint, writeEvents } from "./helpers.js";
 import { type Receiver, receiverPool } from "./receiver.js";
@@ -95,7 +95,8 @@ describe("webhook worker", () => {
       // A's slow answer comes in and its attempt is logged: its slot is free, and the job it
       // queued is long past its lease.
       await eventually(async () => (await rows(t.database.db, sql`select 1 from webhook_attempts where event_id = ${slow}`)).length === 2, 5_000);
-      await new Promise((res) => setTimeout(res, 300));
+      // A has dealt with the job it queued (handed back, or — the bug — posted and recorded).
+      await eventually(async () => a.idle, 5_000, 10);
     } finally {
       await a.stop();
       await b.stop();
@@ -106,19 +107,29 @@ describe("webhook worker", () => {
 
   it("a delivered event resets the endpoint's count of failed events", async () => {
     let ok = false;
-    const { m, r } = await merchantWithReceiver("reset", () => ({ status: ok ? 200 : 500 }));
+    // The failing answers come late: the receiver has seen a request well before the worker
+    // has recorded its outcome (and scheduled the retry 1 s of test clock after it).
+    const { m, r } = await merchantWithReceiver("reset", () => (ok ? { status: 200 } : { status: 500, sleepMs: 150 }));
     const w = new WebhookWorker(t.app.ctx, { concurrency: 8, pollMs: 50 });
     w.start();
     const endpoint = async () => (await t.call("GET", `/v1/apps/${m.appId}/webhook`, { token: m.sk })).body.data;
+    // Every job has `attempts` recorded and sits unclaimed: its next attempt is scheduled.
+    const settled = (attempts: number, status: string) => async () =>
+      (await jobs(m.appId)).every((j) => j.attempts === attempts && j.status === status && j.locked_by === null);
     const before = await attemptMetrics();
     try {
       await writeEvents(t, m, 3, 3);
-      await eventually(async () => r.received.length >= 3);
+      // Wait on the retry rows, not on the receiver: advancing the clock before a failure is
+      // recorded schedules that retry after the advance, and it never comes due.
+      await eventually(settled(1, "pending"));
+      expect(await jobs(m.appId)).toHaveLength(3);
       clock.advance(2_000); // the one retry comes due, fails, and each event ends `failed`
-      await eventually(async () => (await endpoint()).consecutive_failures === 3);
+      await eventually(settled(2, "failed"));
+      expect((await endpoint()).consecutive_failures).toBe(3);
       ok = true;
       await writeEvents(t, m, 1, 1);
-      await eventually(async () => (await endpoint()).consecutive_failures === 0);
+      await eventually(async () => (await jobs(m.appId)).some((j) => j.status === "delivered"));
+      expect((await endpoint()).consecutive_failures).toBe(0);
     } finally {
       await w.stop();
     }
@@ -138,12 +149,19 @@ describe("webhook worker", () => {
     // PostgreSQL: a second app on the same database, as a separate \`zerofee worker\` would be;
     // PGlite: this app's own listener. Either way the worker polls once a minute only.
     const other = onPostgres
-      ? await buildApp({ config: t.app.ctx.config, clock, database: await openPostgres(t.databaseUrl as string, { max: 4 }), api: false, workers: false })
+      ? await buildApp({
+          config: t.app.ctx.config,
+          clock,
+          database: await openPostgres(t.databaseUrl as string, { max: 4 }),
+          logStream: testLogStream(),
+          api: false,
+          workers: false,
+        })
       : undefined;
     const w = new WebhookWorker((other ?? t.app).ctx, { pollMs: 60_000 });
     w.start();
     try {
-      await new Promise((res) => setTimeout(res, 300)); // its first poll has found nothing
+      await eventually(async () => w.idle, 5_000, 10); // its first poll has found nothing
       expect(r.received).toHaveLength(0);
       await writeEvents(t, m, 3, 3);
       await eventually(async () => r.delivered.size === 3, 5_000, 20);

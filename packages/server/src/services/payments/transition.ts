@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { apps, type PaymentStatus, payments, type TimelineSource } from "../../db/schema/index.js";
-import { computeFee } from "../../lib/money.js";
+import { feeAndNet } from "../../lib/money.js";
 import { completeSessionForPayment } from "../checkout/complete.js";
 import type { ServiceContext } from "../context.js";
 import { type EventType, recordEvent } from "../events/record.js";
@@ -56,8 +56,8 @@ export async function transitionPayment(ctx: ServiceContext, tx: Tx, input: Tran
       .innerJoin(apps, eq(apps.id, payments.appId))
       .where(and(eq(payments.id, input.paymentId), eq(payments.appId, input.appId)));
     if (!row) return null;
-    const feeAmount = computeFee(row.amount, row.currency, { bps: row.bps, fixed: row.fixed });
-    fee = { feeAmount, netAmount: row.amount - feeAmount };
+    const { fee: feeAmount, net: netAmount } = feeAndNet(row.amount, row.currency, { bps: row.bps, fixed: row.fixed });
+    fee = { feeAmount, netAmount };
   }
   const entry = JSON.stringify([{ status: input.to, source: input.source, at: input.at.toISOString() }]);
   const [updated] = await tx

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeSettlements } from "../../src/services/settlements/close.js";
-import { eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { captureChildLogs, eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { demoLogin, EXPECTED_404S, expectClean, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
@@ -54,6 +54,7 @@ async function settle(): Promise<string> {
       env: { ...process.env, DATABASE_URL: t.databaseUrl, LOG_LEVEL: "warn", NODE_ENV: "test" },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    captureChildLogs(child, "settle");
     let out = "";
     child.stdout.on("data", (d) => {
       out += d;

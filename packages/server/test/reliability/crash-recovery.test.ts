@@ -215,8 +215,11 @@ describe("C. crashes", () => {
     }, 30_000);
     const refundId = listed[0]?.id;
     // The merchant's retry with the same key resumes that refund: the same one, no second.
-    await sleep(1_200); // > ZEROFEE_IDEMPOTENCY_LOCK_S
-    const retry = await refund();
+    // The crashed request's lock is taken over after ZEROFEE_IDEMPOTENCY_LOCK_S: until then, 409.
+    const retry = await eventually(async () => {
+      const r = await refund();
+      return r.status === 409 ? null : r;
+    }, 10_000);
     expect(retry.status).toBe(201);
     expect(((await retry.json()) as { data: { id: string; status: string } }).data).toMatchObject({ id: refundId, status: "completed" });
     const p = ((await (await call("GET", `/v1/payments/${paymentId}`)).json()) as { data: { amount_refunded: number } }).data;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type ZeroFee } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { type Database, openPglite, openPostgres } from "../../src/db/client.js";
-import { createMerchant, eventually, freshDatabase, httpCall, type Merchant, onPostgres, paymentBody, type TestApp } from "../harness.js";
+import { createMerchant, eventually, freshDatabase, httpCall, type Merchant, onPostgres, paymentBody, type TestApp, testLogStream } from "../harness.js";
 import { runCli } from "../webhooks/child.js";
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -63,7 +63,7 @@ beforeAll(async () => {
     },
     { persistKey: false },
   );
-  app = await buildApp({ config, workers: false });
+  app = await buildApp({ config, workers: false, logStream: testLogStream() });
   const url = await app.listen();
   t = { call: (method: string, path: string, o?: object) => httpCall(url, method, path, o) } as unknown as TestApp;
   m = await createMerchant(t);

@@ -250,7 +250,7 @@ describe("TypeScript SDK against the server", () => {
     const closed = await closeSettlements(t.app.ctx, new Date(Date.now() + 1000));
     expect(closed.length).toBeGreaterThan(0);
     const page = await zf.settlements.list({ limit: 10 });
-    expect(page.data.map((s) => s.id)).toEqual(expect.arrayContaining(closed.filter((s) => !s.livemode).map((s) => s.id)));
+    expect(page.data.map((s) => s.id)).toEqual(expect.arrayContaining(closed.filter((s) => s.appId === m.appId && !s.livemode).map((s) => s.id)));
     for (const s of page.data) expect((await zf.settlements.retrieve(s.id)).id).toBe(s.id);
     const missing = await zf.settlements.retrieve("stl_01NOSUCH").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);

@@ -802,6 +802,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description omitted: the X-ZeroFee-Mode header (default test) */
                     mode?: "test" | "live";
                 };
                 header?: never;
@@ -921,8 +922,11 @@ export interface paths {
                         allowed_origins: string[];
                         /** @description Live mode: accept widget payments whose amount the browser sets */
                         client_amount?: boolean;
-                        /** @enum {string} */
-                        mode: "test" | "live";
+                        /**
+                         * @description omitted: the X-ZeroFee-Mode header (default test)
+                         * @enum {string}
+                         */
+                        mode?: "test" | "live";
                     };
                 };
             };
@@ -1374,8 +1378,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        mode: "test" | "live";
+                        /**
+                         * @description omitted: the X-ZeroFee-Mode header (default test)
+                         * @enum {string}
+                         */
+                        mode?: "test" | "live";
                         /** @description Restrict a secret key; omitted = every scope */
                         scopes?: ("payments:read" | "payments:write" | "refunds:read" | "refunds:write" | "events:read" | "checkout:write" | "webhooks:write")[];
                         /** @enum {string} */
@@ -1726,7 +1733,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description test or live (default test) */
+                    /** @description test or live; omitted: the X-ZeroFee-Mode header (default test) */
                     mode?: "test" | "live";
                 };
                 header?: never;
@@ -1845,7 +1852,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description test or live (default test) */
+                    /** @description test or live; omitted: the X-ZeroFee-Mode header (default test) */
                     mode?: "test" | "live";
                 };
                 header?: never;
@@ -1964,8 +1971,11 @@ export interface paths {
                         };
                         /** @description Whether routing may pick this provider (default: true) */
                         enabled?: boolean;
-                        /** @enum {string} */
-                        mode: "test" | "live";
+                        /**
+                         * @description test or live; omitted: the X-ZeroFee-Mode header (default test)
+                         * @enum {string}
+                         */
+                        mode?: "test" | "live";
                         /** @description Lower is tried first after the routing rule (default 100) */
                         priority?: number;
                     };
@@ -2064,7 +2074,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: {
-                    /** @description test or live (default test) */
+                    /** @description test or live; omitted: the X-ZeroFee-Mode header (default test) */
                     mode?: "test" | "live";
                 };
                 header?: never;
@@ -2185,7 +2195,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description test or live (default test) */
+                    /** @description test or live; omitted: the X-ZeroFee-Mode header (default test) */
                     mode?: "test" | "live";
                 };
                 header?: never;
@@ -2296,8 +2306,11 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @enum {string} */
-                        mode: "test" | "live";
+                        /**
+                         * @description test or live; omitted: the X-ZeroFee-Mode header (default test)
+                         * @enum {string}
+                         */
+                        mode?: "test" | "live";
                         rules: ({
                             /** @description Defaults to the method's country */
                             country?: string | null;
@@ -4309,6 +4322,8 @@ export interface paths {
                     cursor?: string;
                     delivery_status?: "pending" | "delivered" | "failed" | "skipped";
                     limit?: number;
+                    /** @description Only the events of one object: a payment's `txn_…` or a refund's `re_…` */
+                    object_id?: string;
                     type?: "payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success" | "refund.created" | "refund.completed" | "refund.failed" | "checkout.completed" | "checkout.expired" | "settlement.created" | "webhook.test";
                 };
                 header?: never;

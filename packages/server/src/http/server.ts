@@ -57,6 +57,11 @@ function findNul(value: unknown): string | undefined {
  * request ids, the error envelope, auth, idempotency, rate limits, security headers and
  * `X-ZeroFee-Latency`.
  */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function wellFormedStrings(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? value.replace(LONE_SURROGATE, "\ufffd") : value;
+}
+
 export async function createHttpServer(ctx: ServiceContext, logger: Logger): Promise<ZodApp> {
   const app = Fastify({
     loggerInstance: logger,
@@ -80,14 +85,16 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   app.decorateRequest("viaCookie", false);
 
   // JSON with the raw text kept (provider signatures, fingerprints); `__proto__` and
-  // `constructor.prototype` keys are refused outright.
+  // `constructor.prototype` keys are refused outright. A lone surrogate (`"\ud800"`) becomes
+  // U+FFFD here, as PostgreSQL's UTF-8 would store it, so the answer, the stored row and the
+  // event's jsonb (which refuses lone surrogates) all hold the same text.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/(.+\+)?json/, { parseAs: "string" }, (request, body, done) => {
     const text = body as string;
     request.rawBody = text;
     if (text.length === 0) return done(null, undefined);
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: "error", constructorAction: "error" }));
+      done(null, secureJson.parse(text, wellFormedStrings, { protoAction: "error", constructorAction: "error" }));
     } catch {
       done(new ApiError("invalid_json", "The body is not valid JSON."), undefined);
     }

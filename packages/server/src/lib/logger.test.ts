@@ -27,6 +27,18 @@ describe("logger", () => {
     }
   });
 
+  it("drops the bound values a driver's error carries as a `params` property (drizzle's DrizzleQueryError)", () => {
+    const { log, lines } = capture();
+    const failed = Object.assign(new Error("Failed query: with p as (insert into payments …)"), {
+      query: "with p as (…)",
+      params: ["txn_1", '{"phone":"+2250700000000"}'],
+    });
+    log.error({ err: failed }, "request failed");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain("+2250700000000");
+    expect(lines[0]).toContain('"params":"[redacted]"');
+  });
+
   it("censors credentials and customer data by path", () => {
     const { log, lines } = capture();
     log.info({ headers: { authorization: "Bearer sk_test_x" }, customer: { phone: "+2250700000000" }, body: { otp: "123456" } }, "request");

@@ -32,6 +32,8 @@ function serializeErr(err: unknown): unknown {
   if (typeof err === "string") return scrubQueryParams(err);
   if (!(err instanceof Error)) return err;
   const out = pino.stdSerializers.err(err);
+  // A driver's error carries the query's bound values as `params` too (drizzle's DrizzleQueryError).
+  if ("params" in out) out.params = "[redacted]";
   out.message = scrubQueryParams(out.message);
   if (out.stack) out.stack = scrubQueryParams(out.stack);
   return out;

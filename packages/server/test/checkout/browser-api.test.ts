@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkoutSettings } from "../../src/db/schema/index.js";
 import { loadBundle } from "../../src/lib/checkout-bundle.js";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
 import { actOnSandbox } from "../providers/sandbox-page.js";
@@ -235,6 +237,12 @@ describe("WG-3 headers of pages and assets", () => {
         expect(res.body.error.param, origin).toBe("allowed_origins.1");
       }
     }
+    expect((await fetch(s.url)).headers.get("content-security-policy")).toMatch(/frame-ancestors http:\/\/localhost:4321(;|$)/);
+    // A wildcard stored before this rule existed is never sent in frame-ancestors.
+    await t.database.db
+      .update(checkoutSettings)
+      .set({ allowedOrigins: ["http://localhost:4321", "https://*", "https://co.uk"] })
+      .where(eq(checkoutSettings.appId, A.appId));
     expect((await fetch(s.url)).headers.get("content-security-policy")).toMatch(/frame-ancestors http:\/\/localhost:4321(;|$)/);
     const named = await t.call("PUT", `/v1/apps/${A.appId}/checkout`, {
       token: A.token,

@@ -15,7 +15,15 @@ export async function readSettings(ctx: ServiceContext, scope: Scope): Promise<C
     .select()
     .from(checkoutSettings)
     .where(and(eq(checkoutSettings.appId, scope.appId), eq(checkoutSettings.livemode, scope.livemode)));
-  return { allowedOrigins: row?.allowedOrigins ?? [], clientAmount: row?.clientAmount ?? false };
+  // Origins stored before wildcards and public suffixes were refused never reach `frame-ancestors`.
+  const allowedOrigins = (row?.allowedOrigins ?? []).filter((o) => {
+    try {
+      return normaliseOrigin(o, 0, scope.livemode) === o;
+    } catch {
+      return false;
+    }
+  });
+  return { allowedOrigins, clientAmount: row?.clientAmount ?? false };
 }
 
 const isIpLiteral = (host: string) => /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith("[");

@@ -10,8 +10,10 @@ export function minorDigits(currency: string): number {
 }
 
 /** An integer amount in minor units, shown in major units (display only: nothing is added here). */
-export function money(amount: number | null | undefined, currency: string): string {
+export function money(amount: number | null | undefined, currency: string | null): string {
   if (amount === null || amount === undefined) return "—";
+  // An app with no payments yet has no currency in its stats: a bare number, not "0 null".
+  if (!currency) return new Intl.NumberFormat(locale()).format(amount);
   const digits = minorDigits(currency);
   try {
     return new Intl.NumberFormat(locale(), { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
@@ -54,6 +56,8 @@ export function day(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(iso));
 }
 
-export function percent(rate: number): string {
+export function percent(rate: number | null): string {
+  // null: nothing in the range has ended yet, so there is no rate to show.
+  if (rate === null) return "—";
   return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(rate);
 }

@@ -1,5 +1,5 @@
 import { A, useNavigate } from "@solidjs/router";
-import { createEffect, For, type JSX, onMount, Show } from "solid-js";
+import { createEffect, For, type JSX, Show } from "solid-js";
 import { call } from "./api";
 import { type Lang, lang, type MessageKey, setLang, t } from "./i18n";
 import { apps, currentApp, mode, refreshApps, setCurrentApp, setMode, setUser, user } from "./state";
@@ -52,11 +52,11 @@ export function ModeSwitch() {
 /** Every signed-in page: header (app, mode, language, sign-out), navigation, content. */
 export function Shell(props: { children?: JSX.Element }) {
   const navigate = useNavigate();
-  onMount(() => {
-    refreshApps().catch(() => undefined);
-  });
+  // Apps are asked for once someone is signed in: a signed-out visit makes no call that can only 401.
   createEffect(() => {
-    if (user() === null) navigate("/login", { replace: true });
+    const who = user();
+    if (who === null) navigate("/login", { replace: true });
+    else if (who) refreshApps().catch(() => undefined);
   });
   const signOut = async () => {
     await call("POST", "/v1/auth/logout").catch(() => undefined);

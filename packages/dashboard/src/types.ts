@@ -92,7 +92,8 @@ export interface Counters {
   count: number;
   completed_count: number;
   failed_count: number;
-  success_rate: number;
+  /** null while nothing in the range has ended. */
+  success_rate: number | null;
   volume: number;
   fee_amount: number;
   refunded_amount: number;

@@ -60,6 +60,9 @@ describe("sign-in", () => {
   it("the demo login signs in through the httpOnly cookie; no token is kept in the page's storage", async () => {
     await page.goto(t.url);
     await page.waitForURL(`${t.url}/dashboard/login`);
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    // A signed-out visit asks nothing that can only answer 401.
+    expectClean(w);
     await signIn(page, t.url, demo.email, "wrong password 123");
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/password/i);
     // The wrong password's 401 is the only console error this test expects: taken off the list.
@@ -296,6 +299,11 @@ describe("register", () => {
     await p.waitForURL(/\/dashboard\/apps\/app_/);
     await p.getByRole("button", { name: "Create key" }).waitFor();
     await expectNoHorizontalScroll(p);
+    // The new app's overview: no payments yet, so no currency — figures without "null", no rate.
+    await p.getByRole("link", { name: "Overview" }).click();
+    await p.getByText("Success rate", { exact: false }).waitFor();
+    await expect.poll(async () => (await p.locator("body").textContent()) ?? "").toMatch(/Volume\s*0/i);
+    expect(await p.locator("body").textContent()).not.toMatch(/null|NaN|undefined/);
     await fresh.ctx.close();
     expectClean(w);
   });

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { buildApp } from "./app.js";
+import { makeDemoPayments } from "./cli/demo-payments.js";
 import { ListenError, listen } from "./cli/listen.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { DataDirLockedError, openPglite, openPostgres } from "./db/client.js";
@@ -68,6 +69,10 @@ async function start(mode: "serve" | "api" | "worker") {
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
+  // A new demo app gets a few sandbox payments, so the dashboard has figures from the start.
+  if (seeded?.created && cfg.sandbox) {
+    makeDemoPayments(url, seeded.demo.secret_key).catch((err: unknown) => app.ctx.log.warn({ err }, "demo payments not made"));
+  }
 }
 
 const program = new Command().name("zerofee").description("ZeroFee payment orchestrator");

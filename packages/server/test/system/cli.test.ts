@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { captureChildLogs } from "../harness.js";
+import { captureChildLogs, eventually } from "../harness.js";
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 
@@ -54,6 +54,15 @@ describe("CLI", () => {
     const banner = await first.ready;
     expect(banner).toMatch(/Demo login \(created now\): demo@zerofee\.dev/);
     expect(banner).toMatch(/Secret key\s+sk_test_[0-9A-Za-z]{38}/);
+    // The new demo app has sandbox payments to show (five, made through the API once serve listens).
+    const url = /listening on (http:\/\/\S+)/.exec(banner ?? "")?.[1];
+    const sk = /Secret key\s+(sk_test_\S+)/.exec(banner ?? "")?.[1];
+    const listed = await eventually(async () => {
+      const r = await fetch(`${url}/v1/payments?limit=20`, { headers: { authorization: `Bearer ${sk}` } });
+      const body = (await r.json()) as { data: Array<{ reference: string }> };
+      return body.data.length === 5 ? body.data : null;
+    }, 30_000);
+    expect(listed.map((p) => p.reference).sort()).toEqual(["demo-1001", "demo-1002", "demo-1003", "demo-1004", "demo-1005"]);
     const second = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" });
     const { code, out } = await second.done;
     expect(code).toBe(1);

@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   ZEROFEE_RECONCILE_AFTER_S: seconds.default(300),
   ZEROFEE_PAYMENT_EXPIRY_S: seconds.min(1).default(1800),
   ZEROFEE_SANDBOX: onOff.optional(),
+  ZEROFEE_DEMO_PAYMENTS: onOff.optional(),
   ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
   ZEROFEE_SANDBOX_TRANSPORT: z.enum(["in-process", "http"]).default("in-process"),
   ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
@@ -51,6 +52,8 @@ export interface Config {
   masterKey: Buffer;
   production: boolean;
   sandbox: boolean;
+  /** `serve` makes a few sandbox payments in a demo app it has just created. */
+  demoPayments: boolean;
   sandboxConfirmMs: number;
   /** How adapters reach this process's simulators: a direct call (`in-process`) or loopback HTTP. */
   sandboxTransport: "in-process" | "http";
@@ -142,6 +145,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     masterKey: loadMasterKey(env, production, dataDir, opts.persistKey ?? true),
     production,
     sandbox: production ? false : (env.ZEROFEE_SANDBOX ?? true),
+    // Off under NODE_ENV=test: servers a test spawns count what they wrote.
+    demoPayments: env.ZEROFEE_DEMO_PAYMENTS ?? env.NODE_ENV !== "test",
     sandboxConfirmMs: env.ZEROFEE_SANDBOX_CONFIRM_MS,
     sandboxTransport: env.ZEROFEE_SANDBOX_TRANSPORT,
     webhook: {

@@ -70,7 +70,7 @@ async function start(mode: "serve" | "api" | "worker") {
   }
   process.stdout.write(`${lines.join("\n")}\n`);
   // A new demo app gets a few sandbox payments, so the dashboard has figures from the start.
-  if (seeded?.created && cfg.sandbox) {
+  if (seeded?.created && cfg.sandbox && cfg.demoPayments) {
     makeDemoPayments(url, seeded.demo.secret_key).catch((err: unknown) => app.ctx.log.warn({ err }, "demo payments not made"));
   }
 }

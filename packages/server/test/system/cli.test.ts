@@ -50,7 +50,7 @@ describe("CLI", () => {
 
   it("serve prints a demo login and keys; a second serve on the same data directory exits with a clear error", { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
-    const first = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/);
+    const first = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "on" }, /Publishable key/);
     const banner = await first.ready;
     expect(banner).toMatch(/Demo login \(created now\): demo@zerofee\.dev/);
     expect(banner).toMatch(/Secret key\s+sk_test_[0-9A-Za-z]{38}/);

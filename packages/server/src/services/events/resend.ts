@@ -8,6 +8,10 @@ import { notifyEventsQueued } from "./wake.js";
 export const requeue = (now: Date) => ({
   status: "pending" as const,
   nextAttemptAt: now,
+  // Taken from the worker that may hold it: an attempt in flight when the merchant resends
+  // must not record over the resend (its outcome only moves a job its worker still holds).
+  lockedBy: null,
+  lockedUntil: null,
   scheduleStart: sql`${webhookJobs.attempts}`,
   lastError: null,
   updatedAt: now,

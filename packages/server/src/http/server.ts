@@ -52,16 +52,21 @@ function findNul(value: unknown): string | undefined {
   return undefined;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function wellFormedStrings(_key: string, value: unknown): unknown {
+  return typeof value === "string" ? value.replace(LONE_SURROGATE, "\ufffd") : value;
+}
+/**
+ * A lone surrogate can only come from a `\uD800`–`\uDFFF` escape in the JSON text (the body's
+ * bytes were decoded as UTF-8 already), so only such a body pays for the reviver.
+ */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
 /**
  * The Fastify instance with everything every route relies on: JSON with raw body kept,
  * request ids, the error envelope, auth, idempotency, rate limits, security headers and
  * `X-ZeroFee-Latency`.
  */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-function wellFormedStrings(_key: string, value: unknown): unknown {
-  return typeof value === "string" ? value.replace(LONE_SURROGATE, "\ufffd") : value;
-}
-
 export async function createHttpServer(ctx: ServiceContext, logger: Logger): Promise<ZodApp> {
   const app = Fastify({
     loggerInstance: logger,
@@ -94,7 +99,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     request.rawBody = text;
     if (text.length === 0) return done(null, undefined);
     try {
-      done(null, secureJson.parse(text, wellFormedStrings, { protoAction: "error", constructorAction: "error" }));
+      done(null, secureJson.parse(text, SURROGATE_ESCAPE.test(text) ? wellFormedStrings : undefined, { protoAction: "error", constructorAction: "error" }));
     } catch {
       done(new ApiError("invalid_json", "The body is not valid JSON."), undefined);
     }

@@ -25,15 +25,28 @@ export async function callProvider(
   timeoutMs: number,
 ): Promise<{ kind: "response"; status: number; body: unknown } | { kind: "not_sent"; message: string } | { kind: "timeout"; message: string }> {
   try {
-    const res = await currentTransport()(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    const text = await res.text();
+    const transport = currentTransport();
+    const sent = { ...init, redirect: "manual" as const, signal: AbortSignal.timeout(timeoutMs) };
+    // An in-process simulator answers without Request/Response objects when it can.
+    const direct = transport.exchange?.(url, sent);
+    let status: number;
+    let text: string;
+    if (direct) {
+      const res = await direct;
+      status = res.status;
+      text = res.body ?? "";
+    } else {
+      const res = await transport(url, sent);
+      status = res.status;
+      text = await res.text();
+    }
     let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : null;
     } catch {
       // keep the text
     }
-    return { kind: "response", status: res.status, body };
+    return { kind: "response", status, body };
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
     if (cause?.code === "ECONNREFUSED" || cause?.code === "ENOTFOUND" || cause?.code === "EAI_AGAIN") {

@@ -99,6 +99,28 @@ describe("in-process transport", () => {
     ]);
   });
 
+  it("the direct exchange (no Request/Response objects) hands the simulator exactly what the Request path does", async () => {
+    answer = async () => ({ status: 202, headers: { "x-sim": "1" }, body: { done: true } });
+    const init = { method: "post", headers: { "Content-Type": "application/json", Authorization: " Bearer k ", "X-Trace": "7" }, body: '{"a":[1,2]}' };
+    const url = "http://zf.test/sandbox/demo/v1/things/%7Bid%7D?x=1&y=%C3%A9";
+    seen.length = 0;
+    const viaRequest = await transport(url, init);
+    expect(viaRequest.status).toBe(202);
+    expect(await viaRequest.json()).toEqual({ done: true });
+    expect(transport.exchange?.(url, init)).toBeInstanceOf(Promise);
+    const direct = await withTransport(transport, () => callProvider(url, init, 1000));
+    expect(direct).toEqual({ kind: "response", status: 202, body: { done: true } });
+    const [a, b, c] = seen.splice(0);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(a).toMatchObject({ method: "POST", path: "/v1/things/%7Bid%7D", query: { x: "1", y: "é" }, body: { a: [1, 2] } });
+    expect(a?.headers).toMatchObject({ authorization: "Bearer k", "content-type": "application/json", "x-trace": "7" });
+    // A body that is not text, or Headers, takes the Request path; another URL is not served.
+    expect(transport.exchange?.(url, { method: "POST", body: new URLSearchParams({ a: "1" }) })).toBeNull();
+    expect(transport.exchange?.(url, { headers: new Headers({ a: "1" }) })).toBeNull();
+    expect(transport.exchange?.("http://zf.test/sandbox/demo2/x", {})).toBeNull();
+  });
+
   it("a form body is decoded as the HTTP host does; a simulator that throws answers 500, outcome unknown", async () => {
     answer = async () => {
       throw new Error("write committed, connection lost");

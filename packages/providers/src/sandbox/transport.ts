@@ -2,7 +2,20 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { SimRequest, SimResponse, Simulator } from "../contract.js";
 
 /** A `fetch`-compatible function: what adapters send their provider calls through. */
-export type Transport = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+export type Transport = ((input: string | URL | Request, init?: RequestInit) => Promise<Response>) & {
+  /**
+   * The same exchange without `Request`/`Response` objects, for a request whose body is text
+   * and whose headers are a plain object (what every adapter sends); null when this transport
+   * does not serve `url` or the request needs the full path. Same bytes in and out.
+   */
+  exchange?: (url: string, init: RequestInit) => Promise<EncodedResponse> | null;
+};
+
+export interface EncodedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
 
 const current = new AsyncLocalStorage<Transport>();
 
@@ -34,7 +47,7 @@ export async function handleSafely(sim: Simulator, req: SimRequest): Promise<Sim
 }
 
 /** A simulator's response as the HTTP host writes it: JSON unless the body is already text. */
-export function encodeSimResponse(res: SimResponse): { status: number; headers: Record<string, string>; body: string | undefined } {
+export function encodeSimResponse(res: SimResponse): EncodedResponse {
   const headers = { ...res.headers };
   if (res.body === undefined || typeof res.body === "string") return { status: res.status, headers, body: res.body };
   return { status: res.status, headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: JSON.stringify(res.body) };
@@ -65,21 +78,40 @@ const aborted = (signal: AbortSignal) =>
  * `Response`; the abort signal is honoured as a deadline, like a socket's.
  */
 export function inProcessTransport(sim: Simulator, base: () => string): Transport {
-  return async (input, init) => {
-    const request = new Request(input, init);
+  const served = (url: string) => {
     const root = base().replace(/\/+$/, "");
-    if (request.url !== root && !request.url.startsWith(`${root}/`) && !request.url.startsWith(`${root}?`)) return fetch(request);
-    const url = new URL(request.url);
+    return url === root || url.startsWith(`${root}/`) || url.startsWith(`${root}?`) ? root : null;
+  };
+  const exchange = async (root: string, method: string, href: string, headers: Record<string, string>, text: string, signal?: AbortSignal | null) => {
+    const url = new URL(href);
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = v;
+    const body = decodeBody(headers["content-type"] ?? "", text);
+    const path = url.pathname.slice(new URL(root).pathname.length) || "/";
+    const handled = handleSafely(sim, { method, path: path.startsWith("/") ? path : `/${path}`, query, headers, body });
+    return encodeSimResponse(await (signal ? Promise.race([handled, aborted(signal)]) : handled));
+  };
+  const transport: Transport = async (input, init) => {
+    const request = new Request(input, init);
+    const root = served(request.url);
+    if (!root) return fetch(request);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => {
       headers[key] = value;
     });
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) query[k] = v;
-    const body = decodeBody(headers["content-type"] ?? "", await request.text());
-    const path = url.pathname.slice(new URL(root).pathname.length) || "/";
-    const handled = handleSafely(sim, { method: request.method, path: path.startsWith("/") ? path : `/${path}`, query, headers, body });
-    const res = encodeSimResponse(await (init?.signal ? Promise.race([handled, aborted(init.signal)]) : handled));
+    const res = await exchange(root, request.method, request.url, headers, await request.text(), init?.signal);
     return new Response(res.body ?? null, { status: res.status, headers: res.headers });
   };
+  transport.exchange = (url, init) => {
+    const root = served(url);
+    const raw = init.headers;
+    if (!root || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return null;
+    if (raw !== undefined && (Array.isArray(raw) || raw instanceof Headers)) return null;
+    // Header names as a `Request` gives them: lower-case; the URL as `new URL` normalises it.
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries((raw ?? {}) as Record<string, string>)) headers[k.toLowerCase()] = String(v).trim();
+    if (typeof init.body === "string" && !headers["content-type"]) headers["content-type"] = "text/plain;charset=UTF-8";
+    return exchange(root, (init.method ?? "GET").toUpperCase(), new URL(url).href, headers, init.body ?? "", init.signal);
+  };
+  return transport;
 }

@@ -1,4 +1,6 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { batcherFor, queryJson } from "../../db/batch.js";
+import type { Db } from "../../db/client.js";
 import { idempotencyKeys } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
@@ -29,24 +31,49 @@ export interface ClaimInput {
  * crashed request left, and resume from its recovery point. Conditional updates make each
  * step safe when 30 requests race on one key.
  */
+/**
+ * A new key's INSERT, shared by the requests of the moment (`db/batch.ts`): one statement and
+ * one commit for many. A key taken already — by an earlier request or by another row of the
+ * same batch — inserts nothing and answers false.
+ */
+const CLAIM_SQL = `insert into idempotency_keys (id, app_id, livemode, key, method, path, fingerprint, locked_at, created_at)
+  select id, app_id, livemode, key, method, path, fingerprint, at, at
+    from json_to_recordset($1::json) as x(id text, app_id text, livemode boolean, key text, method text, path text, fingerprint text, at timestamptz)
+  on conflict do nothing
+  returning id`;
+
+interface NewKey {
+  id: string;
+  app_id: string;
+  livemode: boolean;
+  key: string;
+  method: string;
+  path: string;
+  fingerprint: string;
+  at: string;
+}
+
+const claimNew = (db: Db) =>
+  batcherFor(db, "idempotency_claim", async (keys: NewKey[]) => {
+    const rows = await queryJson<{ id: string }>(db, "idempotency_claim", CLAIM_SQL, [keys]);
+    const inserted = new Set(rows.map((r) => r.id));
+    return keys.map((k) => inserted.has(k.id));
+  });
+
 export async function claimIdempotencyKey(ctx: ServiceContext, input: ClaimInput): Promise<ClaimResult> {
   const now = ctx.clock.now();
-  const inserted = await ctx.db
-    .insert(idempotencyKeys)
-    .values({
-      id: newId("request", now),
-      appId: input.scope.appId,
-      livemode: input.scope.livemode,
-      key: input.key,
-      method: input.method,
-      path: input.path,
-      fingerprint: input.fingerprint,
-      lockedAt: now,
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: idempotencyKeys.id });
-  if (inserted[0]) return { kind: "proceed", handle: { id: inserted[0].id, recoveryPoint: "started", resourceId: null } };
+  const id = newId("request", now);
+  const inserted = await claimNew(ctx.db)({
+    id,
+    app_id: input.scope.appId,
+    livemode: input.scope.livemode,
+    key: input.key,
+    method: input.method,
+    path: input.path,
+    fingerprint: input.fingerprint,
+    at: now.toISOString(),
+  });
+  if (inserted) return { kind: "proceed", handle: { id, recoveryPoint: "started", resourceId: null } };
 
   const scopeWhere = and(eq(idempotencyKeys.appId, input.scope.appId), eq(idempotencyKeys.livemode, input.scope.livemode), eq(idempotencyKeys.key, input.key));
   const [existing] = await ctx.db.select().from(idempotencyKeys).where(scopeWhere);

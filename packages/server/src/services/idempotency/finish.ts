@@ -1,4 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
+import { batcherFor, queryJson } from "../../db/batch.js";
 import type { Db, Tx } from "../../db/client.js";
 import { idempotencyKeys } from "../../db/schema/index.js";
 import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
@@ -27,11 +28,19 @@ export const openResponse = (ctx: ServiceContext, id: string, stored: string) =>
   stored.startsWith("v1.") ? decryptSecret(ctx.config.masterKey, stored, aad(id)) : stored;
 
 export async function finishIdempotencyKey(ctx: ServiceContext, id: string, status: number, body: string): Promise<void> {
-  await ctx.db
-    .update(idempotencyKeys)
-    .set({ responseStatus: status, responseBody: sealResponse(ctx, id, body), finishedAt: ctx.clock.now(), lockedAt: null })
-    .where(eq(idempotencyKeys.id, id));
+  await finishKeys(ctx.db)({ id, status, body: sealResponse(ctx, id, body), at: ctx.clock.now().toISOString() });
 }
+
+/** Stores answers: one statement for the requests finishing at the moment (`db/batch.ts`). */
+const FINISH_SQL = `update idempotency_keys k set response_status = x.status, response_body = x.body, finished_at = x.at, locked_at = null
+  from json_to_recordset($1::json) as x(id text, status int, body text, at timestamptz)
+  where k.id = x.id`;
+
+const finishKeys = (db: Db) =>
+  batcherFor(db, "idempotency_finish", async (rows: Array<{ id: string; status: number; body: string; at: string }>) => {
+    await queryJson(db, "idempotency_finish", FINISH_SQL, [rows]);
+    return rows.map(() => undefined);
+  });
 
 /**
  * Frees the key without an answer: the next retry resumes from the recovery point. A key

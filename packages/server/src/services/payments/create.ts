@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { InitiateOutput } from "@zerofee/providers";
-import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns } from "drizzle-orm";
 import { normalisePhone, resolveMethod } from "../../catalogue/index.js";
+import { batcherFor, queryJson, recordOf } from "../../db/batch.js";
 import type { Db, Tx } from "../../db/client.js";
 import { type PaymentStatus, paymentAttempts, payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
@@ -10,13 +11,10 @@ import { newId } from "../../lib/ids.js";
 import { isCurrency } from "../../lib/money.js";
 import { validateMerchantUrl } from "../../lib/urls.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { eventCtes } from "../events/record.js";
 import { eventsCommitted } from "../events/wake.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
-import { recoveryPointUpdate } from "../idempotency/finish.js";
 import { type ConfigRow, providerContextFor } from "../providers/credentials.js";
 import { loadRoutingSetup, routeCandidates } from "../routing/candidates.js";
-import { rollupSql } from "../stats/rollup.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 import { ALLOWED_FROM, EVENT_FOR, transitionPayment } from "./transition.js";
@@ -95,20 +93,73 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
   // the provider call resumes it exactly as a later one would.
   const first = candidates[0];
   const attempts = first ? [attemptRow(ctx, payment, first)] : [];
-  const db = ctx.db;
-  const event = eventCtes({ appId: scope.appId, livemode: scope.livemode, type: "payment.created", objectId: id, data: serializePayment(payment), at: now });
-  const res = (await db.execute(sql`with p as ${db.insert(payments).values(payment).returning({ id: payments.id })}
-    ${attempts[0] ? sql`, a as ${db.insert(paymentAttempts).values(attempts[0]).returning({ id: paymentAttempts.id })}` : sql``}
-    ${idem ? sql`, r as ${recoveryPointUpdate(db, idem.id, "payment_created", id)}` : sql``}
-    , s as (${rollupSql({ kind: "payment_created", payment })})
-    , ${event}
-    select (select count(*)::int from p) as written, (select count(*)::int from job) as events`)) as unknown as {
-    rows: Array<{ written: number; events: number }>;
-  };
-  if (res.rows[0]?.written !== 1) throw new Error("payment insert wrote nothing");
-  if (res.rows[0]?.events) eventsCommitted(db);
+  const event = { paymentId: id, idemId: idem?.id ?? null, eventId: newId("event", now), data: serializePayment(payment) };
+  const written = await phaseOne(ctx.db)({ payment, attempt: attempts[0] ?? null, event });
+  if (!written.written) throw new Error("payment insert wrote nothing");
+  // A job parked for want of an endpoint needs no worker.
+  if (written.queued) eventsCommitted(ctx.db);
   return { payment, candidates, attempts, rows: setup.rows };
 }
+
+interface PhaseOneRow {
+  payment: PaymentRow;
+  attempt: AttemptRow | null;
+  event: { paymentId: string; idemId: string | null; eventId: string; data: Record<string, unknown> };
+}
+
+/**
+ * Phase 1 for every create of the moment, as one statement (group commit, `db/batch.ts`):
+ * the payments and their first attempts as written in JS, each key's recovery point, the
+ * stats rollup (one upsert per app, mode, currency, day and method, in key order so
+ * concurrent batches lock rows alike), and each `payment.created` event with its delivery
+ * job — parked `failed`/`no_endpoint` when the app has no endpoint in the mode, as
+ * `eventCtes` does for a single event.
+ */
+const PHASE_ONE_SQL = `with pin as (select * from json_populate_recordset(null::payments, $1::json)),
+  ain as (select * from json_populate_recordset(null::payment_attempts, $2::json)),
+  x as (select * from json_to_recordset($3::json) as x(payment_id text, idem_id text, event_id text, data jsonb)),
+  p as (insert into payments select * from pin returning id),
+  a as (insert into payment_attempts select * from ain returning id),
+  r as (
+    update idempotency_keys k set recovery_point = 'payment_created', resource_id = x.payment_id
+      from x where x.idem_id is not null and k.id = x.idem_id returning k.id
+  ),
+  s as (
+    insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
+    select app_id, livemode, currency, (created_at at time zone 'UTC')::date, '', payment_method, count(*)::int, 0, 0, 0, 0, 0, 0
+      from pin group by 1, 2, 3, 4, 6 order by 1, 2, 3, 4, 6
+    on conflict (app_id, livemode, currency, day, provider, payment_method) do update set count = s.count + excluded.count
+  ),
+  e as (
+    insert into events (id, app_id, livemode, type, object_id, data, created_at)
+    select x.event_id, pin.app_id, pin.livemode, 'payment.created', pin.id, x.data, pin.created_at from x join pin on pin.id = x.payment_id
+    on conflict do nothing
+    returning id, app_id, livemode, created_at
+  ),
+  job as (
+    insert into webhook_jobs (event_id, app_id, livemode, status, next_attempt_at, last_error, created_at, updated_at)
+    select e.id, e.app_id, e.livemode,
+      case when w.present then 'pending' else 'failed' end,
+      case when w.present then e.created_at end,
+      case when w.present then null else 'no_endpoint' end,
+      e.created_at, e.created_at
+    from e cross join lateral (select exists (select 1 from webhook_endpoints where app_id = e.app_id and livemode = e.livemode) as present) w
+    returning event_id, status
+  )
+select (select coalesce(json_agg(id), '[]') from p) as written,
+  (select coalesce(json_agg(event_id), '[]') from job where status = 'pending') as queued`;
+
+const phaseOne = (db: Db) =>
+  batcherFor(db, "payment_phase_one", async (rows: PhaseOneRow[]) => {
+    const [res] = await queryJson<{ written: string[]; queued: string[] }>(db, "payment_phase_one", PHASE_ONE_SQL, [
+      rows.map((r) => recordOf(payments, r.payment)),
+      rows.flatMap((r) => (r.attempt ? [recordOf(paymentAttempts, r.attempt)] : [])),
+      rows.map((r) => ({ payment_id: r.event.paymentId, idem_id: r.event.idemId, event_id: r.event.eventId, data: r.event.data })),
+    ]);
+    const written = new Set(res?.written);
+    const queued = new Set(res?.queued);
+    return rows.map((r) => ({ written: written.has(r.payment.id), queued: queued.has(r.event.eventId) }));
+  });
 
 /** A new attempt at `provider`, with the provider-side id generated now (not yet stored). */
 function attemptRow(ctx: ServiceContext, payment: PaymentRow, provider: string): AttemptRow {
@@ -196,36 +247,61 @@ async function recordAcceptedOpen(
   to: PaymentStatus,
   now: Date,
 ): Promise<{ payment: PaymentRow; attempt: AttemptRow }> {
-  const db = ctx.db;
-  const from = ALLOWED_FROM[to];
-  const allowed = from.length > 0 ? inArray(payments.status, [...from]) : sql`false`;
-  const entry = JSON.stringify([{ status: to, source: "api", at: now.toISOString() }]);
-  const updateAttempt = db
-    .update(paymentAttempts)
-    .set({ status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now })
-    .where(eq(paymentAttempts.id, attempt.id))
-    .returning();
-  const updatePayment = db
-    .update(payments)
-    .set({
-      provider: attempt.provider,
-      providerReference: result.providerReference,
-      nextAction: result.nextAction,
-      updatedAt: now,
-      status: sql`case when ${allowed} then ${to} else ${payments.status} end`,
-      timeline: sql`case when ${allowed} then ${payments.timeline} || ${entry}::jsonb else ${payments.timeline} end`,
-    })
-    .where(and(eq(payments.id, payment.id), eq(payments.appId, payment.appId)))
-    .returning();
-  const res = (await db.execute(
-    sql`with a as ${updateAttempt}, p as ${updatePayment} select row_to_json(a.*) as a, row_to_json(p.*) as p from a, p`,
-  )) as unknown as {
-    rows: Array<{ a: Record<string, unknown>; p: Record<string, unknown> }>;
-  };
-  const row = res.rows[0];
+  const row = await acceptedOpen(ctx.db)({
+    attempt_id: attempt.id,
+    payment_id: payment.id,
+    app_id: payment.appId,
+    provider: attempt.provider,
+    provider_reference: result.providerReference,
+    data: result.data ?? {},
+    next_action: result.nextAction,
+    status: to,
+    allowed: ALLOWED_FROM[to],
+    entry: [{ status: to, source: "api", at: now.toISOString() }],
+    at: now.toISOString(),
+  });
   if (!row) throw new Error("attempt or payment missing when recording the provider's answer");
   return { payment: fromJson(payments, row.p), attempt: fromJson(paymentAttempts, row.a) };
 }
+
+const ACCEPTED_OPEN_SQL = `with x as (
+    select * from json_to_recordset($1::json) as x(attempt_id text, payment_id text, app_id text, provider text,
+      provider_reference text, data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz)
+  ), a as (
+    update payment_attempts t set status = 'accepted', provider_reference = x.provider_reference, data = x.data, updated_at = x.at
+      from x where t.id = x.attempt_id
+    returning t.*
+  ), p as (
+    update payments t set provider = x.provider, provider_reference = x.provider_reference, next_action = x.next_action, updated_at = x.at,
+      status = case when x.allowed ? t.status then x.status else t.status end,
+      timeline = case when x.allowed ? t.status then t.timeline || x.entry else t.timeline end
+      from x where t.id = x.payment_id and t.app_id = x.app_id
+    returning t.*
+  )
+select a.id, row_to_json(a.*) as a, row_to_json(p.*) as p from a join p on p.id = a.payment_id`;
+
+interface AcceptedOpenInput {
+  attempt_id: string;
+  payment_id: string;
+  app_id: string;
+  provider: string;
+  provider_reference: string;
+  data: Record<string, unknown>;
+  next_action: unknown;
+  status: PaymentStatus;
+  allowed: readonly string[];
+  entry: unknown[];
+  at: string;
+}
+type Written = { a: Record<string, unknown>; p: Record<string, unknown> };
+
+/** `recordAcceptedOpen`'s statement, shared by the creates of the moment (`db/batch.ts`). */
+const acceptedOpen = (db: Db) =>
+  batcherFor(db, "payment_accepted_open", async (rows: AcceptedOpenInput[]) => {
+    const written = await queryJson<Written & { id: string }>(db, "payment_accepted_open", ACCEPTED_OPEN_SQL, [rows]);
+    const byAttempt = new Map(written.map((w) => [w.id, w]));
+    return rows.map((r): Written | undefined => byAttempt.get(r.attempt_id));
+  });
 
 /** A `row_to_json` of one of `table`'s rows, mapped as drizzle maps a RETURNING row. */
 function fromJson<T extends typeof payments | typeof paymentAttempts>(table: T, json: Record<string, unknown>): T["$inferSelect"] {

@@ -1,5 +1,6 @@
 import type { SimulatorStore } from "@zerofee/providers";
 import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { batcherFor, queryJson } from "../../db/batch.js";
 import type { Db } from "../../db/client.js";
 import { sandboxRecords } from "../../db/schema/index.js";
 
@@ -22,15 +23,7 @@ export function createSandboxStore(db: Db, provider: string): SimulatorStore {
         .values({ provider, id, data, dueAt, createdAt: now, updatedAt: now })
         .onConflictDoUpdate({ target: [sandboxRecords.provider, sandboxRecords.id], set: { data, dueAt, updatedAt: now } });
     },
-    async insert(id, data, dueAt) {
-      const now = new Date();
-      const rows = await db
-        .insert(sandboxRecords)
-        .values({ provider, id, data, dueAt, createdAt: now, updatedAt: now })
-        .onConflictDoNothing({ target: [sandboxRecords.provider, sandboxRecords.id] })
-        .returning({ id: sandboxRecords.id });
-      return rows.length > 0;
-    },
+    insert: (id, data, dueAt) => insertRecord(db)({ provider, id, data, due_at: dueAt?.toISOString() ?? null, at: new Date().toISOString() }),
     async claimDue(now) {
       // A lease, not a clear: the caller saves every claimed record with its next due time,
       // and one whose processing failed (database blip, crash) is taken again after the
@@ -44,6 +37,32 @@ export function createSandboxStore(db: Db, provider: string): SimulatorStore {
     },
   };
 }
+
+/**
+ * Insert-if-absent, one statement for the simulators' creates of the moment (`db/batch.ts`);
+ * true when this call's row was written.
+ */
+const INSERT_SQL = `insert into sandbox_records (provider, id, data, due_at, created_at, updated_at)
+  select provider, id, data, due_at, at, at
+    from json_to_recordset($1::json) as x(provider text, id text, data jsonb, due_at timestamptz, at timestamptz)
+  on conflict (provider, id) do nothing
+  returning provider, id`;
+
+interface NewRecord {
+  provider: string;
+  id: string;
+  data: Record<string, unknown>;
+  due_at: string | null;
+  at: string;
+}
+
+const insertRecord = (db: Db) =>
+  batcherFor(db, "sandbox_insert", async (rows: NewRecord[]) => {
+    const written = await queryJson<{ provider: string; id: string }>(db, "sandbox_insert", INSERT_SQL, [rows]);
+    const seen = new Set(written.map((w) => `${w.provider}\u0000${w.id}`));
+    // Two rows of one batch with the same id: only the first written counts.
+    return rows.map((r) => seen.delete(`${r.provider}\u0000${r.id}`));
+  });
 
 /** Count of sandbox records (tests use it to prove one initiation per payment). */
 export async function countSandboxRecords(db: Db, provider: string): Promise<number> {

@@ -1,0 +1,165 @@
+/**
+ * Group commit (issue 14, `db/batch.ts`): the create path's writes of the moment share one
+ * statement each, and every create still gets exactly its own rows — payment, attempt,
+ * event and job, recovery point, stored answer, sandbox record, stats — as if it ran alone.
+ */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { batcher } from "../../src/db/batch.js";
+import { createMerchant, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { rows, scalar } from "../reliability/helpers.js";
+
+describe("batcher", () => {
+  it("calls made in one event-loop turn share one flush, in order; a call made while it runs joins the next", async () => {
+    const flushes: number[][] = [];
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const run = batcher(
+      async (items: number[]) => {
+        flushes.push(items);
+        if (flushes.length === 1) await gate;
+        return items.map((n) => n * 10);
+      },
+      { inFlight: 1 },
+    );
+    const first = [run(1), run(2), run(3)];
+    await new Promise((r) => setImmediate(r));
+    // The first batch is running (held at the gate): these wait and go together.
+    const second = [run(4), run(5)];
+    await new Promise((r) => setImmediate(r));
+    expect(flushes).toEqual([[1, 2, 3]]);
+    release();
+    expect(await Promise.all([...first, ...second])).toEqual([10, 20, 30, 40, 50]);
+    expect(flushes).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+  });
+
+  it("splits at max rows per statement", async () => {
+    const sizes: number[] = [];
+    const run = batcher(
+      async (items: number[]) => {
+        sizes.push(items.length);
+        return items;
+      },
+      { max: 4, inFlight: 8 },
+    );
+    await Promise.all(Array.from({ length: 10 }, (_, i) => run(i)));
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it("a batch that fails runs again row by row: only the row that breaks it fails, with its own error", async () => {
+    const calls: number[][] = [];
+    const run = batcher(async (items: number[]) => {
+      calls.push(items);
+      if (items.includes(13)) throw new Error(`row 13 refused (batch of ${items.length})`);
+      return items.map((n) => n + 1);
+    });
+    const results = await Promise.allSettled([run(1), run(13), run(2)]);
+    expect(results).toEqual([
+      { status: "fulfilled", value: 2 },
+      { status: "rejected", reason: new Error("row 13 refused (batch of 1)") },
+      { status: "fulfilled", value: 3 },
+    ]);
+    expect(calls).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
+  it("a flush that answers the wrong number of results fails its callers instead of mismatching them", async () => {
+    const run = batcher(async (items: number[]) => items.slice(1));
+    await expect(run(1)).rejects.toThrow("batch answered 0 results for 1 rows");
+  });
+});
+
+describe("group commit on the create path", () => {
+  let t: TestApp;
+  let a: Merchant;
+  let b: Merchant;
+  beforeAll(async () => {
+    t = await startTestApp();
+    a = await createMerchant(t, "a");
+    b = await createMerchant(t, "b");
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("30 concurrent creates in two apps share statements, and each has exactly its own rows", async () => {
+    // Count the create's phase-1 statements as the driver receives them (the real client runs them).
+    const client = (t.database.db as unknown as { $client: { query: (...args: unknown[]) => Promise<unknown> } }).$client;
+    const query = client.query;
+    let phaseOne = 0;
+    client.query = function (this: unknown, ...args: unknown[]) {
+      const first = args[0] as string | { text?: string };
+      const text = typeof first === "string" ? first : (first?.text ?? "");
+      if (text.startsWith("with pin as")) phaseOne++;
+      return query.apply(this, args);
+    };
+    const before = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);
+    let created: Array<{ status: number; body: { data: { id: string; amount: number; status: string } }; merchant: Merchant; key: string }>;
+    try {
+      created = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const merchant = i % 2 ? a : b;
+          const key = `group-${i}`;
+          const r = await t.call("POST", "/v1/payments", { token: merchant.sk, body: paymentBody("02", { amount: 1000 + i }), idempotencyKey: key });
+          return { ...r, merchant, key };
+        }),
+      );
+    } finally {
+      client.query = query;
+    }
+    expect(created.map((c) => c.status)).toEqual(Array(30).fill(201));
+    expect(phaseOne).toBeGreaterThan(0);
+    // PostgreSQL: statements overlap on the pool, and creates arriving meanwhile share the next.
+    // PGlite runs each statement to its end on this thread, so creates seldom meet there.
+    if (onPostgres) expect(phaseOne).toBeLessThan(30);
+
+    for (const c of created) {
+      const id = c.body.data.id;
+      expect(c.body.data.amount).toBe(1000 + Number(c.key.slice(6)));
+      const [row] = await rows(
+        t.database.db,
+        sql`select p.app_id, p.amount::int as amount, p.status,
+          (select count(*)::int from payment_attempts where payment_id = p.id and status = 'accepted') as attempts,
+          (select count(*)::int from events e join webhook_jobs j on j.event_id = e.id where e.object_id = p.id and e.type = 'payment.created') as events,
+          (select count(*)::int from sandbox_records s where s.id = (select provider_payment_id from payment_attempts where payment_id = p.id)) as sandbox,
+          (select count(*)::int from idempotency_keys k where k.app_id = p.app_id and k.key = ${c.key}
+             and k.resource_id = p.id and k.recovery_point = 'payment_created' and k.response_status = 201 and k.locked_at is null) as key_done
+          from payments p where p.id = ${id}`,
+      );
+      expect(row).toEqual({
+        app_id: c.merchant.appId,
+        amount: 1000 + Number(c.key.slice(6)),
+        status: c.body.data.status,
+        attempts: 1,
+        events: 1,
+        sandbox: 1,
+        key_done: 1,
+      });
+    }
+    const after = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);
+    expect(after - before).toBe(30);
+
+    // Each stored answer replays as it was sent.
+    const replay = await t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02", { amount: 1001 }), idempotencyKey: "group-1" });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body.data.id).toBe(created[1]?.body.data.id);
+  });
+
+  it("one key sent twice at once: one create, the other refused while it runs or replayed after", async () => {
+    const body = paymentBody("02", { amount: 777 });
+    const both = await Promise.all([1, 2].map(() => t.call("POST", "/v1/payments", { token: a.sk, body, idempotencyKey: "twice-at-once" })));
+    const statuses = both.map((r) => r.status).sort();
+    expect([
+      [201, 201],
+      [201, 409],
+    ]).toContainEqual(statuses);
+    const ids = new Set(both.filter((r) => r.status === 201).map((r) => r.body.data.id));
+    expect(ids.size).toBe(1);
+    expect(await scalar(t.database.db, sql`select count(*)::int from payments where app_id = ${a.appId} and amount = 777`)).toBe(1);
+  });
+});

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   ZEROFEE_PAYMENT_EXPIRY_S: seconds.min(1).default(1800),
   ZEROFEE_SANDBOX: onOff.optional(),
   ZEROFEE_DEMO_PAYMENTS: onOff.optional(),
+  ZEROFEE_CHECK_RESPONSES: onOff.optional(),
   ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
   ZEROFEE_SANDBOX_TRANSPORT: z.enum(["in-process", "http"]).default("in-process"),
   ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
@@ -51,6 +52,7 @@ export interface Config {
   dataDir: string;
   masterKey: Buffer;
   production: boolean;
+  checkResponses: boolean;
   sandbox: boolean;
   /** `serve` makes a few sandbox payments in a demo app it has just created. */
   demoPayments: boolean;
@@ -147,6 +149,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sandbox: production ? false : (env.ZEROFEE_SANDBOX ?? true),
     // Off under NODE_ENV=test: servers a test spawns count what they wrote.
     demoPayments: env.ZEROFEE_DEMO_PAYMENTS ?? env.NODE_ENV !== "test",
+    // Every answer also encoded by zod and compared (http/serializer.ts): on for the test suite.
+    checkResponses: env.ZEROFEE_CHECK_RESPONSES ?? env.NODE_ENV === "test",
     sandboxConfirmMs: env.ZEROFEE_SANDBOX_CONFIRM_MS,
     sandboxTransport: env.ZEROFEE_SANDBOX_TRANSPORT,
     webhook: {

@@ -101,6 +101,11 @@ export function batcherFor<I, O>(db: Db, name: string, flush: (items: I[]) => Pr
  * Runs a fixed statement whose parameters are JSON texts (`$1::json`, …), straight on the
  * driver: on PostgreSQL as a named prepared statement (parsed and planned once per
  * connection), on PGlite as a plain query. No query builder runs per call.
+ *
+ * Joining a table to the JSON rows, write `t.id = x.id and t.id = any(array(select id from x))`:
+ * PostgreSQL estimates `json_to_recordset` at 100 rows whatever it holds, and with the join
+ * alone it hash-joins them against a sequential scan of the table — a cost that grows with
+ * the table. The `any(array(…))` gives it the primary-key index scan.
  */
 const clientOf = (db: Db) => (db as unknown as { $client: pg.Pool | PGlite }).$client;
 const isPool = (db: Db) => "totalCount" in clientOf(db);

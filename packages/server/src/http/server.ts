@@ -1,7 +1,7 @@
 import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import secureJson from "secure-json-parse";
 import { ApiError, errorBody } from "../lib/errors.js";
@@ -13,6 +13,7 @@ import { authenticate } from "./auth.js";
 import { clientErrorHandler } from "./client-error.js";
 import { sendError } from "./errors.js";
 import { claimForRequest, settleForResponse } from "./idempotency.js";
+import { responseSerializerCompiler } from "./serializer.js";
 import type { ZodApp } from "./types.js";
 
 /** 100 KiB is far above any legitimate payment body and far below anything harmful. */
@@ -82,7 +83,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     clientErrorHandler: clientErrorHandler(() => logger),
   }).withTypeProvider<ZodTypeProvider>() as unknown as ZodApp;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler(ctx.config.checkResponses));
 
   app.decorateRequest("principal", null);
   app.decorateRequest("idem", null);

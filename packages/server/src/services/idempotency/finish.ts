@@ -32,9 +32,9 @@ export async function finishIdempotencyKey(ctx: ServiceContext, id: string, stat
 }
 
 /** Stores answers: one statement for the requests finishing at the moment (`db/batch.ts`). */
-const FINISH_SQL = `update idempotency_keys k set response_status = x.status, response_body = x.body, finished_at = x.at, locked_at = null
-  from json_to_recordset($1::json) as x(id text, status int, body text, at timestamptz)
-  where k.id = x.id`;
+const FINISH_SQL = `with x as (select * from json_to_recordset($1::json) as x(id text, status int, body text, at timestamptz))
+  update idempotency_keys k set response_status = x.status, response_body = x.body, finished_at = x.at, locked_at = null
+  from x where k.id = x.id and k.id = any(array(select id from x))`;
 
 const finishKeys = (db: Db) =>
   batcherFor(db, "idempotency_finish", async (rows: Array<{ id: string; status: number; body: string; at: string }>) => {

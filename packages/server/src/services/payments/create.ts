@@ -122,7 +122,7 @@ const PHASE_ONE_SQL = `with pin as (select * from json_populate_recordset(null::
   a as (insert into payment_attempts select * from ain returning id),
   r as (
     update idempotency_keys k set recovery_point = 'payment_created', resource_id = x.payment_id
-      from x where x.idem_id is not null and k.id = x.idem_id returning k.id
+      from x where k.id = x.idem_id and k.id = any(array(select idem_id from x where idem_id is not null)) returning k.id
   ),
   s as (
     insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
@@ -269,13 +269,13 @@ const ACCEPTED_OPEN_SQL = `with x as (
       provider_reference text, data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz)
   ), a as (
     update payment_attempts t set status = 'accepted', provider_reference = x.provider_reference, data = x.data, updated_at = x.at
-      from x where t.id = x.attempt_id
+      from x where t.id = x.attempt_id and t.id = any(array(select attempt_id from x))
     returning t.*
   ), p as (
     update payments t set provider = x.provider, provider_reference = x.provider_reference, next_action = x.next_action, updated_at = x.at,
       status = case when x.allowed ? t.status then x.status else t.status end,
       timeline = case when x.allowed ? t.status then t.timeline || x.entry else t.timeline end
-      from x where t.id = x.payment_id and t.app_id = x.app_id
+      from x where t.id = x.payment_id and t.app_id = x.app_id and t.id = any(array(select payment_id from x))
     returning t.*
   )
 select a.id, row_to_json(a.*) as a, row_to_json(p.*) as p from a join p on p.id = a.payment_id`;

@@ -19,19 +19,20 @@ type CompilerInput = Parameters<typeof zodSerializerCompiler>[0];
  */
 export function responseSerializerCompiler(check: boolean) {
   return (input: CompilerInput): ((data: unknown) => string) => {
+    const schema = input.schema as z.ZodType | { properties: z.ZodType };
+    const zod = schema instanceof z.ZodType ? schema : schema.properties;
     const checked = zodSerializerCompiler(input);
-    let fast: (data: unknown) => string;
-    try {
-      const schema = input.schema as z.ZodType | { properties: z.ZodType };
-      const zod = schema instanceof z.ZodType ? schema : schema.properties;
-      fast = fastJson(z.toJSONSchema(zod, { target: "draft-7", io: "output", unrepresentable: "any" }) as Parameters<typeof fastJson>[0]);
-    } catch {
-      return checked;
-    }
-    if (!check) return fast;
+    // Compiled on first use, once per schema object (the error envelope is one object shared
+    // by every route, and every app a process builds shares the routes' schemas).
+    let fast: ((data: unknown) => string) | undefined;
+    const serialize = (data: unknown) => {
+      fast ??= compiled(zod) ?? checked;
+      return fast(data);
+    };
+    if (!check) return serialize;
     return (data) => {
       const expected = checked(data);
-      const written = fast(data);
+      const written = serialize(data);
       if (!isDeepStrictEqual(JSON.parse(written), JSON.parse(expected))) {
         throw new Error(
           `compiled serializer of ${input.method} ${input.url} wrote ${written.slice(0, 300)} where the schema encodes ${expected.slice(0, 300)}`,
@@ -40,4 +41,20 @@ export function responseSerializerCompiler(check: boolean) {
       return written;
     };
   };
+}
+
+const compiledFor = new WeakMap<z.ZodType, ((data: unknown) => string) | null>();
+
+/** `fast-json-stringify` from the schema's JSON Schema; null when JSON Schema cannot express it. */
+function compiled(zod: z.ZodType): ((data: unknown) => string) | null {
+  let fn = compiledFor.get(zod);
+  if (fn === undefined) {
+    try {
+      fn = fastJson(z.toJSONSchema(zod, { target: "draft-7", io: "output", unrepresentable: "any" }) as Parameters<typeof fastJson>[0]);
+    } catch {
+      fn = null;
+    }
+    compiledFor.set(zod, fn);
+  }
+  return fn;
 }

@@ -76,14 +76,17 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, opts: BatchOp
     });
 }
 
+const clientOf = (db: Db) => (db as unknown as { $client: pg.Pool | PGlite }).$client;
+const isPool = (db: Db) => "totalCount" in clientOf(db);
+
 const perDb = new WeakMap<object, Map<string, unknown>>();
 
 /**
- * The batcher of `name` on `db` (a process may hold several databases: the tests do). On
- * PGlite, which runs one statement at a time on this thread, one batch runs while the next
- * gathers everything that arrives meanwhile.
+ * The batcher of `name` on `db` (a process may hold several databases: the tests do). By
+ * default two batches of a kind run at once; on PGlite, which runs one statement at a time on
+ * this thread, one batch runs while the next gathers everything that arrives meanwhile.
  */
-export function batcherFor<I, O>(db: Db, name: string, flush: (items: I[]) => Promise<O[]>): Batched<I, O> {
+export function batcherFor<I, O>(db: Db, name: string, flush: (items: I[]) => Promise<O[]>, opts: BatchOptions = {}): Batched<I, O> {
   let byName = perDb.get(db);
   if (!byName) {
     byName = new Map();
@@ -91,7 +94,7 @@ export function batcherFor<I, O>(db: Db, name: string, flush: (items: I[]) => Pr
   }
   let found = byName.get(name) as Batched<I, O> | undefined;
   if (!found) {
-    found = batcher(flush, { inFlight: isPool(db) ? 2 : 1 });
+    found = batcher(flush, { inFlight: isPool(db) ? 2 : 1, ...opts });
     byName.set(name, found);
   }
   return found;
@@ -107,9 +110,6 @@ export function batcherFor<I, O>(db: Db, name: string, flush: (items: I[]) => Pr
  * alone it hash-joins them against a sequential scan of the table — a cost that grows with
  * the table. The `any(array(…))` gives it the primary-key index scan.
  */
-const clientOf = (db: Db) => (db as unknown as { $client: pg.Pool | PGlite }).$client;
-const isPool = (db: Db) => "totalCount" in clientOf(db);
-
 export async function queryJson<R>(db: Db, name: string, text: string, params: unknown[]): Promise<R[]> {
   const client = clientOf(db);
   const values = params.map((p) => JSON.stringify(p));

@@ -31,34 +31,36 @@ export interface EventInput {
 }
 
 /**
+ * The CTE `job` that queues the delivery of every event the CTE `e` wrote (`e` returns
+ * `id, app_id, livemode, created_at`), returning `event_id, status`. The job of an app with
+ * no webhook endpoint in the mode is written `failed` ("no_endpoint") at once instead of
+ * `pending`: no worker claims and closes it, and it stays where a resend or a recovery
+ * (SPEC §7) finds it, exactly as a worker would have parked it. Shared by `eventCtes` and
+ * the create's batched phase 1, which writes many events in one statement.
+ */
+export const EVENT_JOB_CTE = `job as (
+    insert into webhook_jobs (event_id, app_id, livemode, status, next_attempt_at, last_error, created_at, updated_at)
+    select e.id, e.app_id, e.livemode,
+      case when w.present then 'pending' else 'failed' end,
+      case when w.present then e.created_at end,
+      case when w.present then null else 'no_endpoint' end,
+      e.created_at, e.created_at
+    from e cross join lateral (select exists (select 1 from webhook_endpoints where app_id = e.app_id and livemode = e.livemode) as present) w
+    returning event_id, status
+  )`;
+
+/**
  * The two CTEs that write an event and its delivery job — `e` (the event; nothing on a
- * duplicate) and `job` (returning `event_id`) — for a statement that may write more beside
- * them (a create writes its payment, attempt and recovery point in the same one).
- *
- * The job of an app with no webhook endpoint in the mode is written `failed` ("no_endpoint")
- * at once instead of `pending`: no worker claims and closes it, and it stays where a resend
- * or a recovery (SPEC §7) finds it, exactly as a worker would have parked it.
+ * duplicate) and `job` (`EVENT_JOB_CTE`) — for a statement that may write more beside them.
  */
 export function eventCtes(input: EventInput): SQL {
   const id = newId("event", input.at);
-  const at = input.at.toISOString();
   return sql`e as (
       insert into events (id, app_id, livemode, type, object_id, data, created_at)
-      values (${id}, ${input.appId}, ${input.livemode}, ${input.type}, ${input.objectId}, ${JSON.stringify(input.data)}::jsonb, ${at}::timestamptz)
+      values (${id}, ${input.appId}, ${input.livemode}, ${input.type}, ${input.objectId}, ${JSON.stringify(input.data)}::jsonb, ${input.at.toISOString()}::timestamptz)
       on conflict do nothing
-      returning id
-    ), endpoint as (
-      select exists (select 1 from webhook_endpoints where app_id = ${input.appId} and livemode = ${input.livemode}) as present
-    ), job as (
-      insert into webhook_jobs (event_id, app_id, livemode, status, next_attempt_at, last_error, created_at, updated_at)
-      select e.id, ${input.appId}, ${input.livemode},
-        case when endpoint.present then 'pending' else 'failed' end,
-        case when endpoint.present then ${at}::timestamptz end,
-        case when endpoint.present then null else 'no_endpoint' end,
-        ${at}::timestamptz, ${at}::timestamptz
-      from e, endpoint
-      returning event_id
-    )`;
+      returning id, app_id, livemode, created_at
+    ), ${sql.raw(EVENT_JOB_CTE)}`;
 }
 
 /**

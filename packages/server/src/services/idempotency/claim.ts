@@ -25,13 +25,6 @@ export interface ClaimInput {
 }
 
 /**
- * Claims an idempotency key (Stripe semantics, SPEC §4). New key: one INSERT. Known key:
- * replay a finished answer; refuse another body or path (409 reused); refuse while the first
- * request runs (409 in use); take over a lock older than ZEROFEE_IDEMPOTENCY_LOCK_S, which a
- * crashed request left, and resume from its recovery point. Conditional updates make each
- * step safe when 30 requests race on one key.
- */
-/**
  * A new key's INSERT, shared by the requests of the moment (`db/batch.ts`): one statement and
  * one commit for many. A key taken already — by an earlier request or by another row of the
  * same batch — inserts nothing and answers false.
@@ -60,6 +53,13 @@ const claimNew = (db: Db) =>
     return keys.map((k) => inserted.has(k.id));
   });
 
+/**
+ * Claims an idempotency key (Stripe semantics, SPEC §4). New key: one INSERT. Known key:
+ * replay a finished answer; refuse another body or path (409 reused); refuse while the first
+ * request runs (409 in use); take over a lock older than ZEROFEE_IDEMPOTENCY_LOCK_S, which a
+ * crashed request left, and resume from its recovery point. Conditional updates make each
+ * step safe when 30 requests race on one key.
+ */
 export async function claimIdempotencyKey(ctx: ServiceContext, input: ClaimInput): Promise<ClaimResult> {
   const now = ctx.clock.now();
   const id = newId("request", now);

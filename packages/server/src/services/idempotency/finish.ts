@@ -57,9 +57,5 @@ export async function releaseIdempotencyKey(ctx: ServiceContext, id: string): Pr
 
 /** Records progress inside the transaction that made it, so a crash resumes from here. */
 export async function setRecoveryPoint(tx: Tx, id: string, point: string, resourceId: string): Promise<void> {
-  await recoveryPointUpdate(tx, id, point, resourceId);
+  await tx.update(idempotencyKeys).set({ recoveryPoint: point, resourceId }).where(eq(idempotencyKeys.id, id));
 }
-
-/** The recovery point's UPDATE, as a statement of its own or a CTE of a bigger one. */
-export const recoveryPointUpdate = (db: Db | Tx, id: string, point: string, resourceId: string) =>
-  db.update(idempotencyKeys).set({ recoveryPoint: point, resourceId }).where(eq(idempotencyKeys.id, id)).returning({ id: idempotencyKeys.id });

@@ -11,10 +11,12 @@ import { newId } from "../../lib/ids.js";
 import { isCurrency } from "../../lib/money.js";
 import { validateMerchantUrl } from "../../lib/urls.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { EVENT_JOB_CTE } from "../events/record.js";
 import { eventsCommitted } from "../events/wake.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
 import { type ConfigRow, providerContextFor } from "../providers/credentials.js";
 import { loadRoutingSetup, routeCandidates } from "../routing/candidates.js";
+import { STATS_INSERT, STATS_ON_CONFLICT } from "../stats/rollup.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 import { ALLOWED_FROM, EVENT_FOR, transitionPayment } from "./transition.js";
@@ -112,8 +114,7 @@ interface PhaseOneRow {
  * the payments and their first attempts as written in JS, each key's recovery point, the
  * stats rollup (one upsert per app, mode, currency, day and method, in key order so
  * concurrent batches lock rows alike), and each `payment.created` event with its delivery
- * job — parked `failed`/`no_endpoint` when the app has no endpoint in the mode, as
- * `eventCtes` does for a single event.
+ * job (`EVENT_JOB_CTE`: parked `failed`/`no_endpoint` when the app has no endpoint in the mode).
  */
 const PHASE_ONE_SQL = `with pin as (select * from json_populate_recordset(null::payments, $1::json)),
   ain as (select * from json_populate_recordset(null::payment_attempts, $2::json)),
@@ -125,10 +126,10 @@ const PHASE_ONE_SQL = `with pin as (select * from json_populate_recordset(null::
       from x where k.id = x.idem_id and k.id = any(array(select idem_id from x where idem_id is not null)) returning k.id
   ),
   s as (
-    insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
+    ${STATS_INSERT}
     select app_id, livemode, currency, (created_at at time zone 'UTC')::date, '', payment_method, count(*)::int, 0, 0, 0, 0, 0, 0
       from pin group by 1, 2, 3, 4, 6 order by 1, 2, 3, 4, 6
-    on conflict (app_id, livemode, currency, day, provider, payment_method) do update set count = s.count + excluded.count
+    ${STATS_ON_CONFLICT}
   ),
   e as (
     insert into events (id, app_id, livemode, type, object_id, data, created_at)
@@ -136,16 +137,7 @@ const PHASE_ONE_SQL = `with pin as (select * from json_populate_recordset(null::
     on conflict do nothing
     returning id, app_id, livemode, created_at
   ),
-  job as (
-    insert into webhook_jobs (event_id, app_id, livemode, status, next_attempt_at, last_error, created_at, updated_at)
-    select e.id, e.app_id, e.livemode,
-      case when w.present then 'pending' else 'failed' end,
-      case when w.present then e.created_at end,
-      case when w.present then null else 'no_endpoint' end,
-      e.created_at, e.created_at
-    from e cross join lateral (select exists (select 1 from webhook_endpoints where app_id = e.app_id and livemode = e.livemode) as present) w
-    returning event_id, status
-  )
+  ${EVENT_JOB_CTE}
 select (select coalesce(json_agg(id), '[]') from p) as written,
   (select coalesce(json_agg(event_id), '[]') from job where status = 'pending') as queued`;
 

@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import { batcherFor } from "../../db/batch.js";
 import { prepared } from "../../db/prepared.js";
 import { ATTEMPT_STATUSES, paymentAttempts, payments, refunds } from "../../db/schema/index.js";
 import { notFound } from "../../lib/errors.js";
@@ -94,68 +95,35 @@ function detailBatchQuery(ctx: ServiceContext) {
 }
 
 type DetailRow = Awaited<ReturnType<ReturnType<typeof detailQuery>["execute"]>>[number];
-interface Waiting {
-  key: string;
+interface DetailKey {
   id: string;
   appId: string;
   livemode: boolean;
-  resolve: (row: DetailRow | undefined) => void;
-  reject: (err: unknown) => void;
 }
-/** Gets waiting for the end of this event-loop turn, per database. */
-const waiting = new WeakMap<object, Waiting[]>();
-/** Keys per batch statement. */
-const BATCH_MAX = 200;
+const keyOf = (k: DetailKey) => `${k.appId}|${k.livemode}|${k.id}`;
 
 /**
- * Reads one payment's detail row, coalesced: gets that arrive in the same event-loop turn
- * (many connections polling at once) share one statement, `(id, app_id, livemode) in (…)`;
- * a get alone runs the single-row statement. Each caller gets only the row of its own key.
+ * Reads one payment's detail row, coalesced (`db/batch.ts`): gets that arrive in the same
+ * event-loop turn (many connections polling at once) share one statement, `(id, app_id,
+ * livemode) in (…)`, up to 200 keys each; a get alone runs the single-row statement. Each
+ * caller gets only the row of its own key.
  */
 function loadDetail(ctx: ServiceContext, scope: Scope, id: string): Promise<DetailRow | undefined> {
-  let queue = waiting.get(ctx.db);
-  if (!queue) {
-    const q: Waiting[] = [];
-    queue = q;
-    waiting.set(ctx.db, q);
-    setImmediate(() => {
-      waiting.delete(ctx.db);
-      void flushDetails(ctx, q);
-    });
-  }
-  const q = queue;
-  return new Promise((resolve, reject) => {
-    q.push({ key: `${scope.appId}|${scope.livemode}|${id}`, id, appId: scope.appId, livemode: scope.livemode, resolve, reject });
-  });
-}
-
-async function flushDetails(ctx: ServiceContext, queue: Waiting[]): Promise<void> {
-  const first = queue[0];
-  if (queue.length === 1 && first) {
-    try {
-      const [row] = await detailQuery(ctx).execute({ id: first.id, appId: first.appId, livemode: first.livemode });
-      first.resolve(row);
-    } catch (err) {
-      first.reject(err);
-    }
-    return;
-  }
-  const distinct = new Map<string, Waiting>();
-  for (const w of queue) if (!distinct.has(w.key)) distinct.set(w.key, w);
-  const keys = [...distinct.values()];
-  const found = new Map<string, DetailRow>();
-  try {
-    for (let i = 0; i < keys.length; i += BATCH_MAX) {
-      const chunk = keys.slice(i, i + BATCH_MAX).map((k) => ({ id: k.id, app_id: k.appId, livemode: k.livemode }));
-      for (const row of await detailBatchQuery(ctx).execute({ keys: JSON.stringify(chunk) })) {
-        found.set(`${row.payment.appId}|${row.payment.livemode}|${row.payment.id}`, row);
-      }
-    }
-  } catch (err) {
-    for (const w of queue) w.reject(err);
-    return;
-  }
-  for (const w of queue) w.resolve(found.get(w.key));
+  const load = batcherFor(
+    ctx.db,
+    "payment_detail",
+    async (keys: DetailKey[]) => {
+      const [first] = keys;
+      if (keys.length === 1 && first) return [(await detailQuery(ctx).execute({ id: first.id, appId: first.appId, livemode: first.livemode }))[0]];
+      const distinct = [...new Map(keys.map((k) => [keyOf(k), { id: k.id, app_id: k.appId, livemode: k.livemode }])).values()];
+      const found = new Map<string, DetailRow>();
+      for (const row of await detailBatchQuery(ctx).execute({ keys: JSON.stringify(distinct) })) found.set(keyOf(row.payment), row);
+      return keys.map((k) => found.get(keyOf(k)));
+    },
+    // Every turn's gets go at once, whatever is still running.
+    { max: 200, inFlight: Number.POSITIVE_INFINITY },
+  );
+  return load({ id, appId: scope.appId, livemode: scope.livemode });
 }
 
 /** A payment of this app and mode with its attempts and refunds; another app's is "not found". */

@@ -59,12 +59,23 @@ export async function rollupStats(tx: Tx, change: StatsChange): Promise<void> {
   if (statement) await tx.execute(statement);
 }
 
-/** The rollup's one statement for `change` (null when it changes nothing), for a caller that writes it inside its own statement (a CTE). */
-export function rollupSql(change: StatsChange): SQL | null {
+/** The rollup's upsert: its head (rows follow as VALUES or a SELECT) and its conflict clause, which adds. */
+export const STATS_INSERT = `insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)`;
+export const STATS_ON_CONFLICT = `on conflict (app_id, livemode, currency, day, provider, payment_method) do update set
+      count = s.count + excluded.count,
+      completed_count = s.completed_count + excluded.completed_count,
+      failed_count = s.failed_count + excluded.failed_count,
+      terminal_count = s.terminal_count + excluded.terminal_count,
+      volume = s.volume + excluded.volume,
+      fee_amount = s.fee_amount + excluded.fee_amount,
+      refunded_amount = s.refunded_amount + excluded.refunded_amount`;
+
+/** The rollup's one statement for `change` (null when it changes nothing). */
+function rollupSql(change: StatsChange): SQL | null {
   if (change.kind === "refund_completed") {
     const { paymentId, amount } = change.refund;
     return sql`
-      insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
+      ${sql.raw(STATS_INSERT)}
       select app_id, livemode, currency, (created_at at time zone 'UTC')::date, coalesce(provider, ''), payment_method, 0, 0, 0, 0, 0, 0, ${amount}
       from payments where id = ${paymentId}
       on conflict (app_id, livemode, currency, day, provider, payment_method) do update set refunded_amount = s.refunded_amount + excluded.refunded_amount`;
@@ -77,16 +88,9 @@ export function rollupSql(change: StatsChange): SQL | null {
   );
   if (rows.length === 0) return null;
   return sql`
-    insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
+    ${sql.raw(STATS_INSERT)}
     values ${sql.join(rows, sql`, `)}
-    on conflict (app_id, livemode, currency, day, provider, payment_method) do update set
-      count = s.count + excluded.count,
-      completed_count = s.completed_count + excluded.completed_count,
-      failed_count = s.failed_count + excluded.failed_count,
-      terminal_count = s.terminal_count + excluded.terminal_count,
-      volume = s.volume + excluded.volume,
-      fee_amount = s.fee_amount + excluded.fee_amount,
-      refunded_amount = s.refunded_amount + excluded.refunded_amount`;
+    ${sql.raw(STATS_ON_CONFLICT)}`;
 }
 
 /**

@@ -3,6 +3,7 @@
  * HTTP API against `ctx.baseUrl`; nothing outside this package knows a provider's wire format.
  * Provider outcomes (a decline, an outage) are values, never exceptions.
  */
+import type { Transport } from "./sandbox/transport.js";
 
 /** Status as a provider reports it, already mapped onto ZeroFee's vocabulary. */
 export type ProviderPaymentStatus = "pending" | "requires_action" | "processing" | "completed" | "failed" | "cancelled";
@@ -23,6 +24,12 @@ export interface ProviderContext {
    * adapter whose provider signs callbacks lists a credential field of that name.
    */
   webhookSecret: string;
+  /**
+   * What the adapter's HTTP calls go through (`callProvider`): set by the host to reach a
+   * simulator in its own process without a socket (the bytes stay the provider's); absent,
+   * the global `fetch`.
+   */
+  transport?: Transport;
 }
 
 export interface InitiateInput {

@@ -102,7 +102,7 @@ export function paymentRequest(input: InitiateInput): { body: PaymentRequest } |
 }
 
 async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusOutput> {
-  const res = await callProvider(url(ctx, `/payments/${idOf(ref)}`), { method: "GET", headers: headers(ctx) }, ctx.timeoutMs);
+  const res = await callProvider(url(ctx, `/payments/${idOf(ref)}`), { method: "GET", headers: headers(ctx) }, ctx);
   if (res.kind !== "response") return { kind: "unavailable", message: res.message };
   if (res.status === 404) return { kind: "not_found" };
   if (res.status !== 200) return { kind: "unavailable", message: `BUI status answered ${res.status}` };
@@ -143,7 +143,7 @@ export const buiAdapter: ProviderAdapter = {
     const res = await callProvider(
       url(ctx, "/payments"),
       { method: "POST", headers: headers(ctx, input.providerPaymentId), body: JSON.stringify(request.body) },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
     if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
@@ -169,7 +169,7 @@ export const buiAdapter: ProviderAdapter = {
     const res = await callProvider(
       url(ctx, `/payments/${idOf(ref)}/otp`),
       { method: "POST", headers: headers(ctx), body: JSON.stringify({ otpCode: otp }) },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
     if (res.status === 422) {

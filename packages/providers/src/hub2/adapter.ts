@@ -48,9 +48,9 @@ function nextActionOf(intent: Intent): NextAction {
 
 async function fetchIntent(ctx: ProviderContext, ref: PaymentRef): Promise<Call> {
   const id = ref.providerReference ?? (typeof ref.data.intentId === "string" ? ref.data.intentId : null);
-  if (id) return callProvider(`${ctx.baseUrl}/payment-intents/${encodeURIComponent(id)}`, request(ctx, "GET"), ctx.timeoutMs);
+  if (id) return callProvider(`${ctx.baseUrl}/payment-intents/${encodeURIComponent(id)}`, request(ctx, "GET"), ctx);
   // After an unclear answer we only know our own purchaseReference.
-  return callProvider(`${ctx.baseUrl}/payment-intents?purchaseReference=${encodeURIComponent(ref.providerPaymentId)}`, request(ctx, "GET"), ctx.timeoutMs);
+  return callProvider(`${ctx.baseUrl}/payment-intents?purchaseReference=${encodeURIComponent(ref.providerPaymentId)}`, request(ctx, "GET"), ctx);
 }
 
 async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusOutput> {
@@ -121,7 +121,7 @@ export const hub2Adapter: ProviderAdapter = {
         currency: input.currency,
         ...(ctx.credentials.business_name ? { overrideBusinessName: ctx.credentials.business_name } : {}),
       }),
-      ctx.timeoutMs,
+      ctx,
     );
     const intent = readIntent(created);
     if (!intent || (created.kind === "response" && created.status >= 300)) return notAccepted(created, "PaymentIntent creation");
@@ -143,7 +143,7 @@ export const hub2Adapter: ProviderAdapter = {
           ? { card: redirections }
           : { mobileMoney: { msisdn: (input.customer.phone ?? "").replace(/\D/g, ""), ...redirections } }),
       }),
-      ctx.timeoutMs,
+      ctx,
     );
     const attempted = readIntent(attempt);
     if (!attempted || (attempt.kind === "response" && attempt.status >= 300)) return notAccepted(attempt, "payment attempt");
@@ -166,7 +166,7 @@ export const hub2Adapter: ProviderAdapter = {
     const res = await callProvider(
       `${ctx.baseUrl}/payment-intents/${encodeURIComponent(id)}/authentication`,
       request(ctx, "POST", { token, confirmationCode: otp }),
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
     const intent = readIntent(res);

@@ -71,7 +71,7 @@ async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusO
   const res = await callProvider(
     `${statusBase(ctx)}${STATUS_PATH}/${encodeURIComponent(ref.providerPaymentId)}`,
     { method: "GET", headers: statusHeaders(ctx) },
-    ctx.timeoutMs,
+    ctx,
   );
   if (res.kind !== "response") return { kind: "unavailable", message: res.message };
   if (res.status === 404) return { kind: "not_found" };
@@ -135,7 +135,7 @@ export const paiementproAdapter: ProviderAdapter = {
     const res = await callProvider(
       `${ctx.baseUrl}${INIT_PATH}`,
       { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(request.body) },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
     if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };

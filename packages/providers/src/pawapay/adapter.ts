@@ -63,7 +63,7 @@ export function uuidFrom(id: string): string {
 
 /** `GET /v2/deposits/{depositId}`: the deposit, "not found", or why there is no answer. */
 async function fetchDeposit(ctx: ProviderContext, depositId: string): Promise<Deposit | "not_found" | { unavailable: string }> {
-  const res = await callProvider(`${ctx.baseUrl}/v2/deposits/${encodeURIComponent(depositId)}`, { method: "GET", ...auth(ctx) }, ctx.timeoutMs);
+  const res = await callProvider(`${ctx.baseUrl}/v2/deposits/${encodeURIComponent(depositId)}`, { method: "GET", ...auth(ctx) }, ctx);
   if (res.kind !== "response") return { unavailable: res.message };
   if (res.status !== 200) return { unavailable: `status call answered ${res.status}` };
   const parsed = StatusResponse.safeParse(res.body);
@@ -90,7 +90,7 @@ async function publicKey(ctx: ProviderContext, keyId: string): Promise<KeyObject
   const cacheKey = `${ctx.baseUrl}#${keyId}`;
   const cached = keyCache.get(cacheKey);
   if (cached) return cached;
-  const res = await callProvider(`${ctx.baseUrl}/v2/public-key/http`, { method: "GET", ...auth(ctx) }, ctx.timeoutMs);
+  const res = await callProvider(`${ctx.baseUrl}/v2/public-key/http`, { method: "GET", ...auth(ctx) }, ctx);
   if (res.kind !== "response" || res.status !== 200) return undefined;
   const keys = PublicKeys.safeParse(res.body);
   if (!keys.success) return undefined;
@@ -130,7 +130,7 @@ async function paymentPage(ctx: ProviderContext, input: InitiateInput, p: { coun
     ...(p.phoneNumber ? { phoneNumber: p.phoneNumber } : {}),
     ...(p.message ? { customerMessage: p.message, reason: p.message } : {}),
   };
-  const res = await callProvider(`${ctx.baseUrl}/v2/paymentpage`, { method: "POST", ...auth(ctx, body) }, ctx.timeoutMs);
+  const res = await callProvider(`${ctx.baseUrl}/v2/paymentpage`, { method: "POST", ...auth(ctx, body) }, ctx);
   if (res.kind !== "response" || res.status !== 200) return unclear(res);
   const parsed = PaymentPageResponse.safeParse(res.body);
   if (!parsed.success) return { outcome: "ambiguous", code: "unreadable_answer", message: "unreadable PawaPay answer" };
@@ -166,7 +166,7 @@ function callbackEvent(d: Deposit, status: DepositStatus, failure: Deposit["fail
 
 /** `GET /v2/refunds/{refundId}`: the refund, "not found", or why there is no answer. */
 async function fetchRefund(ctx: ProviderContext, refundId: string): Promise<RefundStatusOutput> {
-  const res = await callProvider(`${ctx.baseUrl}/v2/refunds/${encodeURIComponent(refundId)}`, { method: "GET", ...auth(ctx) }, ctx.timeoutMs);
+  const res = await callProvider(`${ctx.baseUrl}/v2/refunds/${encodeURIComponent(refundId)}`, { method: "GET", ...auth(ctx) }, ctx);
   if (res.kind !== "response") return { kind: "unavailable", message: res.message };
   if (res.status !== 200) return { kind: "unavailable", message: `refund status answered ${res.status}` };
   const parsed = RefundStatusResponse.safeParse(res.body);
@@ -219,7 +219,7 @@ export const pawapayAdapter: ProviderAdapter = {
       clientReferenceId: input.providerPaymentId,
       ...(message ? { customerMessage: message } : {}),
     };
-    const res = await callProvider(`${ctx.baseUrl}/v2/deposits`, { method: "POST", ...auth(ctx, body) }, ctx.timeoutMs);
+    const res = await callProvider(`${ctx.baseUrl}/v2/deposits`, { method: "POST", ...auth(ctx, body) }, ctx);
     if (res.kind !== "response" || res.status !== 200) return unclear(res);
     const parsed = InitiateResponse.safeParse(res.body);
     if (!parsed.success) return { outcome: "ambiguous", code: "unreadable_answer", message: "unreadable PawaPay answer" };
@@ -283,7 +283,7 @@ export const pawapayAdapter: ProviderAdapter = {
   async refund(ctx, ref, input): Promise<RefundOutput> {
     const refundId = uuidFrom(input.refundId);
     const body = { refundId, depositId: ref.providerPaymentId, amount: toPawapayAmount(input.amount, input.currency), currency: input.currency };
-    const res = await callProvider(`${ctx.baseUrl}/v2/refunds`, { method: "POST", ...auth(ctx, body) }, ctx.timeoutMs);
+    const res = await callProvider(`${ctx.baseUrl}/v2/refunds`, { method: "POST", ...auth(ctx, body) }, ctx);
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
     const parsed = RefundResponse.safeParse(res.body);
     if (res.status !== 200 || !parsed.success) return { kind: "unavailable", message: `refund call answered ${res.status}` };

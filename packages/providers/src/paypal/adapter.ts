@@ -73,7 +73,7 @@ async function token(ctx: ProviderContext): Promise<{ token: string } | { error:
       },
       body: "grant_type=client_credentials",
     },
-    ctx.timeoutMs,
+    ctx,
   );
   const parsed = res.kind === "response" && res.status === 200 ? Token.safeParse(res.body) : null;
   if (!parsed?.success) return { error: res };
@@ -100,7 +100,7 @@ async function api(ctx: ProviderContext, method: "GET" | "POST", path: string, b
         // Capture goes with an empty JSON body, as PayPal's own SDK sends it.
         ...(method === "POST" ? { body: body === undefined ? "" : JSON.stringify(body) } : {}),
       },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind === "response" && res.status === 401 && attempt === 0) {
       tokens.delete(tokenKey(ctx));
@@ -299,7 +299,7 @@ export const paypalAdapter: ProviderAdapter = {
     const res = await callProvider(
       `${ctx.baseUrl}/v1/notifications/verify-webhook-signature`,
       { method: "POST", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json" }, body: verifyBody },
-      ctx.timeoutMs,
+      ctx,
     );
     const verdict = res.kind === "response" && res.status === 200 ? VerifyAnswer.safeParse(res.body) : null;
     if (!verdict?.success) return { kind: "invalid", reason: "could not verify with PayPal; it will retry" };

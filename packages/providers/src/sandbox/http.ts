@@ -1,5 +1,5 @@
-import type { SimRequest } from "../contract.js";
-import { currentTransport } from "./transport.js";
+import type { ProviderContext, SimRequest } from "../contract.js";
+import type { Transport } from "./transport.js";
 
 export function header(req: SimRequest, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
@@ -16,17 +16,18 @@ export function escapeHtml(value: string): string {
 }
 
 /**
- * A `fetch` (the injected transport, `withTransport`, else the global one) with a deadline that tells "never sent" (connection refused: safe to cascade)
+ * A `fetch` through the context's transport (the host's in-process simulator), else the global
+ * one, with the context's deadline; it tells "never sent" (connection refused: safe to cascade)
  * apart from "sent, no answer" (timeout: ambiguous).
  */
 export async function callProvider(
   url: string,
   init: RequestInit,
-  timeoutMs: number,
+  ctx: Pick<ProviderContext, "timeoutMs" | "transport">,
 ): Promise<{ kind: "response"; status: number; body: unknown } | { kind: "not_sent"; message: string } | { kind: "timeout"; message: string }> {
   try {
-    const transport = currentTransport();
-    const sent = { ...init, redirect: "manual" as const, signal: AbortSignal.timeout(timeoutMs) };
+    const transport: Transport = ctx.transport ?? fetch;
+    const sent = { ...init, redirect: "manual" as const, signal: AbortSignal.timeout(ctx.timeoutMs) };
     // An in-process simulator answers without Request/Response objects when it can.
     const direct = transport.exchange?.(url, sent);
     let status: number;

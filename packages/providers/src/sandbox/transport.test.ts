@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimRequest, SimResponse, Simulator, SimulatorStore } from "../contract.js";
 import { callProvider } from "./http.js";
 import { createRecordLocks, createSimRuntime } from "./runtime.js";
-import { inProcessTransport, withTransport } from "./transport.js";
+import { inProcessTransport } from "./transport.js";
 
 /** A record's store in memory, with `insert` left out so the runtime's fallback is what runs. */
 function memoryStore(): SimulatorStore & { data: Map<string, Record<string, unknown>> } {
@@ -80,12 +80,10 @@ describe("in-process transport", () => {
   const transport = inProcessTransport(sim, () => "http://zf.test/sandbox/demo");
 
   it("hands the adapter's request to the simulator (path below the base, query, headers, decoded body) and answers a real Response", async () => {
-    const res = await withTransport(transport, () =>
-      callProvider(
-        "http://zf.test/sandbox/demo/v1/things?x=1",
-        { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer k" }, body: JSON.stringify({ a: 1 }) },
-        1000,
-      ),
+    const res = await callProvider(
+      "http://zf.test/sandbox/demo/v1/things?x=1",
+      { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer k" }, body: JSON.stringify({ a: 1 }) },
+      { timeoutMs: 1000, transport },
     );
     expect(res).toEqual({ kind: "response", status: 201, body: { ok: true } });
     expect(seen.splice(0)).toEqual([
@@ -108,7 +106,7 @@ describe("in-process transport", () => {
     expect(viaRequest.status).toBe(202);
     expect(await viaRequest.json()).toEqual({ done: true });
     expect(transport.exchange?.(url, init)).toBeInstanceOf(Promise);
-    const direct = await withTransport(transport, () => callProvider(url, init, 1000));
+    const direct = await callProvider(url, init, { timeoutMs: 1000, transport });
     expect(direct).toEqual({ kind: "response", status: 202, body: { done: true } });
     const [a, b, c] = seen.splice(0);
     expect(b).toEqual(a);
@@ -125,12 +123,10 @@ describe("in-process transport", () => {
     answer = async () => {
       throw new Error("write committed, connection lost");
     };
-    const res = await withTransport(transport, () =>
-      callProvider(
-        "http://zf.test/sandbox/demo/token",
-        { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" },
-        1000,
-      ),
+    const res = await callProvider(
+      "http://zf.test/sandbox/demo/token",
+      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" },
+      { timeoutMs: 1000, transport },
     );
     expect(res).toMatchObject({ kind: "response", status: 500, body: { error: "INTERNAL_ERROR" } });
     expect(seen.splice(0)[0]?.body).toEqual({ grant_type: "client_credentials" });
@@ -138,7 +134,7 @@ describe("in-process transport", () => {
 
   it("a simulator slower than the deadline reads as a timeout (sent, outcome unknown), as over a socket", async () => {
     answer = () => new Promise((r) => setTimeout(() => r({ status: 200, body: {} }), 300));
-    const res = await withTransport(transport, () => callProvider("http://zf.test/sandbox/demo/slow", { method: "GET" }, 20));
+    const res = await callProvider("http://zf.test/sandbox/demo/slow", { method: "GET" }, { timeoutMs: 20, transport });
     expect(res).toEqual({ kind: "timeout", message: "provider timed out" });
   });
 
@@ -151,22 +147,18 @@ describe("in-process transport", () => {
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-    it("go over the network, as does a call made outside withTransport", async () => {
+    it("go over the network, as does a call whose context names no transport", async () => {
       seen.length = 0;
-      expect(await withTransport(transport, () => callProvider(`${url}/sandbox/demo/v1/x`, { method: "GET" }, 1000))).toEqual({
+      expect(await callProvider(`${url}/sandbox/demo/v1/x`, { method: "GET" }, { timeoutMs: 1000, transport })).toEqual({
         kind: "response",
         status: 200,
         body: { from: "network" },
       });
       // A prefix that is only a string prefix (`demo2`) is not the simulator's.
-      expect(
-        (
-          await withTransport(
-            inProcessTransport(sim, () => `${url}/sandbox/demo`),
-            () => callProvider(`${url}/sandbox/demo2`, {}, 1000),
-          )
-        ).kind,
-      ).toBe("response");
+      expect((await callProvider(`${url}/sandbox/demo2`, {}, { timeoutMs: 1000, transport: inProcessTransport(sim, () => `${url}/sandbox/demo`) })).kind).toBe(
+        "response",
+      );
+      expect(await callProvider(`${url}/sandbox/demo/v1/x`, { method: "GET" }, { timeoutMs: 1000 })).toMatchObject({ body: { from: "network" } });
       expect(seen).toEqual([]);
     });
   });

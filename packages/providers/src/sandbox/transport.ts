@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { SimRequest, SimResponse, Simulator } from "../contract.js";
 
 /** A `fetch`-compatible function: what adapters send their provider calls through. */
@@ -15,22 +14,6 @@ export interface EncodedResponse {
   status: number;
   headers: Record<string, string>;
   body: string | undefined;
-}
-
-const current = new AsyncLocalStorage<Transport>();
-
-/**
- * Runs `fn` with provider calls (`callProvider`) sent through `transport` instead of the
- * global `fetch`. The host uses it to reach a simulator living in its own process without a
- * socket; the wire format stays the provider's (a real `Request` in, a real `Response` out).
- */
-export function withTransport<T>(transport: Transport, fn: () => Promise<T>): Promise<T> {
-  return current.run(transport, fn);
-}
-
-/** The transport of the call in progress: the injected one, else the global `fetch`. */
-export function currentTransport(): Transport {
-  return current.getStore() ?? fetch;
 }
 
 /**

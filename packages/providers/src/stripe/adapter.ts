@@ -36,7 +36,7 @@ function request(ctx: ProviderContext, method: "GET" | "POST", path: string, bod
       },
       ...(body ? { body: formEncode(body) } : {}),
     },
-    ctx.timeoutMs,
+    ctx,
   );
 }
 

@@ -39,7 +39,7 @@ async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusO
   const res = await callProvider(
     `${ctx.baseUrl}/v1/collections/by-reference/${encodeURIComponent(ref.providerPaymentId)}`,
     { method: "GET", ...json(ctx) },
-    ctx.timeoutMs,
+    ctx,
   );
   if (res.kind !== "response") return { kind: "unavailable", message: res.message };
   if (res.status === 404) return { kind: "not_found" };
@@ -80,7 +80,7 @@ export const testAdapter: ProviderAdapter = {
           return_url: input.returnUrl,
         }),
       },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
     if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
@@ -112,7 +112,7 @@ export const testAdapter: ProviderAdapter = {
     const res = await callProvider(
       `${ctx.baseUrl}/v1/collections/by-reference/${encodeURIComponent(ref.providerPaymentId)}/otp`,
       { method: "POST", ...json(ctx, { otp }) },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
     const parsed = Collection.safeParse(res.body);
@@ -125,7 +125,7 @@ export const testAdapter: ProviderAdapter = {
     const res = await callProvider(
       `${ctx.baseUrl}/v1/collections/by-reference/${encodeURIComponent(ref.providerPaymentId)}/refunds`,
       { method: "POST", ...json(ctx, { refund_reference: input.refundId, amount: input.amount }) },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
     const made = TestRefund.safeParse(res.body);
@@ -145,7 +145,7 @@ export const testAdapter: ProviderAdapter = {
     const res = await callProvider(
       `${ctx.baseUrl}/v1/collections/by-reference/${encodeURIComponent(ref.providerPaymentId)}/refunds/${encodeURIComponent(refund.refundId)}`,
       { method: "GET", ...json(ctx) },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
     if (res.status === 404) return { kind: "not_found" };
@@ -164,7 +164,7 @@ export const testAdapter: ProviderAdapter = {
     const res = await callProvider(
       `${ctx.baseUrl}/v1/collections/by-reference/${encodeURIComponent(ref.providerPaymentId)}/cancel`,
       { method: "POST", ...json(ctx, {}) },
-      ctx.timeoutMs,
+      ctx,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
     if (res.status === 404) return { kind: "not_found" };

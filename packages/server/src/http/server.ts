@@ -7,8 +7,8 @@ import secureJson from "secure-json-parse";
 import { ApiError, errorBody } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import { InFlight, WindowLimiter } from "../lib/rate-limit.js";
-import { requestStore } from "../lib/request-context.js";
 import type { ServiceContext } from "../services/context.js";
+import type { ProviderMeter } from "../services/providers/gateway.js";
 import { authenticate } from "./auth.js";
 import { clientErrorHandler } from "./client-error.js";
 import { sendError } from "./errors.js";
@@ -88,6 +88,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   app.decorateRequest("principal", null);
   app.decorateRequest("idem", null);
   app.decorateRequest("startedAt", 0);
+  app.decorateRequest("meter", null);
   app.decorateRequest("viaCookie", false);
 
   // JSON with the raw text kept (provider signatures, fingerprints); `__proto__` and
@@ -139,7 +140,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
 
   app.addHook("onRequest", async (request, reply) => {
     request.startedAt = performance.now();
-    requestStore.enterWith({ providerMs: 0 });
+    request.meter = { providerMs: 0 };
     reply.header("x-request-id", request.id);
     if (request.routeOptions.config.cors) reply.headers(CORS_HEADERS);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -174,7 +175,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   });
   app.addHook("preHandler", async (request, reply) => claimForRequest(ctx, request, reply));
   app.addHook("onSend", async (request, reply, payload) => {
-    const spent = performance.now() - request.startedAt - (requestStore.getStore()?.providerMs ?? 0);
+    const spent = performance.now() - request.startedAt - (request.meter?.providerMs ?? 0);
     reply.header("x-zerofee-latency", Math.max(0, spent).toFixed(2));
     if (request.idem) await settleForResponse(ctx, request, reply.statusCode, payload);
     return payload;
@@ -182,10 +183,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    ctx.metrics.httpDuration.observe(
-      { method: request.method, route },
-      (performance.now() - request.startedAt - (requestStore.getStore()?.providerMs ?? 0)) / 1000,
-    );
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, (performance.now() - request.startedAt - (request.meter?.providerMs ?? 0)) / 1000);
     if (reply.statusCode >= 500) request.log.warn({ method: request.method, route, status: reply.statusCode }, "request failed");
     else request.log.debug({ method: request.method, route, status: reply.statusCode }, "request");
   });
@@ -198,6 +196,14 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     reply.code(404).send(errorBody(new ApiError("route_not_found", `No route ${request.method} ${request.url.split("?")[0]}.`), request.id)),
   );
   return app;
+}
+
+/**
+ * The service context for one request's provider-reaching verbs: the gateway adds each
+ * provider call's time to the request's meter, which `X-ZeroFee-Latency` leaves out.
+ */
+export function forRequest(ctx: ServiceContext, request: { meter: ProviderMeter | null }): ServiceContext {
+  return request.meter ? { ...ctx, meter: request.meter } : ctx;
 }
 
 export type { FastifyInstance };

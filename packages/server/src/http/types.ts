@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, Raw
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Principal } from "../services/context.js";
 import type { IdempotencyHandle } from "../services/idempotency/claim.js";
+import type { ProviderMeter } from "../services/providers/gateway.js";
 
 export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -15,6 +16,8 @@ declare module "fastify" {
     idem: IdempotencyHandle | null;
     rawBody?: string;
     startedAt: number;
+    /** Time this request spent on providers, left out of `X-ZeroFee-Latency` (`forRequest`). */
+    meter: ProviderMeter | null;
     viaCookie: boolean;
   }
   interface FastifyContextConfig {

@@ -19,6 +19,21 @@ const eventTypes = async (id: string) => {
 };
 
 describe("payment lifecycle with the test provider (SPEC §3, §14)", () => {
+  it("X-ZeroFee-Latency leaves the provider's time out (SPEC §4): a 400 ms provider adds nothing to it", async () => {
+    await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 400 } });
+    try {
+      const started = performance.now();
+      const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("02") });
+      const wall = performance.now() - started;
+      expect(res.status, res.text).toBe(201);
+      expect(wall).toBeGreaterThanOrEqual(400);
+      // What the caller waited, less the provider's 400 ms at least, bounds ZeroFee's own time.
+      expect(Number(res.headers.get("x-zerofee-latency"))).toBeLessThanOrEqual(wall - 400 + 1);
+    } finally {
+      await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 0 } });
+    }
+  });
+
   it("…00 completes through the provider's signed callback, with timeline and events", async () => {
     const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { reference: "order-1" }), idempotencyKey: "life-00" });
     expect(res.status).toBe(201);

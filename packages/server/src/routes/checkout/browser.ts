@@ -1,5 +1,6 @@
 import { requirePrincipal, resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { forRequest } from "../../http/server.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import { browserCatalogue } from "../../services/checkout/catalogue.js";
 import { payFromBrowser } from "../../services/checkout/pay.js";
@@ -53,7 +54,7 @@ export function checkoutBrowserRoutes(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request, reply) => {
       const { payment, sessionId } = await payFromBrowser({
-        ctx,
+        ctx: forRequest(ctx, request),
         scope: await resolveScope(ctx, request),
         sessionId: sessionOf(request),
         origin: requestOrigin(request.headers.origin),

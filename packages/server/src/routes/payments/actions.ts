@@ -1,5 +1,6 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { forRequest } from "../../http/server.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import { assertPaymentReach } from "../../services/checkout/access.js";
 import type { ServiceContext } from "../../services/context.js";
@@ -22,7 +23,8 @@ export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
       params: PaymentIdParams,
       response: { 200: dataEnvelope(PaymentSchema), ...errorResponses },
     },
-    handler: async (request) => ok(await paymentDetail(ctx, await cancelPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id }))),
+    handler: async (request) =>
+      ok(await paymentDetail(ctx, await cancelPayment({ ctx: forRequest(ctx, request), scope: await resolveScope(ctx, request), id: request.params.id }))),
   });
   const otp = access(["publishable", "client_secret", "secret"]);
   app.route({
@@ -39,7 +41,12 @@ export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request) => {
       await assertPaymentReach(ctx, request.principal, request.params.id);
-      const p = await authenticatePayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, otp: request.body.otp });
+      const p = await authenticatePayment({
+        ctx: forRequest(ctx, request),
+        scope: await resolveScope(ctx, request),
+        id: request.params.id,
+        otp: request.body.otp,
+      });
       return ok({ id: p.id, status: p.status, amount: p.amount, currency: p.currency });
     },
   });

@@ -1,5 +1,6 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { forRequest } from "../../http/server.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { createPaymentWithAttempts } from "../../services/payments/create.js";
@@ -22,7 +23,7 @@ export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request, reply) => {
       const scope = await resolveScope(ctx, request);
-      const { payment, attempts, fresh } = await createPaymentWithAttempts({ ctx, scope, input: request.body, idem: request.idem });
+      const { payment, attempts, fresh } = await createPaymentWithAttempts({ ctx: forRequest(ctx, request), scope, input: request.body, idem: request.idem });
       // A resumed create answers what is stored now; a fresh one what it just wrote.
       return reply.code(201).send(ok(fresh ? createdPaymentDetail(payment, attempts) : await paymentDetail(ctx, payment)));
     },

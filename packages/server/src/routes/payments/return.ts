@@ -1,3 +1,4 @@
+import { forRequest } from "../../http/server.js";
 import { access, type ZodApp } from "../../http/types.js";
 import { escapeHtml } from "../../lib/html.js";
 import { findBrowserPayment } from "../../services/checkout/access.js";
@@ -37,7 +38,7 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
       params: PaymentIdParams,
     },
     handler: async (request, reply) => {
-      const outcome = await handleReturn(ctx, request.params.id, plainQuery(request.query));
+      const outcome = await handleReturn(forRequest(ctx, request), request.params.id, plainQuery(request.query));
       // Widget and hosted-page payments: relay to the opener instead of redirecting (SPEC §8).
       const browser = await findBrowserPayment(ctx, outcome.payment.id);
       if (browser) {

@@ -1,5 +1,6 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { forRequest } from "../../http/server.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { createRefund } from "../../services/refunds/create.js";
@@ -22,7 +23,7 @@ export function createRefundRoute(app: ZodApp, ctx: ServiceContext) {
       response: { 201: dataEnvelope(RefundSchema), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const refund = await createRefund({ ctx, scope: await resolveScope(ctx, request), input: request.body, idem: request.idem });
+      const refund = await createRefund({ ctx: forRequest(ctx, request), scope: await resolveScope(ctx, request), input: request.body, idem: request.idem });
       return reply.code(201).send(ok(serializeRefund(refund)));
     },
   });

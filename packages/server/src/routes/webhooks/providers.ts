@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { forRequest } from "../../http/server.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { receiveProviderWebhook } from "../../services/providers/receive-webhook.js";
@@ -24,7 +25,7 @@ export function providerWebhookRoute(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request) =>
       ok(
-        await receiveProviderWebhook(ctx, {
+        await receiveProviderWebhook(forRequest(ctx, request), {
           provider: request.params.provider,
           headers: request.headers,
           rawBody: request.rawBody ?? "",

@@ -1,9 +1,8 @@
 import { createHmac } from "node:crypto";
-import { PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderEntry, type Transport, withTransport } from "@zerofee/providers";
+import { PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderEntry, type Transport } from "@zerofee/providers";
 import type { Config } from "../../config.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Metrics } from "../../lib/metrics.js";
-import { requestStore } from "../../lib/request-context.js";
 import { ProviderHealth } from "./health.js";
 
 /** Providers that exist only as a sandbox: never a candidate in live mode. */
@@ -26,7 +25,14 @@ export interface ProviderGateway {
   /** Whether `name` can serve this mode at all: test needs its sandbox (or an override); live excludes sandbox-only providers. */
   usable(name: string, livemode: boolean): boolean;
   context(name: string, livemode: boolean, credentials?: Record<string, string>): ProviderContext;
-  call<T>(target: { provider: string; livemode: boolean }, operation: string, fn: () => Promise<T>, outcome: (result: T) => string): Promise<T>;
+  /** Runs one provider call: metrics, health, and its time added to `meter` (the request's, kept out of `X-ZeroFee-Latency`). */
+  call<T>(
+    target: { provider: string; livemode: boolean },
+    operation: string,
+    fn: () => Promise<T>,
+    outcome: (result: T) => string,
+    meter?: ProviderMeter,
+  ): Promise<T>;
   health: ProviderHealth;
   sandboxSecret(name: string): string;
   /** Where the provider posts callbacks; the query names the app and mode whose secret verifies them. */
@@ -36,6 +42,11 @@ export interface ProviderGateway {
    * process, reached without a socket) unless a sandbox URL override points elsewhere.
    */
   useInProcessSandbox(name: string, transport: Transport): void;
+}
+
+/** Milliseconds one request spent waiting on providers. */
+export interface ProviderMeter {
+  providerMs: number;
 }
 
 export function createProviderGateway(deps: {
@@ -76,14 +87,14 @@ export function createProviderGateway(deps: {
         // ZeroFee's simulators sign with a secret derived from the master key; a real API
         // (live, or a sandbox override) with the app's own `webhook_secret` credential.
         webhookSecret: livemode || config.providerUrls.sandbox[name] ? (credentials.webhook_secret ?? "") : sandboxSecret(name),
+        transport: livemode || config.providerUrls.sandbox[name] ? undefined : inProcess.get(name),
       };
     },
-    async call(target, operation, fn, outcome) {
+    async call(target, operation, fn, outcome, meter) {
       const started = performance.now();
       let label = "error";
-      const transport = target.livemode || config.providerUrls.sandbox[target.provider] ? undefined : inProcess.get(target.provider);
       try {
-        const result = await (transport ? withTransport(transport, fn) : fn());
+        const result = await fn();
         label = outcome(result);
         return result;
       } finally {
@@ -91,8 +102,7 @@ export function createProviderGateway(deps: {
         health.record(target.provider, target.livemode, label === "error" || HEALTH_ERRORS.has(label));
         const ms = performance.now() - started;
         metrics.providerDuration.observe({ provider: target.provider, operation }, ms / 1000);
-        const store = requestStore.getStore();
-        if (store) store.providerMs += ms;
+        if (meter) meter.providerMs += ms;
       }
     },
     health,

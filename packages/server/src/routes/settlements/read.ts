@@ -1,9 +1,9 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
+import { sendPaymentPage } from "../../http/prebuilt.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { PaymentSchema } from "../../services/payments/schemas.js";
-import { serializePayment } from "../../services/payments/serialize.js";
 import { getSettlement, listSettlementPayments, listSettlements } from "../../services/settlements/read.js";
 import {
   ListSettlementsQuery,
@@ -12,6 +12,8 @@ import {
   SettlementSchema,
   serializeSettlement,
 } from "../../services/settlements/serialize.js";
+
+const PaymentPage = listEnvelope(PaymentSchema);
 
 /** `GET /v1/settlements`, one settlement, and the payments behind it (SPEC §10). */
 export function settlementRoutes(app: ZodApp, ctx: ServiceContext) {
@@ -55,11 +57,11 @@ export function settlementRoutes(app: ZodApp, ctx: ServiceContext) {
       summary: "The payments a settlement holds, newest first (to reconcile a bank line)",
       params: SettlementIdParams,
       querystring: SettlementPaymentsQuery,
-      response: { 200: listEnvelope(PaymentSchema), ...errorResponses },
+      response: { 200: PaymentPage, ...errorResponses },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const result = await listSettlementPayments({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, input: request.query });
-      return { success: true as const, data: result.items.map(serializePayment), has_more: result.has_more, next_cursor: result.next_cursor };
+      return sendPaymentPage(reply, result, PaymentPage, ctx.config.checkResponses);
     },
   });
 }

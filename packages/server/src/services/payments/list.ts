@@ -1,20 +1,37 @@
-import { and, desc, eq, gte, lt, lte, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { prepared } from "../../db/prepared.js";
 import { payments } from "../../db/schema/index.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";
 import type { ListPaymentsInput } from "./schemas.js";
-import type { PaymentRow } from "./serialize.js";
+import { type PaymentRow, paymentJsonSql } from "./serialize.js";
+
+/**
+ * One listed payment: its id (the cursor), the payment object as JSON text built by
+ * PostgreSQL (the answer is spliced from these, nothing mapped in Node), and under
+ * ZEROFEE_CHECK_RESPONSES the row itself, which `serializePayment` must write alike.
+ */
+export type ListedPayment = { id: string; json: string; row?: PaymentRow };
+
+/** What a list selects: the id and the JSON text; checked, every column too (same row). */
+function listColumns(check: boolean) {
+  return check ? { ...getTableColumns(payments), json: paymentJsonSql() } : { id: payments.id, json: paymentJsonSql() };
+}
+
+function listed(rows: Array<{ id: string; json: string }>, check: boolean): ListedPayment[] {
+  return check ? rows.map((r) => ({ id: r.id, json: r.json, row: r as unknown as PaymentRow })) : rows;
+}
 
 /** Newest first, cursor-paginated, every filter ANDed, always inside the caller's app and mode. */
 export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext; scope: Scope; input: ListPaymentsInput }) {
   const filtered = Object.entries(input).some(([k, v]) => k !== "limit" && k !== "cursor" && v !== undefined);
   if (!filtered) {
     // The dashboard's and most integrations' call: one prepared statement per cursor shape.
-    const name = input.cursor ? "payments_page_after" : "payments_page_first";
+    const check = ctx.config.checkResponses;
+    const name = `${input.cursor ? "payments_page_after" : "payments_page_first"}${check ? "_checked" : ""}`;
     const query = prepared(ctx.db, name, (db) =>
       db
-        .select()
+        .select(listColumns(check))
         .from(payments)
         .where(
           and(
@@ -27,13 +44,13 @@ export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext;
         .limit(sql.placeholder("limit"))
         .prepare(name),
     );
-    const rows: PaymentRow[] = await query.execute({
+    const rows = await query.execute({
       appId: scope.appId,
       livemode: scope.livemode,
       limit: input.limit + 1,
       ...(input.cursor ? { after: decodeCursor(input.cursor) } : {}),
     });
-    return page(rows, input.limit);
+    return page(listed(rows, check), input.limit);
   }
   const where: SQL[] = [eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)];
   if (input.cursor) where.push(lt(payments.id, decodeCursor(input.cursor)));
@@ -55,11 +72,12 @@ export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext;
 
 /** One page of the payments matching every condition in `where`, newest first. */
 export async function paymentsPage(ctx: ServiceContext, where: SQL[], limit: number) {
-  const rows: PaymentRow[] = await ctx.db
-    .select()
+  const check = ctx.config.checkResponses;
+  const rows = await ctx.db
+    .select(listColumns(check))
     .from(payments)
     .where(and(...where))
     .orderBy(desc(payments.id))
     .limit(limit + 1);
-  return page(rows, limit);
+  return page(listed(rows, check), limit);
 }

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import secureJson from "secure-json-parse";
 import { ApiError, errorBody } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
+import { lazyChildLogger } from "../lib/logger.js";
 import { InFlight, WindowLimiter } from "../lib/rate-limit.js";
 import type { ServiceContext } from "../services/context.js";
 import type { ProviderMeter } from "../services/providers/gateway.js";
@@ -72,6 +73,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger, bindings, opts) => lazyChildLogger(logger as Logger, bindings, opts),
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId("request"),
     requestIdHeader: false,

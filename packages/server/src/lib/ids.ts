@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /** Prefix of every public id, by object kind. One table, so ids never collide across kinds. */
 export const ID_PREFIX = {
@@ -22,7 +22,7 @@ export type IdKind = keyof typeof ID_PREFIX;
 
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 let lastMs = -1;
-let lastRandom = new Uint8Array(10);
+let lastRandom: Uint8Array = new Uint8Array(10);
 
 /** Increments an 80-bit big-endian counter in place; returns false on overflow. */
 function increment(bytes: Uint8Array): boolean {
@@ -47,14 +47,33 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-function encodeRandom(bytes: Uint8Array): string {
-  let bits = 0n;
-  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
+/** Five bytes (40 bits) as eight Crockford characters; a double holds 40 bits exactly. */
+function encode40(bytes: Uint8Array, from: number): string {
+  const low = (((bytes[from + 1] ?? 0) << 24) | ((bytes[from + 2] ?? 0) << 16) | ((bytes[from + 3] ?? 0) << 8) | (bytes[from + 4] ?? 0)) >>> 0;
+  let rest = (bytes[from] ?? 0) * 2 ** 32 + low;
   let out = "";
-  for (let i = 0; i < 16; i++) {
-    out = CROCKFORD[Number(bits & 31n)] + out;
-    bits >>= 5n;
+  for (let i = 0; i < 8; i++) {
+    out = CROCKFORD[rest % 32] + out;
+    rest = Math.floor(rest / 32);
   }
+  return out;
+}
+
+/** The 80 random bits as 16 characters, big-endian (no BigInt: ids are made on every request). */
+export function encodeRandom(bytes: Uint8Array): string {
+  return encode40(bytes, 0) + encode40(bytes, 5);
+}
+
+/** Random bytes drawn 4 KiB at a time rather than one small buffer per id. */
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+function freshRandom(): Uint8Array {
+  if (poolAt + 10 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = pool.slice(poolAt, poolAt + 10);
+  poolAt += 10;
   return out;
 }
 
@@ -68,7 +87,7 @@ export function newId(kind: IdKind, at: Date = new Date()): string {
   if (ms === lastMs && increment(lastRandom)) {
     // same millisecond: keep ordering by bumping the random part
   } else {
-    lastRandom = new Uint8Array(randomBytes(10));
+    lastRandom = freshRandom();
   }
   lastMs = ms;
   return `${ID_PREFIX[kind]}_${encodeTime(ms)}${encodeRandom(lastRandom)}`;

@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./logger.js";
+import { createLogger, lazyChildLogger } from "./logger.js";
 
 function capture() {
   const lines: string[] = [];
@@ -43,5 +43,30 @@ describe("logger", () => {
     const { log, lines } = capture();
     log.info({ headers: { authorization: "Bearer sk_test_x" }, customer: { phone: "+2250700000000" }, body: { otp: "123456" } }, "request");
     expect(lines[0]).not.toMatch(/sk_test_x|2250700000000|123456/);
+  });
+
+  it("a request's lazy child writes with its bindings and redaction, and is made only when it writes", () => {
+    const { log, lines } = capture();
+    let made = 0;
+    const parent = new Proxy(log, {
+      get: (target, key, recv) => (key === "child" ? (...a: Parameters<typeof log.child>) => (made++, target.child(...a)) : Reflect.get(target, key, recv)),
+    });
+    const quietLines: string[] = [];
+    const quiet = createLogger("warn", new Writable({ write: (c, _e, done) => done(void quietLines.push(String(c))) }));
+    const lazyQuiet = lazyChildLogger(quiet, { reqId: "req_1" }, {});
+    lazyQuiet.debug("below the level");
+    expect(quietLines).toEqual([]);
+    lazyQuiet.warn("at the level");
+    expect(quietLines.map((l) => JSON.parse(l).reqId)).toEqual(["req_1"]);
+    const child = lazyChildLogger(parent, { reqId: "req_2" }, {});
+    expect(made).toBe(0);
+    expect(child.level).toBe("debug");
+    child.info({ customer: { phone: "+2250700000000" } }, "hello");
+    child.warn("again");
+    expect(made).toBe(1);
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ reqId: "req_2", msg: "hello", customer: "[redacted]" });
+    expect(lines[0]).not.toContain("+2250700000000");
+    expect(child.child({ job: "x" }).bindings()).toMatchObject({ reqId: "req_2", job: "x" });
   });
 });

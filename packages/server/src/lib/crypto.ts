@@ -82,19 +82,24 @@ export function verifyPassword(password: string, stored: string): Promise<boolea
  * (`app_id|provider|mode`), so it cannot be copied to another; `authTagLength: 16` on
  * decrypt, since Node otherwise accepts a truncated tag.
  */
-export function encryptSecret(masterKey: Buffer, plaintext: string, aad: string): string {
+export function encryptSecret(masterKey: Buffer, plaintext: string | Buffer, aad: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", masterKey, iv, { authTagLength: 16 });
   cipher.setAAD(Buffer.from(aad));
-  const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  const body = Buffer.concat([typeof plaintext === "string" ? cipher.update(plaintext, "utf8") : cipher.update(plaintext), cipher.final()]);
   return ["v1", iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(".");
 }
 
 export function decryptSecret(masterKey: Buffer, sealed: string, aad: string): string {
+  return decryptSecretBytes(masterKey, sealed, aad).toString("utf8");
+}
+
+/** `decryptSecret`'s plaintext as bytes (for a sealed value that is not text). */
+export function decryptSecretBytes(masterKey: Buffer, sealed: string, aad: string): Buffer {
   const [version, iv, tag, body] = sealed.split(".");
   if (version !== "v1" || !iv || !tag || !body) throw new Error("unreadable ciphertext");
   const decipher = createDecipheriv("aes-256-gcm", masterKey, Buffer.from(iv, "base64"), { authTagLength: 16 });
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(Buffer.from(tag, "base64"));
-  return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+  return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]);
 }

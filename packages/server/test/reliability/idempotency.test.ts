@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encryptSecret } from "../../src/lib/crypto.js";
 import { reapIdempotencyKeys } from "../../src/services/idempotency/reap.js";
 import { countSandboxRecords } from "../../src/services/sandbox/store.js";
 import { createMerchant, eventually, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
@@ -220,10 +221,12 @@ describe("A. idempotency", () => {
       idempotencyKey: "idem-5-phone",
     });
     expect(payment.status).toBe(201);
-    const stored = await rows(t.database.db, sql`select key, response_body from idempotency_keys where app_id = ${m.appId} order by key`);
+    const stored = await rows(t.database.db, sql`select id, key, response_body from idempotency_keys where app_id = ${m.appId} order by key`);
     expect(stored).toHaveLength(2);
     for (const row of stored) {
-      expect(row.response_body).toMatch(/^v1\./);
+      // Deflated, then sealed: a payment's answer stays well inside its row (no TOAST).
+      expect(row.response_body).toMatch(/^z\.v1\./);
+      expect(String(row.response_body).length).toBeLessThan(payment.text.length);
       expect(row.response_body).not.toContain(secret);
       expect(row.response_body).not.toContain("0700000000");
       expect(row.response_body).not.toContain("client_secret");
@@ -236,6 +239,18 @@ describe("A. idempotency", () => {
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
     expect(replay.text).toBe(session.text);
     expect(replay.body.data.client_secret).toBe(secret);
+
+    // An answer sealed without deflating, as an earlier version stored it, still replays.
+    const paymentKey = stored.find((r) => r.key === "idem-5-phone");
+    const sealedOnly = encryptSecret(t.app.ctx.config.masterKey, payment.text, `${paymentKey?.id}|idempotent-response`);
+    await t.database.db.execute(sql`update idempotency_keys set response_body = ${sealedOnly} where app_id = ${m.appId} and key = 'idem-5-phone'`);
+    const sealedReplay = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      body: paymentBody("00", { reference: "idem-5-phone" }),
+      idempotencyKey: "idem-5-phone",
+    });
+    expect(sealedReplay.headers.get("idempotent-replayed")).toBe("true");
+    expect(sealedReplay.text).toBe(payment.text);
 
     // An answer stored in clear by an earlier version is still replayed.
     await t.database.db.execute(sql`update idempotency_keys set response_body = ${payment.text} where app_id = ${m.appId} and key = 'idem-5-phone'`);

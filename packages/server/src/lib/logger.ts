@@ -43,38 +43,65 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, serializers: { err: serializeErr }, base: { service: "zerofee" } }, destination);
 }
 
-const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+type Level = "fatal" | "error" | "warn" | "info" | "debug" | "trace";
 
 /**
  * A request's child logger, made the first time it writes: Fastify makes one per request,
  * and pino's `child()` runs the redaction over its bindings, a cost every request paid while
- * most write nothing (Fastify's `childLoggerFactory`). A route with its own log level gets
- * its child at once.
+ * most write nothing (Fastify's `childLoggerFactory`). Methods live on the prototype, so a
+ * request allocates one small object. A route with its own log level gets its child at once.
  */
-export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, opts: pino.ChildLoggerOptions): Logger {
-  if (opts.level !== undefined || Object.keys(opts).length > 0) return parent.child(bindings, opts);
-  let real: Logger | undefined;
-  const child = () => {
-    real ??= parent.child(bindings);
-    return real;
-  };
-  const lazy: Record<string, unknown> = {
-    child: (b: pino.Bindings, o?: pino.ChildLoggerOptions) => child().child(b, o),
-    silent: () => {},
-    isLevelEnabled: (level: string) => (real ?? parent).isLevelEnabled(level),
-    bindings: () => child().bindings(),
-  };
-  for (const level of LEVELS) {
-    lazy[level] = (...args: unknown[]) => {
-      if (!(real ?? parent).isLevelEnabled(level)) return;
-      (child()[level] as (...a: unknown[]) => void)(...args);
-    };
+class LazyChild {
+  #real: Logger | undefined;
+  constructor(
+    private readonly parent: Logger,
+    private readonly own: pino.Bindings,
+  ) {}
+  #child(): Logger {
+    this.#real ??= this.parent.child(this.own);
+    return this.#real;
   }
-  Object.defineProperty(lazy, "level", {
-    get: () => (real ?? parent).level,
-    set: (value: string) => {
-      child().level = value;
-    },
-  });
-  return lazy as unknown as Logger;
+  #write(level: Level, args: unknown[]): void {
+    if (!(this.#real ?? this.parent).isLevelEnabled(level)) return;
+    (this.#child()[level] as (...a: unknown[]) => void)(...args);
+  }
+  get level(): string {
+    return (this.#real ?? this.parent).level;
+  }
+  set level(value: string) {
+    this.#child().level = value;
+  }
+  isLevelEnabled(level: string): boolean {
+    return (this.#real ?? this.parent).isLevelEnabled(level);
+  }
+  child(bindings: pino.Bindings, opts?: pino.ChildLoggerOptions): Logger {
+    return this.#child().child(bindings, opts);
+  }
+  bindings(): pino.Bindings {
+    return this.#child().bindings();
+  }
+  silent(): void {}
+  fatal(...args: unknown[]): void {
+    this.#write("fatal", args);
+  }
+  error(...args: unknown[]): void {
+    this.#write("error", args);
+  }
+  warn(...args: unknown[]): void {
+    this.#write("warn", args);
+  }
+  info(...args: unknown[]): void {
+    this.#write("info", args);
+  }
+  debug(...args: unknown[]): void {
+    this.#write("debug", args);
+  }
+  trace(...args: unknown[]): void {
+    this.#write("trace", args);
+  }
+}
+
+export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, opts: pino.ChildLoggerOptions): Logger {
+  if (Object.keys(opts).length > 0) return parent.child(bindings, opts);
+  return new LazyChild(parent, bindings) as unknown as Logger;
 }

@@ -189,10 +189,10 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     if (!request.idem) return done(null, payload);
     settleForResponse(ctx, request, reply.statusCode, payload).then(() => done(null, payload), done);
   });
-  const observe = requestMetrics(ctx);
   app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
-    observe(request.method, route, reply.statusCode, (performance.now() - request.startedAt - (request.meter?.providerMs ?? 0)) / 1000);
+    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ method: request.method, route }, (performance.now() - request.startedAt - (request.meter?.providerMs ?? 0)) / 1000);
     if (reply.statusCode >= 500) request.log.warn({ method: request.method, route, status: reply.statusCode }, "request failed");
     else request.log.debug({ method: request.method, route, status: reply.statusCode }, "request");
     done();
@@ -206,31 +206,6 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     reply.code(404).send(errorBody(new ApiError("route_not_found", `No route ${request.method} ${request.url.split("?")[0]}.`), request.id)),
   );
   return app;
-}
-
-/**
- * Counts a request and records its duration, with the labelled series looked up once per
- * method, route and status (prom-client hashes the labels object on every call otherwise).
- */
-function requestMetrics(ctx: ServiceContext) {
-  const counters = new Map<string, { inc(): void }>();
-  const durations = new Map<string, { observe(v: number): void }>();
-  return (method: string, route: string, status: number, seconds: number) => {
-    const key = `${method} ${route}`;
-    let duration = durations.get(key);
-    if (!duration) {
-      duration = ctx.metrics.httpDuration.labels({ method, route });
-      durations.set(key, duration);
-    }
-    duration.observe(seconds);
-    const withStatus = `${key} ${status}`;
-    let counter = counters.get(withStatus);
-    if (!counter) {
-      counter = ctx.metrics.httpRequests.labels({ method, route, status: String(status) });
-      counters.set(withStatus, counter);
-    }
-    counter.inc();
-  };
 }
 
 /**

@@ -9,8 +9,10 @@ import type { Db } from "./client.js";
  * one statement and so one commit, instead of one each. A caller's promise settles only after
  * the statement holding its row has committed, so nothing is answered before it is durable.
  *
- * A batch that fails (a constraint one row breaks, a deadlock) is run again one row at a time:
- * each caller sees exactly the error its own row would have raised alone, and the others go on.
+ * A batch the database refused (a constraint one row breaks, a deadlock) is run again one row
+ * at a time: each caller sees exactly the error its own row would have raised alone, and the
+ * others go on. A batch whose outcome is unknown (the connection was lost: it may have
+ * committed) is not run again; every caller gets that error, as it would have alone.
  */
 export interface BatchOptions {
   /** Rows per statement. */
@@ -55,8 +57,8 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, opts: BatchOp
       running++;
       settle(batch)
         .catch(async (err) => {
-          if (batch.length === 1) {
-            batch[0]?.reject(err);
+          if (batch.length === 1 || !refusedByDatabase(err)) {
+            for (const w of batch) w.reject(err);
             return;
           }
           // One row may have spoiled the batch: each row alone, so only that one fails.
@@ -74,6 +76,21 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, opts: BatchOp
       queue.push({ item, resolve, reject });
       schedule();
     });
+}
+
+/**
+ * Whether PostgreSQL answered the statement with an error of its own (a SQLSTATE), so it was
+ * rolled back and its rows may run again alone. A lost connection (no SQLSTATE, class 08, an
+ * administrator's shutdown, too many connections) leaves the outcome unknown: the statement
+ * may have committed, and running its rows again would turn that into a duplicate-key error —
+ * a 500 where the caller should get a 503 and resume with its Idempotency-Key.
+ */
+export function refusedByDatabase(err: unknown): boolean {
+  let e = err as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 3; depth++, e = e.cause as typeof e) {
+    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return !/^(08|57P0|53300)/.test(e.code);
+  }
+  return false;
 }
 
 const clientOf = (db: Db) => (db as unknown as { $client: pg.Pool | PGlite }).$client;

@@ -49,7 +49,13 @@ describe("logger", () => {
     const { log, lines } = capture();
     let made = 0;
     const parent = new Proxy(log, {
-      get: (target, key, recv) => (key === "child" ? (...a: Parameters<typeof log.child>) => (made++, target.child(...a)) : Reflect.get(target, key, recv)),
+      get: (target, key, recv) =>
+        key === "child"
+          ? (...a: Parameters<typeof log.child>) => {
+              made++;
+              return target.child(...a);
+            }
+          : Reflect.get(target, key, recv),
     });
     const quietLines: string[] = [];
     const quiet = createLogger("warn", new Writable({ write: (c, _e, done) => done(void quietLines.push(String(c))) }));

@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batcher } from "../../src/db/batch.js";
+import { batcher, refusedByDatabase } from "../../src/db/batch.js";
 import { createMerchant, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { rows, scalar } from "../reliability/helpers.js";
 
@@ -51,20 +51,40 @@ describe("batcher", () => {
     expect(sizes).toEqual([4, 4, 2]);
   });
 
-  it("a batch that fails runs again row by row: only the row that breaks it fails, with its own error", async () => {
+  it("a batch the database refuses runs again row by row: only the row that breaks it fails, with its own error", async () => {
     const calls: number[][] = [];
     const run = batcher(async (items: number[]) => {
       calls.push(items);
-      if (items.includes(13)) throw new Error(`row 13 refused (batch of ${items.length})`);
+      if (items.includes(13)) throw Object.assign(new Error(`row 13 refused (batch of ${items.length})`), { code: "23505" });
       return items.map((n) => n + 1);
     });
     const results = await Promise.allSettled([run(1), run(13), run(2)]);
     expect(results).toEqual([
       { status: "fulfilled", value: 2 },
-      { status: "rejected", reason: new Error("row 13 refused (batch of 1)") },
+      { status: "rejected", reason: expect.objectContaining({ message: "row 13 refused (batch of 1)", code: "23505" }) },
       { status: "fulfilled", value: 3 },
     ]);
     expect(calls).toEqual([[1, 13, 2], [1], [13], [2]]);
+  });
+
+  it("a batch whose connection was lost is not run again (it may have committed): every caller gets that error", async () => {
+    for (const lost of [
+      new Error("Connection terminated unexpectedly"),
+      Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+      Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }),
+      Object.assign(new Error("wrapped"), { cause: Object.assign(new Error("connection failure"), { code: "08006" }) }),
+    ]) {
+      const calls: number[][] = [];
+      const run = batcher(async (items: number[]) => {
+        calls.push(items);
+        throw lost;
+      });
+      const results = await Promise.allSettled([run(1), run(2), run(3)]);
+      expect(results.map((r) => (r.status === "rejected" ? r.reason : r.value))).toEqual([lost, lost, lost]);
+      expect(calls, lost.message).toEqual([[1, 2, 3]]);
+    }
+    expect(refusedByDatabase(Object.assign(new Error("deadlock detected"), { code: "40P01" }))).toBe(true);
+    expect(refusedByDatabase(Object.assign(new Error("drizzle"), { cause: Object.assign(new Error("dup"), { code: "23505" }) }))).toBe(true);
   });
 
   it("a flush that answers the wrong number of results fails its callers instead of mismatching them", async () => {

@@ -209,11 +209,11 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
 }
 
 /**
- * The service context for one request's provider-reaching verbs: the gateway adds each
+ * The service context for one request's provider-reaching verbs: its gateway adds each
  * provider call's time to the request's meter, which `X-ZeroFee-Latency` leaves out.
  */
 export function forRequest(ctx: ServiceContext, request: { meter: ProviderMeter | null }): ServiceContext {
-  return request.meter ? { ...ctx, meter: request.meter } : ctx;
+  return request.meter ? { ...ctx, providers: ctx.providers.metered(request.meter) } : ctx;
 }
 
 export type { FastifyInstance };

@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/client.js";
 import type { Clock } from "../lib/clock.js";
 import type { Metrics } from "../lib/metrics.js";
-import type { ProviderGateway, ProviderMeter } from "./providers/gateway.js";
+import type { ProviderGateway } from "./providers/gateway.js";
 import type { WebhookRuntime } from "./webhooks/runtime.js";
 
 /** Everything a verb may use, built once in `app.ts` and passed in; tests build the same. */
@@ -20,11 +20,6 @@ export interface ServiceContext {
   publicUrl(): string;
   /** Test-only crash points (ZEROFEE_FAULT); a no-op unless configured. */
   fault(point: FaultPoint): void;
-  /**
-   * The request's time spent on providers (`http/server.ts` sets it per request, `forRequest`);
-   * the gateway adds each call's time to it, and `X-ZeroFee-Latency` leaves it out. Absent in workers.
-   */
-  meter?: ProviderMeter;
 }
 
 export type FaultPoint = "after_provider_initiate" | "before_provider_initiate" | "after_refund_initiate" | "settle_after_first";

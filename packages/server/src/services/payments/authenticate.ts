@@ -31,7 +31,6 @@ export async function authenticatePayment({ ctx, scope, id, otp }: { ctx: Servic
     "otp",
     () => submit(pctx, attemptRef(attempt), otp),
     (r) => r.kind,
-    ctx.meter,
   );
   if (res.kind === "unavailable") throw new ApiError("provider_unavailable", "The provider did not answer; submit the code again.", { retryAfter: 2 });
   const outcome = await withTransaction(ctx.db, async (tx) => {

@@ -35,7 +35,6 @@ export async function closePayment(ctx: ServiceContext, payment: PaymentRow, to:
         "cancel",
         () => cancel(pctx, ref),
         (r) => r.kind,
-        ctx.meter,
       );
       if (res.kind === "cancelled" || res.kind === "not_found") confirmed = true;
       else if (res.kind === "not_cancellable" && (res.status === "completed" || res.status === "failed" || res.status === "processing")) {

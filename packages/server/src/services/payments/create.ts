@@ -207,7 +207,6 @@ async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: Attem
         callbackUrl: ctx.providers.callbackUrl(provider, scope),
       }),
     (r) => (r.outcome === "rejected" && r.providerDown ? "down" : r.outcome),
-    ctx.meter,
   );
   ctx.fault("after_provider_initiate");
   if (result.outcome !== "ambiguous") return result;
@@ -217,7 +216,6 @@ async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: Attem
     "status",
     () => adapter.getStatus(providerCtx, { providerPaymentId: attempt.providerPaymentId, providerReference: null, data: {} }),
     (r) => r.kind,
-    ctx.meter,
   );
   if (status.kind === "not_found") return { outcome: "rejected", code: result.code, message: `${result.message}; provider kept nothing` };
   if (status.kind === "found") {

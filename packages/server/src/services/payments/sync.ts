@@ -109,7 +109,6 @@ export async function queryProviderStatus(
     via,
     () => (via === "return" ? adapter.verifyReturn(providerCtx, ref, query) : adapter.getStatus(providerCtx, ref)),
     (r) => r.kind,
-    ctx.meter,
   );
 }
 

@@ -25,14 +25,10 @@ export interface ProviderGateway {
   /** Whether `name` can serve this mode at all: test needs its sandbox (or an override); live excludes sandbox-only providers. */
   usable(name: string, livemode: boolean): boolean;
   context(name: string, livemode: boolean, credentials?: Record<string, string>): ProviderContext;
-  /** Runs one provider call: metrics, health, and its time added to `meter` (the request's, kept out of `X-ZeroFee-Latency`). */
-  call<T>(
-    target: { provider: string; livemode: boolean },
-    operation: string,
-    fn: () => Promise<T>,
-    outcome: (result: T) => string,
-    meter?: ProviderMeter,
-  ): Promise<T>;
+  /** Runs one provider call: metrics, health, and (a `metered` gateway's) the time it took. */
+  call<T>(target: { provider: string; livemode: boolean }, operation: string, fn: () => Promise<T>, outcome: (result: T) => string): Promise<T>;
+  /** The same gateway, adding each call's time to `meter` (a request's, kept out of `X-ZeroFee-Latency`). */
+  metered(meter: ProviderMeter): ProviderGateway;
   health: ProviderHealth;
   sandboxSecret(name: string): string;
   /** Where the provider posts callbacks; the query names the app and mode whose secret verifies them. */
@@ -66,6 +62,27 @@ export function createProviderGateway(deps: {
   const sandboxSecret = (name: string) => createHmac("sha256", config.masterKey).update(`sandbox-webhook:${name}`).digest("base64url");
   const health = new ProviderHealth(config.providerHealth, deps.clock);
   const inProcess = new Map<string, Transport>();
+  const call = async <T>(
+    target: { provider: string; livemode: boolean },
+    operation: string,
+    fn: () => Promise<T>,
+    outcome: (result: T) => string,
+    meter?: ProviderMeter,
+  ): Promise<T> => {
+    const started = performance.now();
+    let label = "error";
+    try {
+      const result = await fn();
+      label = outcome(result);
+      return result;
+    } finally {
+      metrics.providerCalls.inc({ provider: target.provider, operation, outcome: label });
+      health.record(target.provider, target.livemode, label === "error" || HEALTH_ERRORS.has(label));
+      const ms = performance.now() - started;
+      metrics.providerDuration.observe({ provider: target.provider, operation }, ms / 1000);
+      if (meter) meter.providerMs += ms;
+    }
+  };
   return {
     names: () => Object.keys(registry),
     has: (name) => Object.hasOwn(registry, name),
@@ -79,6 +96,8 @@ export function createProviderGateway(deps: {
       const baseUrl = livemode
         ? (config.providerUrls.live[name] ?? entry(name).adapter.metadata.liveBaseUrl)
         : (config.providerUrls.sandbox[name] ?? `${deps.publicUrl()}/sandbox/${name}`);
+      // One of ZeroFee's own simulators (test mode, no sandbox URL override).
+      const simulated = !livemode && !config.providerUrls.sandbox[name];
       return {
         baseUrl,
         credentials,
@@ -86,24 +105,13 @@ export function createProviderGateway(deps: {
         timeoutMs: config.providerTimeoutMs,
         // ZeroFee's simulators sign with a secret derived from the master key; a real API
         // (live, or a sandbox override) with the app's own `webhook_secret` credential.
-        webhookSecret: livemode || config.providerUrls.sandbox[name] ? (credentials.webhook_secret ?? "") : sandboxSecret(name),
-        transport: livemode || config.providerUrls.sandbox[name] ? undefined : inProcess.get(name),
+        webhookSecret: simulated ? sandboxSecret(name) : (credentials.webhook_secret ?? ""),
+        transport: simulated ? inProcess.get(name) : undefined,
       };
     },
-    async call(target, operation, fn, outcome, meter) {
-      const started = performance.now();
-      let label = "error";
-      try {
-        const result = await fn();
-        label = outcome(result);
-        return result;
-      } finally {
-        metrics.providerCalls.inc({ provider: target.provider, operation, outcome: label });
-        health.record(target.provider, target.livemode, label === "error" || HEALTH_ERRORS.has(label));
-        const ms = performance.now() - started;
-        metrics.providerDuration.observe({ provider: target.provider, operation }, ms / 1000);
-        if (meter) meter.providerMs += ms;
-      }
+    call: (target, operation, fn, outcome) => call(target, operation, fn, outcome),
+    metered(meter) {
+      return { ...this, call: (target, operation, fn, outcome) => call(target, operation, fn, outcome, meter) };
     },
     health,
     sandboxSecret,

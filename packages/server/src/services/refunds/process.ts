@@ -39,7 +39,6 @@ export async function processRefund(ctx: ServiceContext, refundId: string): Prom
           ...(refund.reason ? { reason: refund.reason } : {}),
         }),
       (r) => r.kind,
-      ctx.meter,
     );
   }
   // Test-only crash point: the provider has the refund, ZeroFee has not recorded its answer.

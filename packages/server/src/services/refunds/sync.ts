@@ -39,7 +39,6 @@ export async function checkRefund(ctx: ServiceContext, refund: RefundRow): Promi
     "refund_status",
     () => getStatus(pctx, ref, { refundId: refund.id, providerRefundId: refund.providerRefundId, amount: refund.amount, currency: refund.currency }),
     (r) => r.kind,
-    ctx.meter,
   );
   return res.kind === "found" ? applyRefundStatus(ctx, refund, res) : null;
 }

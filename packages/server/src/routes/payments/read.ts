@@ -10,10 +10,10 @@ import { getPayment } from "../../services/payments/get.js";
 import { listPayments } from "../../services/payments/list.js";
 import { ListPaymentsQuery, PaymentIdParams, PaymentSchema } from "../../services/payments/schemas.js";
 
-/** Get one payment, list payments, and the widget's minimal public status. */
 const DetailEnvelope = dataEnvelope(PaymentSchema);
 const PageEnvelope = listEnvelope(PaymentSchema);
 
+/** Get one payment, list payments, and the widget's minimal public status. */
 export function readPaymentRoutes(app: ZodApp, ctx: ServiceContext) {
   const read = access(["secret", "user"], "payments:read");
   app.route({

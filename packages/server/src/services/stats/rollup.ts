@@ -78,7 +78,7 @@ function rollupSql(change: StatsChange): SQL | null {
       ${sql.raw(STATS_INSERT)}
       select app_id, livemode, currency, (created_at at time zone 'UTC')::date, coalesce(provider, ''), payment_method, 0, 0, 0, 0, 0, 0, ${amount}
       from payments where id = ${paymentId}
-      on conflict (app_id, livemode, currency, day, provider, payment_method) do update set refunded_amount = s.refunded_amount + excluded.refunded_amount`;
+      ${sql.raw(STATS_ON_CONFLICT)}`;
   }
   const p = change.payment;
   const day = p.createdAt.toISOString().slice(0, 10);

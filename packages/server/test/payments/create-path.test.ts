@@ -2,7 +2,8 @@
  * The create path's economies (issue 14, docs/scaling.md) keep the contract: an event raised
  * while the app has no endpoint is parked at once and still recovered (SPEC §7); gets that
  * arrive together share one statement yet each sees only its own app's payment; the create's
- * answer, built from the rows it wrote, is what a later get reads.
+ * answer, built from the rows it wrote, is what a later get reads, and is stored for replay by
+ * the create's last statement unless the payment moved meanwhile.
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,6 +70,46 @@ describe("create path", () => {
     expect(read).toEqual(answer);
     expect(created.body.data.attempts).toHaveLength(1);
     expect(created.body.data.refunds).toEqual([]);
+  });
+
+  it("the answer is stored by the create's last statement: the key is finished with it, and a replay is byte-identical", async () => {
+    const created = await create(a, "stored-with-phase-3");
+    const [key] = await rows(
+      t.database.db,
+      sql`select k.response_status, k.locked_at, k.finished_at = p.updated_at as same_statement
+            from idempotency_keys k join payments p on p.id = k.resource_id where k.key = 'stored-with-phase-3'`,
+    );
+    // Written by the statement that recorded the provider's answer (same instant), not after it.
+    expect(key).toEqual({ response_status: 201, locked_at: null, same_statement: true });
+    const replay = await t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02"), idempotencyKey: "stored-with-phase-3" });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.text).toBe(created.text);
+  });
+
+  it("a payment moved while its provider call was out (cancelled) is answered as it is, and that answer is the one replayed", async () => {
+    // The create's provider call is held 2 s; the cancel, sent once the payment is written, is not.
+    await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 2000 } });
+    try {
+      const creating = t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02"), idempotencyKey: "moved-in-flight" });
+      // Phase 1 has committed the payment; the provider has not answered yet.
+      const id = await eventually(async () => {
+        const [p] = await rows(t.database.db, sql`select p.id from payments p join idempotency_keys k on k.resource_id = p.id where k.key = 'moved-in-flight'`);
+        return p?.id as string | undefined;
+      });
+      await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 0 } });
+      const cancelled = await t.call("POST", `/v1/payments/${id}/cancel`, { token: a.sk });
+      expect(cancelled.status, cancelled.text).toBe(200);
+      const created = await creating;
+      expect(created.status, created.text).toBe(201);
+      // Not the requires_action the create would have predicted: the row as committed.
+      expect(created.body.data).toMatchObject({ id, status: "cancelled", provider: "test" });
+      const replay = await t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02"), idempotencyKey: "moved-in-flight" });
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(replay.text).toBe(created.text);
+    } finally {
+      await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 0 } });
+    }
   });
 
   it("gets arriving together (coalesced into one statement) each see only their own app's payment", async () => {

@@ -1,5 +1,6 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { sendPrebuilt } from "../../http/prebuilt.js";
 import { forRequest } from "../../http/server.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
@@ -23,7 +24,19 @@ export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request, reply) => {
       const scope = await resolveScope(ctx, request);
-      const { payment, attempts, fresh } = await createPaymentWithAttempts({ ctx: forRequest(ctx, request), scope, input: request.body, idem: request.idem });
+      const { payment, attempts, fresh, answered } = await createPaymentWithAttempts({
+        ctx: forRequest(ctx, request),
+        scope,
+        input: request.body,
+        idem: request.idem,
+        // Serialised as the route's 201 would be, so the text stored for replay is the text sent.
+        answer: (p, a) => ({ status: 201, body: String(reply.code(201).serialize(ok(createdPaymentDetail(p, a)))) }),
+      });
+      if (answered !== undefined) {
+        // Stored with the create's last phase: the key is finished already.
+        request.idem = null;
+        return sendPrebuilt(reply.code(201), answered);
+      }
       // A resumed create answers what is stored now; a fresh one what it just wrote.
       return reply.code(201).send(ok(fresh ? createdPaymentDetail(payment, attempts) : await paymentDetail(ctx, payment)));
     },

@@ -14,6 +14,7 @@ import type { Scope, ServiceContext } from "../context.js";
 import { EVENT_JOB_CTE } from "../events/record.js";
 import { eventsCommitted } from "../events/wake.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
+import { sealResponse } from "../idempotency/finish.js";
 import { type ConfigRow, providerContextFor } from "../providers/credentials.js";
 import { loadRoutingSetup, routeCandidates } from "../routing/candidates.js";
 import { STATS_INSERT, STATS_ON_CONFLICT } from "../stats/rollup.js";
@@ -111,7 +112,8 @@ interface PhaseOneRow {
 
 /**
  * Phase 1 for every create of the moment, as one statement (group commit, `db/batch.ts`):
- * the payments and their first attempts as written in JS, each key's recovery point, the
+ * the payments and their first attempts as written in JS (an attempt only with the payment
+ * this statement wrote: the schema has no foreign key to check it), each key's recovery point, the
  * stats rollup (one upsert per app, mode, currency, day and method, in key order so
  * concurrent batches lock rows alike), and each `payment.created` event with its delivery
  * job (`EVENT_JOB_CTE`: parked `failed`/`no_endpoint` when the app has no endpoint in the mode).
@@ -120,7 +122,7 @@ const PHASE_ONE_SQL = `with pin as (select * from json_populate_recordset(null::
   ain as (select * from json_populate_recordset(null::payment_attempts, $2::json)),
   x as (select * from json_to_recordset($3::json) as x(payment_id text, idem_id text, event_id text, data jsonb)),
   p as (insert into payments select * from pin returning id),
-  a as (insert into payment_attempts select * from ain returning id),
+  a as (insert into payment_attempts select ain.* from ain join p on p.id = ain.payment_id returning id),
   r as (
     update idempotency_keys k set recovery_point = 'payment_created', resource_id = x.payment_id
       from x where k.id = x.idem_id and k.id = any(array(select idem_id from x where idem_id is not null)) returning k.id
@@ -225,11 +227,29 @@ async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: Attem
 }
 
 /**
+ * The caller's answer when the create comes out as written here, stored with phase 3 instead
+ * of by a statement of its own after it (`http/idempotency.ts`): `build` writes the answer
+ * of the rows as phase 3 will leave them; `attempts` are the payment's attempts so far.
+ */
+export interface AnswerPlan {
+  idemId: string;
+  build: (payment: PaymentRow, attempts: AttemptRow[]) => { status: number; body: string };
+  attempts: AttemptRow[];
+}
+
+/**
  * Phase 3 when the provider accepted and the payment stays open (pending, requires_action,
  * processing: no event, no checkout to complete) — the common create — as one statement: the
  * attempt and the payment updated by two CTEs, atomic like the transaction they replace, the
  * status moved only from where SPEC §3 allows it (as `transitionPayment` does), and both rows
  * answered from RETURNING.
+ *
+ * With a `plan`, the same statement stores the request's answer with its idempotency key —
+ * built beforehand from the rows as this statement will leave them — when both rows come out
+ * exactly as predicted (every column compared in SQL), so the stored answer is the committed
+ * rows' own; the rows then need not come back. When anything moved them since phase 1 (a
+ * provider's callback, a cancel), nothing is stored, the rows as written come back, and their
+ * answer is stored after, as without a plan.
  */
 async function recordAcceptedOpen(
   ctx: ServiceContext,
@@ -238,7 +258,25 @@ async function recordAcceptedOpen(
   result: Extract<InitiateOutput, { outcome: "accepted" }>,
   to: PaymentStatus,
   now: Date,
-): Promise<{ payment: PaymentRow; attempt: AttemptRow }> {
+  plan?: AnswerPlan,
+): Promise<{ payment: PaymentRow; attempt: AttemptRow; answered?: string }> {
+  const entry = { status: to, source: "api" as const, at: now.toISOString() };
+  const moves = ALLOWED_FROM[to].includes(payment.status);
+  const predicted: PhaseThreeRows = {
+    payment: {
+      ...payment,
+      provider: attempt.provider,
+      providerReference: result.providerReference,
+      nextAction: result.nextAction,
+      ...(moves ? { status: to, timeline: [...payment.timeline, entry] } : {}),
+      updatedAt: now,
+    },
+    attempt: { ...attempt, status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now },
+  };
+  const answer = plan?.build(
+    predicted.payment,
+    plan.attempts.map((x) => (x.id === attempt.id ? predicted.attempt : x)),
+  );
   const row = await acceptedOpen(ctx.db)({
     attempt_id: attempt.id,
     payment_id: payment.id,
@@ -249,16 +287,26 @@ async function recordAcceptedOpen(
     next_action: result.nextAction,
     status: to,
     allowed: ALLOWED_FROM[to],
-    entry: [{ status: to, source: "api", at: now.toISOString() }],
+    entry: [entry],
     at: now.toISOString(),
+    idem_id: plan?.idemId ?? null,
+    answer_status: answer?.status ?? null,
+    answer_body: plan && answer ? sealResponse(ctx, plan.idemId, answer.body) : null,
+    expect_payment: answer ? recordOf(payments, predicted.payment) : null,
+    expect_attempt: answer ? recordOf(paymentAttempts, predicted.attempt) : null,
   });
   if (!row) throw new Error("attempt or payment missing when recording the provider's answer");
+  if (row.stored && answer) return { ...predicted, answered: answer.body };
+  if (!row.p || !row.a) throw new Error("phase 3 answered no rows");
   return { payment: fromJson(payments, row.p), attempt: fromJson(paymentAttempts, row.a) };
 }
 
+type PhaseThreeRows = { payment: PaymentRow; attempt: AttemptRow };
+
 const ACCEPTED_OPEN_SQL = `with x as (
     select * from json_to_recordset($1::json) as x(attempt_id text, payment_id text, app_id text, provider text,
-      provider_reference text, data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz)
+      provider_reference text, data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz,
+      idem_id text, answer_status int, answer_body text, expect_payment json, expect_attempt json)
   ), a as (
     update payment_attempts t set status = 'accepted', provider_reference = x.provider_reference, data = x.data, updated_at = x.at
       from x where t.id = x.attempt_id and t.id = any(array(select attempt_id from x))
@@ -269,8 +317,17 @@ const ACCEPTED_OPEN_SQL = `with x as (
       timeline = case when x.allowed ? t.status then t.timeline || x.entry else t.timeline end
       from x where t.id = x.payment_id and t.app_id = x.app_id and t.id = any(array(select payment_id from x))
     returning t.*
+  ), k as (
+    update idempotency_keys k set response_status = x.answer_status, response_body = x.answer_body, finished_at = x.at, locked_at = null
+      from x join p on p.id = x.payment_id join a on a.id = x.attempt_id
+      where k.id = x.idem_id and k.id = any(array(select idem_id from x where answer_body is not null))
+        and (p.*)::payments is not distinct from json_populate_record(null::payments, x.expect_payment)
+        and (a.*)::payment_attempts is not distinct from json_populate_record(null::payment_attempts, x.expect_attempt)
+    returning k.id
   )
-select a.id, row_to_json(a.*) as a, row_to_json(p.*) as p from a join p on p.id = a.payment_id`;
+select a.id, k.id is not null as stored,
+    case when k.id is null then row_to_json(a.*) end as a, case when k.id is null then row_to_json(p.*) end as p
+  from a join p on p.id = a.payment_id join x on x.attempt_id = a.id left join k on k.id = x.idem_id`;
 
 interface AcceptedOpenInput {
   attempt_id: string;
@@ -284,8 +341,15 @@ interface AcceptedOpenInput {
   allowed: readonly string[];
   entry: unknown[];
   at: string;
+  /** The answer to store with the key when the rows come out as `expect_*` (null: none). */
+  idem_id: string | null;
+  answer_status: number | null;
+  answer_body: string | null;
+  expect_payment: Record<string, unknown> | null;
+  expect_attempt: Record<string, unknown> | null;
 }
-type Written = { a: Record<string, unknown>; p: Record<string, unknown> };
+/** The rows as written, when no answer was stored with them. */
+type Written = { a: Record<string, unknown> | null; p: Record<string, unknown> | null; stored: boolean };
 
 /** `recordAcceptedOpen`'s statement, shared by the creates of the moment (`db/batch.ts`). */
 const acceptedOpen = (db: Db) =>
@@ -311,12 +375,13 @@ async function recordOutcome(
   payment: PaymentRow,
   attempt: AttemptRow,
   result: InitiateOutput,
-): Promise<{ payment: PaymentRow; attempt: AttemptRow }> {
+  plan?: AnswerPlan,
+): Promise<{ payment: PaymentRow; attempt: AttemptRow; answered?: string }> {
   const now = ctx.clock.now();
   if (result.outcome === "accepted") {
     // A next action means the customer must act (SPEC §3): requires_action.
     const to = result.status === "pending" && result.nextAction ? "requires_action" : result.status;
-    if (!EVENT_FOR[to] && to !== "completed") return recordAcceptedOpen(ctx, payment, attempt, result, to, now);
+    if (!EVENT_FOR[to] && to !== "completed") return recordAcceptedOpen(ctx, payment, attempt, result, to, now, plan);
   }
   return withTransaction(ctx.db, async (tx) => {
     if (result.outcome !== "accepted") {
@@ -382,19 +447,23 @@ export async function createPayment(args: {
 /**
  * `createPayment`, also answering the attempts as written, so the API's answer needs no read
  * back; `fresh` is false when the call resumed an earlier one (its rows may have moved since:
- * read them again).
+ * read them again). With `answer` and an idempotency key, a fresh create whose provider
+ * accepted stores the answer `answer` writes with its last phase (`recordAcceptedOpen`) and
+ * returns it as `answered`: the key is then finished, and that text is the answer to send.
  */
 export async function createPaymentWithAttempts({
   ctx,
   scope,
   input,
   idem,
+  answer,
 }: {
   ctx: ServiceContext;
   scope: Scope;
   input: CreatePaymentInput;
   idem: IdempotencyHandle | null;
-}): Promise<{ payment: PaymentRow; attempts: AttemptRow[]; fresh: boolean }> {
+  answer?: AnswerPlan["build"];
+}): Promise<{ payment: PaymentRow; attempts: AttemptRow[]; fresh: boolean; answered?: string }> {
   let payment: PaymentRow;
   let candidates: string[];
   let attempts: AttemptRow[] = [];
@@ -410,7 +479,8 @@ export async function createPaymentWithAttempts({
   }
 
   const fresh = !idem?.resourceId;
-  const done = () => ({ payment, attempts, fresh });
+  let answered: string | undefined;
+  const done = () => ({ payment, attempts, fresh, ...(answered === undefined ? {} : { answered }) });
   const last = attempts.at(-1);
   if (last?.status === "accepted" || last?.status === "ambiguous") return done();
   // A crash after the attempt was committed: call again with the same provider-side id.
@@ -427,8 +497,10 @@ export async function createPaymentWithAttempts({
       attempts.push(attempt);
     }
     const result = await initiate(ctx, payment, attempt, rows);
-    const recorded = await recordOutcome(ctx, payment, attempt, result);
+    const plan = fresh && idem && answer ? { idemId: idem.id, build: answer, attempts } : undefined;
+    const recorded = await recordOutcome(ctx, payment, attempt, result, plan);
     payment = recorded.payment;
+    answered = recorded.answered;
     const at = attempts.findIndex((a) => a.id === recorded.attempt.id);
     if (at >= 0) attempts[at] = recorded.attempt;
     if (result.outcome !== "rejected") return done();

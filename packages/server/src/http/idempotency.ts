@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { sha256Hex } from "../lib/crypto.js";
 import { ApiError } from "../lib/errors.js";
 import type { ServiceContext } from "../services/context.js";
-import { claimIdempotencyKey } from "../services/idempotency/claim.js";
+import { claimIdempotencyKey, storeFirstAnswer } from "../services/idempotency/claim.js";
 import { finishIdempotencyKey, isStorable, releaseIdempotencyKey } from "../services/idempotency/finish.js";
 
 /** Stable JSON: key order does not change the fingerprint. */
@@ -38,20 +38,32 @@ export async function claimForRequest(ctx: ServiceContext, request: FastifyReque
   if (!key) return undefined;
   const path = request.url.split("?")[0] ?? request.url;
   const fingerprint = sha256Hex(`${request.method} ${path}\n${canonical(request.body ?? null)}`);
-  const claim = await claimIdempotencyKey(ctx, { scope: { appId: p.appId, livemode: p.livemode }, key, method: request.method, path, fingerprint });
-  if (claim.kind === "replay") {
-    return reply.code(claim.status).header("idempotent-replayed", "true").type("application/json; charset=utf-8").send(claim.body);
+  const input = { scope: { appId: p.appId, livemode: p.livemode }, key, method: request.method, path, fingerprint };
+  if (request.routeOptions.config.claimsIdempotency) {
+    request.idemClaim = input;
+    return undefined;
   }
+  const claim = await claimIdempotencyKey(ctx, input);
+  if (claim.kind === "replay") return sendReplay(reply, claim.status, claim.body);
   request.idem = claim.handle;
   return undefined;
 }
 
+/** A finished request's stored answer, sent again. */
+export const sendReplay = (reply: FastifyReply, status: number, body: string) =>
+  reply.code(status).header("idempotent-replayed", "true").type("application/json; charset=utf-8").send(body);
+
 /** Stores a storable answer for replay, or frees the key so a retry resumes. */
 export async function settleForResponse(ctx: ServiceContext, request: FastifyRequest, statusCode: number, payload: unknown): Promise<void> {
   const handle = request.idem;
-  if (!handle) return;
+  const unclaimed = request.idemClaim;
   request.idem = null;
+  request.idemClaim = null;
   try {
+    // Answered before the route's first write claimed the key (a 422 of routing): stored as
+    // any other answer would be; a 400 or 5xx leaves nothing behind, as a released key does.
+    if (unclaimed && isStorable(statusCode) && typeof payload === "string") await storeFirstAnswer(ctx, unclaimed, statusCode, payload);
+    if (!handle) return;
     if (isStorable(statusCode) && typeof payload === "string") await finishIdempotencyKey(ctx, handle.id, statusCode, payload);
     else await releaseIdempotencyKey(ctx, handle.id);
   } catch (err) {

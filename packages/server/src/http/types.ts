@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Principal } from "../services/context.js";
-import type { IdempotencyHandle } from "../services/idempotency/claim.js";
+import type { ClaimInput, IdempotencyHandle } from "../services/idempotency/claim.js";
 import type { ProviderMeter } from "../services/providers/gateway.js";
 
 export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
@@ -14,6 +14,8 @@ declare module "fastify" {
     principal: Principal | null;
     /** Set when the request holds an Idempotency-Key. */
     idem: IdempotencyHandle | null;
+    /** An Idempotency-Key the route claims with its first write (`claimsIdempotency`), until it does. */
+    idemClaim: ClaimInput | null;
     rawBody?: string;
     startedAt: number;
     /** Time this request spent on providers, left out of `X-ZeroFee-Latency` (`forRequest`). */
@@ -31,6 +33,11 @@ declare module "fastify" {
      * Elsewhere a form body is 415: a plain HTML form could post it cross-site without a preflight.
      */
     forms?: boolean;
+    /**
+     * The route claims the request's Idempotency-Key with its own first write (one statement
+     * less) instead of in `preHandler`; until then `request.idemClaim` holds it.
+     */
+    claimsIdempotency?: boolean;
   }
 }
 

@@ -114,7 +114,7 @@ describe("group commit on the create path", () => {
     client.query = function (this: unknown, ...args: unknown[]) {
       const first = args[0] as string | { text?: string };
       const text = typeof first === "string" ? first : (first?.text ?? "");
-      if (text.startsWith("with pin as")) phaseOne++;
+      if (text.startsWith("with kin as")) phaseOne++;
       return query.apply(this, args);
     };
     const before = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);

@@ -1,5 +1,6 @@
 import { resolveScope } from "../../http/auth.js";
 import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { sendReplay } from "../../http/idempotency.js";
 import { sendPrebuilt } from "../../http/prebuilt.js";
 import { forRequest } from "../../http/server.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
@@ -13,7 +14,8 @@ export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
   app.route({
     method: "POST",
     url: "/v1/payments",
-    config: a.config,
+    // The key is claimed by the statement that writes the payment (services/payments/create.ts).
+    config: { ...a.config, claimsIdempotency: true },
     schema: {
       ...a.schemaExtras,
       tags: ["Payments"],
@@ -24,14 +26,28 @@ export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
     },
     handler: async (request, reply) => {
       const scope = await resolveScope(ctx, request);
-      const { payment, attempts, fresh, answered } = await createPaymentWithAttempts({
+      const claim = request.idemClaim;
+      const created = await createPaymentWithAttempts({
         ctx: forRequest(ctx, request),
         scope,
         input: request.body,
         idem: request.idem,
+        ...(claim
+          ? {
+              claim: {
+                input: claim,
+                claimed: (handle) => {
+                  request.idemClaim = null;
+                  request.idem = handle;
+                },
+              },
+            }
+          : {}),
         // Serialised as the route's 201 would be, so the text stored for replay is the text sent.
         answer: (p, a) => ({ status: 201, body: String(reply.code(201).serialize(ok(createdPaymentDetail(p, a)))) }),
       });
+      if (created.kind === "replay") return sendReplay(reply, created.status, created.body);
+      const { payment, attempts, fresh, answered } = created;
       if (answered !== undefined) {
         // Stored with the create's last phase: the key is finished already.
         request.idem = null;

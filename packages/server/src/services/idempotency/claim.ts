@@ -5,7 +5,7 @@ import { idempotencyKeys } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { openResponse } from "./finish.js";
+import { openResponse, sealResponse } from "./finish.js";
 
 export interface IdempotencyHandle {
   id: string;
@@ -35,7 +35,7 @@ const CLAIM_SQL = `insert into idempotency_keys (id, app_id, livemode, key, meth
   on conflict do nothing
   returning id`;
 
-interface NewKey {
+export interface NewKey {
   id: string;
   app_id: string;
   livemode: boolean;
@@ -44,6 +44,23 @@ interface NewKey {
   path: string;
   fingerprint: string;
   at: string;
+}
+
+/** A new key's row as the claiming statements read it (`payment_id`: the payment it is claimed with). */
+export function newKeyRow(input: ClaimInput, id: string, now: Date): NewKey;
+export function newKeyRow(input: ClaimInput, id: string, now: Date, paymentId: string): NewKey & { payment_id: string };
+export function newKeyRow(input: ClaimInput, id: string, now: Date, paymentId?: string): NewKey {
+  const row: NewKey = {
+    id,
+    app_id: input.scope.appId,
+    livemode: input.scope.livemode,
+    key: input.key,
+    method: input.method,
+    path: input.path,
+    fingerprint: input.fingerprint,
+    at: now.toISOString(),
+  };
+  return paymentId === undefined ? row : Object.assign(row, { payment_id: paymentId });
 }
 
 const claimNew = (db: Db) =>
@@ -63,16 +80,7 @@ const claimNew = (db: Db) =>
 export async function claimIdempotencyKey(ctx: ServiceContext, input: ClaimInput): Promise<ClaimResult> {
   const now = ctx.clock.now();
   const id = newId("request", now);
-  const inserted = await claimNew(ctx.db)({
-    id,
-    app_id: input.scope.appId,
-    livemode: input.scope.livemode,
-    key: input.key,
-    method: input.method,
-    path: input.path,
-    fingerprint: input.fingerprint,
-    at: now.toISOString(),
-  });
+  const inserted = await claimNew(ctx.db)(newKeyRow(input, id, now));
   if (inserted) return { kind: "proceed", handle: { id, recoveryPoint: "started", resourceId: null } };
 
   const scopeWhere = and(eq(idempotencyKeys.appId, input.scope.appId), eq(idempotencyKeys.livemode, input.scope.livemode), eq(idempotencyKeys.key, input.key));
@@ -104,4 +112,31 @@ export async function claimIdempotencyKey(ctx: ServiceContext, input: ClaimInput
   throw new ApiError("idempotency_key_in_use", "A request with this Idempotency-Key is still in progress; retry shortly.", {
     retryAfter: Math.max(1, Math.min(lockedFor, 5)),
   });
+}
+
+/**
+ * Stores the answer of a request whose route claims its key with its first write
+ * (`claimsIdempotency`) and answered before that write (a 422 of routing): the key's row is
+ * written finished, with the answer. A key taken meanwhile by another request keeps its own.
+ */
+export async function storeFirstAnswer(ctx: ServiceContext, input: ClaimInput, status: number, body: string): Promise<void> {
+  const now = ctx.clock.now();
+  const id = newId("request", now);
+  await ctx.db
+    .insert(idempotencyKeys)
+    .values({
+      id,
+      appId: input.scope.appId,
+      livemode: input.scope.livemode,
+      key: input.key,
+      method: input.method,
+      path: input.path,
+      fingerprint: input.fingerprint,
+      lockedAt: null,
+      createdAt: now,
+      finishedAt: now,
+      responseStatus: status,
+      responseBody: sealResponse(ctx, id, body),
+    })
+    .onConflictDoNothing();
 }

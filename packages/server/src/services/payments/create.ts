@@ -13,7 +13,7 @@ import { validateMerchantUrl } from "../../lib/urls.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { EVENT_JOB_CTE } from "../events/record.js";
 import { eventsCommitted } from "../events/wake.js";
-import type { IdempotencyHandle } from "../idempotency/claim.js";
+import { type ClaimInput, claimIdempotencyKey, type IdempotencyHandle, type NewKey, newKeyRow } from "../idempotency/claim.js";
 import { sealResponse } from "../idempotency/finish.js";
 import { type ConfigRow, providerContextFor } from "../providers/credentials.js";
 import { loadRoutingSetup, routeCandidates } from "../routing/candidates.js";
@@ -54,8 +54,13 @@ function prepare(input: CreatePaymentInput, livemode: boolean) {
  * data-modifying CTEs of a single INSERT, atomic like the transaction they replace. Nothing
  * is sent to a provider before this commits. The rows answered are the ones written (every
  * column is set here), so nothing is read back.
+ *
+ * With `claim` (an Idempotency-Key not claimed yet), the same statement claims it: the key's
+ * row is inserted at its recovery point `payment_created`, and the payment only if the key was
+ * new. A key already known writes nothing and answers `claimed: null`; the caller then claims
+ * it the usual way (replay, 409, or a crashed request's lock taken over).
  */
-async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePaymentInput, idem: IdempotencyHandle | null) {
+async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePaymentInput, idem: IdempotencyHandle | null, claim?: ClaimInput) {
   const { method, currency, customer, urls } = prepare(input, scope.livemode);
   const setup = await loadRoutingSetup(ctx, scope);
   const candidates = await routeCandidates(ctx, { scope, method, currency, forced: input.provider, setup });
@@ -97,17 +102,24 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
   const first = candidates[0];
   const attempts = first ? [attemptRow(ctx, payment, first)] : [];
   const event = { paymentId: id, idemId: idem?.id ?? null, eventId: newId("event", now), data: serializePayment(payment) };
-  const written = await phaseOne(ctx.db)({ payment, attempt: attempts[0] ?? null, event });
-  if (!written.written) throw new Error("payment insert wrote nothing");
+  const key = claim ? newKeyRow(claim, newId("request", now), now, id) : null;
+  const written = await phaseOne(ctx.db)({ payment, attempt: attempts[0] ?? null, event, key });
+  if (!written.written) {
+    if (key) return { claimed: null };
+    throw new Error("payment insert wrote nothing");
+  }
   // A job parked for want of an endpoint needs no worker.
   if (written.queued) eventsCommitted(ctx.db);
-  return { payment, candidates, attempts, rows: setup.rows };
+  const claimed: IdempotencyHandle | null = key ? { id: key.id, recoveryPoint: "payment_created", resourceId: id } : null;
+  return { claimed, payment, candidates, attempts, rows: setup.rows };
 }
 
 interface PhaseOneRow {
   payment: PaymentRow;
   attempt: AttemptRow | null;
   event: { paymentId: string; idemId: string | null; eventId: string; data: Record<string, unknown> };
+  /** The Idempotency-Key this statement claims (the payment is written only if it is new). */
+  key: (NewKey & { payment_id: string }) | null;
 }
 
 /**
@@ -117,8 +129,22 @@ interface PhaseOneRow {
  * stats rollup (one upsert per app, mode, currency, day and method, in key order so
  * concurrent batches lock rows alike), and each `payment.created` event with its delivery
  * job (`EVENT_JOB_CTE`: parked `failed`/`no_endpoint` when the app has no endpoint in the mode).
+ * Keys claimed here (`kin`) go in first; a payment whose key was taken already — by an earlier
+ * request or by another row of the batch — is left out of every table.
  */
-const PHASE_ONE_SQL = `with pin as (select * from json_populate_recordset(null::payments, $1::json)),
+const PHASE_ONE_SQL = `with kin as (
+    select * from json_to_recordset($4::json) as k(id text, app_id text, livemode boolean, key text, method text, path text, fingerprint text, at timestamptz, payment_id text)
+  ),
+  k as (
+    insert into idempotency_keys (id, app_id, livemode, key, method, path, fingerprint, locked_at, created_at, recovery_point, resource_id)
+    select id, app_id, livemode, key, method, path, fingerprint, at, at, 'payment_created', payment_id from kin
+    on conflict do nothing
+    returning resource_id
+  ),
+  pin as (
+    select * from json_populate_recordset(null::payments, $1::json) n
+      where n.id in (select resource_id from k) or n.id not in (select payment_id from kin)
+  ),
   ain as (select * from json_populate_recordset(null::payment_attempts, $2::json)),
   x as (select * from json_to_recordset($3::json) as x(payment_id text, idem_id text, event_id text, data jsonb)),
   p as (insert into payments select * from pin returning id),
@@ -149,6 +175,7 @@ const phaseOne = (db: Db) =>
       rows.map((r) => recordOf(payments, r.payment)),
       rows.flatMap((r) => (r.attempt ? [recordOf(paymentAttempts, r.attempt)] : [])),
       rows.map((r) => ({ payment_id: r.event.paymentId, idem_id: r.event.idemId, event_id: r.event.eventId, data: r.event.data })),
+      rows.flatMap((r) => (r.key ? [r.key] : [])),
     ]);
     const written = new Set(res?.written);
     const queued = new Set(res?.queued);
@@ -441,8 +468,22 @@ export async function createPayment(args: {
   input: CreatePaymentInput;
   idem: IdempotencyHandle | null;
 }): Promise<PaymentRow> {
-  return (await createPaymentWithAttempts(args)).payment;
+  const created = await createPaymentWithAttempts(args);
+  if (created.kind !== "created") throw new Error("a create without a key to claim answered a replay");
+  return created.payment;
 }
+
+/** An Idempotency-Key the create claims with its first write, and who is told when it is claimed. */
+export interface FirstWriteClaim {
+  input: ClaimInput;
+  /** Called once the key is claimed (with its handle) or known to be claimed the usual way. */
+  claimed: (handle: IdempotencyHandle | null) => void;
+}
+
+export type CreateOutcome =
+  | { kind: "created"; payment: PaymentRow; attempts: AttemptRow[]; fresh: boolean; answered?: string }
+  /** The key was finished already: its stored answer, to send again. */
+  | { kind: "replay"; status: number; body: string };
 
 /**
  * `createPayment`, also answering the attempts as written, so the API's answer needs no read
@@ -450,37 +491,69 @@ export async function createPayment(args: {
  * read them again). With `answer` and an idempotency key, a fresh create whose provider
  * accepted stores the answer `answer` writes with its last phase (`recordAcceptedOpen`) and
  * returns it as `answered`: the key is then finished, and that text is the answer to send.
+ *
+ * With `claim` (and no `idem`), the key is claimed by phase 1 itself: a new key costs no
+ * statement of its own. A key already known is then claimed as any other (`claimIdempotencyKey`:
+ * a replay, a 409, or a crashed request's lock taken over and its work resumed).
  */
 export async function createPaymentWithAttempts({
   ctx,
   scope,
   input,
-  idem,
+  idem: held,
+  claim,
   answer,
 }: {
   ctx: ServiceContext;
   scope: Scope;
   input: CreatePaymentInput;
   idem: IdempotencyHandle | null;
+  claim?: FirstWriteClaim;
   answer?: AnswerPlan["build"];
-}): Promise<{ payment: PaymentRow; attempts: AttemptRow[]; fresh: boolean; answered?: string }> {
+}): Promise<CreateOutcome> {
+  let idem = held;
+  let first: Extract<Awaited<ReturnType<typeof insertPayment>>, { payment: PaymentRow }> | undefined;
+  if (claim && !idem) {
+    // Refused before its first write (a 400 or 422 of validation or routing): the key may hold
+    // an answer already, so it is claimed the usual way below and the create runs again with it.
+    const inserted = await insertPayment(ctx, scope, input, null, claim.input).catch((err: unknown) => {
+      if (err instanceof ApiError) return { claimed: null };
+      throw err;
+    });
+    if (inserted.claimed) {
+      first = inserted;
+      idem = inserted.claimed;
+    } else {
+      // Claimed the usual way from here: its 409s and replays are about the key, never stored.
+      claim.claimed(null);
+      const known = await claimIdempotencyKey(ctx, claim.input);
+      if (known.kind === "replay") return known;
+      idem = known.handle;
+    }
+    claim.claimed(idem);
+  }
   let payment: PaymentRow;
   let candidates: string[];
   let attempts: AttemptRow[] = [];
   let rows: ConfigRow[] | undefined;
-  if (idem?.resourceId) {
+  // Fresh: this call wrote the payment; otherwise it resumes one (its rows may have moved).
+  const fresh = first !== undefined || !idem?.resourceId;
+  if (first) {
+    ({ payment, candidates, attempts, rows } = first);
+  } else if (idem?.resourceId) {
     ({ payment, attempts } = await loadForResume(ctx, scope, idem.resourceId));
     const method = resolveMethod(payment.paymentMethod);
     const setup = await loadRoutingSetup(ctx, scope);
     rows = setup.rows;
     candidates = method ? await routeCandidates(ctx, { scope, method, currency: payment.currency, forced: input.provider, setup }) : [];
   } else {
-    ({ payment, candidates, attempts, rows } = await insertPayment(ctx, scope, input, idem));
+    const inserted = await insertPayment(ctx, scope, input, idem);
+    if (!inserted.payment) throw new Error("payment insert wrote nothing");
+    ({ payment, candidates, attempts, rows } = inserted);
   }
 
-  const fresh = !idem?.resourceId;
   let answered: string | undefined;
-  const done = () => ({ payment, attempts, fresh, ...(answered === undefined ? {} : { answered }) });
+  const done = (): CreateOutcome => ({ kind: "created", payment, attempts, fresh, ...(answered === undefined ? {} : { answered }) });
   const last = attempts.at(-1);
   if (last?.status === "accepted" || last?.status === "ambiguous") return done();
   // A crash after the attempt was committed: call again with the same provider-side id.

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, scrypt, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomFillSync, randomInt, scrypt, timingSafeEqual } from "node:crypto";
 
 export const sha256Hex = (input: string | Buffer): string => createHash("sha256").update(input).digest("hex");
 
@@ -82,8 +82,27 @@ export function verifyPassword(password: string, stored: string): Promise<boolea
  * (`app_id|provider|mode`), so it cannot be copied to another; `authTagLength: 16` on
  * decrypt, since Node otherwise accepts a truncated tag.
  */
+/**
+ * `n` bytes from the CSPRNG, drawn 4 KiB at a time rather than one call per small buffer (ids,
+ * IVs: one or more per request). Each byte is handed out once.
+ */
+export function pooledRandomBytes(n: number): Buffer {
+  if (n > POOL_SIZE) return randomBytes(n);
+  if (poolAt + n > POOL_SIZE) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolAt, poolAt + n));
+  poolAt += n;
+  return out;
+}
+const POOL_SIZE = 4096;
+const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+let poolAt = POOL_SIZE;
+
 export function encryptSecret(masterKey: Buffer, plaintext: string | Buffer, aad: string): string {
-  const iv = randomBytes(12);
+  // A random 96-bit IV per message, as GCM with one key asks.
+  const iv = pooledRandomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", masterKey, iv, { authTagLength: 16 });
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([typeof plaintext === "string" ? cipher.update(plaintext, "utf8") : cipher.update(plaintext), cipher.final()]);

@@ -1,4 +1,4 @@
-import { randomFillSync } from "node:crypto";
+import { pooledRandomBytes } from "./crypto.js";
 
 /** Prefix of every public id, by object kind. One table, so ids never collide across kinds. */
 export const ID_PREFIX = {
@@ -64,19 +64,6 @@ export function encodeRandom(bytes: Uint8Array): string {
   return encode40(bytes, 0) + encode40(bytes, 5);
 }
 
-/** Random bytes drawn 4 KiB at a time rather than one small buffer per id. */
-const pool = new Uint8Array(4096);
-let poolAt = pool.length;
-function freshRandom(): Uint8Array {
-  if (poolAt + 10 > pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  const out = pool.slice(poolAt, poolAt + 10);
-  poolAt += 10;
-  return out;
-}
-
 /**
  * A prefixed, time-ordered id (a monotonic ULID): ids made later sort after earlier ones,
  * which lets list cursors be the id itself.
@@ -87,7 +74,7 @@ export function newId(kind: IdKind, at: Date = new Date()): string {
   if (ms === lastMs && increment(lastRandom)) {
     // same millisecond: keep ordering by bumping the random part
   } else {
-    lastRandom = freshRandom();
+    lastRandom = pooledRandomBytes(10);
   }
   lastMs = ms;
   return `${ID_PREFIX[kind]}_${encodeTime(ms)}${encodeRandom(lastRandom)}`;

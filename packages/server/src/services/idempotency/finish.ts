@@ -27,7 +27,14 @@ const aad = (id: string) => `${id}|idempotent-response`;
  * observable per request, and every secret shown once is new, so no length oracle exists.)
  */
 export const sealResponse = (ctx: ServiceContext, id: string, body: string) =>
-  `z.${encryptSecret(ctx.config.masterKey, deflateRawSync(body, { level: 1 }), aad(id))}`;
+  `z.${encryptSecret(ctx.config.masterKey, deflateRawSync(body, DEFLATE), aad(id))}`;
+
+/**
+ * Fast, with a 4 KiB window and small hash tables: answers are a few kilobytes, and zlib's
+ * default state (256 KiB, set up anew by every call) cost more than the compression itself.
+ * Inflating takes any window, so answers stored with the default one still open.
+ */
+const DEFLATE = { level: 1, windowBits: 12, memLevel: 5 } as const;
 
 /** The stored answer in clear: deflated and sealed, sealed (`v1.`), or plain JSON stored before sealing. */
 export function openResponse(ctx: ServiceContext, id: string, stored: string): string {

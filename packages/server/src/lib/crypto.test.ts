@@ -1,6 +1,6 @@
 import { createDecipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, hashPassword, verifyPassword } from "./crypto.js";
+import { decryptSecret, encryptSecret, hashPassword, pooledRandomBytes, verifyPassword } from "./crypto.js";
 
 describe("credentials at rest (SPEC §16)", () => {
   const key = randomBytes(32);
@@ -50,5 +50,34 @@ describe("password hashing (SE-4 parameters)", () => {
     expect(await verifyPassword("correct horse battery", stored)).toBe(true);
     expect(await verifyPassword("correct horse batterz", stored)).toBe(false);
     expect(await verifyPassword("x", "garbage")).toBe(false);
+  });
+});
+
+describe("pooled randomness", () => {
+  it("hands out every byte once, across refills, as copies the caller may change", () => {
+    const seen = new Set<string>();
+    const drawn: Buffer[] = [];
+    // 12-byte draws over several 4 KiB pools (341 per pool, the tail of each left unused).
+    for (let i = 0; i < 2000; i++) {
+      const b = pooledRandomBytes(12);
+      expect(b).toHaveLength(12);
+      seen.add(b.toString("hex"));
+      drawn.push(b);
+    }
+    expect(seen.size).toBe(2000);
+    const first = drawn[0] as Buffer;
+    const copy = Buffer.from(first);
+    first.fill(0);
+    expect(pooledRandomBytes(12).equals(Buffer.alloc(12))).toBe(false);
+    expect(drawn[1]?.equals(Buffer.alloc(12))).toBe(false);
+    expect(copy.equals(Buffer.alloc(12))).toBe(false);
+    // Larger than the pool: straight from the CSPRNG.
+    expect(pooledRandomBytes(5000)).toHaveLength(5000);
+  });
+
+  it("never gives two seals the same IV", () => {
+    const key = randomBytes(32);
+    const ivs = new Set(Array.from({ length: 1000 }, () => encryptSecret(key, "x", "aad").split(".")[1]));
+    expect(ivs.size).toBe(1000);
   });
 });

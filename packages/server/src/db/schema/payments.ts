@@ -69,7 +69,8 @@ export const payments = pgTable(
   (t) => [
     index("payments_app_list_idx").on(t.appId, t.livemode, t.id),
     index("payments_open_idx").on(t.status, t.createdAt),
-    index("payments_reference_idx").on(t.appId, t.reference),
+    // Only payments that have a reference: a lookup names one, and the rest need no entry.
+    index("payments_reference_idx").on(t.appId, t.reference).where(sql`${t.reference} is not null`),
     check("payments_amount_refunded_check", sql`${t.amountRefunded} >= 0 AND ${t.amountRefunded} <= ${t.amount}`),
     index("payments_unsettled_idx").on(t.appId, t.livemode, t.currency, t.completedAt).where(sql`${t.status} = 'completed' and ${t.settlementId} is null`),
     index("payments_settlement_idx").on(t.settlementId, t.id).where(sql`${t.settlementId} is not null`),

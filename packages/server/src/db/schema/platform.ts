@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Stripe-style idempotency records, scoped to (app, mode, key). */
@@ -21,7 +22,10 @@ export const idempotencyKeys = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
   },
-  (t) => [uniqueIndex("idempotency_keys_scope_key").on(t.appId, t.livemode, t.key), index("idempotency_keys_created_idx").on(t.createdAt)],
+  (t) => [
+    uniqueIndex("idempotency_keys_scope_key").on(t.appId, t.livemode, t.key), // BRIN: rows arrive in creation order; the reaper's range scan needs no per-row entry.
+    index("idempotency_keys_created_idx").using("brin", t.createdAt),
+  ],
 );
 
 /** The outbox: written in the same transaction as the change it describes. */
@@ -71,7 +75,10 @@ export const sandboxRecords = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.provider, t.id] }), index("sandbox_records_due_idx").on(t.dueAt)],
+  (t) => [
+    primaryKey({ columns: [t.provider, t.id] }), // Only records with something to do later (a callback due).
+    index("sandbox_records_due_idx").on(t.dueAt).where(sql`${t.dueAt} is not null`),
+  ],
 );
 
 /** One row per periodic job slot: whichever worker inserts it runs the slot, exactly once. */

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /** One endpoint per app and mode (SPEC §7): test and live each have their own URL and secret. */
@@ -50,7 +51,11 @@ export const webhookJobs = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
   },
-  (t) => [index("webhook_jobs_due_idx").on(t.status, t.nextAttemptAt), index("webhook_jobs_app_idx").on(t.appId, t.livemode, t.status)],
+  (t) => [
+    // Only what a worker claims (pending, by due time): delivered and parked jobs need no entry.
+    index("webhook_jobs_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_jobs_app_idx").on(t.appId, t.livemode, t.status),
+  ],
 );
 
 /** Every attempt, as `GET /v1/events/{id}/deliveries` shows it (`del_…`). */

@@ -126,16 +126,38 @@ export function batcherFor<I, O>(db: Db, name: string, flush: (items: I[]) => Pr
  * PostgreSQL estimates `json_to_recordset` at 100 rows whatever it holds, and with the join
  * alone it hash-joins them against a sequential scan of the table — a cost that grows with
  * the table. The `any(array(…))` gives it the primary-key index scan.
+ *
+ * A prepared statement keeps the generic plan PostgreSQL settles on after a few runs until
+ * the table's statistics change (autovacuum analyzes a growing table about once a minute).
+ * Planned while the tables were small — a new database, a fresh deployment — that plan
+ * scans them sequentially (the cheapest way through a few pages) and keeps doing so as they
+ * grow: a minute of creates scanning every payment twice per statement. So the statement is
+ * prepared again under a new name each time this process has run it twice as often
+ * (`planGeneration`), and each generation is planned for the tables as they are by then.
  */
 export async function queryJson<R>(db: Db, name: string, text: string, params: unknown[]): Promise<R[]> {
   const client = clientOf(db);
   const values = params.map((p) => JSON.stringify(p));
   if ("totalCount" in client) {
-    const res = await client.query<R & pg.QueryResultRow>({ name, text, values });
+    const res = await client.query<R & pg.QueryResultRow>({ name: planGeneration(name), text, values });
     return res.rows;
   }
   const res = await client.query<R>(text, values);
   return res.rows;
+}
+
+const runs = new Map<string, number>();
+
+/**
+ * `name`, suffixed by how many times this process has run it, in powers of two (`…_g5` from
+ * the 32nd run to the 63rd): a new name is a new prepared statement on each connection, so
+ * its plan is made again as the tables have grown — about twenty generations over a process's
+ * life, each prepared once per connection.
+ */
+export function planGeneration(name: string): string {
+  const n = (runs.get(name) ?? 0) + 1;
+  runs.set(name, n);
+  return `${name}_g${Math.min(31 - Math.clz32(n), 20)}`;
 }
 
 const columnsOf = new WeakMap<Table, Array<[key: string, name: string]>>();

@@ -5,9 +5,23 @@
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batcher, refusedByDatabase } from "../../src/db/batch.js";
+import { batcher, planGeneration, refusedByDatabase } from "../../src/db/batch.js";
 import { createMerchant, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { rows, scalar } from "../reliability/helpers.js";
+
+describe("planGeneration", () => {
+  it("names a statement anew each time its runs double, so PostgreSQL plans it again for the tables as they have grown", () => {
+    const names = Array.from({ length: 70 }, () => planGeneration("generation_test"));
+    expect(names[0]).toBe("generation_test_g0");
+    expect(names.slice(1, 3)).toEqual(["generation_test_g1", "generation_test_g1"]);
+    expect(new Set(names.slice(3, 7))).toEqual(new Set(["generation_test_g2"]));
+    expect(names[63]).toBe("generation_test_g6");
+    // Seven names for 70 runs: each prepared once per connection, planned for the size of the day.
+    expect(new Set(names).size).toBe(7);
+    // Another statement counts on its own.
+    expect(planGeneration("generation_test_other")).toBe("generation_test_other_g0");
+  });
+});
 
 describe("batcher", () => {
   it("calls made in one event-loop turn share one flush, in order; a call made while it runs joins the next", async () => {

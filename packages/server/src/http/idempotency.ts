@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { sha256Hex } from "../lib/crypto.js";
 import { ApiError } from "../lib/errors.js";
 import type { ServiceContext } from "../services/context.js";
-import { claimIdempotencyKey, storeFirstAnswer } from "../services/idempotency/claim.js";
+import { claimIdempotencyKey } from "../services/idempotency/claim.js";
 import { finishIdempotencyKey, isStorable, releaseIdempotencyKey } from "../services/idempotency/finish.js";
 
 /** Stable JSON: key order does not change the fingerprint. */
@@ -56,14 +56,9 @@ export const sendReplay = (reply: FastifyReply, status: number, body: string) =>
 /** Stores a storable answer for replay, or frees the key so a retry resumes. */
 export async function settleForResponse(ctx: ServiceContext, request: FastifyRequest, statusCode: number, payload: unknown): Promise<void> {
   const handle = request.idem;
-  const unclaimed = request.idemClaim;
+  if (!handle) return;
   request.idem = null;
-  request.idemClaim = null;
   try {
-    // Answered before the route's first write claimed the key (a 422 of routing): stored as
-    // any other answer would be; a 400 or 5xx leaves nothing behind, as a released key does.
-    if (unclaimed && isStorable(statusCode) && typeof payload === "string") await storeFirstAnswer(ctx, unclaimed, statusCode, payload);
-    if (!handle) return;
     if (isStorable(statusCode) && typeof payload === "string") await finishIdempotencyKey(ctx, handle.id, statusCode, payload);
     else await releaseIdempotencyKey(ctx, handle.id);
   } catch (err) {

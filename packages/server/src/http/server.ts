@@ -187,7 +187,7 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
   app.addHook("onSend", (request, reply, payload, done) => {
     const spent = performance.now() - request.startedAt - (request.meter?.providerMs ?? 0);
     reply.header("x-zerofee-latency", Math.max(0, spent).toFixed(2));
-    if (!request.idem && !request.idemClaim) return done(null, payload);
+    if (!request.idem) return done(null, payload);
     settleForResponse(ctx, request, reply.statusCode, payload).then(() => done(null, payload), done);
   });
   app.addHook("onResponse", (request, reply, done) => {

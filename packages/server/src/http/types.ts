@@ -35,7 +35,10 @@ declare module "fastify" {
     forms?: boolean;
     /**
      * The route claims the request's Idempotency-Key with its own first write (one statement
-     * less) instead of in `preHandler`; until then `request.idemClaim` holds it.
+     * less) instead of in `preHandler`; until then `request.idemClaim` holds it. Such a route
+     * claims the key before any answer that is stored (2xx, 404, 409, 422): an answer given
+     * while the key is unclaimed leaves nothing behind, as a released key does. The create
+     * claims it the usual way when refused before its first write.
      */
     claimsIdempotency?: boolean;
   }

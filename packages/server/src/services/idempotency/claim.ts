@@ -5,7 +5,7 @@ import { idempotencyKeys } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { openResponse, sealResponse } from "./finish.js";
+import { openResponse } from "./finish.js";
 
 export interface IdempotencyHandle {
   id: string;
@@ -112,31 +112,4 @@ export async function claimIdempotencyKey(ctx: ServiceContext, input: ClaimInput
   throw new ApiError("idempotency_key_in_use", "A request with this Idempotency-Key is still in progress; retry shortly.", {
     retryAfter: Math.max(1, Math.min(lockedFor, 5)),
   });
-}
-
-/**
- * Stores the answer of a request whose route claims its key with its first write
- * (`claimsIdempotency`) and answered before that write (a 422 of routing): the key's row is
- * written finished, with the answer. A key taken meanwhile by another request keeps its own.
- */
-export async function storeFirstAnswer(ctx: ServiceContext, input: ClaimInput, status: number, body: string): Promise<void> {
-  const now = ctx.clock.now();
-  const id = newId("request", now);
-  await ctx.db
-    .insert(idempotencyKeys)
-    .values({
-      id,
-      appId: input.scope.appId,
-      livemode: input.scope.livemode,
-      key: input.key,
-      method: input.method,
-      path: input.path,
-      fingerprint: input.fingerprint,
-      lockedAt: null,
-      createdAt: now,
-      finishedAt: now,
-      responseStatus: status,
-      responseBody: sealResponse(ctx, id, body),
-    })
-    .onConflictDoNothing();
 }

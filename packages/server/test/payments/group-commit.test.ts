@@ -18,6 +18,11 @@ describe("planGeneration", () => {
     expect(names[63]).toBe("generation_test_g6");
     // Seven names for 70 runs: each prepared once per connection, planned for the size of the day.
     expect(new Set(names).size).toBe(7);
+    // The last generation starts at the 4,096th run.
+    const later = Array.from({ length: 9000 }, () => planGeneration("generation_test_cap"));
+    expect(later[4094]).toBe("generation_test_cap_g11");
+    expect(later[4095]).toBe("generation_test_cap_g12");
+    expect(later[8999]).toBe("generation_test_cap_g12");
     // Another statement counts on its own.
     expect(planGeneration("generation_test_other")).toBe("generation_test_other_g0");
   });

@@ -14,7 +14,7 @@ declare module "fastify" {
     principal: Principal | null;
     /** Set when the request holds an Idempotency-Key. */
     idem: IdempotencyHandle | null;
-    /** An Idempotency-Key the route claims with its first write (`claimsIdempotency`), until it does. */
+    /** An Idempotency-Key the route claims itself, with its first write (`claimsIdempotency`). */
     idemClaim: ClaimInput | null;
     rawBody?: string;
     startedAt: number;

@@ -77,11 +77,10 @@ export function verifyPassword(password: string, stored: string): Promise<boolea
 }
 
 // ---------------------------------------------------------------- credentials at rest
-/**
- * AES-256-GCM with a random 12-byte IV. The AAD binds a ciphertext to its row
- * (`app_id|provider|mode`), so it cannot be copied to another; `authTagLength: 16` on
- * decrypt, since Node otherwise accepts a truncated tag.
- */
+const POOL_SIZE = 4096;
+const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
+let poolAt = POOL_SIZE;
+
 /**
  * `n` bytes from the CSPRNG, drawn 4 KiB at a time rather than one call per small buffer (ids,
  * IVs: one or more per request). Each byte is handed out once.
@@ -96,10 +95,12 @@ export function pooledRandomBytes(n: number): Buffer {
   poolAt += n;
   return out;
 }
-const POOL_SIZE = 4096;
-const pool = Buffer.allocUnsafeSlow(POOL_SIZE);
-let poolAt = POOL_SIZE;
 
+/**
+ * AES-256-GCM with a random 12-byte IV. The AAD binds a ciphertext to its row
+ * (`app_id|provider|mode`), so it cannot be copied to another; `authTagLength: 16` on
+ * decrypt, since Node otherwise accepts a truncated tag.
+ */
 export function encryptSecret(masterKey: Buffer, plaintext: string | Buffer, aad: string): string {
   // A random 96-bit IV per message, as GCM with one key asks.
   const iv = pooledRandomBytes(12);

@@ -23,7 +23,8 @@ export const idempotencyKeys = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
   },
   (t) => [
-    uniqueIndex("idempotency_keys_scope_key").on(t.appId, t.livemode, t.key), // BRIN: rows arrive in creation order; the reaper's range scan needs no per-row entry.
+    uniqueIndex("idempotency_keys_scope_key").on(t.appId, t.livemode, t.key),
+    // BRIN: rows arrive in creation order; the reaper's range scan needs no per-row entry.
     index("idempotency_keys_created_idx").using("brin", t.createdAt),
   ],
 );
@@ -76,7 +77,8 @@ export const sandboxRecords = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.provider, t.id] }), // Only records with something to do later (a callback due).
+    primaryKey({ columns: [t.provider, t.id] }),
+    // Only records with something to do later (a callback due).
     index("sandbox_records_due_idx").on(t.dueAt).where(sql`${t.dueAt} is not null`),
   ],
 );

@@ -37,7 +37,6 @@ export function createPaymentRoute(app: ZodApp, ctx: ServiceContext) {
               claim: {
                 input: claim,
                 claimed: (handle) => {
-                  request.idemClaim = null;
                   request.idem = handle;
                 },
               },

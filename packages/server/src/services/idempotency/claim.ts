@@ -46,11 +46,9 @@ export interface NewKey {
   at: string;
 }
 
-/** A new key's row as the claiming statements read it (`payment_id`: the payment it is claimed with). */
-export function newKeyRow(input: ClaimInput, id: string, now: Date): NewKey;
-export function newKeyRow(input: ClaimInput, id: string, now: Date, paymentId: string): NewKey & { payment_id: string };
-export function newKeyRow(input: ClaimInput, id: string, now: Date, paymentId?: string): NewKey {
-  const row: NewKey = {
+/** A new key's row as the claiming statements read it. */
+export function newKeyRow(input: ClaimInput, id: string, now: Date): NewKey {
+  return {
     id,
     app_id: input.scope.appId,
     livemode: input.scope.livemode,
@@ -60,7 +58,6 @@ export function newKeyRow(input: ClaimInput, id: string, now: Date, paymentId?: 
     fingerprint: input.fingerprint,
     at: now.toISOString(),
   };
-  return paymentId === undefined ? row : Object.assign(row, { payment_id: paymentId });
 }
 
 const claimNew = (db: Db) =>

@@ -102,7 +102,7 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
   const first = candidates[0];
   const attempts = first ? [attemptRow(ctx, payment, first)] : [];
   const event = { paymentId: id, idemId: idem?.id ?? null, eventId: newId("event", now), data: serializePayment(payment) };
-  const key = claim ? newKeyRow(claim, newId("request", now), now, id) : null;
+  const key = claim ? { ...newKeyRow(claim, newId("request", now), now), payment_id: id } : null;
   const written = await phaseOne(ctx.db)({ payment, attempt: attempts[0] ?? null, event, key });
   if (!written.written) {
     if (key) return { claimed: null };
@@ -476,8 +476,8 @@ export async function createPayment(args: {
 /** An Idempotency-Key the create claims with its first write, and who is told when it is claimed. */
 export interface FirstWriteClaim {
   input: ClaimInput;
-  /** Called once the key is claimed (with its handle) or known to be claimed the usual way. */
-  claimed: (handle: IdempotencyHandle | null) => void;
+  /** Called once the key is claimed, by phase 1 or the usual way, with its handle. */
+  claimed: (handle: IdempotencyHandle) => void;
 }
 
 export type CreateOutcome =
@@ -525,7 +525,6 @@ export async function createPaymentWithAttempts({
       idem = inserted.claimed;
     } else {
       // Claimed the usual way from here: its 409s and replays are about the key, never stored.
-      claim.claimed(null);
       const known = await claimIdempotencyKey(ctx, claim.input);
       if (known.kind === "replay") return known;
       idem = known.handle;

@@ -196,6 +196,52 @@ describe("group commit on the create path", () => {
     expect(replay.body.data.id).toBe(created[1]?.body.data.id);
   });
 
+  it("the update phase 3 makes to a create's key and attempt is a HOT update: the page kept room for it (migration 0008)", async () => {
+    // 40 creates' worth of keys and attempts as phase 1 writes them, then updated as phase 3
+    // does (the key gains a sealed answer of ~850 B, a payment's as the bench measures it),
+    // counted in the transaction and rolled back.
+    const rollback = new Error("rollback");
+    let counts: { keys: number; attempts: number } | undefined;
+    await t.database.db
+      .transaction(async (tx) => {
+        const db = tx as unknown as typeof t.database.db;
+        // This backend's counts not yet reported include earlier transactions': count the difference.
+        const updates = async () =>
+          (
+            await rows(
+              db,
+              sql`select pg_stat_get_xact_tuples_updated('idempotency_keys'::regclass)::int as key_updates,
+                pg_stat_get_xact_tuples_hot_updated('idempotency_keys'::regclass)::int as keys,
+                pg_stat_get_xact_tuples_updated('payment_attempts'::regclass)::int as attempt_updates,
+                pg_stat_get_xact_tuples_hot_updated('payment_attempts'::regclass)::int as attempts`,
+            )
+          )[0] as Record<string, number>;
+        const before = await updates();
+        await db.execute(sql`insert into idempotency_keys (id, app_id, livemode, key, method, path, fingerprint, locked_at, created_at, recovery_point, resource_id)
+          select 'hot-key-' || i, ${a.appId}, false, 'hot-' || i, 'POST', '/v1/payments', repeat('f', 64), now(), now(), 'payment_created', 'pay_hot_' || i
+          from generate_series(1, 40) i`);
+        await db.execute(sql`insert into payment_attempts (id, payment_id, app_id, provider, provider_payment_id, status, data, created_at, updated_at)
+          select 'hot-attempt-' || i, 'pay_hot_' || i, ${a.appId}, 'test', gen_random_uuid()::text, 'created', '{}', now(), now()
+          from generate_series(1, 40) i`);
+        await db.execute(sql`update idempotency_keys set response_status = 201, response_body = 'z.' || repeat(md5(id), 26), finished_at = now(), locked_at = null
+          where id like 'hot-key-%'`);
+        await db.execute(sql`update payment_attempts set status = 'accepted', provider_reference = gen_random_uuid()::text, data = '{"channel": "ussd"}', updated_at = now()
+          where id like 'hot-attempt-%'`);
+        const after = await updates();
+        const row = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+        expect(row).toMatchObject({ key_updates: 40, attempt_updates: 40 });
+        counts = { keys: row.keys, attempts: row.attempts };
+        throw rollback;
+      })
+      .catch((err) => {
+        if (err !== rollback) throw err;
+      });
+    // Packed full (fillfactor 100), 0 of the 40 keys and 7 of the 40 attempts stayed on their
+    // page; with the room kept, 35 and 34 (the rest began on a page earlier rows had filled).
+    expect(counts?.keys).toBeGreaterThanOrEqual(30);
+    expect(counts?.attempts).toBeGreaterThanOrEqual(30);
+  });
+
   it("one key sent twice at once: one create, the other refused while it runs or replayed after", async () => {
     const body = paymentBody("02", { amount: 777 });
     const both = await Promise.all([1, 2].map(() => t.call("POST", "/v1/payments", { token: a.sk, body, idempotencyKey: "twice-at-once" })));

@@ -165,9 +165,10 @@ export function planGeneration(name: string): string {
 const columnsOf = new WeakMap<Table, Array<[key: string, name: string]>>();
 
 /**
- * A row as `json_populate_recordset(null::<table>, $n::json)` reads it: every column under
- * its SQL name (a missing one would be NULL, not its default), dates as ISO text, JSON
- * columns as nested JSON.
+ * A row as `json_populate_recordset(null::<table>, $n::json)` reads it: each column that
+ * holds a value under its SQL name, dates as ISO text, JSON columns as nested JSON. A column
+ * left out is read as NULL (never as its default), so NULLs are not sent: a new payment's
+ * row is a third shorter (799 → 509 bytes) to write and for PostgreSQL to parse.
  */
 export function recordOf(table: Table, row: Record<string, unknown>): Record<string, unknown> {
   let columns = columnsOf.get(table);
@@ -176,6 +177,9 @@ export function recordOf(table: Table, row: Record<string, unknown>): Record<str
     columnsOf.set(table, columns);
   }
   const out: Record<string, unknown> = {};
-  for (const [key, name] of columns) out[name] = row[key] ?? null;
+  for (const [key, name] of columns) {
+    const value = row[key];
+    if (value !== null && value !== undefined) out[name] = value;
+  }
   return out;
 }

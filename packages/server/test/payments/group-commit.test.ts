@@ -3,9 +3,10 @@
  * statement each, and every create still gets exactly its own rows — payment, attempt,
  * event and job, recovery point, stored answer, sandbox record, stats — as if it ran alone.
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batcher, planGeneration, refusedByDatabase } from "../../src/db/batch.js";
+import { batcher, planGeneration, recordOf, refusedByDatabase } from "../../src/db/batch.js";
+import { payments } from "../../src/db/schema/index.js";
 import { createMerchant, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { rows, scalar } from "../reliability/helpers.js";
 
@@ -240,6 +241,22 @@ describe("group commit on the create path", () => {
     // page; with the room kept, 35 and 34 (the rest began on a page earlier rows had filled).
     expect(counts?.keys).toBeGreaterThanOrEqual(30);
     expect(counts?.attempts).toBeGreaterThanOrEqual(30);
+  });
+
+  it("recordOf sends no NULLs, and PostgreSQL reads the row back exactly as stored", async () => {
+    const created = await t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02"), idempotencyKey: "record-of" });
+    expect(created.status).toBe(201);
+    const [payment] = await t.database.db.select().from(payments).where(eq(payments.id, created.body.data.id));
+    if (!payment) throw new Error("payment not found");
+    // A new payment has NULL columns (no reference, not settled, not completed…).
+    expect(Object.values(payment).filter((v) => v === null).length).toBeGreaterThan(3);
+    const record = recordOf(payments, payment);
+    expect(Object.values(record).filter((v) => v === null || v === undefined)).toEqual([]);
+    const [same] = await rows(
+      t.database.db,
+      sql`select (json_populate_record(null::payments, ${JSON.stringify(record)}::json))::text = (p.*)::text as same from payments p where p.id = ${payment.id}`,
+    );
+    expect(same).toEqual({ same: true });
   });
 
   it("one key sent twice at once: one create, the other refused while it runs or replayed after", async () => {

@@ -231,7 +231,7 @@ describe("group commit on the create path", () => {
         const after = await updates();
         const row = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
         expect(row).toMatchObject({ key_updates: 40, attempt_updates: 40 });
-        counts = { keys: row.keys, attempts: row.attempts };
+        counts = { keys: row.keys ?? 0, attempts: row.attempts ?? 0 };
         throw rollback;
       })
       .catch((err) => {

@@ -2,7 +2,7 @@
 -- row version on the same page, no new index entry) instead of a copy on another page with a
 -- new entry in every index. A create inserts its idempotency key (~300 B) and its attempt
 -- (~250 B) in phase 1 and updates both moments later in phase 3: the key gains its stored
--- answer (~1.1 kB), the attempt the provider's reference. Packed full (fillfactor 100) the
+-- answer (~850 B sealed), the attempt the provider's reference. Packed full (fillfactor 100) the
 -- page has no room and 85 % of key updates and 40 % of attempt updates went elsewhere. A key
 -- page now takes 5 new keys, which fill it once answered; an attempt page half its room.
 -- (Payments are not set: the create moves their status, which indexes hold, so no HOT there.)

@@ -146,7 +146,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
 
   const http = await createHttpServer(ctx, log);
   if (opts.api !== false) {
-    const guard = new LoginGuard();
+    const guard = new LoginGuard(ctx.clock);
     registerRoute(http, ctx, guard);
     loginRoute(http, ctx, guard);
     sessionRoutes(http, ctx);

@@ -9,11 +9,14 @@ export class WindowLimiter {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
+    /** Milliseconds since the epoch: the server's clock (tests move it instead of waiting). */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** Counts one hit; returns the seconds to wait when over the limit, else 0. */
-  hit(key: string, now = Date.now()): number {
+  hit(key: string): number {
     if (this.limit <= 0) return 0;
+    const now = this.clock();
     if (++this.sweeps % 10_000 === 0) this.sweep(now);
     const w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) {

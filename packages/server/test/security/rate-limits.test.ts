@@ -1,19 +1,22 @@
 /**
  * LD-3 rate limits, brute force and overload (reliability.md §5 group J; SPEC §16 "Passwords",
- * "Overload"). Assertions are on counts and status codes, never on timing.
+ * "Overload"). Assertions are on counts and status codes, never on timing; the limiters' windows
+ * run on the server's clock, which this file moves instead of waiting.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestClock } from "../../src/lib/clock.js";
 import { type CallResult, createMerchant, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { expectErrorEnvelope } from "./helpers.js";
 
 let t: TestApp;
+const clock = new TestClock();
 let noisy: Merchant;
 let quiet: Merchant;
 const PER_KEY = 20;
 const CONCURRENCY = 3;
 
 beforeAll(async () => {
-  t = await startTestApp({ env: { ZEROFEE_RATE_LIMIT_PER_KEY: String(PER_KEY), ZEROFEE_CONCURRENCY_PER_KEY: String(CONCURRENCY) } });
+  t = await startTestApp({ clock, env: { ZEROFEE_RATE_LIMIT_PER_KEY: String(PER_KEY), ZEROFEE_CONCURRENCY_PER_KEY: String(CONCURRENCY) } });
   noisy = await createMerchant(t, "noisy");
   quiet = await createMerchant(t, "quiet");
 });
@@ -29,8 +32,8 @@ function expect429(res: CallResult, code: string, where: string) {
 
 describe("LD-3 rate limits, brute force and overload", () => {
   it("LD-3 one key over its rate limit gets 429 + Retry-After while a second key keeps being served", async () => {
-    // One request at a time (so the concurrency limit plays no part): a 20-per-second key
-    // is refused well before 200 requests, unless each took over 50 ms.
+    // One request at a time (so the concurrency limit plays no part), the clock standing
+    // still: a 20-per-second key is refused at its 21st request.
     let first429: CallResult | undefined;
     let served = 0;
     const quietRes: CallResult[] = [];
@@ -45,7 +48,7 @@ describe("LD-3 rate limits, brute force and overload", () => {
     }
     expect(first429, "the noisy key was never limited").toBeDefined();
     if (first429) expect429(first429, "rate_limited", "noisy key");
-    expect(served).toBeGreaterThanOrEqual(PER_KEY);
+    expect(served).toBe(PER_KEY);
     // While the noisy key is limited, the quiet one is still served.
     const noisyAgain = await t.call("GET", "/v1/payments?limit=1", { token: noisy.sk });
     quietRes.push(await t.call("GET", "/v1/payments?limit=1", { token: quiet.sk }));
@@ -59,8 +62,8 @@ describe("LD-3 rate limits, brute force and overload", () => {
   });
 
   it("LD-3 one key over its concurrency limit gets 429 + Retry-After while a second key keeps being served", async () => {
-    // Let the per-key window empty after the previous test (the limiter's own 1 s window).
-    await new Promise((r) => setTimeout(r, 1100));
+    // The per-key window (1 s) of the previous test ends.
+    clock.advance(1100);
     const slow = await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 300 } });
     expect(slow.status).toBe(200);
     try {
@@ -84,8 +87,8 @@ describe("LD-3 rate limits, brute force and overload", () => {
     } finally {
       await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 0 } });
     }
-    // Slots are given back: once the burst is over the noisy key is served again.
-    await new Promise((r) => setTimeout(r, 1100));
+    // Slots are given back: once the burst is over (and its rate window) the noisy key is served again.
+    clock.advance(1100);
     expect((await t.call("POST", "/v1/payments", { token: noisy.sk, body: paymentBody("02") })).status).toBe(201);
   });
 

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { SESSION_COOKIE } from "../../http/auth.js";
 import { checkLoginCsrf } from "../../http/csrf.js";
+import type { Clock } from "../../lib/clock.js";
 import { ApiError } from "../../lib/errors.js";
 import { WindowLimiter } from "../../lib/rate-limit.js";
 import { SESSION_TTL_MS } from "../../services/auth/sessions.js";
@@ -13,8 +14,14 @@ const WINDOW_MS = 15 * 60 * 1000;
  * the account exists; accounts are never locked. Cross-site form posts are refused (login CSRF).
  */
 export class LoginGuard {
-  private readonly perIp = new WindowLimiter(30, WINDOW_MS);
-  private readonly perEmail = new WindowLimiter(10, WINDOW_MS);
+  private readonly perIp: WindowLimiter;
+  private readonly perEmail: WindowLimiter;
+
+  constructor(clock: Clock) {
+    const millis = () => clock.now().getTime();
+    this.perIp = new WindowLimiter(30, WINDOW_MS, millis);
+    this.perEmail = new WindowLimiter(10, WINDOW_MS, millis);
+  }
 
   check(request: FastifyRequest, email: string, publicUrl: string): void {
     checkLoginCsrf(request, publicUrl);

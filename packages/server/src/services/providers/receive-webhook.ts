@@ -3,11 +3,11 @@ import { and, eq } from "drizzle-orm";
 import { paymentAttempts, payments, providerCallbacks } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
-import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { applyProviderStatus, queryProviderStatus } from "../payments/sync.js";
 import { processOpenedRefund } from "../refunds/process.js";
 import { receiveRefundWebhook } from "../refunds/sync.js";
+import { recordCallback } from "./callbacks.js";
 import { providerContextFor } from "./credentials.js";
 
 export type ReceiveResult = { received: true; duplicate: boolean; applied: boolean };
@@ -104,21 +104,15 @@ export async function receiveProviderWebhook(ctx: ServiceContext, input: Receive
   const now = ctx.clock.now();
   let refundId: string | null | undefined;
   const result = await withTransaction(ctx.db, async (tx) => {
-    const [stored] = await tx
-      .insert(providerCallbacks)
-      .values({
-        id: newId("providerCallback", now),
-        provider,
-        providerEventId: event.eventId,
-        paymentId: match?.payment.id ?? null,
-        reportedStatus: event.status,
-        applied: false,
-        note: match ? null : found ? "payment of another app or mode" : "no matching payment",
-        payload: storedPayload(input.rawBody),
-        receivedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: providerCallbacks.id });
+    const stored = await recordCallback(tx, {
+      provider,
+      providerEventId: event.eventId,
+      paymentId: match?.payment.id ?? null,
+      reportedStatus: event.status,
+      note: match ? null : found ? "payment of another app or mode" : "no matching payment",
+      payload: storedPayload(input.rawBody),
+      receivedAt: now,
+    });
     if (!stored) return { received: true as const, duplicate: true, applied: false };
     if (!match) return { received: true as const, duplicate: false, applied: false };
     const [payment] = await tx.select().from(payments).where(eq(payments.id, match.payment.id));
@@ -138,7 +132,7 @@ export async function receiveProviderWebhook(ctx: ServiceContext, input: Receive
     await tx
       .update(providerCallbacks)
       .set({ applied: applied.kind === "applied", note })
-      .where(eq(providerCallbacks.id, stored.id));
+      .where(eq(providerCallbacks.id, stored));
     return { received: true as const, duplicate: false, applied: applied.kind === "applied" };
   });
   await processOpenedRefund(ctx, refundId);

@@ -2,9 +2,9 @@ import type { RefundStatusOutput, WebhookOutput } from "@zerofee/providers";
 import { and, asc, eq, isNotNull, or } from "drizzle-orm";
 import { providerCallbacks, refunds } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
-import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
 import { liveAttempt } from "../payments/sync.js";
+import { recordCallback } from "../providers/callbacks.js";
 import { providerContextFor } from "../providers/credentials.js";
 import type { RefundRow } from "./serialize.js";
 import { type RefundOutcome, settleRefund } from "./settle.js";
@@ -90,25 +90,19 @@ export async function receiveRefundWebhook(
   // The callback's record and its effect commit together: a crash between them cannot leave a
   // message marked seen but never applied.
   return withTransaction(ctx.db, async (tx) => {
-    const [stored] = await tx
-      .insert(providerCallbacks)
-      .values({
-        id: newId("providerCallback", now),
-        provider,
-        providerEventId: event.eventId,
-        paymentId: match?.paymentId ?? null,
-        reportedStatus: `refund:${event.status}`,
-        applied: false,
-        note: match ? `refund ${match.id}` : "no matching refund",
-        payload: input.payload,
-        receivedAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: providerCallbacks.id });
+    const stored = await recordCallback(tx, {
+      provider,
+      providerEventId: event.eventId,
+      paymentId: match?.paymentId ?? null,
+      reportedStatus: `refund:${event.status}`,
+      note: match ? `refund ${match.id}` : "no matching refund",
+      payload: input.payload,
+      receivedAt: now,
+    });
     if (!stored) return { received: true as const, duplicate: true, applied: false };
     if (!match || event.status === "pending") return { received: true as const, duplicate: false, applied: false };
     const applied = await settleRefund(ctx, tx, match.id, outcomeOf(event));
-    if (applied) await tx.update(providerCallbacks).set({ applied: true }).where(eq(providerCallbacks.id, stored.id));
+    if (applied) await tx.update(providerCallbacks).set({ applied: true }).where(eq(providerCallbacks.id, stored));
     return { received: true as const, duplicate: false, applied: Boolean(applied) };
   });
 }

@@ -29,6 +29,7 @@ const LEASE_MARGIN_MS = 10_000;
  */
 export class WebhookWorker {
   readonly worker = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private claims = 0;
   private readonly concurrency: number;
   private readonly pollMs: number;
   private readonly agents: { http: http.Agent; https: https.Agent };
@@ -123,7 +124,9 @@ export class WebhookWorker {
   private async claim(limit: number): Promise<number> {
     const now = this.ctx.clock.now();
     const jobs = await claimDueJobs(this.ctx.db, {
-      worker: this.worker,
+      // A token of its own per claim: an attempt from an earlier claim of the same job (its
+      // event resent since) cannot move it.
+      claim: `${this.worker}#${++this.claims}`,
       now,
       leaseUntil: new Date(now.getTime() + this.ctx.config.webhook.timeoutMs + LEASE_MARGIN_MS),
       limit,
@@ -145,7 +148,7 @@ export class WebhookWorker {
         continue;
       }
       this.posting += 1;
-      deliverJob(this.ctx, { worker: this.worker, agents: this.agents }, job).then(
+      deliverJob(this.ctx, { agents: this.agents }, job).then(
         (draft) => {
           this.posting -= 1;
           if (draft === "parked") this.held -= 1;
@@ -166,11 +169,7 @@ export class WebhookWorker {
   private async release(jobs: ClaimedJob[]): Promise<void> {
     if (jobs.length === 0) return;
     try {
-      await releaseJobs(
-        this.ctx.db,
-        this.worker,
-        jobs.map((j) => j.eventId),
-      );
+      await releaseJobs(this.ctx.db, jobs);
     } catch (err) {
       this.ctx.log.warn({ err }, "handing claimed webhook jobs back failed; their leases will");
     } finally {
@@ -192,7 +191,7 @@ export class WebhookWorker {
       await new Promise((r) => setImmediate(r));
       const batch = this.toRecord.splice(0, 200);
       try {
-        const { outcomes, disabled } = await recordOutcomes(this.ctx, this.worker, batch);
+        const { outcomes, disabled } = await recordOutcomes(this.ctx, batch);
         const { webhookAttempts, webhookDuration, webhookEndpointsDisabled } = this.ctx.metrics;
         for (const [i, o] of outcomes.entries()) {
           webhookAttempts.inc({ outcome: o.status === "pending" ? "retry" : o.status });

@@ -12,7 +12,8 @@ export interface Received {
   at: number;
 }
 
-export type Answer = { status: number; headers?: Record<string, string>; body?: string; sleepMs?: number } | "hold";
+/** An answer, sent at once, after `sleepMs`, or once `after` settles; "hold" never answers (the socket is dropped at close). */
+export type Answer = { status: number; headers?: Record<string, string>; body?: string; sleepMs?: number; after?: Promise<unknown> } | "hold";
 
 export interface Receiver {
   url: string;
@@ -58,7 +59,8 @@ export async function startReceiver(behave: Receiver["behave"] = () => ({ status
         res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
         res.end(answer.body ?? "ok");
       };
-      if (answer.sleepMs) setTimeout(send, answer.sleepMs);
+      if (answer.after) void answer.after.then(send);
+      else if (answer.sleepMs) setTimeout(send, answer.sleepMs);
       else send();
     });
   });

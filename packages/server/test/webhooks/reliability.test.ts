@@ -214,6 +214,54 @@ describe("D. webhook delivery", () => {
   }, 60_000);
 });
 
+describe("resend while an attempt is out", () => {
+  it("an attempt that ends after its event was resent does not move the job the resend's attempt holds: a delivered resend is not sent again", async () => {
+    const m = await createMerchant(t, "late-outcome");
+    let failFirst = () => {};
+    let answerSecond = () => {};
+    const first = new Promise<void>((r) => {
+      failFirst = r;
+    });
+    const second = new Promise<void>((r) => {
+      answerSecond = r;
+    });
+    // The first attempt is held and then fails; the resend's attempt is held and then delivered.
+    const r = await receiver((_req, i) => (i === 0 ? { status: 500, after: first } : i === 1 ? { status: 200, after: second } : { status: 200 }));
+    await setEndpoint(t, m, r.url);
+    await writeEvents(t, m, 1);
+    const [job] = await rows(t.database.db, sql`select event_id from webhook_jobs where app_id = ${m.appId}`);
+    const eventId = job.event_id as string;
+    const state = async () =>
+      (
+        await rows(
+          t.database.db,
+          sql`select j.status, j.attempts, (select count(*)::int from webhook_attempts a where a.event_id = j.event_id) as logged
+            from webhook_jobs j where j.event_id = ${eventId}`,
+        )
+      )[0] as { status: string; attempts: number; logged: number };
+
+    await eventually(async () => (r.received.length === 1 ? true : null));
+    expect((await t.call("POST", `/v1/events/${eventId}/resend`, { token: m.sk })).status).toBe(200);
+    // The same worker takes the resent job while its first attempt is still out.
+    await eventually(async () => (r.received.length === 2 ? true : null));
+    // The first attempt fails late: logged, but the job is the resend's now.
+    failFirst();
+    await eventually(async () => ((await state()).logged === 1 ? true : null));
+    expect((await state()).status).toBe("pending");
+    // The resend's attempt is delivered: the job ends delivered, and nothing is sent a third time.
+    answerSecond();
+    const done = await eventually(async () => {
+      const s = await state();
+      return s.logged === 2 ? s : null;
+    });
+    // Had the late failure moved the job (to a retry), the delivered resend would find it moved
+    // on, record nothing, and the retry would send the event a third time.
+    expect(done).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(r.received.length).toBe(2);
+    expect(r.delivered.get(eventId)).toHaveLength(1);
+  }, 30_000);
+});
+
 describe("J. correctness under load", () => {
   it(`LD-2 outbox drain: 5,000 state changes, ${onPostgres ? "three workers" : "one worker"}; every event delivered once, the queue drains to 0`, async () => {
     const m = await createMerchant(t, "drain");

@@ -45,6 +45,7 @@ export const webhookJobs = pgTable(
     scheduleStart: integer("schedule_start").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, mode: "date" }),
     lockedUntil: timestamp("locked_until", { withTimezone: true, mode: "date" }),
+    /** The claim holding the job, `<worker>#<n>`: new for every claim (`services/webhooks/claim.ts`). */
     lockedBy: text("locked_by"),
     lastError: text("last_error"),
     deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),

@@ -23,6 +23,11 @@ export interface ClaimedJob {
   endpoint: DeliveryEndpoint | null;
   /** Until when this worker holds the job (ms since epoch). */
   leaseUntil: number;
+  /**
+   * The claim the job is held under (`locked_by`): new for every claim, so an attempt that
+   * ends after the job was resent and claimed again — by this worker too — cannot move it.
+   */
+  claim: string;
 }
 
 interface ClaimRow {
@@ -45,17 +50,17 @@ interface ClaimRow {
 const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 
 /**
- * Claims up to `limit` due jobs for `worker` until `leaseUntil`, each with its event and its
- * endpoint, in one statement. `FOR UPDATE SKIP LOCKED` keeps two workers off one job; the
+ * Claims up to `limit` due jobs under `claim` (a token no other claim uses) until
+ * `leaseUntil`, each with its event and its endpoint, in one statement. `FOR UPDATE SKIP LOCKED` keeps two workers off one job; the
  * lease hands a job whose worker died back to the queue once it runs out. Same SQL on PGlite
  * and PostgreSQL.
  */
-export async function claimDueJobs(db: Db, input: { worker: string; now: Date; leaseUntil: Date; limit: number }): Promise<ClaimedJob[]> {
+export async function claimDueJobs(db: Db, input: { claim: string; now: Date; leaseUntil: Date; limit: number }): Promise<ClaimedJob[]> {
   const now = input.now.toISOString();
   const res = (await db.execute(sql`
     with claimed as (
       update webhook_jobs j
-         set locked_until = ${input.leaseUntil.toISOString()}::timestamptz, locked_by = ${input.worker}
+         set locked_until = ${input.leaseUntil.toISOString()}::timestamptz, locked_by = ${input.claim}
        where j.event_id in (
          select event_id from webhook_jobs
           where status = 'pending' and next_attempt_at <= ${now}::timestamptz
@@ -94,6 +99,7 @@ export async function claimDueJobs(db: Db, input: { worker: string; now: Date; l
             oldSecretExpiresAt: r.old_secret_expires_at === null ? null : new Date(r.old_secret_expires_at),
           },
     leaseUntil,
+    claim: input.claim,
   }));
 }
 
@@ -102,12 +108,12 @@ export async function claimDueJobs(db: Db, input: { worker: string; now: Date; l
  * their lease runs out): on stop, and for a job that waited so long for a slot that its
  * lease would not cover a whole attempt.
  */
-export async function releaseJobs(db: Db, worker: string, eventIds: string[]): Promise<void> {
-  if (eventIds.length === 0) return;
+export async function releaseJobs(db: Db, jobs: Array<Pick<ClaimedJob, "eventId" | "claim">>): Promise<void> {
+  if (jobs.length === 0) return;
   await db.execute(sql`
     update webhook_jobs set locked_until = null, locked_by = null
-     where locked_by = ${worker} and event_id in (${sql.join(
-       eventIds.map((id) => sql`${id}`),
+     where (event_id, locked_by) in (${sql.join(
+       jobs.map((j) => sql`(${j.eventId}, ${j.claim})`),
        sql`, `,
      )})`);
 }

@@ -12,7 +12,6 @@ import type { AttemptDraft } from "./record-outcome.js";
 import { signedHeaders } from "./sign.js";
 
 export interface DeliverDeps {
-  worker: string;
   agents: { http: http.Agent; https: https.Agent };
 }
 
@@ -24,11 +23,11 @@ export interface DeliverDeps {
 export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: ClaimedJob): Promise<AttemptDraft | "parked"> {
   const endpoint = job.endpoint;
   if (!endpoint?.active) {
-    await parkJob(ctx, job, deps.worker, "failed", endpoint ? "endpoint_disabled" : "no_endpoint");
+    await parkJob(ctx, job, "failed", endpoint ? "endpoint_disabled" : "no_endpoint");
     return "parked";
   }
   if (endpoint.events && job.type !== TEST_EVENT_TYPE && !endpoint.events.includes(job.type)) {
-    await parkJob(ctx, job, deps.worker, "skipped", "event type not subscribed");
+    await parkJob(ctx, job, "skipped", "event type not subscribed");
     return "parked";
   }
   const startedAt = ctx.clock.now();

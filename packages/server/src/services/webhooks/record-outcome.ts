@@ -57,6 +57,7 @@ const COLUMNS: Array<[name: string, type: string, value: (p: Planned) => unknown
   ["status", "text", (p) => p.status],
   ["attempt", "int", (p) => p.attempt],
   ["prev_attempts", "int", (p) => p.draft.job.attempts],
+  ["claim", "text", (p) => p.draft.job.claim],
   ["next_at", "timestamptz", (p) => p.nextAt?.toISOString() ?? null],
   ["error", "text", (p) => p.error],
   ["delivery_id", "text", (p) => p.draft.deliveryId],
@@ -70,12 +71,12 @@ const COLUMNS: Array<[name: string, type: string, value: (p: Planned) => unknown
 ];
 
 /**
- * One statement logs every attempt and moves each job this worker still holds (`locked_by`,
- * `attempts` unchanged) on; returns the jobs moved. With `resetFailures`, an endpoint that had
+ * One statement logs every attempt and moves each job still held under the claim its attempt
+ * was made under (`locked_by`, `attempts` unchanged) on; returns the jobs moved. With `resetFailures`, an endpoint that had
  * a delivered event in the batch gets its failure count reset in the same statement (exact
  * only when no event of the batch ended `failed`: the caller decides).
  */
-async function logAndMove(db: Db | Tx, worker: string, now: Date, planned: Planned[], resetFailures: boolean): Promise<Set<string>> {
+async function logAndMove(db: Db | Tx, now: Date, planned: Planned[], resetFailures: boolean): Promise<Set<string>> {
   const arrays = COLUMNS.map(([, type, value]) => sql`${sql.param(planned.map(value))}::${sql.raw(type)}[]`);
   const names = sql.raw(COLUMNS.map(([name]) => name).join(", "));
   const at = now.toISOString();
@@ -91,7 +92,7 @@ async function logAndMove(db: Db | Tx, worker: string, now: Date, planned: Plann
              last_error = v.error, delivered_at = case when v.status = 'delivered' then ${at}::timestamptz else null end,
              updated_at = ${at}::timestamptz
         from v
-       where j.event_id = v.event_id and j.locked_by = ${worker} and j.attempts = v.prev_attempts
+       where j.event_id = v.event_id and j.locked_by = v.claim and j.attempts = v.prev_attempts
       returning j.event_id, j.app_id, j.livemode, v.status
     ), reset as (
       update webhook_endpoints w set consecutive_failures = 0
@@ -152,11 +153,11 @@ async function countFailures(ctx: ServiceContext, tx: Tx, now: Date, moved: Plan
  * Records finished attempts in one transaction (one round of statements per batch, not per
  * attempt): every attempt is logged — it happened — and each job moves on: delivered; or
  * retried on the schedule (±10 % jitter, `Retry-After` within bounds); or, schedule spent,
- * `failed`. A job whose lease another worker took meanwhile is left to that worker.
+ * `failed`. A job claimed again meanwhile — its lease taken by another worker, or its event
+ * resent and claimed anew — is left to that claim: only the attempt's own claim moves it.
  */
 export async function recordOutcomes(
   ctx: ServiceContext,
-  worker: string,
   drafts: AttemptDraft[],
 ): Promise<{ outcomes: Outcome[]; disabled: Array<{ appId: string; livemode: boolean }> }> {
   if (drafts.length === 0) return { outcomes: [], disabled: [] };
@@ -166,11 +167,11 @@ export async function recordOutcomes(
   // The common case — no event of the batch ran out of attempts — is one statement, no
   // transaction: delivered events reset their endpoint's count there and then.
   if (!planned.some((p) => p.status === "failed")) {
-    await logAndMove(ctx.db, worker, now, planned, true);
+    await logAndMove(ctx.db, now, planned, true);
     return { outcomes, disabled: [] };
   }
   return withTransaction(ctx.db, async (tx) => {
-    const moved = await logAndMove(tx, worker, now, planned, false);
+    const moved = await logAndMove(tx, now, planned, false);
     const disabled = await countFailures(
       ctx,
       tx,

@@ -137,9 +137,8 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     transformObject: jsonSchemaTransformObject,
   });
 
-  const millis = () => ctx.clock.now().getTime();
-  const keyLimiter = new WindowLimiter(ctx.config.rateLimitPerKey, 1000, millis);
-  const ipLimiter = new WindowLimiter(ctx.config.rateLimitPerIp, 1000, millis);
+  const keyLimiter = new WindowLimiter(ctx.config.rateLimitPerKey, 1000, ctx.clock);
+  const ipLimiter = new WindowLimiter(ctx.config.rateLimitPerIp, 1000, ctx.clock);
   const inFlight = new InFlight(ctx.config.concurrencyPerKey);
 
   // The hooks every request runs take callbacks and go async only when they must wait: an

@@ -1,3 +1,5 @@
+import { type Clock, systemClock } from "./clock.js";
+
 /**
  * Fixed-window counters in memory, per process. Enough for per-key and per-IP limits on one
  * instance; several API replicas each enforce their own share.
@@ -9,14 +11,14 @@ export class WindowLimiter {
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
-    /** Milliseconds since the epoch: the server's clock (tests move it instead of waiting). */
-    private readonly clock: () => number = Date.now,
+    /** The server's clock (tests move it instead of waiting). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Counts one hit; returns the seconds to wait when over the limit, else 0. */
   hit(key: string): number {
     if (this.limit <= 0) return 0;
-    const now = this.clock();
+    const now = this.clock.now().getTime();
     if (++this.sweeps % 10_000 === 0) this.sweep(now);
     const w = this.windows.get(key);
     if (!w || now - w.start >= this.windowMs) {

@@ -18,9 +18,8 @@ export class LoginGuard {
   private readonly perEmail: WindowLimiter;
 
   constructor(clock: Clock) {
-    const millis = () => clock.now().getTime();
-    this.perIp = new WindowLimiter(30, WINDOW_MS, millis);
-    this.perEmail = new WindowLimiter(10, WINDOW_MS, millis);
+    this.perIp = new WindowLimiter(30, WINDOW_MS, clock);
+    this.perEmail = new WindowLimiter(10, WINDOW_MS, clock);
   }
 
   check(request: FastifyRequest, email: string, publicUrl: string): void {

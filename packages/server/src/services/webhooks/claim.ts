@@ -51,9 +51,9 @@ const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 
 /**
  * Claims up to `limit` due jobs under `claim` (a token no other claim uses) until
- * `leaseUntil`, each with its event and its endpoint, in one statement. `FOR UPDATE SKIP LOCKED` keeps two workers off one job; the
- * lease hands a job whose worker died back to the queue once it runs out. Same SQL on PGlite
- * and PostgreSQL.
+ * `leaseUntil`, each with its event and its endpoint, in one statement. `FOR UPDATE SKIP
+ * LOCKED` keeps two workers off one job; the lease hands a job whose worker died back to the
+ * queue once it runs out. Same SQL on PGlite and PostgreSQL.
  */
 export async function claimDueJobs(db: Db, input: { claim: string; now: Date; leaseUntil: Date; limit: number }): Promise<ClaimedJob[]> {
   const now = input.now.toISOString();

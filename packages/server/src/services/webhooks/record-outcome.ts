@@ -72,9 +72,10 @@ const COLUMNS: Array<[name: string, type: string, value: (p: Planned) => unknown
 
 /**
  * One statement logs every attempt and moves each job still held under the claim its attempt
- * was made under (`locked_by`, `attempts` unchanged) on; returns the jobs moved. With `resetFailures`, an endpoint that had
- * a delivered event in the batch gets its failure count reset in the same statement (exact
- * only when no event of the batch ended `failed`: the caller decides).
+ * was made under (`locked_by`, `attempts` unchanged) on; returns the jobs moved. With
+ * `resetFailures`, an endpoint that had a delivered event in the batch gets its failure count
+ * reset in the same statement (exact only when no event of the batch ended `failed`: the
+ * caller decides).
  */
 async function logAndMove(db: Db | Tx, now: Date, planned: Planned[], resetFailures: boolean): Promise<Set<string>> {
   const arrays = COLUMNS.map(([, type, value]) => sql`${sql.param(planned.map(value))}::${sql.raw(type)}[]`);

@@ -6,6 +6,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret } from "../../src/lib/crypto.js";
+import { sealResponse } from "../../src/services/idempotency/finish.js";
 import { reapIdempotencyKeys } from "../../src/services/idempotency/reap.js";
 import { countSandboxRecords } from "../../src/services/sandbox/store.js";
 import { createMerchant, eventually, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
@@ -206,7 +207,7 @@ describe("A. idempotency", () => {
     expect(ruleAgain.text).toBe(rule.text);
     expect(await countPayments(db, m.appId)).toBe(2);
   });
-  it("IDEM-5 stored answers are sealed: no client secret or phone number in the database, the replay shows them, an answer stored before sealing replays as it was", async () => {
+  it("IDEM-5 stored answers with a secret are sealed (no client secret in the database), a payment's is kept as is, the replay shows them, answers stored by earlier versions replay as they were", async () => {
     const m = await createMerchant(t, "idem5s");
     const session = await t.call("POST", "/v1/checkout/sessions", {
       token: m.sk,
@@ -223,14 +224,18 @@ describe("A. idempotency", () => {
     expect(payment.status).toBe(201);
     const stored = await rows(t.database.db, sql`select id, key, response_body from idempotency_keys where app_id = ${m.appId} order by key`);
     expect(stored).toHaveLength(2);
-    for (const row of stored) {
-      // Deflated, then sealed: a payment's answer stays well inside its row (no TOAST).
-      expect(row.response_body).toMatch(/^z\.v1\./);
-      expect(String(row.response_body).length).toBeLessThan(payment.text.length);
-      expect(row.response_body).not.toContain(secret);
-      expect(row.response_body).not.toContain("0700000000");
-      expect(row.response_body).not.toContain("client_secret");
-    }
+    const sessionRow = stored.find((r) => r.key === "idem-5-session");
+    // Deflated, then sealed: the answer stays inside its row (no TOAST).
+    expect(sessionRow?.response_body).toMatch(/^z\.v1\./);
+    expect(String(sessionRow?.response_body).length).toBeLessThan(session.text.length);
+    expect(sessionRow?.response_body).not.toContain(secret);
+    expect(sessionRow?.response_body).not.toContain("client_secret");
+    // A payment's answer is kept as sent: what it holds, its own rows hold in clear.
+    const paymentKey = stored.find((r) => r.key === "idem-5-phone");
+    expect(paymentKey?.response_body).toBe(payment.text);
+    const [own] = await rows(t.database.db, sql`select customer, next_action from payments where id = ${payment.body.data.id}`);
+    expect(own?.customer).toEqual(payment.body.data.customer);
+    expect(own?.next_action).toEqual(payment.body.data.next_action);
     const replay = await t.call("POST", "/v1/checkout/sessions", {
       token: m.sk,
       body: { amount: 2500, currency: "XOF", reference: "idem-5-sealed", success_url: "http://127.0.0.1:9/ok" },
@@ -240,9 +245,11 @@ describe("A. idempotency", () => {
     expect(replay.text).toBe(session.text);
     expect(replay.body.data.client_secret).toBe(secret);
 
-    // Answers an earlier version stored — sealed without deflating, or in clear — still replay.
-    const paymentKey = stored.find((r) => r.key === "idem-5-phone");
-    const earlier = [encryptSecret(t.app.ctx.config.masterKey, payment.text, `${paymentKey?.id}|idempotent-response`), payment.text];
+    // Answers earlier versions stored — deflated and sealed, or sealed without deflating — still replay.
+    const earlier = [
+      sealResponse(t.app.ctx, String(paymentKey?.id), payment.text),
+      encryptSecret(t.app.ctx.config.masterKey, payment.text, `${paymentKey?.id}|idempotent-response`),
+    ];
     for (const body of earlier) {
       await t.database.db.execute(sql`update idempotency_keys set response_body = ${body} where app_id = ${m.appId} and key = 'idem-5-phone'`);
       const replayed = await t.call("POST", "/v1/payments", {

@@ -20,11 +20,12 @@ const aad = (id: string) => `${id}|idempotent-response`;
 
 /**
  * Stored answers are sealed with the master key: they can hold what is shown only once (a
- * checkout session's `client_secret`, a new webhook secret) and customers' phone numbers.
- * They are deflated first (`z.` + the sealed bytes): a payment's answer, ~2.2 kB once sealed
- * as text, went out of line to TOAST (a second heap and index write per create); deflated it
- * stays in its row at about half the WAL. (What is compressed with a secret is never
- * observable per request, and every secret shown once is new, so no length oracle exists.)
+ * checkout session's `client_secret`, a new webhook secret). A payment create's answer, stored
+ * by its last phase, is the exception (`services/payments/create.ts`): all it holds is in the
+ * payment's own rows, in clear. Sealed answers are deflated first (`z.` + the sealed bytes):
+ * a payment's answer, ~2.2 kB once sealed as text, went out of line to TOAST (a second heap
+ * and index write); deflated, an answer stays in its row. (What is compressed with a secret
+ * is never observable per request, and every secret shown once is new: no length oracle.)
  */
 export const sealResponse = (ctx: ServiceContext, id: string, body: string) =>
   `z.${encryptSecret(ctx.config.masterKey, deflateRawSync(body, DEFLATE), aad(id))}`;

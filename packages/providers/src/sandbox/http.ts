@@ -27,9 +27,8 @@ export async function callProvider(
 ): Promise<{ kind: "response"; status: number; body: unknown } | { kind: "not_sent"; message: string } | { kind: "timeout"; message: string }> {
   try {
     const transport: Transport = ctx.transport ?? fetch;
-    const sent = { ...init, redirect: "manual" as const, signal: AbortSignal.timeout(ctx.timeoutMs) };
-    // An in-process simulator answers without Request/Response objects when it can.
-    const direct = transport.exchange?.(url, sent);
+    // An in-process simulator answers without Request/Response objects (or an AbortSignal) when it can.
+    const direct = transport.exchange?.(url, { ...init, redirect: "manual" }, ctx.timeoutMs);
     let status: number;
     let text: string;
     if (direct) {
@@ -37,7 +36,7 @@ export async function callProvider(
       status = res.status;
       text = res.body ?? "";
     } else {
-      const res = await transport(url, sent);
+      const res = await transport(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(ctx.timeoutMs) });
       status = res.status;
       text = await res.text();
     }

@@ -5,9 +5,10 @@ export type Transport = ((input: string | URL | Request, init?: RequestInit) => 
   /**
    * The same exchange without `Request`/`Response` objects, for a request whose body is text
    * and whose headers are a plain object (what every adapter sends); null when this transport
-   * does not serve `url` or the request needs the full path. Same bytes in and out.
+   * does not serve `url` or the request needs the full path. Same bytes in and out. A
+   * `timeoutMs` is the deadline `AbortSignal.timeout` would set, without making one per call.
    */
-  exchange?: (url: string, init: RequestInit) => Promise<EncodedResponse> | null;
+  exchange?: (url: string, init: RequestInit, timeoutMs?: number) => Promise<EncodedResponse> | null;
 };
 
 export interface EncodedResponse {
@@ -48,6 +49,15 @@ function decodeBody(contentType: string, text: string): unknown {
   return text;
 }
 
+/** `work`, or the rejection `AbortSignal.timeout(ms)` would give if it takes longer. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 const aborted = (signal: AbortSignal) =>
   new Promise<never>((_, reject) => {
     if (signal.aborted) reject(signal.reason);
@@ -65,14 +75,23 @@ export function inProcessTransport(sim: Simulator, base: () => string): Transpor
     const root = base().replace(/\/+$/, "");
     return url === root || url.startsWith(`${root}/`) || url.startsWith(`${root}?`) ? root : null;
   };
-  const exchange = async (root: string, method: string, href: string, headers: Record<string, string>, text: string, signal?: AbortSignal | null) => {
+  const exchange = async (
+    root: string,
+    method: string,
+    href: string,
+    headers: Record<string, string>,
+    text: string,
+    signal?: AbortSignal | null,
+    timeoutMs?: number,
+  ) => {
     const url = new URL(href);
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
     const body = decodeBody(headers["content-type"] ?? "", text);
     const path = url.pathname.slice(new URL(root).pathname.length) || "/";
     const handled = handleSafely(sim, { method, path: path.startsWith("/") ? path : `/${path}`, query, headers, body });
-    return encodeSimResponse(await (signal ? Promise.race([handled, aborted(signal)]) : handled));
+    const answered = signal ? Promise.race([handled, aborted(signal)]) : handled;
+    return encodeSimResponse(await (timeoutMs === undefined ? answered : withDeadline(answered, timeoutMs)));
   };
   const transport: Transport = async (input, init) => {
     const request = new Request(input, init);
@@ -85,7 +104,7 @@ export function inProcessTransport(sim: Simulator, base: () => string): Transpor
     const res = await exchange(root, request.method, request.url, headers, await request.text(), init?.signal);
     return new Response(res.body ?? null, { status: res.status, headers: res.headers });
   };
-  transport.exchange = (url, init) => {
+  transport.exchange = (url, init, timeoutMs) => {
     const root = served(url);
     const raw = init.headers;
     if (!root || (init.body !== undefined && init.body !== null && typeof init.body !== "string")) return null;
@@ -94,7 +113,7 @@ export function inProcessTransport(sim: Simulator, base: () => string): Transpor
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries((raw ?? {}) as Record<string, string>)) headers[k.toLowerCase()] = String(v).trim();
     if (typeof init.body === "string" && !headers["content-type"]) headers["content-type"] = "text/plain;charset=UTF-8";
-    return exchange(root, (init.method ?? "GET").toUpperCase(), new URL(url).href, headers, init.body ?? "", init.signal);
+    return exchange(root, (init.method ?? "GET").toUpperCase(), new URL(url).href, headers, init.body ?? "", init.signal, timeoutMs);
   };
   return transport;
 }

@@ -335,7 +335,7 @@ type PhaseThreeRows = { payment: PaymentRow; attempt: AttemptRow };
 const ACCEPTED_OPEN_SQL = `with x as (
     select * from json_to_recordset($1::json) as x(attempt_id text, payment_id text, app_id text, provider text,
       provider_reference text, data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz,
-      idem_id text, answer_status int, answer_body text, expect_payment json, expect_attempt json)
+      idem_id text, answer_status int, answer_body text, expect_payment payments, expect_attempt payment_attempts)
   ), a as (
     update payment_attempts t set status = 'accepted', provider_reference = x.provider_reference, data = x.data, updated_at = x.at
       from x where t.id = x.attempt_id and t.id = any(array(select attempt_id from x))
@@ -350,8 +350,7 @@ const ACCEPTED_OPEN_SQL = `with x as (
     update idempotency_keys k set response_status = x.answer_status, response_body = x.answer_body, finished_at = x.at, locked_at = null
       from x join p on p.id = x.payment_id join a on a.id = x.attempt_id
       where k.id = x.idem_id and k.id = any(array(select idem_id from x where answer_body is not null))
-        and (p.*)::payments is not distinct from json_populate_record(null::payments, x.expect_payment)
-        and (a.*)::payment_attempts is not distinct from json_populate_record(null::payment_attempts, x.expect_attempt)
+        and (p.*)::payments is not distinct from x.expect_payment and (a.*)::payment_attempts is not distinct from x.expect_attempt
     returning k.id
   )
 select a.id, k.id is not null as stored,

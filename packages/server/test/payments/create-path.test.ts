@@ -72,6 +72,31 @@ describe("create path", () => {
     expect(created.body.data.refunds).toEqual([]);
   });
 
+  it("the payment.created event holds the payment as the create's first statement wrote it", async () => {
+    const body = paymentBody("02", {
+      reference: "event-data-1",
+      description: "Order «42» — ünïcode",
+      metadata: { order: "42", note: "é \"quoted\"" },
+      success_url: "http://127.0.0.1:9/ok",
+    });
+    const created = await t.call("POST", "/v1/payments", { token: a.sk, body, idempotencyKey: "event-data-1" });
+    expect(created.status, created.text).toBe(201);
+    const p = created.body.data;
+    const [event] = await rows(t.database.db, sql`select data from events where object_id = ${p.id} and type = 'payment.created'`);
+    const { attempts: _a, refunds: _r, ...payment } = p;
+    // The answer is the payment after the provider's answer (phase 3); the event, before it.
+    expect(p.status).toBe("requires_action");
+    expect(event?.data).toEqual({
+      ...payment,
+      status: "pending",
+      provider: null,
+      provider_reference: null,
+      next_action: null,
+      timeline: [p.timeline[0]],
+      updated_at: p.created_at,
+    });
+  });
+
   it("the answer is stored by the create's last statement: the key is finished with it, and a replay is byte-identical", async () => {
     const created = await create(a, "stored-with-phase-3");
     const [key] = await rows(

@@ -319,7 +319,8 @@ async function recordAcceptedOpen(
     answer_status: answer?.status ?? null,
     // In clear, unlike other stored answers (`sealResponse`): every field of a payment's answer
     // is in its own rows (`payments`, `payment_attempts`) and its `payment.created` event, in
-    // clear and kept longer; sealing this copy hid nothing and cost a sixth of a create's CPU.
+    // clear and kept longer; sealing this copy hid nothing and cost Node CPU on every create
+    // (docs/performance.md, ninth session).
     answer_body: answer?.body ?? null,
     expect_payment: answer ? recordOf(payments, predicted.payment) : null,
     expect_attempt: answer ? recordOf(paymentAttempts, predicted.attempt) : null,

@@ -76,7 +76,7 @@ describe("create path", () => {
     const body = paymentBody("02", {
       reference: "event-data-1",
       description: "Order «42» — ünïcode",
-      metadata: { order: "42", note: "é \"quoted\"" },
+      metadata: { order: "42", note: 'é "quoted"' },
       success_url: "http://127.0.0.1:9/ok",
     });
     const created = await t.call("POST", "/v1/payments", { token: a.sk, body, idempotencyKey: "event-data-1" });

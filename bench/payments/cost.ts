@@ -7,6 +7,12 @@
  * connections after a warm-up (docs/scaling.md).
  *
  *   npx tsx bench/payments/cost.ts [--n 400] [--connections 1] [--root <checkout to measure>]
+ *   npx tsx bench/payments/cost.ts --seconds 8 [--warmup-seconds 3] [--connections 50] [--root …]
+ *
+ * By default each create opens a connection (`http`), whose cost is about two thirds of the
+ * Node figure; `--seconds` instead drives kept-alive connections with autocannon for that
+ * long, as `npm run bench` does, and counts the creates answered (`bench/payments/ab.ts`
+ * alternates two checkouts that way).
  *
  * `--root` runs another checkout's `zerofee serve` (e.g. the commit before a change), so two
  * versions are compared on the same machine minutes apart. BENCH_DATABASE_URL as for `npm run bench`.
@@ -17,6 +23,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import autocannon from "autocannon";
 import pg from "pg";
 import { scratchDatabase } from "../scratch-db.js";
 import { benchServerEnv, cpuSeconds, fmt, http, postgresCpuSeconds, startChild } from "./lib.js";
@@ -28,8 +35,11 @@ const { values: flags } = parseArgs({
     warmup: { type: "string", default: "50" },
     connections: { type: "string", default: "1" },
     root: { type: "string", default: resolve(here, "../..") },
+    seconds: { type: "string", default: "" },
+    "warmup-seconds": { type: "string", default: "3" },
   },
 });
+const SECONDS = Number(flags.seconds || 0);
 const N = Number(flags.n);
 const C = Number(flags.connections);
 const BODY = { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 02" } };
@@ -68,28 +78,55 @@ try {
     );
     return rows[0] as { commits: string; lsn: string };
   };
-  await run(Number(flags.warmup));
+  /** Kept-alive connections for `seconds`, a unique Idempotency-Key per request; creates answered. */
+  let keys = 0;
+  const sustain = async (seconds: number) => {
+    const tag = randomBytes(4).toString("hex");
+    const result = await autocannon({
+      url,
+      connections: C,
+      duration: seconds,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          path: "/v1/payments",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify(BODY),
+          setupRequest: (req) => ({ ...req, headers: { ...req.headers, "idempotency-key": `cost-${tag}-${keys++}` } }),
+        },
+      ],
+    });
+    if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    return { created: result.requests.total, p50: result.latency.p50, p99: result.latency.p99 };
+  };
+  if (SECONDS > 0) await sustain(Number(flags["warmup-seconds"]));
+  else await run(Number(flags.warmup));
   // Let the simulators' and workers' timers settle into their idle rhythm.
   await new Promise((r) => setTimeout(r, 1500));
   const dbName = new URL(scratch.url).pathname.slice(1);
   const before = { node: cpuSeconds(zf.proc.pid), pg: postgresCpuSeconds(dbName), db: await stats(), t: performance.now() };
-  await run(N);
+  const sustained = SECONDS > 0 ? await sustain(SECONDS) : null;
+  if (!sustained) await run(N);
   const wall = (performance.now() - before.t) / 1000;
+  const created = sustained?.created ?? N;
   const after = { node: cpuSeconds(zf.proc.pid), pg: postgresCpuSeconds(dbName), db: await stats() };
   const { rows } = await client.query("select pg_wal_lsn_diff($1, $2)::bigint as bytes", [after.db.lsn, before.db.lsn]);
-  const per = (x: number) => x / N;
+  const per = (x: number) => x / created;
   const out = {
     root: flags.root,
-    n: N,
+    n: created,
     connections: C,
+    keptAlive: sustained !== null,
     nodeCpuMs: per((after.node - before.node) * 1000),
     pgCpuMs: per((after.pg - before.pg) * 1000),
     commits: per(Number(after.db.commits) - Number(before.db.commits)),
     walBytes: per(Number((rows[0] as { bytes: string }).bytes)),
-    createsPerSecond: N / wall,
+    createsPerSecond: created / wall,
+    ...(sustained ? { p50Ms: sustained.p50, p99Ms: sustained.p99 } : {}),
   };
   process.stdout.write(
-    `${N} creates, ${C} connection(s), ${flags.root}\n` +
+    `${created} creates, ${C} ${sustained ? "kept-alive " : ""}connection(s), ${flags.root}\n` +
       `per create: Node CPU ${fmt(out.nodeCpuMs, 2)} ms, PostgreSQL CPU ${fmt(out.pgCpuMs, 2)} ms (the run's backends), ` +
       `${fmt(out.commits, 2)} transactions committed, ${fmt(out.walBytes, 0)} WAL bytes; ${fmt(out.createsPerSecond, 1)} creates/s\n` +
       `${JSON.stringify(out)}\n`,

@@ -49,11 +49,14 @@ function decodeBody(contentType: string, text: string): unknown {
   return text;
 }
 
-/** `work`, or the rejection `AbortSignal.timeout(ms)` would give if it takes longer. */
+/**
+ * `work`, or the rejection `AbortSignal.timeout(ms)` would give if it takes longer; like that
+ * signal's, the timer does not keep the process alive.
+ */
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms);
+    timer = setTimeout(() => reject(new DOMException("The operation was aborted due to timeout", "TimeoutError")), ms).unref();
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

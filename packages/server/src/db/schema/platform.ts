@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
- * Stripe-style idempotency records, scoped to (app, mode, key). Stored with fillfactor 20
- * (migration 0008): the answer a key gains moments after its insert fits on the same page.
+ * Stripe-style idempotency records, scoped to (app, mode, key). Stored with fillfactor 15
+ * (migrations 0008, 0009): the answer a key gains moments after its insert fits on the same page.
  */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",

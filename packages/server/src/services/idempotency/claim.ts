@@ -31,7 +31,7 @@ export interface ClaimInput {
  */
 const CLAIM_SQL = `insert into idempotency_keys (id, app_id, livemode, key, method, path, fingerprint, locked_at, created_at)
   select id, app_id, livemode, key, method, path, fingerprint, at, at
-    from json_to_recordset($1::json) as x(id text, app_id text, livemode boolean, key text, method text, path text, fingerprint text, at timestamptz)
+    from jsonb_to_recordset($1::jsonb) as x(id text, app_id text, livemode boolean, key text, method text, path text, fingerprint text, at timestamptz)
   on conflict do nothing
   returning id`;
 

@@ -48,7 +48,7 @@ export async function finishIdempotencyKey(ctx: ServiceContext, id: string, stat
 }
 
 /** Stores answers: one statement for the requests finishing at the moment (`db/batch.ts`). */
-const FINISH_SQL = `with x as (select * from json_to_recordset($1::json) as x(id text, status int, body text, at timestamptz))
+const FINISH_SQL = `with x as (select * from jsonb_to_recordset($1::jsonb) as x(id text, status int, body text, at timestamptz))
   update idempotency_keys k set response_status = x.status, response_body = x.body, finished_at = x.at, locked_at = null
   from x where k.id = x.id and k.id = any(array(select id from x))`;
 

@@ -132,7 +132,7 @@ interface PhaseOneRow {
  * request or by another row of the batch — is left out of every table.
  */
 const PHASE_ONE_SQL = `with kin as (
-    select * from json_to_recordset($4::json) as k(id text, app_id text, livemode boolean, key text, method text, path text, fingerprint text, at timestamptz, payment_id text)
+    select * from jsonb_to_recordset($4::jsonb) as k(id text, app_id text, livemode boolean, key text, method text, path text, fingerprint text, at timestamptz, payment_id text)
   ),
   k as (
     insert into idempotency_keys (id, app_id, livemode, key, method, path, fingerprint, locked_at, created_at, recovery_point, resource_id)
@@ -141,11 +141,11 @@ const PHASE_ONE_SQL = `with kin as (
     returning resource_id
   ),
   pin as (
-    select * from json_populate_recordset(null::payments, $1::json) n
+    select * from jsonb_populate_recordset(null::payments, $1::jsonb) n
       where n.id in (select resource_id from k) or n.id not in (select payment_id from kin)
   ),
-  ain as (select * from json_populate_recordset(null::payment_attempts, $2::json)),
-  x as (select * from json_to_recordset($3::json) as x(payment_id text, idem_id text, event_id text, data jsonb)),
+  ain as (select * from jsonb_populate_recordset(null::payment_attempts, $2::jsonb)),
+  x as (select * from jsonb_to_recordset($3::jsonb) as x(payment_id text, idem_id text, event_id text, data jsonb)),
   p as (insert into payments select * from pin returning id),
   a as (insert into payment_attempts select ain.* from ain join p on p.id = ain.payment_id returning id),
   r as (
@@ -334,7 +334,7 @@ async function recordAcceptedOpen(
 type PhaseThreeRows = { payment: PaymentRow; attempt: AttemptRow };
 
 const ACCEPTED_OPEN_SQL = `with x as (
-    select * from json_to_recordset($1::json) as x(attempt_id text, payment_id text, app_id text, provider text,
+    select * from jsonb_to_recordset($1::jsonb) as x(attempt_id text, payment_id text, app_id text, provider text,
       provider_reference text, data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz,
       idem_id text, answer_status int, answer_body text, expect_payment payments, expect_attempt payment_attempts)
   ), a as (

@@ -44,7 +44,7 @@ export function createSandboxStore(db: Db, provider: string): SimulatorStore {
  */
 const INSERT_SQL = `insert into sandbox_records (provider, id, data, due_at, created_at, updated_at)
   select provider, id, data, due_at, at, at
-    from json_to_recordset($1::json) as x(provider text, id text, data jsonb, due_at timestamptz, at timestamptz)
+    from jsonb_to_recordset($1::jsonb) as x(provider text, id text, data jsonb, due_at timestamptz, at timestamptz)
   on conflict (provider, id) do nothing
   returning provider, id`;
 

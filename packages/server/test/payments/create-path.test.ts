@@ -137,6 +137,42 @@ describe("create path", () => {
     }
   });
 
+  it("an attempt written by anything else while the provider call was out: phase 3 still records it once, and the answer replayed is the rows as committed", async () => {
+    // Phase 3 stores the answer only while both rows are the versions phase 1 wrote (their
+    // xmin). Here only the attempt is written meanwhile: the answer must show it as committed,
+    // and the payment's update must not be applied twice (one requires_action in the timeline).
+    await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 2000 } });
+    try {
+      const creating = t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02"), idempotencyKey: "attempt-moved-in-flight" });
+      const id = await eventually(async () => {
+        const [p] = await rows(
+          t.database.db,
+          sql`select p.id from payments p join idempotency_keys k on k.resource_id = p.id where k.key = 'attempt-moved-in-flight'`,
+        );
+        return p?.id as string | undefined;
+      });
+      await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 0 } });
+      const [touched] = await rows(
+        t.database.db,
+        sql`update payment_attempts set error_message = 'touched' where payment_id = ${id} and status = 'created' returning id`,
+      );
+      expect(touched).toBeDefined();
+      const created = await creating;
+      expect(created.status, created.text).toBe(201);
+      expect(created.body.data).toMatchObject({ id, status: "requires_action", provider: "test" });
+      expect(created.body.data.timeline.map((e: { status: string }) => e.status)).toEqual(["pending", "requires_action"]);
+      // The answer shows the attempt as committed, the other writer's change included.
+      expect(created.body.data.attempts).toMatchObject([{ status: "accepted", provider: "test", error_message: "touched" }]);
+      const read = await t.call("GET", `/v1/payments/${id}`, { token: a.sk });
+      expect(read.body.data).toEqual(created.body.data);
+      const replay = await t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02"), idempotencyKey: "attempt-moved-in-flight" });
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(replay.text).toBe(created.text);
+    } finally {
+      await t.call("POST", "/sandbox/test/_control", { body: { latency_ms: 0 } });
+    }
+  });
+
   it("gets arriving together (coalesced into one statement) each see only their own app's payment", async () => {
     const mine = [(await create(a, "mix-a1")).body.data.id, (await create(a, "mix-a2")).body.data.id] as string[];
     const theirs = [(await create(b, "mix-b1")).body.data.id] as string[];

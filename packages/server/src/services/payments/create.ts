@@ -110,7 +110,7 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
   // A job parked for want of an endpoint needs no worker.
   if (written.queued) eventsCommitted(ctx.db);
   const claimed: IdempotencyHandle | null = key ? { id: key.id, recoveryPoint: "payment_created", resourceId: id } : null;
-  return { claimed, payment, candidates, attempts, rows: setup.rows };
+  return { claimed, payment, candidates, attempts, rows: setup.rows, writtenBy: written.xid };
 }
 
 interface PhaseOneRow {
@@ -166,11 +166,12 @@ const PHASE_ONE_SQL = `with kin as (
   ),
   ${EVENT_JOB_CTE}
 select (select coalesce(json_agg(id), '[]') from p) as written,
-  (select coalesce(json_agg(event_id), '[]') from job where status = 'pending') as queued`;
+  (select coalesce(json_agg(event_id), '[]') from job where status = 'pending') as queued,
+  pg_current_xact_id()::xid::text as xid`;
 
 const phaseOne = (db: Db) =>
   batcherFor(db, "payment_phase_one", async (rows: PhaseOneRow[]) => {
-    const [res] = await queryJson<{ written: string[]; queued: string[] }>(db, "payment_phase_one", PHASE_ONE_SQL, [
+    const [res] = await queryJson<{ written: string[]; queued: string[]; xid: string }>(db, "payment_phase_one", PHASE_ONE_SQL, [
       rows.map((r) => recordOf(payments, r.payment)),
       rows.flatMap((r) => (r.attempt ? [recordOf(paymentAttempts, r.attempt)] : [])),
       rows.map((r) => ({ payment_id: r.event.paymentId, idem_id: r.event.idemId, event_id: r.event.eventId, data: r.event.data })),
@@ -178,7 +179,8 @@ const phaseOne = (db: Db) =>
     ]);
     const written = new Set(res?.written);
     const queued = new Set(res?.queued);
-    return rows.map((r) => ({ written: written.has(r.payment.id), queued: queued.has(r.event.eventId) }));
+    // `xid`: the statement's transaction, so the `xmin` of every row it wrote (`AnswerPlan`).
+    return rows.map((r) => ({ written: written.has(r.payment.id), queued: queued.has(r.event.eventId), xid: res?.xid ?? "" }));
   });
 
 /** A new attempt at `provider`, with the provider-side id generated now (not yet stored). */
@@ -256,11 +258,14 @@ async function initiate(ctx: ServiceContext, payment: PaymentRow, attempt: Attem
  * The caller's answer when the create comes out as written here, stored with phase 3 instead
  * of by a statement of its own after it (`http/idempotency.ts`): `build` writes the answer
  * of the rows as phase 3 will leave them; `attempts` are the payment's attempts so far.
+ * `writtenBy` is phase 1's transaction (`xid`), which wrote the payment and this attempt: the
+ * `xmin` both rows keep until anything else writes them.
  */
 export interface AnswerPlan {
   idemId: string;
   build: (payment: PaymentRow, attempts: AttemptRow[]) => { status: number; body: string };
   attempts: AttemptRow[];
+  writtenBy: string;
 }
 
 /**
@@ -270,12 +275,14 @@ export interface AnswerPlan {
  * status moved only from where SPEC §3 allows it (as `transitionPayment` does), and both rows
  * answered from RETURNING.
  *
- * With a `plan`, the same statement stores the request's answer with its idempotency key —
- * built beforehand from the rows as this statement will leave them — when both rows come out
- * exactly as predicted (every column compared in SQL), so the stored answer is the committed
- * rows' own; the rows then need not come back. When anything moved them since phase 1 (a
- * provider's callback, a cancel), nothing is stored, the rows as written come back, and their
- * answer is stored after, as without a plan.
+ * With a `plan`, the statement instead updates the two rows only while they are still the
+ * versions phase 1 wrote (`xmin` = `plan.writtenBy`, rechecked by PostgreSQL on the row it
+ * locks if another transaction updated it meanwhile), and stores the request's answer with
+ * its idempotency key in the same commit. Rows nobody else wrote come out exactly as predicted
+ * here, so the stored answer is the committed rows' own and they need not come back. When
+ * anything wrote them since phase 1 (a provider's callback, a cancel), nothing is stored; the
+ * statement without a plan then records the provider's answer on the rows as they are, and
+ * their answer is stored after, as without a plan.
  */
 async function recordAcceptedOpen(
   ctx: ServiceContext,
@@ -287,23 +294,7 @@ async function recordAcceptedOpen(
   plan?: AnswerPlan,
 ): Promise<{ payment: PaymentRow; attempt: AttemptRow; answered?: string }> {
   const entry = { status: to, source: "api" as const, at: now.toISOString() };
-  const moves = ALLOWED_FROM[to].includes(payment.status);
-  const predicted: PhaseThreeRows = {
-    payment: {
-      ...payment,
-      provider: attempt.provider,
-      providerReference: result.providerReference,
-      nextAction: result.nextAction,
-      ...(moves ? { status: to, timeline: [...payment.timeline, entry] } : {}),
-      updatedAt: now,
-    },
-    attempt: { ...attempt, status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now },
-  };
-  const answer = plan?.build(
-    predicted.payment,
-    plan.attempts.map((x) => (x.id === attempt.id ? predicted.attempt : x)),
-  );
-  const row = await acceptedOpen(ctx.db)({
+  const outcome: AcceptedOpenInput = {
     attempt_id: attempt.id,
     payment_id: payment.id,
     app_id: payment.appId,
@@ -315,49 +306,45 @@ async function recordAcceptedOpen(
     allowed: ALLOWED_FROM[to],
     entry: [entry],
     at: now.toISOString(),
-    idem_id: plan?.idemId ?? null,
-    answer_status: answer?.status ?? null,
-    // In clear, unlike other stored answers (`sealResponse`): every field of a payment's answer
-    // is in its own rows (`payments`, `payment_attempts`) and its `payment.created` event, in
-    // clear and kept longer; sealing this copy hid nothing and cost Node CPU on every create
-    // (docs/performance.md, ninth session).
-    answer_body: answer?.body ?? null,
-    expect_payment: answer ? recordOf(payments, predicted.payment) : null,
-    expect_attempt: answer ? recordOf(paymentAttempts, predicted.attempt) : null,
-  });
-  if (!row) throw new Error("attempt or payment missing when recording the provider's answer");
-  if (row.stored && answer) return { ...predicted, answered: answer.body };
-  if (!row.p || !row.a) throw new Error("phase 3 answered no rows");
+  };
+  if (plan) {
+    const moves = ALLOWED_FROM[to].includes(payment.status);
+    const predicted: PhaseThreeRows = {
+      payment: {
+        ...payment,
+        provider: attempt.provider,
+        providerReference: result.providerReference,
+        nextAction: result.nextAction,
+        ...(moves ? { status: to, timeline: [...payment.timeline, entry] } : {}),
+        updatedAt: now,
+      },
+      attempt: { ...attempt, status: "accepted", providerReference: result.providerReference, data: result.data ?? {}, updatedAt: now },
+    };
+    const answer = plan.build(
+      predicted.payment,
+      plan.attempts.map((x) => (x.id === attempt.id ? predicted.attempt : x)),
+    );
+    const stored = await acceptedOpenAnswered(ctx.db)({
+      ...outcome,
+      xmin: plan.writtenBy,
+      idem_id: plan.idemId,
+      answer_status: answer.status,
+      // In clear, unlike other stored answers (`sealResponse`): every field of a payment's answer
+      // is in its own rows (`payments`, `payment_attempts`) and its `payment.created` event, in
+      // clear and kept longer; sealing this copy hid nothing and cost Node CPU on every create
+      // (docs/performance.md, ninth session).
+      answer_body: answer.body,
+    });
+    if (stored) return { ...predicted, answered: answer.body };
+  }
+  const row = await acceptedOpen(ctx.db)(outcome);
+  if (!row?.p || !row.a) throw new Error("attempt or payment missing when recording the provider's answer");
   return { payment: fromJson(payments, row.p), attempt: fromJson(paymentAttempts, row.a) };
 }
 
 type PhaseThreeRows = { payment: PaymentRow; attempt: AttemptRow };
 
-const ACCEPTED_OPEN_SQL = `with x as (
-    select * from jsonb_to_recordset($1::jsonb) as x(attempt_id text, payment_id text, app_id text, provider text,
-      provider_reference text, data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz,
-      idem_id text, answer_status int, answer_body text, expect_payment payments, expect_attempt payment_attempts)
-  ), a as (
-    update payment_attempts t set status = 'accepted', provider_reference = x.provider_reference, data = x.data, updated_at = x.at
-      from x where t.id = x.attempt_id and t.id = any(array(select attempt_id from x))
-    returning t.*
-  ), p as (
-    update payments t set provider = x.provider, provider_reference = x.provider_reference, next_action = x.next_action, updated_at = x.at,
-      status = case when x.allowed ? t.status then x.status else t.status end,
-      timeline = case when x.allowed ? t.status then t.timeline || x.entry else t.timeline end
-      from x where t.id = x.payment_id and t.app_id = x.app_id and t.id = any(array(select payment_id from x))
-    returning t.*
-  ), k as (
-    update idempotency_keys k set response_status = x.answer_status, response_body = x.answer_body, finished_at = x.at, locked_at = null
-      from x join p on p.id = x.payment_id join a on a.id = x.attempt_id
-      where k.id = x.idem_id and k.id = any(array(select idem_id from x where answer_body is not null))
-        and (p.*)::payments is not distinct from x.expect_payment and (a.*)::payment_attempts is not distinct from x.expect_attempt
-    returning k.id
-  )
-select a.id, k.id is not null as stored,
-    case when k.id is null then row_to_json(a.*) end as a, case when k.id is null then row_to_json(p.*) end as p
-  from a join p on p.id = a.payment_id join x on x.attempt_id = a.id left join k on k.id = x.idem_id`;
-
+/** The provider's answer as phase 3 records it: a row of `$1` (`X_COLUMNS`). */
 interface AcceptedOpenInput {
   attempt_id: string;
   payment_id: string;
@@ -370,15 +357,46 @@ interface AcceptedOpenInput {
   allowed: readonly string[];
   entry: unknown[];
   at: string;
-  /** The answer to store with the key when the rows come out as `expect_*` (null: none). */
-  idem_id: string | null;
-  answer_status: number | null;
-  answer_body: string | null;
-  expect_payment: Record<string, unknown> | null;
-  expect_attempt: Record<string, unknown> | null;
 }
-/** The rows as written, when no answer was stored with them. */
-type Written = { a: Record<string, unknown> | null; p: Record<string, unknown> | null; stored: boolean };
+
+const X_COLUMNS = `attempt_id text, payment_id text, app_id text, provider text, provider_reference text,
+  data jsonb, next_action jsonb, status text, allowed jsonb, entry jsonb, at timestamptz`;
+const SET_ATTEMPT = `status = 'accepted', provider_reference = x.provider_reference, data = x.data, updated_at = x.at`;
+const SET_PAYMENT = `provider = x.provider, provider_reference = x.provider_reference, next_action = x.next_action, updated_at = x.at,
+      status = case when x.allowed ? t.status then x.status else t.status end,
+      timeline = case when x.allowed ? t.status then t.timeline || x.entry else t.timeline end`;
+const AT_ATTEMPT = `t.id = x.attempt_id and t.id = any(array(select attempt_id from x))`;
+const AT_PAYMENT = `t.id = x.payment_id and t.app_id = x.app_id and t.id = any(array(select payment_id from x))`;
+
+const ACCEPTED_OPEN_SQL = `with x as (select * from jsonb_to_recordset($1::jsonb) as x(${X_COLUMNS})),
+  a as (update payment_attempts t set ${SET_ATTEMPT} from x where ${AT_ATTEMPT} returning t.*),
+  p as (update payments t set ${SET_PAYMENT} from x where ${AT_PAYMENT} returning t.*)
+select a.id, row_to_json(a.*) as a, row_to_json(p.*) as p from a join p on p.id = a.payment_id`;
+
+/**
+ * With an answer to store: the payment only while it is the version phase 1 wrote, the attempt
+ * only with its payment and while it is phase 1's too, the key only with both. A row another
+ * transaction updated after this statement's snapshot is rechecked on its new version (whose
+ * `xmin` differs), so it is left alone, never updated from a stale view. The rows answered
+ * are the creates whose answer was stored; the others run `ACCEPTED_OPEN_SQL` after.
+ */
+const ACCEPTED_OPEN_ANSWERED_SQL = `with x as (
+    select * from jsonb_to_recordset($1::jsonb) as x(${X_COLUMNS}, xmin text, idem_id text, answer_status int, answer_body text)
+  ),
+  p as (update payments t set ${SET_PAYMENT} from x where ${AT_PAYMENT} and t.xmin = x.xmin::xid returning t.id),
+  a as (
+    update payment_attempts t set ${SET_ATTEMPT} from x join p on p.id = x.payment_id
+      where ${AT_ATTEMPT} and t.xmin = x.xmin::xid returning t.id
+  ),
+  k as (
+    update idempotency_keys k set response_status = x.answer_status, response_body = x.answer_body, finished_at = x.at, locked_at = null
+      from x join a on a.id = x.attempt_id where k.id = x.idem_id and k.id = any(array(select idem_id from x))
+    returning k.id
+  )
+select x.attempt_id as id from x join k on k.id = x.idem_id`;
+
+/** The rows as written. */
+type Written = { a: Record<string, unknown> | null; p: Record<string, unknown> | null };
 
 /** `recordAcceptedOpen`'s statement, shared by the creates of the moment (`db/batch.ts`). */
 const acceptedOpen = (db: Db) =>
@@ -386,6 +404,16 @@ const acceptedOpen = (db: Db) =>
     const written = await queryJson<Written & { id: string }>(db, "payment_accepted_open", ACCEPTED_OPEN_SQL, [rows]);
     const byAttempt = new Map(written.map((w) => [w.id, w]));
     return rows.map((r): Written | undefined => byAttempt.get(r.attempt_id));
+  });
+
+type AnsweredInput = AcceptedOpenInput & { xmin: string; idem_id: string; answer_status: number; answer_body: string };
+
+/** The same with the answers to store (`ACCEPTED_OPEN_ANSWERED_SQL`): true where it was stored. */
+const acceptedOpenAnswered = (db: Db) =>
+  batcherFor(db, "payment_accepted_open_answered", async (rows: AnsweredInput[]) => {
+    const stored = await queryJson<{ id: string }>(db, "payment_accepted_open_answered", ACCEPTED_OPEN_ANSWERED_SQL, [rows]);
+    const ids = new Set(stored.map((r) => r.id));
+    return rows.map((r) => ids.has(r.attempt_id));
   });
 
 /** A `row_to_json` of one of `table`'s rows, mapped as drizzle maps a RETURNING row. */
@@ -537,10 +565,12 @@ export async function createPaymentWithAttempts({
   let candidates: string[];
   let attempts: AttemptRow[] = [];
   let rows: ConfigRow[] | undefined;
+  // Phase 1's transaction, when this call wrote the payment and its first attempt.
+  let writtenBy: string | undefined;
   // Fresh: this call wrote the payment; otherwise it resumes one (its rows may have moved).
   const fresh = first !== undefined || !idem?.resourceId;
   if (first) {
-    ({ payment, candidates, attempts, rows } = first);
+    ({ payment, candidates, attempts, rows, writtenBy } = first);
   } else if (idem?.resourceId) {
     ({ payment, attempts } = await loadForResume(ctx, scope, idem.resourceId));
     const method = resolveMethod(payment.paymentMethod);
@@ -550,7 +580,7 @@ export async function createPaymentWithAttempts({
   } else {
     const inserted = await insertPayment(ctx, scope, input, idem);
     if (!inserted.payment) throw new Error("payment insert wrote nothing");
-    ({ payment, candidates, attempts, rows } = inserted);
+    ({ payment, candidates, attempts, rows, writtenBy } = inserted);
   }
 
   let answered: string | undefined;
@@ -571,7 +601,8 @@ export async function createPaymentWithAttempts({
       attempts.push(attempt);
     }
     const result = await initiate(ctx, payment, attempt, rows);
-    const plan = fresh && idem && answer ? { idemId: idem.id, build: answer, attempts } : undefined;
+    // Only the attempt phase 1 wrote: a later candidate's attempt was written by its own statement.
+    const plan = fresh && idem && answer && writtenBy && attempt.id === attempts[0]?.id ? { idemId: idem.id, build: answer, attempts, writtenBy } : undefined;
     const recorded = await recordOutcome(ctx, payment, attempt, result, plan);
     payment = recorded.payment;
     answered = recorded.answered;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { apps } from "./apps.js";
 
 /**
@@ -39,9 +39,6 @@ export const settlements = pgTable(
  * kept in the transaction of every state change (services/stats/rollup.ts), so
  * `GET /v1/stats` reads at most a few thousand rows whatever the number of payments.
  * `provider` is the one that ended the payment; '' while it is open or never routed.
- * `shard` splits each counter over up to 16 rows (the writing connection's backend pid mod 16,
- * `STATS_SHARD`), so transactions of one app on different connections do not queue on one
- * row's lock until each commits; readers sum over it (migration 0010).
  */
 export const paymentStatsDaily = pgTable(
   "payment_stats_daily",
@@ -59,7 +56,6 @@ export const paymentStatsDaily = pgTable(
     volume: bigint("volume", { mode: "number" }).notNull(),
     feeAmount: bigint("fee_amount", { mode: "number" }).notNull(),
     refundedAmount: bigint("refunded_amount", { mode: "number" }).notNull(),
-    shard: smallint("shard").notNull().default(0),
   },
-  (t) => [primaryKey({ name: "payment_stats_daily_pk", columns: [t.appId, t.livemode, t.currency, t.day, t.provider, t.paymentMethod, t.shard] })],
+  (t) => [primaryKey({ name: "payment_stats_daily_pk", columns: [t.appId, t.livemode, t.currency, t.day, t.provider, t.paymentMethod] })],
 );

@@ -16,7 +16,7 @@ import { eventsCommitted } from "../events/wake.js";
 import { type ClaimInput, claimIdempotencyKey, type IdempotencyHandle, type NewKey, newKeyRow } from "../idempotency/claim.js";
 import { type ConfigRow, providerContextFor } from "../providers/credentials.js";
 import { loadRoutingSetup, routeCandidates } from "../routing/candidates.js";
-import { STATS_INSERT, STATS_ON_CONFLICT, STATS_SHARD } from "../stats/rollup.js";
+import { STATS_INSERT, STATS_ON_CONFLICT } from "../stats/rollup.js";
 import type { CreatePaymentInput } from "./schemas.js";
 import { type PaymentRow, serializePayment } from "./serialize.js";
 import { ALLOWED_FROM, EVENT_FOR, transitionPayment } from "./transition.js";
@@ -154,7 +154,7 @@ const PHASE_ONE_SQL = `with kin as (
   ),
   s as (
     ${STATS_INSERT}
-    select app_id, livemode, currency, (created_at at time zone 'UTC')::date, '', payment_method, count(*)::int, 0, 0, 0, 0, 0, 0, ${STATS_SHARD}
+    select app_id, livemode, currency, (created_at at time zone 'UTC')::date, '', payment_method, count(*)::int, 0, 0, 0, 0, 0, 0
       from pin group by 1, 2, 3, 4, 6 order by 1, 2, 3, 4, 6
     ${STATS_ON_CONFLICT}
   ),

@@ -59,19 +59,9 @@ export async function rollupStats(tx: Tx, change: StatsChange): Promise<void> {
   if (statement) await tx.execute(statement);
 }
 
-/**
- * The rollup's upsert: its head (rows follow as VALUES or a SELECT, each ending with
- * `STATS_SHARD`) and its conflict clause, which adds.
- */
-export const STATS_INSERT = `insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount, shard)`;
-/**
- * The row of a counter this connection adds to: one of 16 by backend pid. Two transactions
- * only wait on each other's row lock when their connections share a shard — one app's
- * concurrent creates (two batches of phase 1 at a time per process, more with several
- * processes) used to queue there until each committed. Every reader sums over shards.
- */
-export const STATS_SHARD = "(pg_backend_pid() % 16)::smallint";
-export const STATS_ON_CONFLICT = `on conflict (app_id, livemode, currency, day, provider, payment_method, shard) do update set
+/** The rollup's upsert: its head (rows follow as VALUES or a SELECT) and its conflict clause, which adds. */
+export const STATS_INSERT = `insert into payment_stats_daily as s (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)`;
+export const STATS_ON_CONFLICT = `on conflict (app_id, livemode, currency, day, provider, payment_method) do update set
       count = s.count + excluded.count,
       completed_count = s.completed_count + excluded.completed_count,
       failed_count = s.failed_count + excluded.failed_count,
@@ -86,7 +76,7 @@ function rollupSql(change: StatsChange): SQL | null {
     const { paymentId, amount } = change.refund;
     return sql`
       ${sql.raw(STATS_INSERT)}
-      select app_id, livemode, currency, (created_at at time zone 'UTC')::date, coalesce(provider, ''), payment_method, 0, 0, 0, 0, 0, 0, ${amount}, ${sql.raw(STATS_SHARD)}
+      select app_id, livemode, currency, (created_at at time zone 'UTC')::date, coalesce(provider, ''), payment_method, 0, 0, 0, 0, 0, 0, ${amount}
       from payments where id = ${paymentId}
       ${sql.raw(STATS_ON_CONFLICT)}`;
   }
@@ -94,7 +84,7 @@ function rollupSql(change: StatsChange): SQL | null {
   const day = p.createdAt.toISOString().slice(0, 10);
   const rows = deltas(change).map(
     (d) =>
-      sql`(${p.appId}, ${p.livemode}, ${p.currency}, ${day}::date, ${d.provider}, ${p.paymentMethod}, ${d.count}, ${d.completed}, ${d.failed}, ${d.terminal}, ${d.volume}, ${d.fee}, ${d.refunded}, ${sql.raw(STATS_SHARD)})`,
+      sql`(${p.appId}, ${p.livemode}, ${p.currency}, ${day}::date, ${d.provider}, ${p.paymentMethod}, ${d.count}, ${d.completed}, ${d.failed}, ${d.terminal}, ${d.volume}, ${d.fee}, ${d.refunded})`,
   );
   if (rows.length === 0) return null;
   return sql`
@@ -106,7 +96,7 @@ function rollupSql(change: StatsChange): SQL | null {
 /**
  * The rollup rebuilt from the payments and refunds themselves: the same statement migration
  * 0005 runs to fill the table, used by the benchmark's seed and by the test that checks the
- * live maintenance against it. Run on an empty table; its rows are shard 0.
+ * live maintenance against it. Run on an empty table.
  */
 export const STATS_BACKFILL_SQL = `INSERT INTO payment_stats_daily (app_id, livemode, currency, day, provider, payment_method, count, completed_count, failed_count, terminal_count, volume, fee_amount, refunded_amount)
 SELECT p.app_id, p.livemode, p.currency, (p.created_at AT TIME ZONE 'UTC')::date,

@@ -34,15 +34,15 @@ const ok = (body: unknown, status = 200): SimResponse => ({ status, body });
 const error = (status: number, code: string, message: string): SimResponse => ({ status, body: { error: code, message } });
 
 /**
- * Sandbox of the `test` provider. State lives in the injected store, so a restart loses
- * nothing; confirmations and callbacks fire from `tick()`.
- */
-/**
  * A collection's or refund's id: 32 hex characters from randomUUID's buffered randomness (a
  * fresh 10-byte draw per call cost a create ~1.4 %).
  */
 const simulatorId = (prefix: "tcol" | "tref") => `${prefix}_${randomUUID().replaceAll("-", "")}`;
 
+/**
+ * Sandbox of the `test` provider. State lives in the injected store, so a restart loses
+ * nothing; confirmations and callbacks fire from `tick()`.
+ */
 export function createTestSimulator(opts: SimulatorOptions): Simulator {
   const rt = createSimRuntime(opts, () => sim.tick());
 

@@ -79,12 +79,12 @@ const figures: Array<[label: string, get: (c: Cost) => number, digits: number, b
   ["p99 ms", (c) => c.p99Ms, 0, "lower"],
 ];
 const of = (side: "A" | "B") => runs.filter((r) => r.side === side).map((r) => r.cost);
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const summary = (values: number[], digits: number) =>
-  `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)} (mean ${fmt(values.reduce((a, b) => a + b, 0) / values.length, digits)})`;
+  `${fmt(Math.min(...values), digits)}–${fmt(Math.max(...values), digits)} (mean ${fmt(mean(values), digits)})`;
 const rows = figures.map(([label, get, digits, better]) => {
   const a = of("A").map(get);
   const b = of("B").map(get);
-  const mean = (v: number[]) => v.reduce((x, y) => x + y, 0) / v.length;
   const wins = a.filter((x, i) => (better === "higher" ? (b[i] ?? Number.NaN) > x : (b[i] ?? Number.NaN) < x)).length;
   const change = (mean(b) / mean(a) - 1) * 100;
   return [label, summary(a, digits), summary(b, digits), `${change >= 0 ? "+" : ""}${fmt(change, 1)} %, B ${better} in ${wins} of ${a.length}`];

@@ -26,7 +26,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
 import { scratchDatabase } from "../scratch-db.js";
-import { benchServerEnv, cpuSeconds, fmt, http, postgresCpuSeconds, startChild } from "./lib.js";
+import { benchServerEnv, CREATE_BODY, cpuSeconds, createRequest, fmt, http, postgresCpuSeconds, startChild } from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: flags } = parseArgs({
@@ -42,7 +42,6 @@ const { values: flags } = parseArgs({
 const SECONDS = Number(flags.seconds || 0);
 const N = Number(flags.n);
 const C = Number(flags.connections);
-const BODY = { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 02" } };
 
 const scratch = await scratchDatabase();
 const tmp = mkdtempSync(join(tmpdir(), "zf-cost-"));
@@ -65,7 +64,7 @@ try {
         const r = await http(`${url}/v1/payments`, {
           method: "POST",
           headers: { authorization: `Bearer ${token}`, "idempotency-key": randomBytes(8).toString("hex") },
-          body: BODY,
+          body: CREATE_BODY,
         });
         if (r.status !== 201) throw new Error(`create answered ${r.status}: ${r.body}`);
       }
@@ -79,23 +78,13 @@ try {
     return rows[0] as { commits: string; lsn: string };
   };
   /** Kept-alive connections for `seconds`, a unique Idempotency-Key per request; creates answered. */
-  let keys = 0;
   const sustain = async (seconds: number) => {
-    const tag = randomBytes(4).toString("hex");
     const result = await autocannon({
       url,
       connections: C,
       duration: seconds,
       timeout: 30,
-      requests: [
-        {
-          method: "POST",
-          path: "/v1/payments",
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: JSON.stringify(BODY),
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, "idempotency-key": `cost-${tag}-${keys++}` } }),
-        },
-      ],
+      requests: [createRequest(token, `cost-${randomBytes(4).toString("hex")}`)],
     });
     if (result.non2xx + result.errors + result.timeouts > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
     return { created: result.requests.total, p50: result.latency.p50, p99: result.latency.p99 };

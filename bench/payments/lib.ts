@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import type { Request } from "autocannon";
 
 export interface Child {
   proc: ChildProcess;
@@ -148,6 +149,28 @@ export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/**
+ * The benchmarks' create: the `test` sandbox, phone +225 07 00 00 00 02 (its customer never
+ * answers, so no confirmation or callback adds load).
+ */
+export const CREATE_BODY = { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 02" } };
+
+/**
+ * `CREATE_BODY` as autocannon sends it, with a unique Idempotency-Key per request (`tag` and a
+ * counter): a repeated key would be a replay, not a create.
+ */
+export function createRequest(token: string, tag: string, onResponse?: Request["onResponse"]): Request {
+  let sent = 0;
+  return {
+    method: "POST",
+    path: "/v1/payments",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(CREATE_BODY),
+    setupRequest: (req) => ({ ...req, headers: { ...req.headers, "idempotency-key": `${tag}-${sent++}` } }),
+    ...(onResponse ? { onResponse } : {}),
+  };
 }
 
 /** The environment every benchmarked ZeroFee process runs with: limits off, quiet logs, its own data directory. */

@@ -20,7 +20,21 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Request } from "autocannon";
 import { scratchDatabase } from "../scratch-db.js";
-import { benchServerEnv, type Child, cpuSeconds, fmt, http, median, pct, percentile, postgresCpuSeconds, startChild, table } from "./lib.js";
+import {
+  benchServerEnv,
+  type Child,
+  CREATE_BODY,
+  cpuSeconds,
+  createRequest,
+  fmt,
+  http,
+  median,
+  pct,
+  percentile,
+  postgresCpuSeconds,
+  startChild,
+  table,
+} from "./lib.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
@@ -53,7 +67,6 @@ const SINGLE = Math.max(1, Math.round(Number(flags.duration) / 3));
 const LOGIN_SAMPLES = Number(flags["login-samples"]);
 
 /** "02": the sandbox customer never answers, so no confirmation or callback adds load. */
-const CREATE_BODY = JSON.stringify({ amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 02" } });
 
 type Scenario = "create" | "get" | "list";
 const SCENARIOS = flags.only.split(",").filter((s): s is Scenario => s === "create" || s === "get" || s === "list");
@@ -85,7 +98,6 @@ interface Row {
   single: Measure;
 }
 
-let keyCounter = 0;
 /** Per scenario, the ratio ZeroFee/bare of each round (printed as a range beside the total). */
 const ratioRanges = new Map<string, number[]>();
 
@@ -116,18 +128,7 @@ let pgDatabase: string | undefined;
 function requestFor(scenario: Scenario, token: string, paymentId: string, onHeader?: (h: Record<string, string | string[]>) => void): Request {
   const auth = { authorization: `Bearer ${token}` };
   const onResponse = onHeader ? (_s: number, _b: string, _c: Record<string, unknown>, h: Record<string, string | string[]>) => onHeader(h) : undefined;
-  if (scenario === "create") {
-    const run = randomBytes(4).toString("hex");
-    return {
-      method: "POST",
-      path: "/v1/payments",
-      headers: { ...auth, "content-type": "application/json" },
-      body: CREATE_BODY,
-      // A unique Idempotency-Key per request: a repeated key would be a replay, not a create.
-      setupRequest: (req) => ({ ...req, headers: { ...req.headers, "idempotency-key": `bench-${run}-${keyCounter++}` } }),
-      onResponse,
-    };
-  }
+  if (scenario === "create") return createRequest(token, `bench-${randomBytes(4).toString("hex")}`, onResponse);
   return { method: "GET", path: scenario === "get" ? `/v1/payments/${paymentId}` : "/v1/payments?limit=20", headers: auth, onResponse };
 }
 
@@ -339,7 +340,7 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
     const r = await http(`${zfUrl}/v1/payments`, {
       method: "POST",
       headers: { ...auth, "idempotency-key": `seed-${i}-${randomBytes(4).toString("hex")}` },
-      body: JSON.parse(CREATE_BODY),
+      body: CREATE_BODY,
     });
     if (r.status !== 201) throw new Error(`seed create answered ${r.status}: ${r.body}`);
     created = r.body;

@@ -60,6 +60,8 @@ const dbs = flags.db === "both" ? (["pglite", "postgres"] as const) : ([flags.db
 if (!dbs.every((d) => d === "pglite" || d === "postgres")) throw new Error("--db is pglite, postgres or both");
 const DURATION = Number(flags.duration);
 const WARMUP = Number(flags.warmup);
+/** The longest warm-up (`warmUp`), in seconds. */
+const WARMUP_MAX = 15;
 const ROUNDS = Math.max(1, Number(flags.rounds));
 const CONNECTIONS = Number(flags.connections);
 /** Seconds of the one-connection run that reads X-ZeroFee-Latency without queueing. */
@@ -130,6 +132,24 @@ function requestFor(scenario: Scenario, token: string, paymentId: string, onHead
   const onResponse = onHeader ? (_s: number, _b: string, _c: Record<string, unknown>, h: Record<string, string | string[]>) => onHeader(h) : undefined;
   if (scenario === "create") return createRequest(token, `bench-${randomBytes(4).toString("hex")}`, onResponse);
   return { method: "GET", path: scenario === "get" ? `/v1/payments/${paymentId}` : "/v1/payments?limit=20", headers: auth, onResponse };
+}
+
+/**
+ * Loads `url` for `--warmup` seconds, then on in one-second slices while a slice still ran
+ * 5 % faster than the one before (the JIT still compiling, on a slow machine for 5 s or more:
+ * a fixed 2 s left the first round 25 % slower than the others), for at most `WARMUP_MAX`
+ * seconds. Answers the seconds it took.
+ */
+async function warmUp(url: string, scenario: Scenario, token: string, paymentId: string, server: Child): Promise<number> {
+  let seconds = WARMUP;
+  let last = (await load(url, scenario, WARMUP, token, paymentId, server, false)).rps;
+  while (seconds < WARMUP_MAX) {
+    const rps = (await load(url, scenario, 1, token, paymentId, server, false)).rps;
+    seconds++;
+    if (rps <= last * 1.05) break;
+    last = rps;
+  }
+  return seconds;
 }
 
 async function load(
@@ -360,10 +380,10 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
   const rows: Row[] = [];
   for (const scenario of SCENARIOS) {
     process.stderr.write(
-      `[${kind}] ${LABEL[scenario]}: warm-up ${WARMUP}s each, then ${DURATION}s bare and ${DURATION}s ZeroFee in ${ROUNDS} alternating rounds…\n`,
+      `[${kind}] ${LABEL[scenario]}: warm-up of ${WARMUP}s or more each, then ${DURATION}s bare and ${DURATION}s ZeroFee in ${ROUNDS} alternating rounds…\n`,
     );
-    await load(bareUrl, scenario, WARMUP, token, paymentId, bare, false);
-    await load(zfUrl, scenario, WARMUP, token, paymentId, zf, false);
+    const warmed = [await warmUp(bareUrl, scenario, token, paymentId, bare), await warmUp(zfUrl, scenario, token, paymentId, zf)];
+    process.stderr.write(`[${kind}] ${LABEL[scenario]}: warmed up in ${warmed[0]}s (bare) and ${warmed[1]}s (ZeroFee)\n`);
     const bareRounds: Measure[] = [];
     const zfRounds: Measure[] = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -432,7 +452,7 @@ function roundsNote(r: Row): string {
 }
 out.push(
   `ZeroFee payments benchmark — ${started.toISOString()} — ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "?"}), node ${process.version}`,
-  `${CONNECTIONS} connections, ${DURATION}s per measurement (${ROUNDS} alternating rounds of bare and ZeroFee) after ${WARMUP}s warm-up (then ${SINGLE}s with 1 connection); CPU in cores during the run; load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}; create uses phone +225 07 00 00 00 02 (never answers).`,
+  `${CONNECTIONS} connections, ${DURATION}s per measurement (${ROUNDS} alternating rounds of bare and ZeroFee) after a warm-up of ${WARMUP}s or more, until the rate stops rising (then ${SINGLE}s with 1 connection); CPU in cores during the run; load average at start ${loadAtStart.map((l) => l.toFixed(1)).join(" ")}; create uses phone +225 07 00 00 00 02 (never answers).`,
   "",
 );
 out.push(

@@ -144,13 +144,21 @@ describe("group commit on the create path", () => {
       return query.apply(this, args);
     };
     const before = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);
-    let created: Array<{ status: number; body: { data: { id: string; amount: number; status: string } }; merchant: Merchant; key: string }>;
+    // Each its own answer to store, with what JSON escapes (quotes, U+2028, a surrogate pair).
+    const bodyOf = (i: number) => paymentBody("02", { amount: 1000 + i, description: `Order ${i} «é» "quoted" \u2028 \ud83d\ude00` });
+    let created: Array<{
+      status: number;
+      text: string;
+      body: { data: { id: string; amount: number; status: string } };
+      merchant: Merchant;
+      key: string;
+    }>;
     try {
       created = await Promise.all(
         Array.from({ length: 30 }, async (_, i) => {
           const merchant = i % 2 ? a : b;
           const key = `group-${i}`;
-          const r = await t.call("POST", "/v1/payments", { token: merchant.sk, body: paymentBody("02", { amount: 1000 + i }), idempotencyKey: key });
+          const r = await t.call("POST", "/v1/payments", { token: merchant.sk, body: bodyOf(i), idempotencyKey: key });
           return { ...r, merchant, key };
         }),
       );
@@ -190,11 +198,16 @@ describe("group commit on the create path", () => {
     const after = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);
     expect(after - before).toBe(30);
 
-    // Each stored answer replays as it was sent.
-    const replay = await t.call("POST", "/v1/payments", { token: a.sk, body: paymentBody("02", { amount: 1001 }), idempotencyKey: "group-1" });
-    expect(replay.status).toBe(201);
-    expect(replay.headers.get("idempotent-replayed")).toBe("true");
-    expect(replay.body.data.id).toBe(created[1]?.body.data.id);
+    // Each stored answer (the statements carry them beside their rows) replays byte for byte
+    // as it was sent to its own caller.
+    const replays = await Promise.all(
+      created.map((c, i) => t.call("POST", "/v1/payments", { token: c.merchant.sk, body: bodyOf(i), idempotencyKey: c.key })),
+    );
+    for (const [i, replay] of replays.entries()) {
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(replay.text).toBe(created[i]?.text);
+    }
   });
 
   it("the update phase 3 makes to a create's key and attempt is a HOT update: the page kept room for it (migration 0008)", async () => {

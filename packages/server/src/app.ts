@@ -179,7 +179,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   healthRoutes(http, ctx, readiness);
   if (config.sandbox) sandboxRoutes(http, simulators);
 
-  const jobs = new JobRunner(ctx, periodicJobs(ctx));
+  const jobs = new JobRunner(ctx, periodicJobs(ctx, database.kind));
   const webhooks = new WebhookWorker(ctx);
   let stopped = false;
 

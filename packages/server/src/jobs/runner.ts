@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { jobRuns } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
+import { analyzeGrownTables } from "./analyze.js";
 import { expirePayments } from "./expire.js";
 import { expireCheckoutSessions } from "./expire-checkout.js";
 import { reconcilePayments } from "./reconcile.js";
@@ -16,13 +17,15 @@ export interface PeriodicJob {
   run(ctx: ServiceContext): Promise<Record<string, unknown>>;
 }
 
-export function periodicJobs(ctx: ServiceContext): PeriodicJob[] {
+/** The periodic jobs; on PGlite also `analyze`, the statistics autovacuum keeps on PostgreSQL. */
+export function periodicJobs(ctx: ServiceContext, database: "pglite" | "postgres" = "postgres"): PeriodicJob[] {
   return [
     { name: "reconcile", everyS: ctx.config.reconcileEveryS, run: (c) => reconcilePayments(c) },
     { name: "expire", everyS: Math.max(1, Math.min(30, ctx.config.paymentExpiryS)), run: (c) => expirePayments(c) },
     { name: "expire_checkout", everyS: 30, run: (c) => expireCheckoutSessions(c) },
     { name: "reap_idempotency", everyS: 3600, run: async (c) => ({ deleted: await reapIdempotencyKeys(c) }) },
     { name: "settle", everyS: 86_400, offsetS: 1800, run: (c) => settleDaily(c) },
+    ...(database === "pglite" ? [{ name: "analyze", everyS: 15, run: (c: ServiceContext) => analyzeGrownTables(c) }] : []),
   ];
 }
 

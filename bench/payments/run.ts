@@ -19,7 +19,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Request } from "autocannon";
-import { scratchDatabase } from "../scratch-db.js";
+import pg from "pg";
+import { BENCH_PG_BASE, scratchDatabase } from "../scratch-db.js";
 import {
   benchServerEnv,
   type Child,
@@ -102,6 +103,31 @@ interface Row {
 
 /** Per scenario, the ratio ZeroFee/bare of each round (printed as a range beside the total). */
 const ratioRanges = new Map<string, number[]>();
+/** PostgreSQL checkpoints that ran during a scenario's ZeroFee rounds, by `db:scenario`. */
+const checkpointsDuring = new Map<string, number>();
+
+/**
+ * Runs `sql` on the PostgreSQL server of `BENCH_DATABASE_URL` and answers its first row, or
+ * null where it is refused (a user without the rights, a server without the view).
+ */
+async function onServer<T>(sql: string): Promise<T | null> {
+  const client = new pg.Client({ connectionString: BENCH_PG_BASE });
+  try {
+    await client.connect();
+    return ((await client.query(sql)).rows[0] as T) ?? null;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Checkpoints the server has run so far (PostgreSQL 17 moved the counters to `pg_stat_checkpointer`). */
+async function checkpointCount(): Promise<number | null> {
+  const old = await onServer<{ n: string }>("select checkpoints_timed + checkpoints_req as n from pg_stat_bgwriter");
+  const now = old ?? (await onServer<{ n: string }>("select num_timed + num_requested as n from pg_stat_checkpointer"));
+  return now ? Number(now.n) : null;
+}
 
 /**
  * Rounds of equal length as one measure: mean req/s and CPU, the median round's client p50,
@@ -382,7 +408,12 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
     process.stderr.write(
       `[${kind}] ${LABEL[scenario]}: warm-up of ${WARMUP}s or more each, then ${DURATION}s bare and ${DURATION}s ZeroFee in ${ROUNDS} alternating rounds…\n`,
     );
+    // A checkpoint writes back what the earlier runs dirtied, and its sync held commits for up
+    // to 0.4 s here: one taken now starts the 5-minute timer afresh, so the next one seldom
+    // lands in this scenario's rounds. One that still does is counted and printed.
+    if (kind === "postgres") await onServer("checkpoint");
     const warmed = [await warmUp(bareUrl, scenario, token, paymentId, bare), await warmUp(zfUrl, scenario, token, paymentId, zf)];
+    const checkpointsBefore = kind === "postgres" ? await checkpointCount() : null;
     process.stderr.write(`[${kind}] ${LABEL[scenario]}: warmed up in ${warmed[0]}s (bare) and ${warmed[1]}s (ZeroFee)\n`);
     const bareRounds: Measure[] = [];
     const zfRounds: Measure[] = [];
@@ -399,6 +430,8 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
         await runBare();
       }
     }
+    const checkpointsAfter = checkpointsBefore === null ? null : await checkpointCount();
+    if (checkpointsBefore !== null && checkpointsAfter !== null) checkpointsDuring.set(`${kind}:${scenario}`, checkpointsAfter - checkpointsBefore);
     const b = merge(bareRounds);
     const z = merge(zfRounds);
     ratioRanges.set(
@@ -447,8 +480,10 @@ const out: string[] = [];
 /** The rounds' own ratios, lowest to highest: how much the machine moved during the measure. */
 function roundsNote(r: Row): string {
   const ratios = ratioRanges.get(`${r.db}:${r.scenario}`) ?? [];
-  if (ratios.length < 2) return "";
-  return ` (rounds ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))})`;
+  const checkpoints = checkpointsDuring.get(`${r.db}:${r.scenario}`) ?? 0;
+  const during = checkpoints > 0 ? `; ${checkpoints} PostgreSQL checkpoint(s) ran during the rounds` : "";
+  if (ratios.length < 2) return during ? ` (${during.slice(2)})` : "";
+  return ` (rounds ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}${during})`;
 }
 out.push(
   `ZeroFee payments benchmark — ${started.toISOString()} — ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "?"}), node ${process.version}`,
@@ -555,6 +590,7 @@ if (flags.json) {
           single: { ...r.single, samples: undefined },
         })),
         ratios: Object.fromEntries(ratioRanges),
+        checkpoints: Object.fromEntries(checkpointsDuring),
         logins,
         listScales,
       },

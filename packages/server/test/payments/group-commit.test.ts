@@ -198,11 +198,8 @@ describe("group commit on the create path", () => {
     const after = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);
     expect(after - before).toBe(30);
 
-    // Each stored answer (the statements carry them beside their rows) replays byte for byte
-    // as it was sent to its own caller.
-    const replays = await Promise.all(
-      created.map((c, i) => t.call("POST", "/v1/payments", { token: c.merchant.sk, body: bodyOf(i), idempotencyKey: c.key })),
-    );
+    // Each stored answer replays byte for byte as it was sent to its own caller.
+    const replays = await Promise.all(created.map((c, i) => t.call("POST", "/v1/payments", { token: c.merchant.sk, body: bodyOf(i), idempotencyKey: c.key })));
     for (const [i, replay] of replays.entries()) {
       expect(replay.status).toBe(201);
       expect(replay.headers.get("idempotent-replayed")).toBe("true");

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.js";
-import { setBounded } from "./bounded-map.js";
+import { mapFor, setBounded } from "./bounded-map.js";
 
 interface Entry<T> {
   value: T;
@@ -7,14 +7,6 @@ interface Entry<T> {
   until: number;
   /** Clock time (ms) after which a lookup still serves the entry but reloads it behind. */
   refreshAt: number;
-}
-
-interface State<T> {
-  entries: Map<string, Entry<T>>;
-  /** Loads in flight, shared by every lookup of the same key meanwhile. */
-  loading: Map<string, Promise<T | null>>;
-  /** Bumped by `forget`: a load started before it stores nothing and is shared with no one after. */
-  generation: number;
 }
 
 /** The share of `ttlMs` after which a used entry is reloaded behind the requests it serves. */
@@ -33,53 +25,44 @@ const REFRESH_AT = 0.8;
  * entry expired ran its own query, a latency spike every `ttlMs` (docs/performance.md).
  */
 export function lookupCache<T>(maxEntries: number) {
-  const states = new WeakMap<Db, State<T>>();
-  const stateFor = (db: Db) => {
-    let state = states.get(db);
-    if (!state) {
-      state = { entries: new Map(), loading: new Map(), generation: 0 };
-      states.set(db, state);
-    }
-    return state;
-  };
-  const start = (state: State<T>, key: string, ttlMs: number, nowMs: number, load: () => Promise<T | null>) => {
-    const generation = state.generation;
-    const current = () => state.generation === generation;
-    const loaded = load().then(
+  const entriesOf = new WeakMap<Db, Map<string, Entry<T>>>();
+  // Loads in flight, shared by every lookup of the same key meanwhile. A load no longer in this
+  // map when it settles (`forget` cleared it, or a newer one replaced it) stores nothing.
+  const loadingOf = new WeakMap<Db, Map<string, Promise<T | null>>>();
+  const start = (db: Db, key: string, ttlMs: number, nowMs: number, load: () => Promise<T | null>) => {
+    const loading = mapFor(loadingOf, db);
+    const loaded: Promise<T | null> = load().then(
       (value) => {
-        if (!current()) return value;
-        state.loading.delete(key);
-        if (value === null) state.entries.delete(key);
-        else setBounded(state.entries, key, { value, until: nowMs + ttlMs, refreshAt: nowMs + ttlMs * REFRESH_AT }, maxEntries);
+        if (loading.get(key) !== loaded) return value;
+        loading.delete(key);
+        const entries = mapFor(entriesOf, db);
+        if (value === null) entries.delete(key);
+        else setBounded(entries, key, { value, until: nowMs + ttlMs, refreshAt: nowMs + ttlMs * REFRESH_AT }, maxEntries);
         return value;
       },
       (error: unknown) => {
-        if (current()) state.loading.delete(key);
+        if (loading.get(key) === loaded) loading.delete(key);
         throw error;
       },
     );
-    state.loading.set(key, loaded);
+    loading.set(key, loaded);
     return loaded;
   };
   return {
     lookup(db: Db, ttlMs: number, nowMs: number, key: string, load: () => Promise<T | null>): Promise<T | null> {
       if (ttlMs <= 0) return load();
-      const state = stateFor(db);
-      const hit = state.entries.get(key);
+      const hit = mapFor(entriesOf, db).get(key);
       if (hit && hit.until > nowMs) {
         // A failed reload leaves the entry as it was until it expires; the next use retries.
-        if (hit.refreshAt <= nowMs && !state.loading.has(key)) start(state, key, ttlMs, nowMs, load).catch(() => {});
+        if (hit.refreshAt <= nowMs && !mapFor(loadingOf, db).has(key)) start(db, key, ttlMs, nowMs, load).catch(() => {});
         return Promise.resolve(hit.value);
       }
-      return state.loading.get(key) ?? start(state, key, ttlMs, nowMs, load);
+      return mapFor(loadingOf, db).get(key) ?? start(db, key, ttlMs, nowMs, load);
     },
     /** Forgets every entry of this database, and every load still in flight. */
     forget(db: Db): void {
-      const state = states.get(db);
-      if (!state) return;
-      state.generation++;
-      state.entries.clear();
-      state.loading.clear();
+      entriesOf.get(db)?.clear();
+      loadingOf.get(db)?.clear();
     },
   };
 }

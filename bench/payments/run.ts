@@ -19,8 +19,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Request } from "autocannon";
-import pg from "pg";
-import { BENCH_PG_BASE, scratchDatabase } from "../scratch-db.js";
+import { onBenchServer, scratchDatabase } from "../scratch-db.js";
 import {
   benchServerEnv,
   type Child,
@@ -107,20 +106,14 @@ const ratioRanges = new Map<string, number[]>();
 const checkpointsDuring = new Map<string, number>();
 
 /**
- * Runs `sql` on the PostgreSQL server of `BENCH_DATABASE_URL` and answers its first row, or
- * null where it is refused (a user without the rights, a server without the view).
+ * The first row `sql` answers on the PostgreSQL server of `BENCH_DATABASE_URL`, or null where
+ * it is refused (a user without the rights, a server without the view).
  */
-async function onServer<T>(sql: string): Promise<T | null> {
-  const client = new pg.Client({ connectionString: BENCH_PG_BASE });
-  try {
-    await client.connect();
-    return ((await client.query(sql)).rows[0] as T) ?? null;
-  } catch {
-    return null;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const onServer = <T>(sql: string): Promise<T | null> =>
+  onBenchServer<T>(sql).then(
+    (rows) => rows[0] ?? null,
+    () => null,
+  );
 
 /** Checkpoints the server has run so far (PostgreSQL 17 moved the counters to `pg_stat_checkpointer`). */
 async function checkpointCount(): Promise<number | null> {

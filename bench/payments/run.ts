@@ -102,6 +102,41 @@ interface Row {
 
 /** Per scenario, the ratio ZeroFee/bare of each round (printed as a range beside the total). */
 const ratioRanges = new Map<string, number[]>();
+/**
+ * The create's three group-commit statements (`db/batch.ts`) as `/metrics` names them: what
+ * most of a create's time under load is spent on, one database round trip each.
+ */
+const CREATE_STATEMENTS: Record<string, string> = {
+  payment_phase_one: "phase 1",
+  sandbox_insert: "sandbox record",
+  payment_accepted_open_answered: "phase 3",
+};
+interface BatchTotals {
+  statements: number;
+  rows: number;
+  waitS: number;
+  runS: number;
+}
+/** Per create statement, what its batchers did during a scenario's ZeroFee rounds, by `db`. */
+const createBatches = new Map<string, Record<string, BatchTotals>>();
+
+/** The create statements' totals so far, from the server's `/metrics`. */
+async function batchTotals(zfUrl: string): Promise<Record<string, BatchTotals>> {
+  const text = (await http(`${zfUrl}/metrics`)).body;
+  const read = (series: string, statement: string) => Number(new RegExp(`^${series}\\{statement="${statement}"\\} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+  return Object.fromEntries(
+    Object.keys(CREATE_STATEMENTS).map((s) => [
+      s,
+      {
+        statements: read("zerofee_db_batch_rows_count", s),
+        rows: read("zerofee_db_batch_rows_sum", s),
+        waitS: read("zerofee_db_batch_wait_seconds_sum", s),
+        runS: read("zerofee_db_batch_duration_seconds_sum", s),
+      },
+    ]),
+  );
+}
+
 /** PostgreSQL checkpoints that ran during a scenario's ZeroFee rounds, by `db:scenario`. */
 const checkpointsDuring = new Map<string, number>();
 
@@ -410,6 +445,7 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
     process.stderr.write(`[${kind}] ${LABEL[scenario]}: warmed up in ${warmed[0]}s (bare) and ${warmed[1]}s (ZeroFee)\n`);
     const bareRounds: Measure[] = [];
     const zfRounds: Measure[] = [];
+    const batchesBefore = scenario === "create" ? await batchTotals(zfUrl) : null;
     for (let r = 0; r < ROUNDS; r++) {
       const seconds = DURATION / ROUNDS;
       const runBare = async () => bareRounds.push(await load(bareUrl, scenario, seconds, token, paymentId, bare, false));
@@ -422,6 +458,18 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
         await runZf();
         await runBare();
       }
+    }
+    if (batchesBefore) {
+      const after = await batchTotals(zfUrl);
+      createBatches.set(
+        kind,
+        Object.fromEntries(
+          Object.entries(after).map(([s, a]) => {
+            const b = batchesBefore[s] as BatchTotals;
+            return [s, { statements: a.statements - b.statements, rows: a.rows - b.rows, waitS: a.waitS - b.waitS, runS: a.runS - b.runS }];
+          }),
+        ),
+      );
     }
     const checkpointsAfter = checkpointsBefore === null ? null : await checkpointCount();
     if (checkpointsBefore !== null && checkpointsAfter !== null) checkpointsDuring.set(`${kind}:${scenario}`, checkpointsAfter - checkpointsBefore);
@@ -545,6 +593,13 @@ for (const r of all) {
     `PGlite ${LABEL[r.scenario]}: ${pct(r.zf.rps / r.bare.rps)} of bare — one process, one connection: every query runs as WASM on the server's own event loop, so queries queue behind each other and compete with HTTP for the one thread.`,
   );
 }
+for (const [kind, batches] of createBatches) {
+  const parts = Object.entries(batches).map(([s, b]) => {
+    const per = (x: number) => (b.statements > 0 ? x / b.statements : Number.NaN);
+    return `${CREATE_STATEMENTS[s]} ${fmt(per(b.rows), 1)} rows, oldest waited ${fmt(per(b.waitS) * 1000, 2)} ms, ran ${fmt(per(b.runS) * 1000, 2)} ms`;
+  });
+  out.push(`Group commit in the ${kind} create rounds (/metrics, per statement): ${parts.join("; ")}`);
+}
 if (listScales.length > 0) {
   out.push("");
   for (const l of listScales) {
@@ -584,6 +639,7 @@ if (flags.json) {
         })),
         ratios: Object.fromEntries(ratioRanges),
         checkpoints: Object.fromEntries(checkpointsDuring),
+        createBatches: Object.fromEntries(createBatches),
         logins,
         listScales,
       },

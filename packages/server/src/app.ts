@@ -1,6 +1,7 @@
 import { inProcessTransport, PROVIDERS, type Simulator } from "@zerofee/providers";
 import type { DestinationStream, Logger } from "pino";
 import type { Config } from "./config.js";
+import { observeBatches } from "./db/batch.js";
 import { type Database, lockDataDir, openPglite, openPostgres } from "./db/client.js";
 import { createHttpServer } from "./http/server.js";
 import type { ZodApp } from "./http/types.js";
@@ -98,6 +99,12 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   let boundUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const publicUrl = () => boundUrl;
   const metrics = createMetrics();
+  observeBatches(database.db, (statement, s) => {
+    metrics.dbBatchRows.observe({ statement }, s.rows);
+    metrics.dbBatchDuration.observe({ statement }, s.ranMs / 1000);
+    metrics.dbBatchWait.observe({ statement }, s.waitedMs / 1000);
+    if (s.split) metrics.dbBatchesSplit.inc({ statement });
+  });
   const ctx: ServiceContext = {
     config,
     db: database.db,

@@ -19,9 +19,24 @@ export interface BatchOptions {
   max?: number;
   /** Statements of this kind running at once; later calls wait and join the next batch. */
   inFlight?: number;
+  /** Told of each statement once it has settled (`observeBatches`). */
+  onBatch?: (stats: BatchStats) => void;
+}
+
+/** One statement of a batcher, as `/metrics` shows it (`observeBatches`). */
+export interface BatchStats {
+  rows: number;
+  /** How long its oldest row waited for it: statements of its kind already running. */
+  waitedMs: number;
+  /** From sending it to its answer, including the row-by-row runs of a refused batch. */
+  ranMs: number;
+  /** The database refused it, so its rows ran again one at a time. */
+  split: boolean;
 }
 
 interface Waiting<I, O> {
+  /** `performance.now()` when the call was made. */
+  at: number;
   item: I;
   resolve: (value: O) => void;
   reject: (err: unknown) => void;
@@ -55,6 +70,8 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, opts: BatchOp
       const batch = queue.length <= max ? queue : queue.slice(0, max);
       queue = queue.length <= max ? [] : queue.slice(max);
       running++;
+      const started = performance.now();
+      let split = false;
       settle(batch)
         .catch(async (err) => {
           if (batch.length === 1 || !refusedByDatabase(err)) {
@@ -62,18 +79,20 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, opts: BatchOp
             return;
           }
           // One row may have spoiled the batch: each row alone, so only that one fails.
+          split = true;
           await Promise.all(batch.map((w) => settle([w]).catch(w.reject)));
         })
         .finally(() => {
           running--;
           schedule();
+          opts.onBatch?.({ rows: batch.length, waitedMs: started - (batch[0]?.at ?? started), ranMs: performance.now() - started, split });
         });
     }
   };
 
   return (item) =>
     new Promise<O>((resolve, reject) => {
-      queue.push({ item, resolve, reject });
+      queue.push({ at: performance.now(), item, resolve, reject });
       schedule();
     });
 }
@@ -97,6 +116,15 @@ const clientOf = (db: Db) => (db as unknown as { $client: pg.Pool | PGlite }).$c
 const isPool = (db: Db) => "totalCount" in clientOf(db);
 
 const perDb = new WeakMap<object, Map<string, unknown>>();
+const observers = new WeakMap<object, (statement: string, stats: BatchStats) => void>();
+
+/**
+ * Reports every statement the batchers of `db` run to `observer`, by statement name (the
+ * composition root feeds `/metrics` with it). One observer per database: the last one set.
+ */
+export function observeBatches(db: Db, observer: (statement: string, stats: BatchStats) => void): void {
+  observers.set(db, observer);
+}
 
 /**
  * The batcher of `name` on `db` (a process may hold several databases: the tests do). By
@@ -111,7 +139,8 @@ export function batcherFor<I, O>(db: Db, name: string, flush: (items: I[]) => Pr
   }
   let found = byName.get(name) as Batched<I, O> | undefined;
   if (!found) {
-    found = batcher(flush, { inFlight: isPool(db) ? 2 : 1, ...opts });
+    const onBatch = (stats: BatchStats) => observers.get(db)?.(name, stats);
+    found = batcher(flush, { inFlight: isPool(db) ? 2 : 1, onBatch, ...opts });
     byName.set(name, found);
   }
   return found;

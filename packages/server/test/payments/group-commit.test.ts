@@ -4,8 +4,8 @@
  * event and job, recovery point, stored answer, sandbox record, stats — as if it ran alone.
  */
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { batcher, planGeneration, recordOf, refusedByDatabase } from "../../src/db/batch.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type BatchStats, batcher, planGeneration, recordOf, refusedByDatabase } from "../../src/db/batch.js";
 import { payments } from "../../src/db/schema/index.js";
 import { createMerchant, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { rows, scalar } from "../reliability/helpers.js";
@@ -56,6 +56,43 @@ describe("batcher", () => {
       [1, 2, 3],
       [4, 5],
     ]);
+  });
+
+  it("tells its observer of each statement: rows, how long the oldest row waited, how long it ran, whether it was split", async () => {
+    const seen: BatchStats[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    let calls = 0;
+    const run = batcher(
+      async (items: number[]) => {
+        if (++calls === 1) await gate;
+        if (items.includes(13)) throw Object.assign(new Error("row 13 refused"), { code: "23505" });
+        return items;
+      },
+      { inFlight: 1, onBatch: (stats) => seen.push(stats) },
+    );
+    const first = run(1);
+    await new Promise((r) => setImmediate(r));
+    // The second batch's rows wait while the first is held.
+    const waiting = [run(2), run(13)];
+    await new Promise((r) => setImmediate(r));
+    release();
+    await first;
+    await Promise.allSettled(waiting);
+    // The observer hears of a split batch once its rows have run again one at a time.
+    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    expect(seen.map(({ rows, split }) => ({ rows, split }))).toEqual([
+      { rows: 1, split: false },
+      { rows: 2, split: true },
+    ]);
+    const [held, next] = seen as [BatchStats, BatchStats];
+    expect(held.waitedMs).toBeGreaterThanOrEqual(0);
+    // The second statement's oldest row came in while the first ran, and waited for it to end.
+    expect(next.waitedMs).toBeGreaterThan(0);
+    expect(next.waitedMs).toBeLessThanOrEqual(held.ranMs);
+    expect(next.ranMs).toBeGreaterThan(0);
   });
 
   it("splits at max rows per statement", async () => {
@@ -144,6 +181,7 @@ describe("group commit on the create path", () => {
       return query.apply(this, args);
     };
     const before = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);
+    const metricsBefore = (await t.call("GET", "/metrics")).text;
     // Each its own answer to store, with what JSON escapes (quotes, U+2028, a surrogate pair).
     const bodyOf = (i: number) => paymentBody("02", { amount: 1000 + i, description: `Order ${i} «é» "quoted" \u2028 \ud83d\ude00` });
     let created: Array<{
@@ -197,6 +235,22 @@ describe("group commit on the create path", () => {
     }
     const after = await scalar(t.database.db, sql`select coalesce(sum(count), 0)::int from payment_stats_daily`);
     expect(after - before).toBe(30);
+
+    // /metrics shows the group commit: 30 rows over the phase-1 statements counted above, each
+    // statement timed; the sandbox's and phase 3's statements carry the same 30 creates.
+    const metricsAfter = (await t.call("GET", "/metrics")).text;
+    const added = (series: string, statement: string) => {
+      const read = (text: string) => Number(new RegExp(`^${series}\\{statement="${statement}"\\} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+      return read(metricsAfter) - read(metricsBefore);
+    };
+    expect(added("zerofee_db_batch_rows_sum", "payment_phase_one")).toBe(30);
+    expect(added("zerofee_db_batch_rows_count", "payment_phase_one")).toBe(phaseOne);
+    expect(added("zerofee_db_batch_duration_seconds_count", "payment_phase_one")).toBe(phaseOne);
+    expect(added("zerofee_db_batch_duration_seconds_sum", "payment_phase_one")).toBeGreaterThan(0);
+    expect(added("zerofee_db_batch_wait_seconds_count", "payment_phase_one")).toBe(phaseOne);
+    expect(added("zerofee_db_batch_rows_sum", "sandbox_insert")).toBe(30);
+    expect(added("zerofee_db_batch_rows_sum", "payment_accepted_open_answered")).toBe(30);
+    expect(metricsAfter).not.toMatch(/^zerofee_db_batches_split_total\{/m);
 
     // Each stored answer replays byte for byte as it was sent to its own caller.
     const replays = await Promise.all(created.map((c, i) => t.call("POST", "/v1/payments", { token: c.merchant.sk, body: bodyOf(i), idempotencyKey: c.key })));

@@ -1,7 +1,7 @@
 /** Helpers for the payments benchmark: child processes, CPU accounting, percentiles, HTTP. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import type { Request } from "autocannon";
 
 export interface Child {
@@ -185,4 +185,69 @@ export function benchServerEnv(dataDir: string, databaseUrl = ""): Record<string
     ZEROFEE_DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
   };
+}
+
+export interface OpenLoopResult {
+  sent: number;
+  /** Requests answered 2xx. */
+  ok: number;
+  /** Client ms of each answered request, from its scheduled start (sorted). */
+  ms: number[];
+  /** X-ZeroFee-Latency of each answered request (sorted). */
+  zf: number[];
+}
+
+/**
+ * Creates arriving at `rate` a second for `seconds`, each at its own time whatever the
+ * answers before it (open loop; gaps drawn from an exponential distribution, as independent
+ * customers arrive), over at most `sockets` kept-alive connections. Latency counts from when
+ * a request was due, so time spent queued for a connection counts too (no coordinated omission).
+ */
+export async function openLoopCreates(url: string, token: string, rate: number, seconds: number, sockets = 50): Promise<OpenLoopResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
+  const body = JSON.stringify(CREATE_BODY);
+  const tag = `open-${Date.now().toString(36)}`;
+  const result: OpenLoopResult = { sent: 0, ok: 0, ms: [], zf: [] };
+  const one = (due: number) =>
+    new Promise<void>((resolve) => {
+      const req = httpRequest(
+        `${url}/v1/payments`,
+        {
+          method: "POST",
+          agent,
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `${tag}-${result.sent}` },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
+              result.ok++;
+              result.ms.push(performance.now() - due);
+              result.zf.push(Number(res.headers["x-zerofee-latency"]));
+            }
+            resolve();
+          });
+        },
+      );
+      req.on("error", () => resolve());
+      req.end(body);
+      result.sent++;
+    });
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  const pending: Promise<void>[] = [];
+  let due = start;
+  while (due < end) {
+    const now = performance.now();
+    while (due <= now && due < end) {
+      pending.push(one(due));
+      due += (-Math.log(1 - Math.random()) / rate) * 1000;
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(due - performance.now(), 5))));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  result.ms.sort((a, b) => a - b);
+  result.zf.sort((a, b) => a - b);
+  return result;
 }

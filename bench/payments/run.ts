@@ -6,6 +6,7 @@
  *                    [--only create,get,list] [--login-samples 10] [--json bench/results/payments-latest.json]
  *                    [--profile]   # V8 CPU profiles of the ZeroFee process → bench/results/profiles/
  *                    [--list-scale 10000,1000000] [--list-samples 300]   # list latency as one app grows (PostgreSQL)
+ *                    [--open-loop 0.25,0.5]   # creates arriving at random at these shares of the closed-loop rate
  *
  * ZeroFee (`zerofee serve`) and the baseline each run in a child process; autocannon drives
  * them from this one, in alternating rounds (bare, ZeroFee, ZeroFee, bare, …) so that a shared
@@ -28,6 +29,7 @@ import {
   createRequest,
   fmt,
   http,
+  openLoopCreates,
   median,
   pct,
   percentile,
@@ -53,6 +55,7 @@ const { values: flags } = parseArgs({
     only: { type: "string", default: "create,get,list" },
     /** Payments in one app at which the list's latency is compared (PostgreSQL; "" skips). */
     "list-scale": { type: "string", default: "10000,1000000" },
+    "open-loop": { type: "string", default: "0.25,0.5" },
     "list-samples": { type: "string", default: "300" },
   },
 });
@@ -136,6 +139,22 @@ async function batchTotals(zfUrl: string): Promise<Record<string, BatchTotals>> 
     ]),
   );
 }
+
+interface OpenLoop {
+  /** Share of the closed-loop create rate the arrivals were set at. */
+  share: number;
+  rate: number;
+  sent: number;
+  ok: number;
+  p50: number;
+  p99: number;
+  zfP50: number;
+  zfP99: number;
+}
+/** Creates at a steady arrival rate below what 50 closed-loop connections drive, by `db`. */
+const openLoops = new Map<string, OpenLoop[]>();
+const OPEN_LOOP_SHARES = flags["open-loop"].split(",").filter(Boolean).map(Number);
+const OPEN_LOOP_SECONDS = Math.max(2, Math.round(DURATION / 2));
 
 /** PostgreSQL checkpoints that ran during a scenario's ZeroFee rounds, by `db:scenario`. */
 const checkpointsDuring = new Map<string, number>();
@@ -481,6 +500,16 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
     );
     const single = await load(zfUrl, scenario, SINGLE, token, paymentId, zf, true, 1);
     rows.push({ db: kind, scenario, bare: b, zf: z, single });
+    if (scenario === "create" && OPEN_LOOP_SHARES.length > 0) {
+      const runs: OpenLoop[] = [];
+      for (const share of OPEN_LOOP_SHARES) {
+        const rate = Math.max(1, Math.round(z.rps * share));
+        process.stderr.write(`[${kind}] ${LABEL[scenario]}: ${rate} a second arriving at random for ${OPEN_LOOP_SECONDS}s…\n`);
+        const o = await openLoopCreates(zfUrl, token, rate, OPEN_LOOP_SECONDS);
+        runs.push({ share, rate, sent: o.sent, ok: o.ok, p50: percentile(o.ms, 50), p99: percentile(o.ms, 99), zfP50: percentile(o.zf, 50), zfP99: percentile(o.zf, 99) });
+      }
+      openLoops.set(kind, runs);
+    }
   }
   const sizes = flags["list-scale"].split(",").filter(Boolean).map(Number);
   if (kind === "postgres" && sizes.length > 0)
@@ -593,6 +622,15 @@ for (const r of all) {
     `PGlite ${LABEL[r.scenario]}: ${pct(r.zf.rps / r.bare.rps)} of bare — one process, one connection: every query runs as WASM on the server's own event loop, so queries queue behind each other and compete with HTTP for the one thread.`,
   );
 }
+for (const [kind, runs] of openLoops) {
+  for (const o of runs) {
+    out.push(
+      `${kind} POST /v1/payments at a steady ${o.rate}/s (${pct(o.share)} of the closed-loop rate, arrivals at random, ≤ ${CONNECTIONS} connections): ` +
+        `client p50/p99 ${fmt(o.p50, 1)} / ${fmt(o.p99, 1)} ms, X-ZeroFee-Latency p50/p99 ${fmt(o.zfP50, 2)} / ${fmt(o.zfP99, 2)} ms` +
+        `${o.ok < o.sent ? `, ${o.sent - o.ok} of ${o.sent} not answered 2xx` : ""} (not a floor: the floors are at ${CONNECTIONS} closed-loop connections)`,
+    );
+  }
+}
 for (const [kind, batches] of createBatches) {
   const parts = Object.entries(batches).map(([s, b]) => {
     const per = (x: number) => (b.statements > 0 ? x / b.statements : Number.NaN);
@@ -640,6 +678,7 @@ if (flags.json) {
         ratios: Object.fromEntries(ratioRanges),
         checkpoints: Object.fromEntries(checkpointsDuring),
         createBatches: Object.fromEntries(createBatches),
+        openLoops: Object.fromEntries(openLoops),
         logins,
         listScales,
       },

@@ -29,8 +29,8 @@ import {
   createRequest,
   fmt,
   http,
-  openLoopCreates,
   median,
+  openLoopCreates,
   pct,
   percentile,
   postgresCpuSeconds,
@@ -506,7 +506,16 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
         const rate = Math.max(1, Math.round(z.rps * share));
         process.stderr.write(`[${kind}] ${LABEL[scenario]}: ${rate} a second arriving at random for ${OPEN_LOOP_SECONDS}s…\n`);
         const o = await openLoopCreates(zfUrl, token, rate, OPEN_LOOP_SECONDS);
-        runs.push({ share, rate, sent: o.sent, ok: o.ok, p50: percentile(o.ms, 50), p99: percentile(o.ms, 99), zfP50: percentile(o.zf, 50), zfP99: percentile(o.zf, 99) });
+        runs.push({
+          share,
+          rate,
+          sent: o.sent,
+          ok: o.ok,
+          p50: percentile(o.ms, 50),
+          p99: percentile(o.ms, 99),
+          zfP50: percentile(o.zf, 50),
+          zfP99: percentile(o.zf, 99),
+        });
       }
       openLoops.set(kind, runs);
     }

@@ -85,7 +85,11 @@ export function batcher<I, O>(flush: (items: I[]) => Promise<O[]>, opts: BatchOp
         .finally(() => {
           running--;
           schedule();
-          opts.onBatch?.({ rows: batch.length, waitedMs: started - (batch[0]?.at ?? started), ranMs: performance.now() - started, split });
+          try {
+            opts.onBatch?.({ rows: batch.length, waitedMs: started - (batch[0]?.at ?? started), ranMs: performance.now() - started, split });
+          } catch {
+            // Metrics never fail a write: every caller has its answer already.
+          }
         });
     }
   };

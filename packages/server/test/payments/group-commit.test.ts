@@ -95,6 +95,17 @@ describe("batcher", () => {
     expect(next.ranMs).toBeGreaterThan(0);
   });
 
+  it("an observer that throws fails nobody: the batch's callers have their answers", async () => {
+    const run = batcher(async (items: number[]) => items.map((n) => n * 2), {
+      onBatch: () => {
+        throw new Error("metrics broke");
+      },
+    });
+    expect(await Promise.all([run(1), run(2)])).toEqual([2, 4]);
+    // The next batch still runs (the failure did not leave the batcher stuck).
+    expect(await run(3)).toBe(6);
+  });
+
   it("splits at max rows per statement", async () => {
     const sizes: number[] = [];
     const run = batcher(

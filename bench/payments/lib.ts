@@ -230,6 +230,8 @@ export async function openLoopCreates(url: string, token: string, rate: number, 
         },
       );
       req.on("error", () => resolve());
+      // As autocannon's `timeout: 30`: a request unanswered for 30 s counts as not answered.
+      req.setTimeout(30_000, () => req.destroy());
       req.end(body);
       result.sent++;
     });

@@ -284,6 +284,15 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
+/**
+ * The value of one series in `/metrics` text, named with its labels as prom-client writes them
+ * (`zerofee_webhook_attempts_total{outcome="delivered"}`); 0 while it has not been written.
+ */
+export function metricValue(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  return Number(line?.split(" ").at(-1) ?? 0);
+}
+
 export const CI_PHONE = (ending: string) => `+225 07 00 00 00 ${ending}`;
 
 export function paymentBody(ending = "00", extra: Record<string, unknown> = {}) {

@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type BatchStats, batcher, planGeneration, recordOf, refusedByDatabase } from "../../src/db/batch.js";
 import { payments } from "../../src/db/schema/index.js";
-import { createMerchant, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, type Merchant, metricValue, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { rows, scalar } from "../reliability/helpers.js";
 
 describe("planGeneration", () => {
@@ -251,8 +251,8 @@ describe("group commit on the create path", () => {
     // statement timed; the sandbox's and phase 3's statements carry the same 30 creates.
     const metricsAfter = (await t.call("GET", "/metrics")).text;
     const added = (series: string, statement: string) => {
-      const read = (text: string) => Number(new RegExp(`^${series}\\{statement="${statement}"\\} (\\S+)$`, "m").exec(text)?.[1] ?? 0);
-      return read(metricsAfter) - read(metricsBefore);
+      const named = `${series}{statement="${statement}"}`;
+      return metricValue(metricsAfter, named) - metricValue(metricsBefore, named);
     };
     expect(added("zerofee_db_batch_rows_sum", "payment_phase_one")).toBe(30);
     expect(added("zerofee_db_batch_rows_count", "payment_phase_one")).toBe(phaseOne);

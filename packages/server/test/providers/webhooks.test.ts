@@ -10,7 +10,7 @@ import { signPayload } from "@zerofee/providers";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
-import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, eventually, type Merchant, metricValue, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { eventCounts, rows, type SandboxStatus, sendProviderCallback } from "../reliability/helpers.js";
 import { testRegistry } from "./registry.js";
 
@@ -39,8 +39,7 @@ const callbacksOf = (paymentId: string) =>
   );
 const conflictMetric = async () => {
   const text = (await t.call("GET", "/metrics")).text;
-  const line = text.split("\n").find((l) => l.startsWith('zerofee_conflicting_provider_status_total{provider="test"}'));
-  return Number(line?.split(" ").at(-1) ?? 0);
+  return metricValue(text, 'zerofee_conflicting_provider_status_total{provider="test"}');
 };
 /** The provider changes its mind after ZeroFee closed the payment (the sandbox cannot do this through its API). */
 async function providerSays(reference: string, status: SandboxStatus) {

@@ -12,7 +12,7 @@ import { openPostgres } from "../../src/db/client.js";
 import { WebhookWorker } from "../../src/jobs/webhooks.js";
 import { TestClock } from "../../src/lib/clock.js";
 import { signingSecrets } from "../../src/services/webhooks/endpoint.js";
-import { createMerchant, eventually, onPostgres, startTestApp, type TestApp, testLogStream } from "../harness.js";
+import { createMerchant, eventually, metricValue, onPostgres, startTestApp, type TestApp, testLogStream } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
 import { setEndpoint, writeEvents } from "./helpers.js";
 import { type Receiver, receiverPool } from "./receiver.js";
@@ -35,7 +35,7 @@ afterAll(async () => {
 /** `zerofee_webhook_attempts_total` by outcome, from the app's /metrics. */
 async function attemptMetrics(): Promise<Record<"delivered" | "retry" | "failed", number>> {
   const text = (await t.call("GET", "/metrics")).text;
-  const value = (outcome: string) => Number(new RegExp(`^zerofee_webhook_attempts_total\\{outcome="${outcome}"\\} (\\d+)`, "m").exec(text)?.[1] ?? 0);
+  const value = (outcome: string) => metricValue(text, `zerofee_webhook_attempts_total{outcome="${outcome}"}`);
   return { delivered: value("delivered"), retry: value("retry"), failed: value("failed") };
 }
 

@@ -112,10 +112,13 @@ export interface HttpResult {
   ms: number;
 }
 
-/** One HTTP request over a fresh connection, optionally from a given loopback source address. */
+/**
+ * One HTTP request over a fresh connection, optionally from a given loopback source address,
+ * or over `agent`'s kept-alive ones; with `timeoutMs`, one unanswered that long fails.
+ */
 export function http(
   url: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: unknown; localAddress?: string } = {},
+  opts: { method?: string; headers?: Record<string, string>; body?: unknown; localAddress?: string; agent?: Agent; timeoutMs?: number } = {},
 ): Promise<HttpResult> {
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
@@ -124,7 +127,7 @@ export function http(
       url,
       {
         method: opts.method ?? "GET",
-        agent: false,
+        agent: opts.agent ?? false,
         localAddress: opts.localAddress,
         headers: { ...(payload ? { "content-type": "application/json" } : {}), ...opts.headers },
       },
@@ -138,6 +141,7 @@ export function http(
       },
     );
     req.on("error", reject);
+    if (opts.timeoutMs) req.setTimeout(opts.timeoutMs, () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
     req.end(payload);
   });
 }
@@ -205,36 +209,21 @@ export interface OpenLoopResult {
  */
 export async function openLoopCreates(url: string, token: string, rate: number, seconds: number, sockets = 50): Promise<OpenLoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: sockets });
-  const body = JSON.stringify(CREATE_BODY);
   const tag = `open-${Date.now().toString(36)}`;
   const result: OpenLoopResult = { sent: 0, ok: 0, ms: [], zf: [] };
-  const one = (due: number) =>
-    new Promise<void>((resolve) => {
-      const req = httpRequest(
-        `${url}/v1/payments`,
-        {
-          method: "POST",
-          agent,
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": `${tag}-${result.sent}` },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300) {
-              result.ok++;
-              result.ms.push(performance.now() - due);
-              result.zf.push(Number(res.headers["x-zerofee-latency"]));
-            }
-            resolve();
-          });
-        },
-      );
-      req.on("error", () => resolve());
-      // As autocannon's `timeout: 30`: a request unanswered for 30 s counts as not answered.
-      req.setTimeout(30_000, () => req.destroy());
-      req.end(body);
-      result.sent++;
-    });
+  const one = (due: number) => {
+    const headers = { authorization: `Bearer ${token}`, "idempotency-key": `${tag}-${result.sent++}` };
+    // As autocannon's `timeout: 30`: a request unanswered for 30 s counts as not answered.
+    return http(`${url}/v1/payments`, { method: "POST", headers, body: CREATE_BODY, agent, timeoutMs: 30_000 }).then(
+      (r) => {
+        if (r.status < 200 || r.status >= 300) return;
+        result.ok++;
+        result.ms.push(performance.now() - due);
+        result.zf.push(Number(r.headers["x-zerofee-latency"]));
+      },
+      () => {},
+    );
+  };
   const start = performance.now();
   const end = start + seconds * 1000;
   const pending: Promise<void>[] = [];

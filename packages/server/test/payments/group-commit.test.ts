@@ -64,10 +64,12 @@ describe("batcher", () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    let calls = 0;
+    // When each flush began (the batcher notes a statement's start just before calling it).
+    const starts: number[] = [];
     const run = batcher(
       async (items: number[]) => {
-        if (++calls === 1) await gate;
+        starts.push(performance.now());
+        if (starts.length === 1) await gate;
         if (items.includes(13)) throw Object.assign(new Error("row 13 refused"), { code: "23505" });
         return items;
       },
@@ -76,8 +78,11 @@ describe("batcher", () => {
     const first = run(1);
     await new Promise((r) => setImmediate(r));
     // The second batch's rows wait while the first is held.
+    const queuedFrom = performance.now();
     const waiting = [run(2), run(13)];
+    const queuedBy = performance.now();
     await new Promise((r) => setImmediate(r));
+    const releasedAt = performance.now();
     release();
     await first;
     await Promise.allSettled(waiting);
@@ -89,9 +94,13 @@ describe("batcher", () => {
     ]);
     const [held, next] = seen as [BatchStats, BatchStats];
     expect(held.waitedMs).toBeGreaterThanOrEqual(0);
-    // The second statement's oldest row came in while the first ran, and waited for it to end.
-    expect(next.waitedMs).toBeGreaterThan(0);
-    expect(next.waitedMs).toBeLessThanOrEqual(held.ranMs);
+    // The first ran at least until it was let go.
+    expect(held.ranMs).toBeGreaterThanOrEqual(releasedAt - (starts[0] as number));
+    // The second statement's oldest row, queued while the first was held, waited at least until
+    // the first was let go, and at most until its own statement began (the batcher starts the
+    // next statement a tick after the first ends, so that tick counts as waiting too).
+    expect(next.waitedMs).toBeGreaterThanOrEqual(releasedAt - queuedBy);
+    expect(next.waitedMs).toBeLessThanOrEqual((starts[1] as number) - queuedFrom);
     expect(next.ranMs).toBeGreaterThan(0);
   });
 

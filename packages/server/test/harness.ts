@@ -293,6 +293,11 @@ export function metricValue(text: string, series: string): number {
   return Number(line?.split(" ").at(-1) ?? 0);
 }
 
+/** The credential with its last character changed (a checksum character; never the same string). */
+export function tampered(credential: string): string {
+  return `${credential.slice(0, -1)}${credential.endsWith("a") ? "b" : "a"}`;
+}
+
 export const CI_PHONE = (ending: string) => `+225 07 00 00 00 ${ending}`;
 
 export function paymentBody(ending = "00", extra: Record<string, unknown> = {}) {

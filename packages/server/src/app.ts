@@ -1,8 +1,9 @@
 import { inProcessTransport, PROVIDERS, type Simulator } from "@zerofee/providers";
 import type { DestinationStream, Logger } from "pino";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import { observeBatches } from "./db/batch.js";
 import { type Database, lockDataDir, openPglite, openPostgres } from "./db/client.js";
+import { judgeSettings, readSettings } from "./db/durability.js";
 import { createHttpServer } from "./http/server.js";
 import type { ZodApp } from "./http/types.js";
 import { JobRunner, periodicJobs } from "./jobs/runner.js";
@@ -87,6 +88,16 @@ async function openDatabase(config: Config): Promise<{ database: Database; unloc
 }
 
 /**
+ * PostgreSQL settings under which a committed payment can be lost refuse production (a
+ * `ConfigError` the CLI prints) and are logged elsewhere, as are those that slow it down.
+ */
+async function checkServerSettings(database: Database, production: boolean, log: Logger): Promise<void> {
+  const { unsafe, warnings } = judgeSettings(await readSettings(database.db));
+  if (production && unsafe.length > 0) throw new ConfigError(`${unsafe.join(" ")} (NODE_ENV=production refuses to start.)`);
+  for (const message of [...unsafe, ...warnings]) log.warn(message);
+}
+
+/**
  * The composition root: builds the database, clock, logger, metrics, provider gateway,
  * simulators, HTTP server and job runner once, and wires them into one `ServiceContext`.
  */
@@ -96,6 +107,12 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   const log: Logger = createLogger(config.logLevel, opts.logStream);
   const opened = opts.database ? { database: opts.database, unlock: () => {} } : await openDatabase(config);
   const { database } = opened;
+  if (database.kind === "postgres") {
+    await checkServerSettings(database, config.production, log).catch(async (err: unknown) => {
+      if (!opts.database) await database.close().catch(() => {});
+      throw err;
+    });
+  }
   let boundUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const publicUrl = () => boundUrl;
   const metrics = createMetrics();

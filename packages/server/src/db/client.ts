@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { KEEP_COMMITS_DURABLE } from "./durability.js";
 import * as schema from "./schema/index.js";
 
 export type Schema = typeof schema;
@@ -76,10 +77,37 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
   // right then is never released, and each database blip would leak one client until the
   // pool is exhausted and every request waits (pool.end() too). So a checked-out client is
   // handed back as soon as its connection ends, and releasing it again is a no-op.
+  //
+  // A connection's first checkout also runs `KEEP_COMMITS_DURABLE` on it, before its first
+  // query: `pool.query` and drizzle's plain queries check out with a callback, transactions
+  // with a promise.
+  const durable = new WeakSet<pg.PoolClient>();
+  const prepare = async (client: pg.PoolClient) => {
+    if (durable.has(client)) return;
+    await client.query(KEEP_COMMITS_DURABLE);
+    durable.add(client);
+  };
   const checkout = pool.connect.bind(pool);
   pool.connect = ((callback?: Parameters<typeof pool.connect>[0]) => {
-    if (callback) return checkout(callback);
-    return checkout().then((client) => {
+    if (callback) {
+      return checkout((err, client, done) => {
+        if (err || !client || durable.has(client)) return callback(err, client as pg.PoolClient, done);
+        prepare(client).then(
+          () => callback(undefined, client, done),
+          (failed: Error) => {
+            done(failed);
+            callback(failed, undefined as unknown as pg.PoolClient, () => {});
+          },
+        );
+      });
+    }
+    return checkout().then(async (client) => {
+      try {
+        await prepare(client);
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
       const release = client.release.bind(client);
       let released = false;
       const releaseOnce = (err?: Error | boolean) => {

@@ -3,11 +3,11 @@ import { and, eq } from "drizzle-orm";
 import { jobRuns } from "../db/schema/index.js";
 import type { ServiceContext } from "../services/context.js";
 import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
-import { analyzeGrownTables } from "./analyze.js";
 import { expirePayments } from "./expire.js";
 import { expireCheckoutSessions } from "./expire-checkout.js";
 import { reconcilePayments } from "./reconcile.js";
 import { settleDaily } from "./settle.js";
+import { vacuumAndAnalyze } from "./vacuum-analyze.js";
 
 export interface PeriodicJob {
   name: string;
@@ -17,7 +17,7 @@ export interface PeriodicJob {
   run(ctx: ServiceContext): Promise<Record<string, unknown>>;
 }
 
-/** The periodic jobs; on PGlite also `analyze`, the statistics autovacuum keeps on PostgreSQL. */
+/** The periodic jobs; on PGlite also `vacuum_analyze`, what autovacuum does on PostgreSQL. */
 export function periodicJobs(ctx: ServiceContext, database: "pglite" | "postgres" = "postgres"): PeriodicJob[] {
   return [
     { name: "reconcile", everyS: ctx.config.reconcileEveryS, run: (c) => reconcilePayments(c) },
@@ -25,7 +25,7 @@ export function periodicJobs(ctx: ServiceContext, database: "pglite" | "postgres
     { name: "expire_checkout", everyS: 30, run: (c) => expireCheckoutSessions(c) },
     { name: "reap_idempotency", everyS: 3600, run: async (c) => ({ deleted: await reapIdempotencyKeys(c) }) },
     { name: "settle", everyS: 86_400, offsetS: 1800, run: (c) => settleDaily(c) },
-    ...(database === "pglite" ? [{ name: "analyze", everyS: 15, run: (c: ServiceContext) => analyzeGrownTables(c) }] : []),
+    ...(database === "pglite" ? [{ name: "vacuum_analyze", everyS: 15, run: (c: ServiceContext) => vacuumAndAnalyze(c) }] : []),
   ];
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { events, jobRuns } from "../../src/db/schema/index.js";
 import { expirePayments } from "../../src/jobs/expire.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
-import { JobRunner } from "../../src/jobs/runner.js";
+import { JOB_RUNS_RETENTION_MS, JobRunner, reapJobRuns } from "../../src/jobs/runner.js";
 import { createMerchant, eventually, httpCall, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
 
 let t: TestApp;
@@ -106,6 +106,26 @@ describe("job runner", () => {
     expect(runs).toBe(2);
     const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(jobRuns).where(eq(jobRuns.name, "probe"));
     expect(row?.n).toBe(2);
+  });
+
+  it("keeps a week of runs: older ones are reaped, and a reaped slot is not run again", async () => {
+    let runs = 0;
+    const job = { name: "aged", everyS: 3600, run: async () => ({ n: ++runs }) };
+    const runner = new JobRunner(t.app.ctx, [job]);
+    await runner.tick();
+    clock.advance(JOB_RUNS_RETENTION_MS - 3_600_000);
+    await runner.tick();
+    const slots = async () =>
+      (await t.database.db.select({ slot: jobRuns.slot }).from(jobRuns).where(eq(jobRuns.name, "aged")).orderBy(jobRuns.slot)).map((r) => r.slot);
+    const [first, second] = await slots();
+    expect(await reapJobRuns(t.app.ctx)).toBe(0);
+    clock.advance(2 * 3_600_000);
+    expect(await reapJobRuns(t.app.ctx)).toBeGreaterThanOrEqual(1);
+    expect(await slots()).toEqual([second]);
+    // The runner never goes back to a past slot, reaped or not.
+    await runner.tick();
+    expect(runs).toBe(3);
+    expect((await slots()).includes(first as number)).toBe(false);
   });
 });
 

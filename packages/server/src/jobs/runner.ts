@@ -36,7 +36,7 @@ export const JOB_RUNS_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 /**
  * Deletes the runs started more than `JOB_RUNS_RETENTION_MS` ago. A slot is only ever claimed
  * while it is the current one, so an old slot's row guards nothing; without this the ledger
- * grew by some 7,000 rows a day (13,000 on PGlite) for as long as ZeroFee ran.
+ * grew by some 6,000 rows a day (12,000 on PGlite) for as long as ZeroFee ran.
  */
 export async function reapJobRuns(ctx: ServiceContext): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - JOB_RUNS_RETENTION_MS);

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { and, eq, lt } from "drizzle-orm";
 import { jobRuns } from "../db/schema/index.js";
+import { reapSessions } from "../services/auth/sessions.js";
 import type { ServiceContext } from "../services/context.js";
 import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
 import { expirePayments } from "./expire.js";
@@ -25,6 +26,7 @@ export function periodicJobs(ctx: ServiceContext, database: "pglite" | "postgres
     { name: "expire_checkout", everyS: 30, run: (c) => expireCheckoutSessions(c) },
     { name: "reap_idempotency", everyS: 3600, run: async (c) => ({ deleted: await reapIdempotencyKeys(c) }) },
     { name: "reap_job_runs", everyS: 3600, run: async (c) => ({ deleted: await reapJobRuns(c) }) },
+    { name: "reap_sessions", everyS: 86_400, offsetS: 3600, run: async (c) => ({ deleted: await reapSessions(c.db, c.clock.now()) }) },
     { name: "settle", everyS: 86_400, offsetS: 1800, run: (c) => settleDaily(c) },
     ...(database === "pglite" ? [{ name: "vacuum_analyze", everyS: 15, run: (c: ServiceContext) => vacuumAndAnalyze(c) }] : []),
   ];

@@ -1,9 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { events, jobRuns } from "../../src/db/schema/index.js";
+import { events, jobRuns, sessions } from "../../src/db/schema/index.js";
 import { expirePayments } from "../../src/jobs/expire.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
 import { JOB_RUNS_RETENTION_MS, JobRunner, reapJobRuns } from "../../src/jobs/runner.js";
+import { sha256Hex } from "../../src/lib/crypto.js";
+import { EXPIRED_SESSION_RETENTION_MS, openSession, reapSessions, SESSION_TTL_MS } from "../../src/services/auth/sessions.js";
 import { createMerchant, eventually, httpCall, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
 
 let t: TestApp;
@@ -106,6 +108,18 @@ describe("job runner", () => {
     expect(runs).toBe(2);
     const [row] = await t.database.db.select({ n: sql<number>`count(*)::int` }).from(jobRuns).where(eq(jobRuns.name, "probe"));
     expect(row?.n).toBe(2);
+  });
+
+  it("deletes dashboard sessions 30 days after they expired; the merchant's live session stays", async () => {
+    const old = await openSession(t.database.db, m.userId, new Date(clock.now().getTime() - SESSION_TTL_MS - EXPIRED_SESSION_RETENTION_MS - 60_000));
+    const recent = await openSession(t.database.db, m.userId, new Date(clock.now().getTime() - SESSION_TTL_MS - 60_000));
+    const held = async () => (await t.database.db.select({ hash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, m.userId))).map((r) => r.hash);
+    expect(await held()).toEqual(expect.arrayContaining([sha256Hex(old), sha256Hex(recent)]));
+    expect(await reapSessions(t.database.db, clock.now())).toBe(1);
+    const left = await held();
+    expect(left).not.toContain(sha256Hex(old));
+    expect(left).toContain(sha256Hex(recent));
+    expect((await t.call("GET", "/v1/auth/me", { token: m.token })).status).toBe(200);
   });
 
   it("keeps a week of runs: older ones are reaped, and a reaped slot is not run again", async () => {

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client.js";
 import { type accounts, sessions, users } from "../../db/schema/index.js";
 import { randomToken, sha256Hex } from "../../lib/crypto.js";
@@ -27,6 +27,16 @@ export async function findSession(db: Db, token: string, now: Date) {
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.tokenHash, sha256Hex(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)));
   return row ?? null;
+}
+
+/** How long an expired session's row is kept (who was signed in, and when) before it is deleted. */
+export const EXPIRED_SESSION_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** Deletes sessions expired more than `EXPIRED_SESSION_RETENTION_MS` ago (signed out or not). */
+export async function reapSessions(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - EXPIRED_SESSION_RETENTION_MS);
+  const rows = await db.delete(sessions).where(lt(sessions.expiresAt, cutoff)).returning({ id: sessions.id });
+  return rows.length;
 }
 
 export function serializeUser(user: typeof users.$inferSelect, account: typeof accounts.$inferSelect) {

@@ -19,6 +19,9 @@ const STATISTICS_TARGET = 10;
  */
 const needsVacuum = (t: { dead: number; live: number; inserted: number }) => t.dead > 50 + 0.2 * t.live || t.inserted > 1000 + 0.2 * t.live;
 
+/** The databases this process has vacuumed whole once. */
+const swept = new WeakSet<object>();
+
 /**
  * PGlite runs no autovacuum, so on PGlite only this does its two jobs:
  *
@@ -48,7 +51,13 @@ export async function vacuumAndAnalyze(ctx: ServiceContext): Promise<Record<stri
   };
   // Judged before vacuuming: a vacuum also resets the page count the growth is measured from.
   const grown = tables.rows.filter((t) => Math.abs(t.pages - t.analyzed) >= Math.max(MIN_PAGES, t.analyzed * GROWTH)).map((t) => t.name);
-  const vacuumed = tables.rows.filter(needsVacuum).map((t) => t.name);
+  // PGlite keeps no statistics across a restart, so the first run of a process vacuums every
+  // table: dead rows left before the restart are not counted, and would otherwise wait for new
+  // writes to pass the thresholds. The visibility map is on disk, so this reads only the pages
+  // written since the last vacuum.
+  const first = !swept.has(ctx.db);
+  swept.add(ctx.db);
+  const vacuumed = tables.rows.filter((t) => first || needsVacuum(t)).map((t) => t.name);
   for (const name of vacuumed) await ctx.db.execute(sql`vacuum ${sql.identifier(name)}`);
   for (const name of grown) {
     await ctx.db.transaction(async (tx) => {

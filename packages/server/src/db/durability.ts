@@ -5,7 +5,8 @@ import type { Db } from "./client.js";
  * Run on every new PostgreSQL connection (`openPostgres`): a server, database or role whose
  * default is `synchronous_commit = off` would let a commit return before its WAL is on disk,
  * so ZeroFee would answer a create that a crash then loses. ZeroFee's own sessions turn it back
- * on; a stronger setting (`remote_apply`, `remote_write`, `local`) is left as the operator set it.
+ * on; `local`, `remote_write` and `remote_apply` (each waits for the local disk, and the last two
+ * for a standby too) are left as the operator set them.
  */
 export const KEEP_COMMITS_DURABLE = "select set_config('synchronous_commit', 'on', false) where current_setting('synchronous_commit') = 'off'";
 

@@ -7,6 +7,11 @@
  *
  *   npx tsx bench/payments/ab.ts --base <checkout A> [--head <checkout B, default this one>]
  *                                [--pairs 5] [--seconds 8] [--warmup-seconds 3] [--connections 50]
+ *   npx tsx bench/payments/ab.ts --env-a ZF_X=0 --env-b ZF_X=1   # one checkout, two environments
+ *
+ * `--env-a` / `--env-b` (`NAME=value`, comma-separated) are given to side A's / B's server: with
+ * no `--base`, both sides run this checkout, so a change put behind an environment variable for
+ * the experiment is compared without a second checkout.
  *
  * A checkout is a directory with its own `node_modules` (or a link to one) and built
  * `packages/checkout/dist` and `packages/dashboard/dist` (`npm run build -w @zerofee/checkout`, …).
@@ -26,10 +31,24 @@ const { values: flags } = parseArgs({
     seconds: { type: "string", default: "8" },
     "warmup-seconds": { type: "string", default: "3" },
     connections: { type: "string", default: "50" },
+    "env-a": { type: "string", default: "" },
+    "env-b": { type: "string", default: "" },
   },
 });
-if (!flags.base) throw new Error("--base <checkout> is required");
-const sides = { A: resolve(flags.base), B: resolve(flags.head) } as const;
+if (!flags.base && !flags["env-a"] && !flags["env-b"]) throw new Error("--base <checkout>, or --env-a / --env-b, is required");
+const sides = { A: resolve(flags.base ?? flags.head), B: resolve(flags.head) } as const;
+
+/** `NAME=value,NAME=value` → an environment. */
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of text.split(",").filter(Boolean)) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new Error(`not NAME=value: ${pair}`);
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
+const envs = { A: parseEnv(flags["env-a"]), B: parseEnv(flags["env-b"]) } as const;
 
 interface Cost {
   nodeCpuMs: number;
@@ -41,10 +60,14 @@ interface Cost {
 }
 
 /** One `cost.ts` run of `root`: its last output line is the JSON of the figures. */
-function measure(root: string): Promise<Cost> {
+function measure(root: string, env: Record<string, string>): Promise<Cost> {
   const args = ["--import", "tsx", resolve(here, "cost.ts"), "--root", root, "--seconds", flags.seconds, "--warmup-seconds", flags["warmup-seconds"]];
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [...args, "--connections", flags.connections], { cwd: resolve(here, "../.."), stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...args, "--connections", flags.connections], {
+      cwd: resolve(here, "../.."),
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
@@ -62,7 +85,7 @@ const runs: Array<{ pair: number; side: "A" | "B"; cost: Cost }> = [];
 for (let pair = 1; pair <= Number(flags.pairs); pair++) {
   // Alternate which side goes first, so neither always follows the other's load.
   for (const side of pair % 2 === 1 ? (["A", "B"] as const) : (["B", "A"] as const)) {
-    const cost = await measure(sides[side]);
+    const cost = await measure(sides[side], envs[side]);
     runs.push({ pair, side, cost });
     process.stderr.write(
       `pair ${pair} ${side}: ${fmt(cost.createsPerSecond, 0)} creates/s, Node ${fmt(cost.nodeCpuMs, 3)} ms, PostgreSQL ${fmt(cost.pgCpuMs, 3)} ms\n`,
@@ -90,6 +113,6 @@ const rows = figures.map(([label, get, digits, better]) => {
   return [label, summary(a, digits), summary(b, digits), `${change >= 0 ? "+" : ""}${fmt(change, 1)} %, B ${better} in ${wins} of ${a.length}`];
 });
 process.stdout.write(
-  `A = ${sides.A}\nB = ${sides.B}\n${flags.pairs} pairs, ${flags.connections} kept-alive connections, ${flags.seconds} s each after ${flags["warmup-seconds"]} s\n\n` +
+  `A = ${sides.A} ${flags["env-a"]}\nB = ${sides.B} ${flags["env-b"]}\n${flags.pairs} pairs, ${flags.connections} kept-alive connections, ${flags.seconds} s each after ${flags["warmup-seconds"]} s\n\n` +
     `${table(["per create", "A", "B", "change"], rows)}\n`,
 );

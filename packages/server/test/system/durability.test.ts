@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, openPostgres } from "../../src/db/client.js";
+import { type Database, type Db, openPostgres, type Tx } from "../../src/db/client.js";
 import { judgeSettings, readSettings } from "../../src/db/durability.js";
 import { withTransaction } from "../../src/db/tx.js";
 import { freshDatabase, onPostgres, startTestApp } from "../harness.js";
@@ -40,10 +40,10 @@ describe.skipIf(!onPostgres)("ZeroFee's PostgreSQL sessions", () => {
     return d;
   };
   const seen = async (d: Database) => {
-    const show = async (db: Parameters<typeof withTransaction>[0]) =>
+    const show = async (db: Db | Tx) =>
       ((await db.execute(sql`select current_setting('synchronous_commit') as v`)) as unknown as { rows: Array<{ v: string }> }).rows[0]?.v;
     // Four at once, so the pool opens every one of its connections; and inside a transaction.
-    return [...(await Promise.all([1, 2, 3, 4].map(() => show(d.db)))), await withTransaction(d.db, (tx) => show(tx as never))];
+    return [...(await Promise.all([1, 2, 3, 4].map(() => show(d.db)))), await withTransaction(d.db, show)];
   };
 
   it("commit durably where the database's default is synchronous_commit = off", async () => {

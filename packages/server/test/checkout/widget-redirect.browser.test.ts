@@ -1,7 +1,7 @@
 /**
  * checkout.js in real Chromium, redirect methods (issue #5 items 4 and 7; WG-1, WG-2): the
  * card page in a popup opened in the click handler, the same with popups blocked (new tab +
- * polling + "I've completed the payment"), forged messages, and an opener that changes origin.
+ * "I've completed the payment", or the status poll), forged messages, and an opener that changes origin.
  * The provider page is driven by its `data-action` buttons (SPEC §14), whichever provider serves cards.
  */
 import type { Browser, Page } from "playwright-core";
@@ -37,6 +37,13 @@ async function openCard(page: Page, path: string): Promise<void> {
   await dlg.getByRole("button", { name: "Card" }).click();
 }
 
+/** The page's timers (the widget's status poll) fire only when the test runs the clock. */
+async function pauseClock(page: Page): Promise<void> {
+  const now = Date.now();
+  await page.clock.install({ time: now });
+  await page.clock.pauseAt(now + 1000);
+}
+
 const statusOf = async (id: string) => (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data.status as string;
 
 describe("checkout.js — redirect methods", () => {
@@ -65,10 +72,13 @@ describe("checkout.js — redirect methods", () => {
     await ctx.close();
   });
 
-  it("popups blocked: redirect_blocked shows the link and 'I've completed the payment' at once; the new tab pays and polling completes", async () => {
+  it("popups blocked: redirect_blocked shows the link and 'I've completed the payment' at once; the button asks the server, and completes once the new tab has paid", async () => {
     shop.pages.set("/blocked", widgetPage(t.url, { publicKey: m.pk, amount: 2500, currency: "XOF", locale: "fr" }));
     const ctx = await context(browser, { blockPopups: true });
     const page = await ctx.newPage();
+    // The widget's 2-s status poll would also complete the payment, racing the button on a slow
+    // machine (the button is gone once the widget settles): the page's timers wait on the test.
+    await pauseClock(page);
     await page.goto(`${shop.origin}/blocked`);
     await page.click("#pay-btn");
     const dlg = dialog(page);
@@ -78,16 +88,45 @@ describe("checkout.js — redirect methods", () => {
     const link = dlg.getByRole("link", { name: "Ouvrir la page de paiement" });
     expect(await link.getAttribute("target")).toBe("_blank");
     expect(await link.getAttribute("rel")).toBe("noopener");
-    await dlg.getByRole("button", { name: "J'ai effectué le paiement" }).waitFor();
+    const iPaid = dlg.getByRole("button", { name: "J'ai effectué le paiement" });
+    await iPaid.waitFor();
     await shot(page, "10-redirect-blocked-fr");
+    // Pressed before paying: the widget asks the server, which says the payment is still open.
+    const early = page.waitForResponse((r) => /\/v1\/payments\/[^/]+\/status/.test(r.url()));
+    await iPaid.click();
+    expect((await (await early).json()).data.status).toBe("requires_action");
+    expect(await page.locator("[role=dialog]").getAttribute("data-state")).toBe("redirect_blocked");
     const [tab] = await Promise.all([ctx.waitForEvent("page"), link.click()]);
     await actOnProviderPage(tab, "approve");
     // No opener in a noopener tab: the return page shows the result itself.
     await tab.locator('[data-status="completed"]').waitFor();
-    await dlg.getByRole("button", { name: "J'ai effectué le paiement" }).click();
+    expect(await page.locator("[role=dialog]").getAttribute("data-state")).toBe("redirect_blocked");
+    await iPaid.click();
     await expectState(page, "completed");
     const ok = (await events(page)).find((e) => e.type === "success");
     expect(await statusOf(ok?.result?.transactionId ?? "")).toBe("completed");
+    await ctx.close();
+  });
+
+  it("popups blocked: without the button, the widget's status poll completes the payment the new tab paid", async () => {
+    shop.pages.set("/blocked-poll", widgetPage(t.url, { publicKey: m.pk, amount: 2600, currency: "XOF", locale: "fr" }));
+    const ctx = await context(browser, { blockPopups: true });
+    const page = await ctx.newPage();
+    await pauseClock(page);
+    await page.goto(`${shop.origin}/blocked-poll`);
+    await page.click("#pay-btn");
+    const dlg = dialog(page);
+    await dlg.getByRole("button", { name: "Carte bancaire" }).click();
+    await dlg.getByRole("button", { name: /^Payer/ }).click();
+    await expectState(page, "redirect_blocked");
+    const [tab] = await Promise.all([ctx.waitForEvent("page"), dlg.getByRole("link", { name: "Ouvrir la page de paiement" }).click()]);
+    await actOnProviderPage(tab, "approve");
+    await tab.locator('[data-status="completed"]').waitFor();
+    const polled = page.waitForResponse((r) => /\/v1\/payments\/[^/]+\/status/.test(r.url()));
+    await page.clock.runFor(2_000);
+    expect((await (await polled).json()).data.status).toBe("completed");
+    await expectState(page, "completed");
+    expect((await events(page)).filter((e) => e.type === "success")).toHaveLength(1);
     await ctx.close();
   });
 

@@ -52,5 +52,7 @@ export function testRegistry(): Record<string, ProviderEntry> {
     test_live: clone("test_live", { credentials: LIVE_CREDENTIALS, liveBaseUrl: "https://live.test-provider.invalid" }),
     test_unsigned: clone("test_unsigned", {}, unsigned),
     test_slow_return: clone("test_slow_return", { returnCheck: { initialDelayMs: 300, retryDelaysMs: [100, 200, 400] } }),
+    // Checks once at once, then waits two minutes (past any test's timeout) before the next check.
+    test_held_return: clone("test_held_return", { returnCheck: { initialDelayMs: 0, retryDelaysMs: [120_000] } }),
   };
 }

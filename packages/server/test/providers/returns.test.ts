@@ -5,7 +5,7 @@
  * reaches success_url) and ignores any target in its query; bad URLs are 400 at creation.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMerchant, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
+import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { testRegistry } from "./registry.js";
 
 let t: TestApp;
@@ -102,6 +102,23 @@ describe("verified returns under the adapter's returnCheck policy", () => {
     expect(new URL(ret.headers.get("location") ?? "").pathname).toBe("/pending");
     expect((await returnCalls("test_slow_return", "return")) - before).toBe(4);
     expect((await t.call("GET", `/v1/payments/${created.body.data.id}`, { token: m.sk })).body.data.status).toBe("requires_action");
+  });
+
+  it("a callback that settles the payment while the return waits ends the wait at once: no second check, sent to success_url", async () => {
+    const created = await t.call("POST", "/v1/payments", { token: m.sk, body: card("test_held_return") });
+    const { id } = created.body.data;
+    const checksBefore = await returnCalls("test_held_return", "return");
+    const held = t.call("GET", `/v1/payments/${id}/return`);
+    // The first check found the payment open; the next one is two minutes away.
+    await eventually(async () => (await returnCalls("test_held_return", "return")) - checksBefore === 1);
+    expect((await approve("test_held_return", created.body.data.attempts[0].provider_payment_id)).status).toBe(303);
+    const ret = await held;
+    const target = new URL(ret.headers.get("location") ?? "");
+    expect(target.pathname).toBe("/ok");
+    expect(target.searchParams.get("status")).toBe("completed");
+    const p = (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data;
+    expect(p.timeline.at(-1)).toMatchObject({ status: "completed", source: "provider_webhook" });
+    expect((await returnCalls("test_held_return", "return")) - checksBefore).toBe(1);
   });
 
   it("the provider settles while the return is held: confirmed with getStatus, recorded as return_callback, sent to success_url", async () => {

@@ -3,7 +3,7 @@ import { and, asc, eq, gte } from "drizzle-orm";
 import { events } from "../../db/schema/index.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { type EventPayload, eventPayload } from "./payload.js";
-import { onEventsWritten } from "./wake.js";
+import { untilEventsWritten } from "./wake.js";
 
 /**
  * The secret `zerofee listen` signs forwarded requests with: derived from the master key and
@@ -50,16 +50,6 @@ export async function pollEvents({
     const rows = await read();
     const left = deadline - Date.now();
     if (rows.length > known || left <= 0 || signal?.aborted) return rows.map(eventPayload);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.min(left, 500));
-      const off = onEventsWritten(() => setTimeout(done, 20));
-      signal?.addEventListener("abort", done, { once: true });
-      function done() {
-        clearTimeout(timer);
-        off();
-        signal?.removeEventListener("abort", done);
-        resolve();
-      }
-    });
+    await untilEventsWritten(Math.min(left, 500), { signal });
   }
 }

@@ -35,6 +35,29 @@ export function onEventsWritten(listener: () => void): () => void {
   return () => emitter.off("written", listener);
 }
 
+/**
+ * Resolves after `ms`, or `settleMs` after events are next written (by this process or, through
+ * LISTEN, another), or when `signal` aborts: a wait that a commit of interest ends early. The
+ * caller re-reads what it waits for; the wake is only a hint.
+ */
+export function untilEventsWritten(ms: number, { signal, settleMs = 20 }: { signal?: AbortSignal; settleMs?: number } = {}): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let settle: NodeJS.Timeout | undefined;
+    const timer = setTimeout(done, ms);
+    const off = onEventsWritten(() => {
+      settle ??= setTimeout(done, settleMs);
+    });
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      clearTimeout(settle);
+      off();
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
+
 /** Transactions that wrote an event (`recordEvent`), woken for when they commit. */
 const wroteEvents = new WeakSet<object>();
 

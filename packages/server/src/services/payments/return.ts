@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { payments } from "../../db/schema/index.js";
 import { notFound } from "../../lib/errors.js";
 import type { ServiceContext } from "../context.js";
+import { untilEventsWritten } from "../events/wake.js";
 import { closePayment } from "./cancel.js";
 import type { PaymentRow } from "./serialize.js";
 import { applyStatus, liveAttempt, queryProviderStatus } from "./sync.js";
@@ -12,25 +13,44 @@ export type ReturnOutcome = { kind: "redirect"; location: string; payment: Payme
 
 const NO_WAIT: ReturnCheckPolicy = { initialDelayMs: 0, retryDelaysMs: [] };
 const FINAL = new Set(["completed", "failed", "cancelled"]);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const load = async (ctx: ServiceContext, id: string) => (await ctx.db.select().from(payments).where(eq(payments.id, id)))[0];
+
+/**
+ * Waits `ms` before the next check with the provider, re-reading the payment whenever events
+ * are written (here or in another process): a callback that settles it ends the wait at once,
+ * so the customer is not held for the whole delay. Returns the payment as last read.
+ */
+async function waitWhileOpen(ctx: ServiceContext, id: string, ms: number): Promise<PaymentRow | undefined> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const left = until - Date.now();
+    // Listening before the read: a settlement committed in between still ends this wait.
+    const stop = new AbortController();
+    const woken = left > 0 ? untilEventsWritten(left, { signal: stop.signal }) : null;
+    const fresh = await load(ctx, id);
+    if (!fresh || !OPEN.includes(fresh.status) || !woken) {
+      stop.abort();
+      return fresh;
+    }
+    await woken;
+  }
+}
 
 /**
  * Verifies a redirect back with the provider under the adapter's `returnCheck` policy
  * (PaiementPro: wait 3 s, then checks 1/2/4 s apart; default: one check at once). Each round
  * reads the redirect's hints through `verifyReturn`; a final answer is confirmed with
  * `getStatus` (a cancel, as `POST …/cancel` would: the adapter's cancel, else its status) and
- * only the confirmed status is recorded. A callback that lands meanwhile
- * ends the wait.
+ * only the confirmed status is recorded. A callback that settles the payment meanwhile ends
+ * the wait at once (`waitWhileOpen`).
  */
 async function verifyWithProvider(ctx: ServiceContext, payment: PaymentRow, query: Record<string, string>): Promise<void> {
   const attempt = await liveAttempt(ctx, payment.id);
   if (!attempt || !ctx.providers.has(attempt.provider)) return;
   const policy = ctx.providers.adapter(attempt.provider).metadata.returnCheck ?? NO_WAIT;
   for (const delay of [policy.initialDelayMs, ...policy.retryDelaysMs]) {
-    if (delay > 0) await sleep(delay);
-    const fresh = await load(ctx, payment.id);
+    const fresh = delay > 0 ? await waitWhileOpen(ctx, payment.id, delay) : await load(ctx, payment.id);
     if (!fresh || !OPEN.includes(fresh.status)) return;
     const hint = await queryProviderStatus(ctx, fresh, attempt, "return", query);
     if (hint.kind !== "found" || !FINAL.has(hint.status)) continue;

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   ZEROFEE_WEBHOOK_DISABLE_AFTER: seconds.default(10),
   ZEROFEE_RECONCILE_EVERY_S: seconds.min(1).default(300),
   ZEROFEE_RECONCILE_AFTER_S: seconds.default(300),
+  ZEROFEE_JOB_LEASE_S: seconds.min(1).default(120),
   ZEROFEE_PAYMENT_EXPIRY_S: seconds.min(1).default(1800),
   ZEROFEE_SANDBOX: onOff.optional(),
   ZEROFEE_DEMO_PAYMENTS: onOff.optional(),
@@ -62,6 +63,8 @@ export interface Config {
   webhook: { retryDelaysS: number[]; timeoutMs: number; disableAfter: number };
   reconcileEveryS: number;
   reconcileAfterS: number;
+  /** A periodic job's run not heard from for this long (its worker died) is run again. */
+  jobLeaseS: number;
   paymentExpiryS: number;
   providerTimeoutMs: number;
   /** Base URL overrides by provider name: `live` from ZEROFEE_PROVIDER_<NAME>_URL, `sandbox` from …_SANDBOX_URL. */
@@ -160,6 +163,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     reconcileEveryS: env.ZEROFEE_RECONCILE_EVERY_S,
     reconcileAfterS: env.ZEROFEE_RECONCILE_AFTER_S,
+    jobLeaseS: env.ZEROFEE_JOB_LEASE_S,
     paymentExpiryS: env.ZEROFEE_PAYMENT_EXPIRY_S,
     providerTimeoutMs: env.ZEROFEE_PROVIDER_TIMEOUT_MS,
     providerUrls: providerUrls(source),

@@ -110,6 +110,93 @@ describe("job runner", () => {
     expect(row?.n).toBe(2);
   });
 
+  // CF-5, in process: the lease is ZEROFEE_JOB_LEASE_S (120 s by default) on the injected clock.
+  const LEASE_MS = 120_000;
+  const runOf = async (name: string) => {
+    const [row] = await t.database.db.select().from(jobRuns).where(eq(jobRuns.name, name));
+    return row;
+  };
+
+  it("CF-5 a slot whose worker died mid-run is run again once its lease has passed, not before; then never again", async () => {
+    let runs = 0;
+    const job = { name: "orphaned", everyS: 86_400, run: async () => ({ n: ++runs }) };
+    const slot = Math.floor(clock.now().getTime() / 1000 / 86_400);
+    // A worker claimed the slot and was killed: no heartbeat, no finish.
+    await t.database.db.insert(jobRuns).values({ name: "orphaned", slot, worker: "dead-host:1", startedAt: clock.now(), heartbeatAt: clock.now() });
+    const runner = new JobRunner(t.app.ctx, [job]);
+    await runner.tick();
+    clock.advance(LEASE_MS - 1000);
+    await runner.tick();
+    expect(runs).toBe(0);
+    clock.advance(2000);
+    await runner.tick();
+    expect(runs).toBe(1);
+    expect(await runOf("orphaned")).toMatchObject({ slot, finishedAt: clock.now(), result: { n: 1 } });
+    expect((await runOf("orphaned"))?.worker).not.toBe("dead-host:1");
+    expect(t.logs.some((l) => l.includes("job run taken over") && l.includes("dead-host:1"))).toBe(true);
+    // Finished: neither this runner nor another runs the slot again, however long after.
+    clock.advance(3 * LEASE_MS);
+    await runner.tick();
+    await new JobRunner(t.app.ctx, [job]).tick();
+    expect(runs).toBe(1);
+  });
+
+  it("CF-5 a run that keeps beating is never taken over, however long it takes", async () => {
+    let release: () => void = () => {};
+    let runs = 0;
+    const job = {
+      name: "long",
+      everyS: 86_400,
+      run: async () => {
+        runs++;
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return { done: true };
+      },
+    };
+    const a = new JobRunner(t.app.ctx, [job]);
+    const b = new JobRunner(t.app.ctx, [job]);
+    const running = a.tick();
+    await eventually(async () => runs === 1);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(LEASE_MS / 2);
+      await a.beat();
+      await b.tick();
+    }
+    expect(runs).toBe(1);
+    release();
+    await running;
+    expect(await runOf("long")).toMatchObject({ finishedAt: clock.now(), result: { done: true } });
+    clock.advance(2 * LEASE_MS);
+    await b.tick();
+    expect(runs).toBe(1);
+  });
+
+  it("CF-5 a failed run keeps its error and is retried after the lease, by whichever runner ticks", async () => {
+    let calls = 0;
+    const job = {
+      name: "flaky_job",
+      everyS: 86_400,
+      run: async () => {
+        if (++calls === 1) throw new Error("database went away");
+        return { ok: true };
+      },
+    };
+    const a = new JobRunner(t.app.ctx, [job]);
+    const b = new JobRunner(t.app.ctx, [job]);
+    await a.tick();
+    expect(await runOf("flaky_job")).toMatchObject({ finishedAt: null, result: { error: "database went away" } });
+    await a.tick();
+    await b.tick();
+    expect(calls).toBe(1);
+    clock.advance(LEASE_MS + 1000);
+    await b.tick();
+    await a.tick();
+    expect(calls).toBe(2);
+    expect(await runOf("flaky_job")).toMatchObject({ finishedAt: clock.now(), result: { ok: true } });
+  });
+
   it("deletes dashboard sessions 30 days after they expired; the merchant's live session stays", async () => {
     const old = await openSession(t.database.db, m.userId, new Date(clock.now().getTime() - SESSION_TTL_MS - EXPIRED_SESSION_RETENTION_MS - 60_000));
     const recent = await openSession(t.database.db, m.userId, new Date(clock.now().getTime() - SESSION_TTL_MS - 60_000));

@@ -86,7 +86,11 @@ export const sandboxRecords = pgTable(
   ],
 );
 
-/** One row per periodic job slot: whichever worker inserts it runs the slot, exactly once. */
+/**
+ * One row per periodic job slot: whichever worker inserts it runs the slot. A run that
+ * finished is never run again; one whose worker stopped beating (`heartbeat_at`, died or
+ * failed) is taken over once its lease has passed (`jobs/runner.ts`).
+ */
 export const jobRuns = pgTable(
   "job_runs",
   {
@@ -94,6 +98,7 @@ export const jobRuns = pgTable(
     slot: bigint("slot", { mode: "number" }).notNull(),
     worker: text("worker").notNull(),
     startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }).notNull(),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true, mode: "date" }),
     finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
     result: jsonb("result").$type<Record<string, unknown>>(),
   },

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
-import { actionPage, CARD_INPUT } from "../sandbox/page.js";
+import { actionPage, CARD_INPUT, NOT_A_TEST_CARD, TEST_CARDS, testCard } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
 import { outcomeForPhone } from "../sandbox/test-numbers.js";
 import { INIT_PATH, InitRequest, PAGE_PATH, PP_CURRENCIES, type ResponseCode, STATUS_PATH, type StatusBody } from "./wire.js";
@@ -104,8 +104,9 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
 
   const pageUrl = (sessionid: string) => `${opts.publicBaseUrl()}${PAGE_PATH}?sessionid=${sessionid}`;
 
-  function page(t: SimTransaction): SimResponse {
+  function page(t: SimTransaction, error?: string): SimResponse {
     return actionPage({
+      ...(error ? { error } : {}),
       title: "PaiementPro — sandbox",
       lines: [`Pay ${t.amount} F CFA${t.channel ? ` (${t.channel})` : ""}, order ${t.referenceNumber}.`],
       action: pageUrl(t.sessionid),
@@ -114,12 +115,16 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     });
   }
 
-  /** The card page's test cards (SPEC §14): `…0002` is declined, `…3220` asks for 3-D Secure first. */
-  function cardStep(t: SimTransaction, form: Record<string, unknown>): "declined" | "challenge" | null {
+  /**
+   * The card page's test cards (SPEC §14): `…0002` is declined, `…3220` asks for 3-D Secure
+   * first, any number that is not a test card is refused (the page asks again).
+   */
+  function cardStep(t: SimTransaction, form: Record<string, unknown>): "declined" | "challenge" | "refused" | null {
     if (t.channel !== "CARD" || form.action !== "approve") return null;
-    const card = String(form.card_number ?? "").replace(/\D/g, "");
-    if (card === "4000000000000002") return "declined";
-    return card === "4000000000003220" && form.step !== "3ds" ? "challenge" : null;
+    const card = testCard(form.card_number);
+    if (card === null) return "refused";
+    if (card === TEST_CARDS.declined) return "declined";
+    return card === TEST_CARDS.threeDSecure && form.step !== "3ds" ? "challenge" : null;
   }
 
   function challengePage(t: SimTransaction, card: string): SimResponse {
@@ -135,6 +140,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     const form = (body ?? {}) as Record<string, unknown>;
     const action = String(form.action ?? "");
     const step = cardStep(t, form);
+    if (step === "refused" && t.responsecode === null && t.pendingCode === null) return page(t, NOT_A_TEST_CARD);
     if (step === "challenge" && t.responsecode === null && t.pendingCode === null) return challengePage(t, String(form.card_number));
     const code = step === "declined" ? "-1" : Object.hasOwn(ACTION_CODES, action) ? ACTION_CODES[action] : undefined;
     if (!code) return refuse("Action inconnue", 400);

@@ -1,14 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
-import { actionPage, CARD_INPUT } from "../sandbox/page.js";
+import { actionPage, CARD_INPUT, NOT_A_TEST_CARD, TEST_CARDS, testCard } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther, soonestDue } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
 import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
 
 /** SPEC §14 test cards. */
-export const TEST_CARDS = { success: "4242424242424242", threeDSecure: "4000000000003220", declined: "4000000000000002" } as const;
 
 interface SessionRecord extends Outbox {
   session: Omit<CheckoutSession, "payment_intent"> & { payment_intent: string | null; success_url: string; cancel_url: string; created: number };
@@ -227,8 +226,9 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
   }
 
   // ---------------------------------------------------------------- hosted page
-  const cardPage = (r: SessionRecord) =>
+  const cardPage = (r: SessionRecord, error?: string) =>
     actionPage({
+      ...(error ? { error } : {}),
       title: "Stripe sandbox — Checkout",
       lines: [
         `Pay ${r.session.amount_total} ${(r.session.currency ?? "").toUpperCase()} (minor units)`,
@@ -287,10 +287,11 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
         ? seeOther(r.session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", r.session.id))
         : seeOther(r.session.cancel_url);
     }
-    const card = (b.card_number ?? "").replace(/\D/g, "");
     if (b.action === "cancel") return seeOther(r.session.cancel_url);
     if (b.action === "decline") return pay(r, b.step === "3ds" ? AUTH_FAILED : DECLINE);
     if (b.action !== "approve") return stripeError(400, "invalid_request_error", "unknown action");
+    const card = testCard(b.card_number);
+    if (card === null) return cardPage(r, NOT_A_TEST_CARD);
     if (b.step !== "3ds" && card === TEST_CARDS.threeDSecure) return challengePage(r, card);
     return pay(r, card === TEST_CARDS.declined ? DECLINE : "paid");
   }

@@ -12,7 +12,9 @@ interface ValidationItem {
 function validationParam(item: ValidationItem | undefined, context: string | undefined): string | undefined {
   if (!item) return undefined;
   const path = (item.instancePath ?? "").split("/").filter(Boolean);
-  if (item.keyword === "unrecognized_keys" && item.params?.keys?.[0]) path.push(item.params.keys[0]);
+  // An unknown member is named; one whose name is empty as `""` (still a param the caller can find).
+  const unknown = item.keyword === "unrecognized_keys" ? item.params?.keys : undefined;
+  if (unknown?.length) path.push(unknown.find((k) => k !== "") ?? '""');
   if (path.length > 0) return path.join(".");
   return context === "body" ? undefined : context;
 }

@@ -51,7 +51,14 @@ beforeAll(async () => {
   const mine = closed.find((x) => x.appId === A.appId && !x.livemode);
   if (!mine) throw new Error("no settlement for A");
   aSettlement = mine.id;
+  // A's webhook endpoint, so its routes have something of A's to refuse B (without one they
+  // answer 404 to anyone).
+  const hook = await t.call("PUT", `/v1/apps/${A.appId}/webhook`, { token: A.sk, body: { url: "http://127.0.0.1:9/alpha-hooks" } });
+  if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${hook.text}`);
 });
+
+/** A's webhook endpoint as A reads it (no secret in it). */
+const aWebhook = async () => (await t.call("GET", `/v1/apps/${A.appId}/webhook`, { token: A.sk })).body.data;
 
 /** A checkout session of `m` (test mode), through the API. */
 async function newSession(m: Merchant): Promise<string> {
@@ -131,6 +138,8 @@ describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's obj
     const uncovered = withParams.filter((o) => !BOLA[opKey(o)]).map(opKey);
     expect(uncovered, "routes in /openapi.json without an AZ-1 entry: add them to the BOLA table").toEqual([]);
     const aKeysBefore = (await keyList(A)).map((k) => k.id).sort();
+    const aWebhookBefore = await aWebhook();
+    expect(aWebhookBefore).toMatchObject({ url: "http://127.0.0.1:9/alpha-hooks", active: true, previous_secret_expires_at: null });
 
     const creds = [
       { kind: "secret", token: B.sk, headers: {} },
@@ -196,6 +205,8 @@ describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's obj
     const otp = await t.call("GET", `/v1/payments/${aOtpPay}`, { token: A.sk });
     expect(otp.body.data.status).toBe("requires_action");
     expect((await t.call("GET", `/v1/apps/${A.appId}/fees`, { token: A.token })).body.data).toEqual({ bps: 0, fixed: {} });
+    // A's endpoint: same URL, still active, its secret never rotated (no overlap opened).
+    expect(await aWebhook()).toEqual(aWebhookBefore);
   });
 
   it("AZ-1 an object of the other mode is 404: A's live credentials on A's test payment", async () => {
@@ -225,12 +236,15 @@ describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's obj
   });
 
   it("AZ-1 list endpoints for B never contain A's ids", async () => {
-    const aIds = [aPay, aOtpPay, A.appId, A.skKeyId, ...(await keyList(A)).map((k) => k.id)];
+    const aIds = [aPay, aOtpPay, aDone, aRefund, aEvent, aSettlement, aSession, A.appId, A.skKeyId, ...(await keyList(A)).map((k) => k.id)];
     const lists = [
       await t.call("GET", "/v1/payments?limit=100", { token: B.sk }),
       await t.call("GET", "/v1/payments?limit=100", { token: B.token, headers: userHeaders(B) }),
       await t.call("GET", "/v1/apps", { token: B.token }),
       await t.call("GET", `/v1/apps/${B.appId}/keys`, { token: B.token }),
+      await t.call("GET", "/v1/events?limit=100", { token: B.sk }),
+      await t.call("GET", "/v1/refunds?limit=100", { token: B.sk }),
+      await t.call("GET", "/v1/settlements?limit=100", { token: B.sk }),
     ];
     for (const l of lists) {
       expect(l.status, l.text).toBe(200);
@@ -241,6 +255,15 @@ describe("AZ-1 BOLA matrix from OpenAPI (SPEC §4: 404 for another account's obj
     expect(lists[1]?.text).toContain(bPay);
     expect(lists[2]?.text).toContain(B.appId);
     expect(lists[3]?.text).toContain(B.skKeyId);
+    expect(lists[4]?.text).toContain(bPay);
+    // The same lists for A hold A's objects: the ids looked for above are real.
+    for (const [path, id] of [
+      ["/v1/events?limit=100", aEvent],
+      ["/v1/refunds?limit=100", aRefund],
+      ["/v1/settlements?limit=100", aSettlement],
+    ] as const) {
+      expect((await t.call("GET", path, { token: A.sk })).text, path).toContain(id);
+    }
   });
 });
 

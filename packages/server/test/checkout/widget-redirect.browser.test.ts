@@ -138,6 +138,12 @@ describe("checkout.js — redirect methods", () => {
     shop.pages.set("/forged", widgetPage(t.url, { publicKey: m.pk, amount: 990, currency: "XOF" }));
     const ctx = await context(browser);
     const page = await ctx.newPage();
+    // No status poll of its own: every /status request below is one a message caused.
+    await pauseClock(page);
+    const statusAsks: string[] = [];
+    page.on("request", (r) => {
+      if (/\/v1\/payments\/[^/]+\/status/.test(r.url())) statusAsks.push(r.url());
+    });
     await openCard(page, "/forged");
     const [popup] = await Promise.all([page.waitForEvent("popup"), dialog(page).getByRole("button", { name: /^Pay/ }).click()]);
     await expectState(page, "redirect_waiting");
@@ -153,6 +159,9 @@ describe("checkout.js — redirect methods", () => {
     await page.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length >= 1);
     // 2. ZeroFee's origin (the provider page in the popup is on it) with a wrong id.
     await popup.evaluate(() => window.opener.postMessage({ type: "zerofee:payment", transaction_id: "txn_wrong", status: "completed" }, "*"));
+    await page.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length >= 2);
+    // Neither made the widget even ask: another origin, or another payment, is ignored outright.
+    expect(statusAsks).toEqual([]);
     // 3. ZeroFee's origin, the right id, a false "completed": the widget asks the server, which says no.
     const asked = page.waitForResponse((r) => r.url().includes(`/v1/payments/${id}/status`));
     await popup.evaluate((txn) => window.opener.postMessage({ type: "zerofee:payment", transaction_id: txn, status: "completed" }, "*"), id);
@@ -160,6 +169,7 @@ describe("checkout.js — redirect methods", () => {
     await page.waitForFunction(() => (window as unknown as { __messages: unknown[] }).__messages.length >= 3);
     expect(await page.locator("[role=dialog]").getAttribute("data-state")).toBe("redirect_waiting");
     expect((await events(page)).filter((e) => e.type === "success")).toEqual([]);
+    expect(statusAsks).toHaveLength(1);
     expect(await statusOf(id)).toBe("requires_action");
     await actOnProviderPage(popup, "decline");
     await expectState(page, "failed");

@@ -121,6 +121,16 @@ describe("C. crashes", () => {
       });
     await expect(create()).rejects.toThrow();
     expect((await first.exited).signal).toBe("SIGKILL");
+    // The provider holds the payment the dead process started (PGlite: read while no server runs).
+    const heldBefore = await (async () => {
+      const db = pgDb ?? (await openPglite(dataDir));
+      try {
+        return await rows(db.db, sql`select id from sandbox_records where provider = 'test'`);
+      } finally {
+        if (!pgDb) await db.close();
+      }
+    })();
+    expect(heldBefore).toHaveLength(1);
 
     // 2. Restart on the same data without the fault; the dead process's lock is taken over.
     const second = await serve(env);
@@ -173,7 +183,8 @@ describe("C. crashes", () => {
       const sandbox = await rows(db.db, sql`select id from sandbox_records where provider = 'test'`);
       const attempts = await rows(db.db, sql`select provider_payment_id, status from payment_attempts where payment_id = ${created.id}`);
       const payments = await rows(db.db, sql`select id, status from payments`);
-      expect(sandbox).toHaveLength(1);
+      // The retry sent the same provider-side id again: the provider kept its one payment.
+      expect(sandbox).toEqual(heldBefore);
       expect(attempts).toEqual([{ provider_payment_id: sandbox[0].id, status: "accepted" }]);
       expect(payments).toEqual([{ id: created.id, status: "completed" }]);
       expect(await eventCounts(db.db, created.id)).toEqual({ "payment.created": 1, "payment.completed": 1 });

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apps, payments } from "../../src/db/schema/index.js";
+import { apps, checkoutSessions, payments, refunds } from "../../src/db/schema/index.js";
 import { openSession } from "../../src/services/auth/sessions.js";
 import { closeSettlements } from "../../src/services/settlements/close.js";
 import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock, tampered } from "../harness.js";
@@ -678,6 +678,38 @@ describe("AZ-3 mass assignment", () => {
     const [app] = await t.database.db.select().from(apps).where(eq(apps.id, A.appId));
     expect(app?.name).toBe("alpha");
     expect(app?.accountId).toBe(A.accountId);
+  });
+
+  it("AZ-3 the other create bodies (checkout session, refund, app, webhook endpoint) refuse server-owned fields too, and create nothing", async () => {
+    const counts = async () => ({
+      sessions: (await t.database.db.select().from(checkoutSessions)).length,
+      refunds: (await t.database.db.select().from(refunds)).length,
+      apps: (await t.database.db.select().from(apps)).length,
+    });
+    const before = await counts();
+    const hookBefore = await aWebhook();
+    const bodies: Array<{ label: string; method: string; path: string; token: () => string; body: Record<string, unknown> }> = [
+      { label: "checkout session", method: "POST", path: "/v1/checkout/sessions", token: () => A.sk, body: sessionBody() },
+      { label: "refund", method: "POST", path: "/v1/refunds", token: () => A.sk, body: { payment_id: aDone, amount: 1 } },
+      { label: "app", method: "POST", path: "/v1/apps", token: () => A.token, body: { name: "forged" } },
+      { label: "webhook endpoint", method: "PUT", path: `/v1/apps/${A.appId}/webhook`, token: () => A.sk, body: { url: "http://127.0.0.1:9/forged" } },
+    ];
+    const owned: Record<string, unknown> = { ...FIELDS, id: "forged_1", account_id: "acc_other", created_at: "2020-01-01T00:00:00Z", secret: "whsec_forged" };
+    let checked = 0;
+    for (const b of bodies) {
+      for (const [field, value] of Object.entries(owned)) {
+        if (field in b.body) continue;
+        const res = await t.call(b.method, b.path, { token: b.token(), body: { ...b.body, [field]: value } });
+        const where = `${b.label} + ${field}: ${res.status} ${res.text.slice(0, 200)}`;
+        expect(res.status, where).toBe(400);
+        expect(res.body.error.code, where).toBe("validation_error");
+        expect(res.body.error.param, where).toBe(field);
+        checked++;
+      }
+    }
+    expect(checked).toBe(bodies.length * Object.keys(owned).length);
+    expect(await counts()).toEqual(before);
+    expect(await aWebhook()).toEqual(hookBefore);
   });
 });
 

@@ -3,7 +3,7 @@
  * payment creation by publishable key or client secret, what a client secret reaches (WG-4),
  * the return page's relay (WG-2, server half), and page and asset headers (WG-3).
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -180,13 +180,14 @@ describe("return page relay (WG-2 server half)", () => {
   it("WG-2 no postMessage(…, '*') anywhere in the widget, hosted page or return page sources", async () => {
     await loadBundle(false); // builds dist/ when a bare `npx vitest run` comes before any build
     const root = fileURLToPath(new URL("../../../", import.meta.url));
-    const files = [
-      "server/src/routes/checkout/relay.ts",
-      "server/src/routes/checkout/hosted.ts",
-      "checkout/src/redirect.ts",
-      "checkout/src/index.ts",
-      "checkout/dist/checkout.js",
-    ];
+    // Every file that could post to a window: the widget's sources and both bundles, and all
+    // the server's sources (pages are built there), so a new one cannot slip past a list.
+    const files = [...listFiles(`${root}checkout/src`, /\.ts$/), ...listFiles(`${root}checkout/dist`, /\.js$/), ...listFiles(`${root}server/src`, /\.ts$/)].map(
+      (f) => f.slice(root.length),
+    );
+    expect(files).toEqual(
+      expect.arrayContaining(["server/src/routes/checkout/relay.ts", "checkout/src/redirect.ts", "checkout/dist/checkout.js", "checkout/dist/checkout.esm.js"]),
+    );
     let calls = 0;
     for (const f of files) {
       const text = readFileSync(`${root}${f}`, "utf8");
@@ -196,6 +197,13 @@ describe("return page relay (WG-2 server half)", () => {
     expect(calls).toBeGreaterThan(0);
   });
 });
+
+/** The files under `dir` (recursively) whose name matches `re`, as absolute paths. */
+function listFiles(dir: string, re: RegExp): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && re.test(e.name))
+    .map((e) => `${e.parentPath ?? (e as unknown as { path: string }).path}/${e.name}`);
+}
 
 describe("WG-3 headers of pages and assets", () => {
   it("WG-3 hosted page headers: strict CSP without unsafe-eval or third-party origins, frame-ancestors from the app setting, Referrer-Policy, nosniff", async () => {

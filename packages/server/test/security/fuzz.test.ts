@@ -7,7 +7,8 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession } from "../../src/services/auth/sessions.js";
-import { type CallResult, createMerchant, type Merchant, paymentBody, startTestApp, type TestApp, tampered } from "../harness.js";
+import { closeSettlements } from "../../src/services/settlements/close.js";
+import { type CallResult, createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, tampered } from "../harness.js";
 import { expectErrorEnvelope, fillPath, findLeaks, type Operation, openApiOperations, opKey, registeredRoutes, toFastifyPath } from "./helpers.js";
 
 let t: TestApp;
@@ -15,6 +16,8 @@ let m: Merchant;
 let ops: Operation[];
 let payId: string;
 let otpPayId: string;
+/** Real objects of the merchant for each kind of `{id}`, so valid ids reach every handler. */
+const idsByKind: Record<string, string[]> = {};
 const sacrificialApps: string[] = [];
 const sacrificialKeys: string[] = [];
 
@@ -31,6 +34,22 @@ beforeAll(async () => {
   ops = await openApiOperations(t);
   payId = (await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("02") })).body.data.id;
   otpPayId = (await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("03") })).body.data.id;
+  const done = (await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00") })).body.data.id as string;
+  await eventually(async () => (await t.call("GET", `/v1/payments/${done}`, { token: m.sk })).body.data.status === "completed");
+  const refund = (await t.call("POST", "/v1/refunds", { token: m.sk, body: { payment_id: done, amount: 100 } })).body.data.id as string;
+  const [settlement] = await closeSettlements(t.app.ctx, new Date(Date.now() + 1000));
+  const session = await t.call("POST", "/v1/checkout/sessions", {
+    token: m.sk,
+    body: { amount: 1500, currency: "XOF", reference: "fuzz", success_url: "http://127.0.0.1:9/ok" },
+  });
+  const event = (await t.call("GET", "/v1/events?limit=1", { token: m.sk })).body.data[0].id as string;
+  Object.assign(idsByKind, {
+    payments: [payId, otpPayId, done],
+    refunds: [refund],
+    settlements: [settlement?.id ?? "stl_missing"],
+    sessions: [session.body.data.id],
+    events: [event],
+  });
   for (let i = 0; i < 3; i++) {
     sacrificialApps.push((await t.call("POST", "/v1/apps", { token: m.token, body: { name: `victim-${i}` } })).body.data.id);
     sacrificialKeys.push((await t.call("POST", `/v1/apps/${m.appId}/keys`, { token: m.token, body: { type: "publishable", mode: "test" } })).body.data.id);
@@ -133,6 +152,14 @@ const BASE_BODIES: Record<string, () => Record<string, unknown>> = {
 
 type Case = { method?: string; path: Record<string, string>; query: Record<string, string>; body: unknown; rawBody?: string };
 
+/** The merchant's real ids for the `{id}` of a path (payments by default). */
+function idsFor(path: string): string[] {
+  const kind = /^\/v1\/(refunds|settlements|events)\//.exec(path)?.[1] ?? (/\/checkout\/(sessions\/)?\{id\}/.test(path) ? "sessions" : "payments");
+  const ids = idsByKind[kind];
+  if (!ids?.length) throw new Error(`no ${kind} for ${path}`);
+  return ids;
+}
+
 /** The listen long poll answers at once unless its `wait` is refused: any wait it would accept becomes 0. */
 function noLongPoll(q: Record<string, string>): Record<string, string> {
   const wait = q.wait === undefined ? 25 : Number(q.wait.trim() === "" ? Number.NaN : q.wait);
@@ -146,7 +173,7 @@ function caseArb(o: Operation): fc.Arbitrary<Case> {
   const pools: Record<string, string[]> = {
     app_id: o.method === "DELETE" && o.path === "/v1/apps/{app_id}" ? sacrificialApps : [m.appId],
     key_id: sacrificialKeys,
-    id: [payId, otpPayId],
+    id: idsFor(o.path),
     provider: ["test", "pawapay", "stripe"],
   };
   const path = fc.record(

@@ -1,7 +1,8 @@
 /**
  * Idempotency (reference/reliability.md §5 A, SPEC §4 "Idempotency-Key", §1.4 of the
  * reliability reference): replay, reuse, races, scope, what is stored, retention and format.
- * Real HTTP to the real app and to the `test` provider's sandbox; nothing mocked.
+ * Real HTTP to the real app and to the `test` provider's sandbox (and, for live mode, to the
+ * `test_live` provider's simulator through a loopback proxy); nothing mocked.
  */
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,10 +11,12 @@ import { sealResponse } from "../../src/services/idempotency/finish.js";
 import { reapIdempotencyKeys } from "../../src/services/idempotency/reap.js";
 import { countSandboxRecords } from "../../src/services/sandbox/store.js";
 import { createMerchant, eventually, type Merchant, onPostgres, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { recordingProxy } from "../providers/recording-proxy.js";
+import { testRegistry } from "../providers/registry.js";
 import { attemptsOf, countPayments, eventCounts, rows, sandboxControl, scalar } from "./helpers.js";
 
-// One app for the file (a fresh PGlite costs seconds to migrate). Its clock only moves in
-// IDEM-6, which runs last.
+// One app for the file (a fresh PGlite costs seconds to migrate), but for IDEM-4's mode half,
+// which needs a live provider and has its own. Its clock only moves in IDEM-6, which runs last.
 let t: TestApp;
 const clock = new TestClock(new Date("2030-01-01T00:00:00Z"));
 
@@ -113,7 +116,7 @@ describe("A. idempotency", () => {
     expect(await sandboxCount()).toBe(before + 1);
   });
 
-  it("IDEM-4 scope by app and mode", async () => {
+  it("IDEM-4 scope by app: the same key from app A and app B makes 2 payments, each replays its own", async () => {
     const a = await createMerchant(t, "idem4a");
     const b = await createMerchant(t, "idem4b");
     const body = paymentBody("02", { reference: "idem-4" });
@@ -126,28 +129,20 @@ describe("A. idempotency", () => {
     expect(fromB.body.data.app_id).toBe(b.appId);
     expect(await countPayments(t.database.db, a.appId)).toBe(1);
     expect(await countPayments(t.database.db, b.appId)).toBe(1);
-    // Each app's replay is its own.
-    const replayB = await t.call("POST", "/v1/payments", { token: b.sk, body, idempotencyKey: "idem-4-K" });
-    expect(replayB.headers.get("idempotent-replayed")).toBe("true");
-    expect(replayB.body.data.id).toBe(fromB.body.data.id);
-
-    // Test and live keys of one app. Live mode has no provider yet (SPEC §5: live routing
-    // needs the app's own provider credentials), so live answers its own 422; what matters is
-    // that neither mode is ever served the other's stored answer, in either order.
-    const live = await t.call("POST", "/v1/payments", { token: a.skLive, body, idempotencyKey: "idem-4-K" });
-    expect(live.headers.get("idempotent-replayed")).toBeNull();
-    expect(live.status).toBe(422);
-    expect(live.body.error.code).toBe("no_provider_configured");
-    const liveFirst = await t.call("POST", "/v1/payments", { token: a.skLive, body, idempotencyKey: "idem-4-L" });
-    expect(liveFirst.status).toBe(422);
-    const testSecond = await t.call("POST", "/v1/payments", { token: a.sk, body, idempotencyKey: "idem-4-L" });
-    expect(testSecond.status).toBe(201);
-    expect(testSecond.headers.get("idempotent-replayed")).toBeNull();
-    expect(testSecond.body.data.livemode).toBe(false);
-    expect(testSecond.body.data.id).not.toBe(fromA.body.data.id);
-    expect(await countPayments(t.database.db, a.appId)).toBe(2);
-    const keys = await rows(t.database.db, sql`select livemode, key from idempotency_keys where app_id = ${a.appId} order by livemode, key`);
-    expect(keys.map((k) => `${k.livemode}:${k.key}`)).toEqual(["false:idem-4-K", "false:idem-4-L", "true:idem-4-K", "true:idem-4-L"]);
+    // Each app's replay is its own, byte for byte; A's stored answer never reaches B.
+    for (const [m, own, other] of [
+      [b, fromB, fromA],
+      [a, fromA, fromB],
+    ] as const) {
+      const replay = await t.call("POST", "/v1/payments", { token: m.sk, body, idempotencyKey: "idem-4-K" });
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(replay.text).toBe(own.text);
+      expect(replay.text).not.toContain(other.body.data.id);
+    }
+    expect(await countPayments(t.database.db, a.appId)).toBe(1);
+    expect(await countPayments(t.database.db, b.appId)).toBe(1);
+    // The mode half (sk_test and sk_live of one app) needs a live provider: see the next describe.
   });
 
   it("IDEM-5 what is and isn't saved: 400 not stored, 503 resumed, 422 replayed", async () => {
@@ -260,6 +255,116 @@ describe("A. idempotency", () => {
       expect(replayed.headers.get("idempotent-replayed")).toBe("true");
       expect(replayed.text).toBe(payment.text);
     }
+  });
+});
+
+describe("A. idempotency: scope by mode (a live provider configured)", () => {
+  // Live mode routes only to a provider the app has credentials for (SPEC §5), so this app has
+  // the `test_live` provider (test/providers/registry.ts). Its live base URL is overridden
+  // (ZEROFEE_PROVIDER_TEST_LIVE_URL) to a loopback proxy that forwards to ZeroFee's own
+  // simulator for it: a live create really succeeds, and nothing leaves 127.0.0.1.
+  let lt: TestApp;
+  let m: Merchant;
+  let proxy: Awaited<ReturnType<typeof recordingProxy>>;
+  beforeAll(async () => {
+    proxy = await recordingProxy();
+    lt = await startTestApp({ providers: testRegistry(), env: { ZEROFEE_PROVIDER_TEST_LIVE_URL: proxy.url } });
+    proxy.forwardTo(`${lt.url}/sandbox/test_live`);
+    m = await createMerchant(lt, "idem4-mode");
+    const credentials = { api_key: "prov_live_idem4", webhook_secret: lt.app.ctx.providers.sandboxSecret("test_live") };
+    const put = await lt.call("PUT", `/v1/apps/${m.appId}/providers/test_live`, { token: m.token, body: { mode: "live", credentials } });
+    expect(put.status, put.text).toBe(200);
+  });
+  afterAll(async () => {
+    await lt?.stop();
+    await proxy?.close();
+  });
+
+  const create = (token: string, key: string, body: Record<string, unknown>) => lt.call("POST", "/v1/payments", { token, body, idempotencyKey: key });
+  const liveInitiations = () => proxy.seen.filter((s) => s.method === "POST" && s.path === "/v1/collections").length;
+  const statusOf = async (id: string, token: string) => (await lt.call("GET", `/v1/payments/${id}`, { token })).body.data.status;
+
+  it("IDEM-4 scope by mode: the same key with sk_test and sk_live makes 2 payments, each mode replays its own stored 201, in either order", async () => {
+    const db = lt.database.db;
+    const body = paymentBody("00", { reference: "idem-4-mode" });
+
+    // Test first, then live, with the same key K.
+    const testK = await create(m.sk, "idem-4-K", body);
+    expect(testK.status, testK.text).toBe(201);
+    expect(testK.headers.get("idempotent-replayed")).toBeNull();
+    expect(testK.body.data.livemode).toBe(false);
+    const liveK = await create(m.skLive, "idem-4-K", body);
+    expect(liveK.status, liveK.text).toBe(201);
+    expect(liveK.headers.get("idempotent-replayed")).toBeNull();
+    expect(liveK.body.data).toMatchObject({ livemode: true, provider: "test_live", app_id: m.appId });
+    expect(liveK.body.data.id).not.toBe(testK.body.data.id);
+    expect(liveInitiations()).toBe(1); // the live provider (its loopback stand-in) really was called
+
+    // Live first, then test, with another key L.
+    const liveL = await create(m.skLive, "idem-4-L", body);
+    expect(liveL.status, liveL.text).toBe(201);
+    expect(liveL.headers.get("idempotent-replayed")).toBeNull();
+    expect(liveL.body.data.livemode).toBe(true);
+    const testL = await create(m.sk, "idem-4-L", body);
+    expect(testL.status, testL.text).toBe(201);
+    expect(testL.headers.get("idempotent-replayed")).toBeNull();
+    expect(testL.body.data.livemode).toBe(false);
+    expect(testL.body.data.id).not.toBe(liveL.body.data.id);
+
+    // A key of one mode does not bind the other's body: M with another amount in live is a new payment, not a 409.
+    const testM = await create(m.sk, "idem-4-M", body);
+    const liveM = await create(m.skLive, "idem-4-M", { ...body, amount: 2500 });
+    expect(testM.status).toBe(201);
+    expect(liveM.status, liveM.text).toBe(201);
+    expect(liveM.headers.get("idempotent-replayed")).toBeNull();
+    expect(liveM.body.data).toMatchObject({ livemode: true, amount: 2500 });
+
+    const answers = [
+      { token: m.sk, key: "idem-4-K", own: testK, other: liveK },
+      { token: m.skLive, key: "idem-4-K", own: liveK, other: testK },
+      { token: m.skLive, key: "idem-4-L", own: liveL, other: testL },
+      { token: m.sk, key: "idem-4-L", own: testL, other: liveL },
+    ];
+    const ids = new Set([...answers.map((x) => x.own.body.data.id), testM.body.data.id, liveM.body.data.id]);
+    expect(ids.size).toBe(6);
+    expect(await countPayments(db, m.appId)).toBe(6);
+    const initiationsBefore = liveInitiations();
+
+    // Let every payment complete: a replay must be the stored answer, not the current state.
+    for (const x of answers) await eventually(async () => (await statusOf(x.own.body.data.id, x.token)) === "completed");
+    for (let i = 0; i < 2; i++) {
+      for (const x of answers) {
+        const again = await create(x.token, x.key, body);
+        expect(again.status).toBe(201);
+        expect(again.headers.get("idempotent-replayed")).toBe("true");
+        expect(again.text).toBe(x.own.text);
+        expect(again.text).not.toContain(x.other.body.data.id);
+      }
+    }
+    // Replays made nothing: no payment, no live provider call.
+    expect(await countPayments(db, m.appId)).toBe(6);
+    expect(liveInitiations()).toBe(initiationsBefore);
+    for (const id of ids) expect(await eventCounts(db, id)).toMatchObject({ "payment.created": 1 });
+
+    // One key per mode, each bound to its own mode's payment.
+    const keys = await rows(
+      db,
+      sql`select k.livemode, k.key, k.resource_id, p.livemode as payment_livemode from idempotency_keys k join payments p on p.id = k.resource_id
+        where k.app_id = ${m.appId} order by k.livemode, k.key`,
+    );
+    expect(keys.map((k) => `${k.livemode}:${k.key}:${k.payment_livemode}`)).toEqual([
+      "false:idem-4-K:false",
+      "false:idem-4-L:false",
+      "false:idem-4-M:false",
+      "true:idem-4-K:true",
+      "true:idem-4-L:true",
+      "true:idem-4-M:true",
+    ]);
+    const byKey = (livemode: boolean, key: string) => keys.find((k) => k.livemode === livemode && k.key === key)?.resource_id;
+    expect(byKey(false, "idem-4-K")).toBe(testK.body.data.id);
+    expect(byKey(true, "idem-4-K")).toBe(liveK.body.data.id);
+    expect(byKey(true, "idem-4-L")).toBe(liveL.body.data.id);
+    expect(byKey(false, "idem-4-L")).toBe(testL.body.data.id);
   });
 });
 

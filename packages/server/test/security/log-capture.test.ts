@@ -108,4 +108,34 @@ describe("SE-1 log capture", () => {
     expect(scan.lines).toBe(6);
     expect(scan.hits.map((h) => h.split(": ")[1])).toEqual(["master key", "master key (hex)", "master key", "provider credential", "provider credential"]);
   });
+
+  it("finds every password and code the suite types, provider credentials however short, and spaced phone numbers; masked ones pass", () => {
+    const dir = folder();
+    const bad = [
+      { msg: "login", body: { email: "a@b.c", password: "another long password" } },
+      { msg: "login", password: "hunter2-but-longer" },
+      { msg: "otp", body: { code: "000000" } },
+      { msg: "provider", token: "prov_live_idem4" },
+      { msg: "provider said 401 for live-token-value-1234" },
+      { msg: "customer", phone: "+237 6 70 00 00 00" },
+      { msg: "customer", phone: "+1 202 555 0100" },
+    ];
+    const fine = [
+      { msg: "customer", phone: "+22507••••00" },
+      { msg: "login", body: { password: "[redacted]" } },
+      { msg: "payment", amount: 1500, at: "2026-12-07T04:55:21.000Z", id: "txn_01M97D5PV6QV8XEK8AG73M2XHC" },
+    ];
+    writeFileSync(join(dir, "1.log"), `${[...bad, ...fine].map((l) => JSON.stringify({ level: 30, ...l })).join("\n")}\n`);
+    const scan = scanLogDir(dir, randomBytes(32).toString("base64"));
+    expect(scan.lines).toBe(bad.length + fine.length);
+    expect(scan.hits.map((h) => h.split(": ")[1])).toEqual([
+      "test password",
+      "test password",
+      "OTP value",
+      "provider credential",
+      "provider credential",
+      "full E.164 phone number",
+      "full E.164 phone number",
+    ]);
+  });
 });

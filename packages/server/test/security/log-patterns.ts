@@ -11,8 +11,13 @@ export const LOG_SECRET_PATTERNS: Array<[string, RegExp]> = [
   ["secret or publishable API key", /\b(sk|pk)_(test|live)_[0-9A-Za-z]{20,}/],
   ["webhook secret", /whsec_[0-9A-Za-z+/=_-]{8,}/],
   ["dashboard session token", /zfs_[0-9A-Za-z_-]{20,}/],
-  ["test password", /correct horse battery|new horse battery staple|wrong horse battery/i],
-  ["OTP value", /"otp"\s*:\s*"(?!\[redacted\])[^"]+"|"123456"/],
+  // Every password the suite sends, and any password field logged with its value.
+  [
+    "test password",
+    /correct horse battery|new horse battery staple|wrong horse battery|another horse battery|not the password|another long password|long enough password|"password"\s*:\s*"(?!\[redacted\])[^"]+"/i,
+  ],
+  // Every code the suite types, quoted, and any OTP field logged with its value.
+  ["OTP value", /"otp"\s*:\s*"(?!\[redacted\])[^"]+"|"(123456|000000|999999)"/],
   ["Authorization value", /"authorization"\s*:\s*"(?!\[redacted\])[^"]+"|Bearer\s+[A-Za-z0-9_]{8,}/i],
   ["Cookie value", /"cookie"\s*:\s*"(?!\[redacted\])[^"]+"|zerofee_session=[^;\s"]{8,}/i],
   // The master key as configuration spells it (the run's own key is also looked for literally).
@@ -21,9 +26,11 @@ export const LOG_SECRET_PATTERNS: Array<[string, RegExp]> = [
   // these names), or the provider keys the tests configure (`prov_live_…`, `prov_test_…`).
   [
     "provider credential",
-    /"(api_?key|api_?token|client_secret|secret_key|merchant_key|private_key|access_token|webhook_secret)"\s*:\s*"(?!\[redacted\])[^"]+"|\bprov_(test|live)_[0-9A-Za-z]{16,}/i,
+    /"(api_?key|api_?token|client_secret|secret_key|merchant_key|private_key|access_token|webhook_secret)"\s*:\s*"(?!\[redacted\])[^"]+"|\bprov_(test|live)_[0-9A-Za-z_]{4,}|live-token-value|b-own-key/i,
   ],
-  ["full E.164 phone number", /\+\d{11,15}\b|\+225[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}[\s.-]?\d{2}/],
+  // A country code and at least seven more digits, however spaced (`+237 6 70 00 00 00`,
+  // `+1 202 555 0100`); a masked number (`+22507••••00`) breaks the run of digits.
+  ["full E.164 phone number", /\+\d{1,3}(?:[\s.-]?\d){7,14}(?!\d)/],
 ];
 
 /** Lines (with the rule they break) that contain a secret; `extra` adds literal secrets. */

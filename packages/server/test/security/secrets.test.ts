@@ -3,6 +3,7 @@
  * hashing. SE-1 also runs over the whole suite through global-log-scan.ts.
  */
 import { createHash } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
@@ -80,6 +81,17 @@ describe("SE-1 logs stay clean", () => {
   });
 });
 
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+function documentedChecksum(body: string): string {
+  let n = crc32(body);
+  let out = "";
+  while (out.length < 6) {
+    out = `${BASE62[n % 62]}${out}`;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
 describe("SE-3 key format", () => {
   it("SE-3 key format: 1000 generated keys match the published regex with a valid checksum and >= 32 random base62 characters", () => {
     const bodies = new Set<string>();
@@ -92,6 +104,9 @@ describe("SE-3 key format", () => {
       expect(match, key).not.toBeNull();
       expect(key.startsWith(`${type === "secret" ? "sk" : "pk"}_${live ? "live" : "test"}_`)).toBe(true);
       expect(parseApiKey(key)).toEqual({ type, livemode: live });
+      // The checksum as documented, worked out apart from the code: CRC-32 (Node's zlib) of
+      // everything before it, written as 6 base62 digits, most significant first.
+      expect(match?.[4]).toBe(documentedChecksum(key.slice(0, -6)));
       const random = match?.[3] ?? "";
       expect(random).toMatch(/^[0-9A-Za-z]{32,}$/);
       bodies.add(random);

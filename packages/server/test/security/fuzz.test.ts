@@ -2,7 +2,8 @@
  * Input validation (reliability.md §5 group F: IV-1..IV-3; SPEC §16 "bad input never gets a 5xx").
  * IV-1 walks /openapi.json and sends seeded fast-check cases to every operation.
  */
-import { connect } from "node:net";
+import { createServer } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -481,6 +482,57 @@ describe("IV-2 malformed HTTP (raw TCP)", () => {
 });
 
 describe("IV-3 no leakage in errors", () => {
+  it("IV-3 a live provider's own error text — which echoes the merchant's credential and its host — never reaches the merchant or the customer", async () => {
+    const credential = "prov_live_iv3_c0ffee_0123456789";
+    // The "live provider" on loopback: every answer repeats the Authorization it was sent and where it runs.
+    const echoes: string[] = [];
+    const provider = createServer((req, res) => {
+      const said = `Invalid token ${req.headers.authorization ?? ""} at ${req.headers.host ?? ""}${req.url ?? ""}`;
+      echoes.push(said);
+      const status = echoes.length % 2 ? 401 : 500;
+      res.writeHead(status, { "content-type": status === 401 ? "application/json" : "text/html" });
+      res.end(status === 401 ? JSON.stringify({ errorMessage: said, failureReason: { failureMessage: said } }) : `<pre>${said}</pre>`);
+    });
+    await new Promise<void>((r) => provider.listen(0, "127.0.0.1", r));
+    const providerUrl = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+    const lt = await startTestApp({ env: { ZEROFEE_PROVIDER_PAWAPAY_URL: providerUrl } });
+    try {
+      const lm = await createMerchant(lt, "iv3-live");
+      const put = await lt.call("PUT", `/v1/apps/${lm.appId}/providers/pawapay`, {
+        token: lm.token,
+        body: { mode: "live", credentials: { api_token: credential } },
+      });
+      expect(put.status, put.text).toBe(200);
+      const body = { amount: 1500, currency: "XOF", payment_method: "PAYIN_MTN_CI", customer: { phone: "+225 05 00 00 00 00" }, provider: "pawapay" };
+      const answers: CallResult[] = [];
+      for (let i = 0; i < 2; i++) answers.push(await lt.call("POST", "/v1/payments", { token: lm.skLive, body }));
+      answers.push(await lt.call("GET", `/v1/apps/${lm.appId}/providers/pawapay?mode=live`, { token: lm.token }));
+      answers.push(await lt.call("GET", "/v1/payments?limit=10", { token: lm.skLive }));
+      // The provider did hear the credential (so there was something to leak).
+      expect(echoes.length).toBeGreaterThanOrEqual(2);
+      expect(echoes.every((e) => e.includes(credential))).toBe(true);
+      // A 401 is a refusal: no provider could take it (503 provider_unavailable, in the
+      // envelope). A 500 may have been taken: the payment is kept pending for reconciliation.
+      expect(answers.map((a) => a.status)).toEqual([503, 201, 200, 200]);
+      expect(answers[1]?.body.data.status).toBe("pending");
+      answers.push(await lt.call("GET", `/v1/payments/${answers[1]?.body.data.id}`, { token: lm.skLive }));
+      expect(answers.at(-1)?.status).toBe(200);
+      for (const res of answers) {
+        if (res.status >= 400) {
+          expectErrorEnvelope(res, res.text);
+          expect(findLeaks(res.text), res.text).toEqual([]);
+        }
+        expect(res.text).not.toContain(credential);
+        expect(res.text).not.toContain(providerUrl);
+        expect(res.text).not.toMatch(/Invalid token/);
+      }
+      expect(lt.logs.filter((l) => l.includes(credential))).toEqual([]);
+    } finally {
+      await lt.stop();
+      await new Promise((r) => provider.close(r));
+    }
+  });
+
   it("IV-3 no leakage in errors: validation, not-found, auth, provider-down and database errors (NUL bytes, a CHECK violation, a raising trigger) show no stack, SQL, path, credential or host", async () => {
     const bodies: Array<[string, CallResult]> = [];
     const add = async (label: string, p: Promise<CallResult>) => bodies.push([label, await p]);

@@ -73,7 +73,11 @@ describe("B. state machine: racing completion sources", () => {
               }),
             );
             await s.waitAll();
-            const [hook, ret] = (await Promise.all(runs)) as [Awaited<ReturnType<typeof race.webhook>>, Awaited<ReturnType<typeof race.return>>];
+            const [hook, ret, rec] = (await Promise.all(runs)) as [
+              Awaited<ReturnType<typeof race.webhook>>,
+              Awaited<ReturnType<typeof race.return>>,
+              Awaited<ReturnType<typeof race.reconcile>>,
+            ];
 
             const [row] = await rows(t.database.db, sql`select status, timeline, fee_amount, net_amount from payments where id = ${p.id}`);
             expect(row.status).toBe("completed");
@@ -88,6 +92,9 @@ describe("B. state machine: racing completion sources", () => {
             expect(Object.values(SOURCE_OF)).toContain(source);
             expect(hook.status).toBe(200);
             expect(hook.body.data.applied).toBe(source === SOURCE_OF.webhook);
+            // Reconciliation says what it changed (this is the only open payment it can see):
+            // with the webhook's own answer, the timeline's source is confirmed whoever won.
+            expect(rec.changed).toBe(source === SOURCE_OF.reconcile ? 1 : 0);
             expect(ret.status).toBe(303);
             expect(new URL(ret.headers.get("location") ?? "").pathname).toBe("/ok");
             winners.set(source, (winners.get(source) ?? 0) + 1);

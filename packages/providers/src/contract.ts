@@ -273,6 +273,13 @@ export interface SimResponse {
 /** Durable state of a simulator, injected by the host (a table in ZeroFee's database). */
 export interface SimulatorStore {
   get(id: string): Promise<Record<string, unknown> | null>;
+  /**
+   * Stores a record, due at `dueAt`. A record that still owes callbacks (a non-empty `outbox`,
+   * see `sandbox/runtime.ts`) is never stored not due: given null, the store keeps the due time
+   * the record has (a delivery in flight holds its lease) or makes it due now — else a save for
+   * something else (a refund, a wrong OTP) between the customer's action and the delivery would
+   * strand the callback and whatever waits behind it.
+   */
   put(id: string, data: Record<string, unknown>, dueAt: Date | null): Promise<void>;
   /** Stores a record only if none exists under `id`, atomically (insert-if-absent); true when stored. Optional: the runtime falls back to `get` + `put` under the record's lock. */
   insert?(id: string, data: Record<string, unknown>, dueAt: Date | null): Promise<boolean>;

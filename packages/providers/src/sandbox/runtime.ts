@@ -155,6 +155,8 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
     async put(id: string, data: object, dueInMs: number | null) {
       await opts.store.put(id, data as Record<string, unknown>, dueInMs === null ? null : new Date(Date.now() + dueInMs));
       if (dueInMs !== null) schedule(dueInMs);
+      // Callbacks still owed: the store kept it due (SimulatorStore.put); wake the tick for them.
+      else if ((data as Outbox).outbox?.length) schedule(0);
     },
     /**
      * Stores a new record unless one exists under `id` (one insert-if-absent where the store

@@ -83,3 +83,80 @@ describe("sandbox runtime: callbacks re-read the record before saving", () => {
     expect(bodies).toHaveLength(2);
   });
 });
+
+/**
+ * A save for something else while a callback is owed but not in flight (here: waiting to be
+ * retried) must leave the record due: the `test` simulator's refund stored it with no due
+ * time, so the owed callback was never sent again and the refund never settled (found by
+ * SM-1 with refunds; the store now keeps an owing record due, SimulatorStore.put).
+ */
+describe("sandbox runtime: a record that owes a callback stays due whatever else is saved", () => {
+  let t: TestApp;
+  const bodies: string[] = [];
+  // Fails the first callback (500), takes every later one.
+  const receiver = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      bodies.push(body);
+      res.writeHead(bodies.length === 1 ? 500 : 200).end();
+    });
+  });
+  let callbackUrl = "";
+  beforeAll(async () => {
+    t = await startTestApp();
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => receiver.close(() => r()));
+    await t.stop();
+  });
+
+  const sim = (method: string, path: string, body?: unknown) =>
+    httpCall(`${t.url}/sandbox/test`, method, path, { headers: { authorization: "Bearer sandbox" }, ...(body ? { body } : {}) });
+  const stored = async (reference: string) => {
+    const [row] = await t.database.db
+      .select()
+      .from(sandboxRecords)
+      .where(and(eq(sandboxRecords.provider, "test"), eq(sandboxRecords.id, reference)));
+    return row;
+  };
+
+  it("a refund taken while the success callback waits for its retry: the callback is sent again, then the refund settles", async () => {
+    const reference = "ref_retry_then_refund";
+    const created = await sim("POST", "/v1/collections", {
+      reference,
+      amount: 1500,
+      currency: "XOF",
+      method: "MOBILE_MONEY_ORANGE_CI",
+      phone: "+225 07 00 00 00 00",
+      callback_url: callbackUrl,
+      return_url: "http://127.0.0.1:1/return",
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // The customer confirms; the callback fails once and is stored to be retried (not in flight).
+    const waiting = await eventually(async () => {
+      const r = await stored(reference);
+      return (r?.data as { callback_attempts?: number } | undefined)?.callback_attempts === 1 ? r : null;
+    });
+    expect(waiting.dueAt).not.toBeNull();
+
+    const refund = await sim("POST", `/v1/collections/by-reference/${reference}/refunds`, { refund_reference: "rf_retry", amount: 500 });
+    expect(refund.status).toBe(201);
+    const refundId = (refund.body as { id: string }).id;
+    // Still due: the refund's save did not strand the owed callback.
+    expect((await stored(reference))?.dueAt).not.toBeNull();
+
+    await eventually(async () => bodies.length >= 3, 15_000);
+    expect(JSON.parse(bodies[1] ?? "{}")).toMatchObject({ type: "collection.updated", data: { reference, status: "SUCCESSFUL" } });
+    expect(JSON.parse(bodies[2] ?? "{}")).toMatchObject({ type: "refund.updated", data: { id: refundId, status: "SUCCESSFUL" } });
+    const row = await eventually(async () => {
+      const r = await stored(reference);
+      return r?.dueAt === null ? r : null;
+    });
+    expect(row.data.refunds).toMatchObject({ rf_retry: { id: refundId, status: "SUCCESSFUL" } });
+  });
+});

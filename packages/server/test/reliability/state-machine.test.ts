@@ -4,8 +4,8 @@
  * SM-1 is a model-based test: fast-check drives the real app (real HTTP, real sandbox) with
  * random sequences of creations, signed provider callbacks (any status, duplicates, out of
  * order), customer actions at the provider, return callbacks, reconciliation and expiry ticks
- * (on an injected clock) and cancels, and compares every payment with a small model after
- * every step.
+ * (on an injected clock), cancels and refunds, and compares every payment with a small model
+ * after every step.
  */
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
@@ -13,16 +13,22 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expirePayments } from "../../src/jobs/expire.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
-import { createMerchant, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { createMerchant, eventually, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
 import { attemptsOf, eventCounts, rows, type SandboxStatus, sandboxControl, sendProviderCallback } from "./helpers.js";
 
 const EXPIRY_S = 600;
+const CONFIRM_MS = 20;
 let t: TestApp;
 let m: Merchant;
 const clock = new TestClock(new Date("2031-06-01T08:00:00Z"));
 
 beforeAll(async () => {
-  t = await startTestApp({ clock, env: { ZEROFEE_RECONCILE_AFTER_S: "0", ZEROFEE_PAYMENT_EXPIRY_S: String(EXPIRY_S) } });
+  // Sandbox refunds settle CONFIRM_MS after they are taken (real time): short, as reconciliation
+  // ticks wait for them. Payments here never confirm by themselves (…02, …03).
+  t = await startTestApp({
+    clock,
+    env: { ZEROFEE_RECONCILE_AFTER_S: "0", ZEROFEE_PAYMENT_EXPIRY_S: String(EXPIRY_S), ZEROFEE_SANDBOX_CONFIRM_MS: String(CONFIRM_MS) },
+  });
   m = await createMerchant(t, "sm");
   // An operator-set fee plan (SPEC §10), so fee + net = amount is not trivially 0 + amount.
   await t.database.db.execute(sql`update apps set fee_bps = 150, fee_fixed = '{"XOF": 25}'::jsonb where id = ${m.appId}`);
@@ -66,6 +72,17 @@ const URLS = {
   pending_url: "http://merchant.test/pending",
 };
 
+type RefundStatus = "pending" | "completed" | "failed";
+interface ModelRefund {
+  /** Known once the API answers (a late success's automatic refund: read after the callback). */
+  id: string;
+  amount: number;
+  reason: string | null;
+  status: RefundStatus;
+  /** How it ends once the provider that took it (pending) settles it: SPEC §10, an amount ending in 01 fails. */
+  outcome: "completed" | "failed";
+}
+
 interface ModelPayment {
   id: string;
   amount: number;
@@ -79,6 +96,8 @@ interface ModelPayment {
   sandbox: "PENDING" | "SUCCESSFUL" | "FAILED" | "CANCELLED";
   lateSuccess: boolean;
   sent: { eventId: string; status: SandboxStatus }[];
+  refunds: ModelRefund[];
+  /** The customer acted at the provider, whose (dropped) callback may not be through yet. */
 }
 interface Model {
   payments: ModelPayment[];
@@ -91,10 +110,34 @@ interface Real {
 
 const isTerminal = (s: Status) => TERMINAL.includes(s);
 
+/** What SPEC §10 counts against the amount: every refund that is not failed. */
+const refundedOf = (p: ModelPayment) => p.refunds.reduce((sum, r) => sum + (r.status === "failed" ? 0 : r.amount), 0);
+
+/**
+ * A refund ZeroFee opened (merchant's or automatic): the provider takes it only for a
+ * collection it holds as successful, and then settles it later (completed, or failed for an
+ * amount ending in 01); otherwise it refuses at once and the refund fails.
+ */
+function openRefund(p: ModelPayment, amount: number, reason: string | null, id = ""): ModelRefund {
+  const refund: ModelRefund = {
+    id,
+    amount,
+    reason,
+    status: p.sandbox === "SUCCESSFUL" ? "pending" : "failed",
+    outcome: amount % 100 === 1 ? "failed" : "completed",
+  };
+  p.refunds.push(refund);
+  return refund;
+}
+
 /** A status a provider reported, through the state machine (webhook, return, reconciliation). */
 function report(p: ModelPayment, to: Status, source: string): void {
   if (isTerminal(p.status)) {
-    if (to === "completed" && (p.status === "expired" || p.status === "cancelled")) p.lateSuccess = true;
+    if (to === "completed" && (p.status === "expired" || p.status === "cancelled")) {
+      // SPEC §3: the first late success is refunded automatically (the `test` provider refunds).
+      if (!p.lateSuccess) openRefund(p, p.amount, "late_success");
+      p.lateSuccess = true;
+    }
     return;
   }
   if (to === "pending" || to === p.status) return;
@@ -145,7 +188,16 @@ async function checkInvariants(model: Model, real: Real, only?: ModelPayment): P
   for (const p of only ? [only] : model.payments) {
     // Read straight from the database (the API view is checked by the commands themselves):
     // a GET per step would triple the run time.
-    const [got] = await rows(t.database.db, sql`select status, timeline, fee_amount, net_amount, completed_at from payments where id = ${p.id}`);
+    // Its refunds and their events come in the same query (one round trip per payment).
+    const [got] = await rows(
+      t.database.db,
+      sql`select status, timeline, fee_amount, net_amount, completed_at, amount_refunded,
+        (select coalesce(json_agg(json_build_object('id', r.id, 'amount', r.amount, 'reason', r.reason, 'status', r.status)), '[]'::json)
+          from refunds r where r.payment_id = payments.id) as refunds,
+        (select coalesce(json_agg(json_build_object('object_id', e.object_id, 'type', e.type, 'payment_id', e.data->>'payment_id')), '[]'::json)
+          from events e join refunds r on e.object_id = r.id where r.payment_id = payments.id) as refund_events
+        from payments where id = ${p.id}`,
+    );
     // Model and system agree; terminal states absorb.
     expect(got.status, `status of ${p.id}`).toBe(p.status);
     const previous = real.lastStatus.get(p.id);
@@ -172,7 +224,45 @@ async function checkInvariants(model: Model, real: Real, only?: ModelPayment): P
     } else {
       expect(got.fee_amount).toBeNull();
     }
+    // Refunds (SPEC §10): never above the amount; the counter is the sum of those not failed.
+    expect(Number(got.amount_refunded), `amount_refunded of ${p.id}`).toBeLessThanOrEqual(p.amount);
+    expect(Number(got.amount_refunded), `amount_refunded of ${p.id}`).toBe(refundedOf(p));
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const refundRows = (got.refunds as { id: string; amount: number; reason: string | null; status: string }[]).map(
+      (r) => `${r.id}:${Number(r.amount)}:${r.reason}:${r.status}`,
+    );
+    expect(refundRows.sort(byId), `refunds of ${p.id}`).toEqual(p.refunds.map((r) => `${r.id}:${r.amount}:${r.reason}:${r.status}`).sort(byId));
+    // One refund.created per refund, then refund.completed or refund.failed once it ends; every
+    // one of them about the refund (object) of this payment, never counted as the payment's own.
+    const refundEvents = (got.refund_events as { object_id: string; type: string; payment_id: string }[]).map(
+      (e) => `${e.object_id}:${e.type}:${e.payment_id}`,
+    );
+    const expectedRefundEvents = p.refunds.flatMap((r) => [
+      `${r.id}:refund.created:${p.id}`,
+      ...(r.status === "pending" ? [] : [`${r.id}:refund.${r.status}:${p.id}`]),
+    ]);
+    expect(refundEvents.sort(byId), `refund events of ${p.id}`).toEqual(expectedRefundEvents.sort(byId));
   }
+}
+
+/**
+ * The payment as the merchant reads it: `amount_refunded` and `refunds` agree with the model.
+ * Only where refunds are made or settle (refund, late success, reconciliation): a GET per step
+ * would slow every run.
+ */
+async function checkThroughApi(p: ModelPayment): Promise<void> {
+  const res = await t.call("GET", `/v1/payments/${p.id}`, { token: m.sk });
+  expect(res.status).toBe(200);
+  const data = res.body.data as { status: string; amount: number; amount_refunded: number; refunds: { id: string; amount: number; status: string }[] };
+  // A refund never changes the payment's status (SPEC §3 lists no refunded status).
+  expect(data.status).toBe(p.status);
+  expect(data.amount_refunded).toBeLessThanOrEqual(data.amount);
+  expect(data.refunds.map((r) => `${r.id}:${r.amount}:${r.status}`).sort()).toEqual(p.refunds.map((r) => `${r.id}:${r.amount}:${r.status}`).sort());
+  const sum = (status: (s: string) => boolean) => data.refunds.reduce((n, r) => n + (status(r.status) ? r.amount : 0), 0);
+  // The schema: the sum of the refunds that are not failed (pending included), so once
+  // none is pending, the sum of its completed refunds.
+  expect(data.amount_refunded).toBe(sum((s) => s !== "failed"));
+  if (data.refunds.every((r) => r.status !== "pending")) expect(data.amount_refunded).toBe(sum((s) => s === "completed"));
 }
 
 type Cmd = fc.AsyncCommand<Model, Real>;
@@ -200,6 +290,7 @@ class Create implements Cmd {
       sandbox: "PENDING",
       lateSuccess: false,
       sent: [],
+      refunds: [],
     });
     await checkInvariants(model, real, model.payments.at(-1));
   }
@@ -220,6 +311,14 @@ class Callback implements Cmd {
     expect(res.body.data.duplicate).toBe(false);
     p.sent.push({ eventId, status: this.status });
     report(p, FROM_SANDBOX[this.status], "provider_webhook");
+    // The automatic refund of a late success: its id is the system's to give.
+    const auto = p.refunds.find((r) => r.id === "");
+    if (auto) {
+      const made = await rows(t.database.db, sql`select id from refunds where payment_id = ${p.id} and reason = 'late_success'`);
+      expect(made, `late_success refunds of ${p.id}`).toHaveLength(1);
+      auto.id = made[0].id;
+      await checkThroughApi(p);
+    }
     await checkInvariants(model, real, p);
   }
   toString = () => `callback(#${this.i}, ${this.status})`;
@@ -264,7 +363,9 @@ class Customer implements Cmd {
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
     expect(res.status).toBe(303);
-    if (p.sandbox === "PENDING") p.sandbox = this.action === "approve" ? "SUCCESSFUL" : "FAILED";
+    if (p.sandbox === "PENDING") {
+      p.sandbox = this.action === "approve" ? "SUCCESSFUL" : "FAILED";
+    }
     await checkInvariants(model, real, p);
   }
   toString = () => `customer(#${this.i}, ${this.action})`;
@@ -295,13 +396,34 @@ class Return implements Cmd {
   toString = () => `return(#${this.i})`;
 }
 
+/** Until the provider has settled a refund it took (SPEC §10: after ZEROFEE_SANDBOX_CONFIRM_MS). */
+async function providerSettles(p: ModelPayment, r: ModelRefund): Promise<void> {
+  const path = `/sandbox/test/v1/collections/by-reference/${encodeURIComponent(p.reference)}/refunds/${r.id}`;
+  const settled = async () => {
+    const res = await t.call("GET", path, { headers: { authorization: "Bearer sm" } });
+    return res.status === 200 && res.body.status !== "PENDING";
+  };
+  await eventually(settled, 5_000, 10).catch(() => {
+    throw new Error(`the provider never settled refund ${r.id} of ${p.id}`);
+  });
+}
+
 class Reconcile implements Cmd {
   check = () => true;
   async run(model: Model, real: Real) {
+    // Refunds the provider took settle there CONFIRM_MS later (real time) and their callbacks
+    // are dropped: wait until the provider has settled them, so that this sweep's status calls
+    // find every one ended.
+    for (const p of model.payments) for (const r of p.refunds) if (r.status === "pending") await providerSettles(p, r);
     clock.advance(1_000);
     await reconcilePayments(t.app.ctx);
-    for (const p of model.payments) if (OPEN.includes(p.status)) report(p, FROM_SANDBOX[p.sandbox], "reconciliation");
+    for (const p of model.payments) {
+      if (OPEN.includes(p.status)) report(p, FROM_SANDBOX[p.sandbox], "reconciliation");
+      // Every refund the provider took has ended there: the sweep's status call records it.
+      for (const r of p.refunds) if (r.status === "pending") r.status = r.outcome;
+    }
     await checkInvariants(model, real);
+    for (const p of model.payments) if (p.refunds.length > 0) await checkThroughApi(p);
   }
   toString = () => "reconcile";
 }
@@ -336,11 +458,52 @@ class Cancel implements Cmd {
   toString = () => `cancel(#${this.i})`;
 }
 
+/** How much a refund asks for, against what is left: all of it (no amount), part, too much. */
+type Ask = "rest" | "half" | "ten" | "ends_in_01" | "over";
+
+class Refund implements Cmd {
+  constructor(
+    readonly i: number,
+    readonly ask: Ask,
+    /** Aim at a completed payment when there is one (most payments never complete). */
+    readonly aimAtCompleted: boolean,
+  ) {}
+  check = (model: Readonly<Model>) => model.payments.length > 0;
+  async run(model: Model, real: Real) {
+    const completed = model.payments.filter((x) => x.status === "completed");
+    const p = this.aimAtCompleted && completed.length > 0 ? completed[this.i % completed.length]! : pick(model, this.i);
+    const left = p.amount - refundedOf(p);
+    const amount = { rest: undefined, half: Math.max(1, Math.floor(left / 2)), ten: 10, ends_in_01: 101, over: left + 1 }[this.ask];
+    const res = await t.call("POST", "/v1/refunds", {
+      token: m.sk,
+      idempotencyKey: randomUUID(),
+      body: { payment_id: p.id, reason: "requested_by_customer", ...(amount === undefined ? {} : { amount }) },
+    });
+    const asked = amount ?? left;
+    if (p.status !== "completed") {
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe("payment_not_refundable");
+    } else if (asked < 1 || asked > left) {
+      expect(res.status).toBe(422);
+      expect(res.body.error).toMatchObject({ code: "refund_exceeds_payment", param: "amount" });
+    } else {
+      expect(res.status).toBe(201);
+      const refund = openRefund(p, asked, "requested_by_customer", res.body.data.id);
+      expect(res.body.data).toMatchObject({ object: "refund", payment_id: p.id, amount: asked, currency: "XOF", status: refund.status, provider: "test" });
+    }
+    await checkInvariants(model, real, p);
+    await checkThroughApi(p);
+  }
+  toString = () => `refund(#${this.i}${this.aimAtCompleted ? " completed" : ""}, ${this.ask})`;
+}
+
 const index = fc.nat({ max: 7 });
 const create = fc.constantFrom(...FEE_BY_AMOUNT.keys()).map((a) => new Create(a));
 const callback = fc
   .tuple(index, fc.constantFrom<SandboxStatus>("SUCCESSFUL", "FAILED", "PROCESSING", "PENDING", "OTP_REQUIRED", "CANCELLED"))
   .map(([i, s]) => new Callback(i, s));
+const ask = fc.constantFrom<Ask>("rest", "half", "ten", "ends_in_01", "over");
+const refund = fc.tuple(index, ask, fc.nat({ max: 3 })).map(([i, a, n]) => new Refund(i, a, n > 0));
 const commands = [
   // Listed twice: every other command needs a payment, and callbacks drive most outcomes.
   create,
@@ -353,10 +516,16 @@ const commands = [
   fc.constant(new Reconcile()),
   fc.constant(new Expire()),
   index.map((i) => new Cancel(i)),
+  // Refunds, mostly aimed at a completed payment when there is one (else at any, which is
+  // refused); and a third callback, a success, so that payments complete often enough to refund.
+  refund,
+  refund,
+  index.map((i) => new Callback(i, "SUCCESSFUL")),
+  index.map((i) => new Customer(i, "approve")),
 ];
 
 describe("B. state machine and money", () => {
-  it("SM-1 model-based lifecycle: terminal states absorb, timeline grows, one event per transition, fee + net = amount", async () => {
+  it("SM-1 model-based lifecycle: terminal states absorb, timeline grows, one event per transition, fee + net = amount, refunded ≤ amount", async () => {
     // The simulated customer must not race the model: payments use …02 (never answers) and
     // the sandbox's own callbacks are dropped; outcomes come from forged callbacks and
     // from customer actions at the sandbox, which only status calls can see.
@@ -365,7 +534,10 @@ describe("B. state machine and money", () => {
       await fc.assert(
         fc.asyncProperty(fc.commands(commands, { maxCommands: 14, size: "large" }), async (cmds) => {
           const model: Model = { payments: [] };
-          await fc.asyncModelRun(() => ({ model, real: { timelines: new Map(), lastStatus: new Map() } }), cmds);
+          const real: Real = { timelines: new Map(), lastStatus: new Map() };
+          await fc.asyncModelRun(() => ({ model, real }), cmds);
+          // Refunds still pending at the provider: one more reconciliation settles and checks them.
+          if (model.payments.some((p) => p.refunds.some((r) => r.status === "pending"))) await new Reconcile().run(model, real);
           // Close what is left, so later runs' reconciliation and expiry ticks only see their own.
           for (const p of model.payments) {
             if (OPEN.includes(p.status)) {

@@ -18,10 +18,16 @@ export function createSandboxStore(db: Db, provider: string): SimulatorStore {
     },
     async put(id, data, dueAt) {
       const now = new Date();
+      // Owed callbacks keep a record due (the contract's rule): its stored due time — a
+      // delivery's lease, or the customer's "now" — or now.
+      const owes = dueAt === null && Array.isArray(data.outbox) && data.outbox.length > 0;
       await db
         .insert(sandboxRecords)
-        .values({ provider, id, data, dueAt, createdAt: now, updatedAt: now })
-        .onConflictDoUpdate({ target: [sandboxRecords.provider, sandboxRecords.id], set: { data, dueAt, updatedAt: now } });
+        .values({ provider, id, data, dueAt: owes ? now : dueAt, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({
+          target: [sandboxRecords.provider, sandboxRecords.id],
+          set: { data, dueAt: owes ? sql`coalesce(${sandboxRecords.dueAt}, ${now.toISOString()}::timestamptz)` : dueAt, updatedAt: now },
+        });
     },
     insert: (id, data, dueAt) => insertRecord(db)({ provider, id, data, due_at: dueAt?.toISOString() ?? null, at: new Date().toISOString() }),
     async claimDue(now) {

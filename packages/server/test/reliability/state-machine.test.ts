@@ -593,6 +593,12 @@ describe("B. state machine and money", () => {
       }),
       { numRuns: 80, seed: 20_260_302 },
     );
+    // Fractional amounts in XOF (no minor unit) whatever the draw.
+    for (const v of [1499.99, 0.5, 1.5]) {
+      const res = await t.call("POST", "/v1/payments", { token: m.sk, body: { ...paymentBody("02"), amount: v, currency: "XOF" } });
+      expect(res.status, String(v)).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "validation_error", param: "amount" });
+    }
     // A string amount is not coerced.
     const str = await t.call("POST", "/v1/payments", { token: m.sk, body: { ...paymentBody("02"), amount: "1500" } });
     expect(str.status).toBe(400);
@@ -608,13 +614,15 @@ describe("B. state machine and money", () => {
     for (let i = 1; i <= 10; i++) {
       const otp = await t.call("POST", `/v1/payments/${id}/authenticate`, { token: m.pk, body: { otp: String(100000 + i) } });
       expect(otp.status, `wrong OTP #${i}`).toBe(422);
-      if (i <= 3) expect(otp.body.error.code).toBe("invalid_otp");
+      // Three wrong codes, then the payment has failed: later codes are not even compared.
+      expect(otp.body.error.code).toBe(i <= 3 ? "invalid_otp" : "otp_not_expected");
       statuses.push((await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data.status);
     }
     expect(statuses).toEqual(["requires_action", "requires_action", ...Array(8).fill("failed")]);
     // The right code comes too late.
     const right = await t.call("POST", `/v1/payments/${id}/authenticate`, { token: m.pk, body: { otp: "123456" } });
     expect(right.status).toBe(422);
+    expect(right.body.error.code).toBe("otp_not_expected");
     const final = (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data;
     expect(final.status).toBe("failed");
     expect(final.failure_code).toBe("invalid_otp");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pg from "pg";
 import { buildApp, type ZeroFee } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
+import { type Config, loadConfig } from "../src/config.js";
 import { type Database, openPglite, openPostgres } from "../src/db/client.js";
 import { TestClock } from "../src/lib/clock.js";
 import type { ProviderRegistry } from "../src/services/providers/gateway.js";
@@ -183,25 +183,36 @@ export function testMasterKey(): string {
   return process.env.ZEROFEE_TEST_MASTER_KEY ?? randomBytes(32).toString("base64");
 }
 
-export async function startTestApp(
-  opts: { env?: Record<string, string>; clock?: TestClock; workers?: boolean; providers?: ProviderRegistry } = {},
-): Promise<TestApp> {
-  const fresh = await freshDatabase({ migrated: true });
-  const config = loadConfig(
+/**
+ * A test server's configuration: loopback on a free port, sandboxes that confirm in 100 ms,
+ * no rate limits, warnings only; `env` adds or overrides (a database, a master key, a fault).
+ */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig(
     {
       NODE_ENV: "test",
       PORT: "0",
       HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
+      LOG_LEVEL: "warn",
       ZEROFEE_SANDBOX_CONFIRM_MS: "100",
       ZEROFEE_RATE_LIMIT_PER_KEY: "0",
       ZEROFEE_RATE_LIMIT_PER_IP: "0",
       ZEROFEE_PROVIDER_TIMEOUT_MS: "5000",
-      ...(process.env.ZEROFEE_TEST_MASTER_KEY ? { ZEROFEE_MASTER_KEY: process.env.ZEROFEE_TEST_MASTER_KEY } : {}),
-      ...opts.env,
+      ...env,
     },
     { persistKey: false },
   );
+}
+
+export async function startTestApp(
+  opts: { env?: Record<string, string>; clock?: TestClock; workers?: boolean; providers?: ProviderRegistry } = {},
+): Promise<TestApp> {
+  const fresh = await freshDatabase({ migrated: true });
+  const config = testConfig({
+    LOG_LEVEL: "info",
+    ...(process.env.ZEROFEE_TEST_MASTER_KEY ? { ZEROFEE_MASTER_KEY: process.env.ZEROFEE_TEST_MASTER_KEY } : {}),
+    ...opts.env,
+  });
   const logs: string[] = [];
   const logStream = testLogStream(logs);
   const app = await buildApp({

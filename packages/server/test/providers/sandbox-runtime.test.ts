@@ -5,6 +5,54 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxRecords } from "../../src/db/schema/index.js";
 import { eventually, httpCall, startTestApp, type TestApp } from "../harness.js";
 
+/** A callback receiver on loopback; `answer` ends (or holds) each request's response. */
+async function startReceiver(answer: (res: ServerResponse, bodies: string[]) => void) {
+  const bodies: string[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+    });
+    req.on("end", () => {
+      bodies.push(body);
+      answer(res, bodies);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    bodies,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** The `test` simulator's API on `t`, and the record it stores under a reference. */
+function testSandbox(t: () => TestApp) {
+  const sim = (method: string, path: string, body?: unknown) =>
+    httpCall(`${t().url}/sandbox/test`, method, path, { headers: { authorization: "Bearer sandbox" }, ...(body ? { body } : {}) });
+  return {
+    sim,
+    stored: async (reference: string) => {
+      const [row] = await t()
+        .database.db.select()
+        .from(sandboxRecords)
+        .where(and(eq(sandboxRecords.provider, "test"), eq(sandboxRecords.id, reference)));
+      return row;
+    },
+    /** A collection of 1500 XOF whose customer confirms at once, calling back `callbackUrl`. */
+    collect: (reference: string, callbackUrl: string) =>
+      sim("POST", "/v1/collections", {
+        reference,
+        amount: 1500,
+        currency: "XOF",
+        method: "MOBILE_MONEY_ORANGE_CI",
+        phone: "+225 07 00 00 00 00",
+        callback_url: callbackUrl,
+        return_url: "http://127.0.0.1:1/return",
+      }),
+  };
+}
+
 /**
  * The simulators' shared runtime (`packages/providers/src/sandbox/runtime.ts`) on the real
  * sandbox store: a callback in flight must not undo what the merchant did meanwhile.
@@ -12,50 +60,22 @@ import { eventually, httpCall, startTestApp, type TestApp } from "../harness.js"
 describe("sandbox runtime: callbacks re-read the record before saving", () => {
   let t: TestApp;
   const held: ServerResponse[] = [];
-  const bodies: string[] = [];
-  const receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      bodies.push(body);
-      held.push(res);
-    });
-  });
-  let callbackUrl = "";
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const { sim, stored, collect } = testSandbox(() => t);
   beforeAll(async () => {
     t = await startTestApp();
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`;
+    receiver = await startReceiver((res) => held.push(res));
   });
   afterAll(async () => {
     for (const res of held) res.end();
-    await new Promise<void>((r) => receiver.close(() => r()));
+    await receiver.close();
     await t.stop();
   });
 
-  const sim = (method: string, path: string, body?: unknown) =>
-    httpCall(`${t.url}/sandbox/test`, method, path, { headers: { authorization: "Bearer sandbox" }, ...(body ? { body } : {}) });
-  const stored = async (reference: string) => {
-    const [row] = await t.database.db
-      .select()
-      .from(sandboxRecords)
-      .where(and(eq(sandboxRecords.provider, "test"), eq(sandboxRecords.id, reference)));
-    return row;
-  };
-
   it("a refund made while the success callback is in flight survives the callback's save", async () => {
     const reference = "ref_slow_callback";
-    const created = await sim("POST", "/v1/collections", {
-      reference,
-      amount: 1500,
-      currency: "XOF",
-      method: "MOBILE_MONEY_ORANGE_CI",
-      phone: "+225 07 00 00 00 00",
-      callback_url: callbackUrl,
-      return_url: "http://127.0.0.1:1/return",
-    });
+    const { bodies } = receiver;
+    const created = await collect(reference, receiver.url);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     // The customer confirms; the callback reaches the receiver, which does not answer yet.
     await eventually(async () => held.length === 1);
@@ -92,50 +112,22 @@ describe("sandbox runtime: callbacks re-read the record before saving", () => {
  */
 describe("sandbox runtime: a record that owes a callback stays due whatever else is saved", () => {
   let t: TestApp;
-  const bodies: string[] = [];
-  // Fails the first callback (500), takes every later one.
-  const receiver = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      bodies.push(body);
-      res.writeHead(bodies.length === 1 ? 500 : 200).end();
-    });
-  });
-  let callbackUrl = "";
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const { sim, stored, collect } = testSandbox(() => t);
   beforeAll(async () => {
     t = await startTestApp();
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`;
+    // Fails the first callback (500), takes every later one.
+    receiver = await startReceiver((res, bodies) => res.writeHead(bodies.length === 1 ? 500 : 200).end());
   });
   afterAll(async () => {
-    await new Promise<void>((r) => receiver.close(() => r()));
+    await receiver.close();
     await t.stop();
   });
 
-  const sim = (method: string, path: string, body?: unknown) =>
-    httpCall(`${t.url}/sandbox/test`, method, path, { headers: { authorization: "Bearer sandbox" }, ...(body ? { body } : {}) });
-  const stored = async (reference: string) => {
-    const [row] = await t.database.db
-      .select()
-      .from(sandboxRecords)
-      .where(and(eq(sandboxRecords.provider, "test"), eq(sandboxRecords.id, reference)));
-    return row;
-  };
-
   it("a refund taken while the success callback waits for its retry: the callback is sent again, then the refund settles", async () => {
     const reference = "ref_retry_then_refund";
-    const created = await sim("POST", "/v1/collections", {
-      reference,
-      amount: 1500,
-      currency: "XOF",
-      method: "MOBILE_MONEY_ORANGE_CI",
-      phone: "+225 07 00 00 00 00",
-      callback_url: callbackUrl,
-      return_url: "http://127.0.0.1:1/return",
-    });
+    const { bodies } = receiver;
+    const created = await collect(reference, receiver.url);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     // The customer confirms; the callback fails once and is stored to be retried (not in flight).
     const waiting = await eventually(async () => {

@@ -13,7 +13,6 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildApp, type ZeroFee } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
 import { type Database, openPostgres } from "../../src/db/client.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
 import {
@@ -26,6 +25,7 @@ import {
   onPostgres,
   paymentBody,
   type TestApp,
+  testConfig,
   testLogStream,
 } from "../harness.js";
 import { isErrorEnvelope, rows, scalar, sleep } from "./helpers.js";
@@ -97,21 +97,7 @@ async function startBehindProxy() {
   const database: Database = await openPostgres(proxied.toString(), { max: 10 });
   cleanups.push(() => database.close().catch(() => {}));
   const logs: string[] = [];
-  const config = loadConfig(
-    {
-      NODE_ENV: "test",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
-      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-      ZEROFEE_RATE_LIMIT_PER_IP: "0",
-      ZEROFEE_PROVIDER_TIMEOUT_MS: "5000",
-      ZEROFEE_IDEMPOTENCY_LOCK_S: "1",
-      ZEROFEE_RECONCILE_AFTER_S: "0",
-    },
-    { persistKey: false },
-  );
+  const config = testConfig({ ZEROFEE_IDEMPOTENCY_LOCK_S: "1", ZEROFEE_RECONCILE_AFTER_S: "0" });
   const logStream = testLogStream(logs);
   const app: ZeroFee = await buildApp({ config, database, logStream, workers: false });
   cleanups.push(() => app.stop());

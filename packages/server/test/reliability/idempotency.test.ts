@@ -288,27 +288,22 @@ describe("A. idempotency: scope by mode (a live provider configured)", () => {
     const db = lt.database.db;
     const body = paymentBody("00", { reference: "idem-4-mode" });
 
+    /** A first answer: 201, not a replay, a payment of the key's mode. */
+    const fresh = async (live: boolean, key: string) => {
+      const res = await create(live ? m.skLive : m.sk, key, body);
+      expect(res.status, res.text).toBe(201);
+      expect(res.headers.get("idempotent-replayed")).toBeNull();
+      expect(res.body.data).toMatchObject({ livemode: live, app_id: m.appId, ...(live ? { provider: "test_live" } : {}) });
+      return res;
+    };
     // Test first, then live, with the same key K.
-    const testK = await create(m.sk, "idem-4-K", body);
-    expect(testK.status, testK.text).toBe(201);
-    expect(testK.headers.get("idempotent-replayed")).toBeNull();
-    expect(testK.body.data.livemode).toBe(false);
-    const liveK = await create(m.skLive, "idem-4-K", body);
-    expect(liveK.status, liveK.text).toBe(201);
-    expect(liveK.headers.get("idempotent-replayed")).toBeNull();
-    expect(liveK.body.data).toMatchObject({ livemode: true, provider: "test_live", app_id: m.appId });
+    const testK = await fresh(false, "idem-4-K");
+    const liveK = await fresh(true, "idem-4-K");
     expect(liveK.body.data.id).not.toBe(testK.body.data.id);
     expect(liveInitiations()).toBe(1); // the live provider (its loopback stand-in) really was called
-
     // Live first, then test, with another key L.
-    const liveL = await create(m.skLive, "idem-4-L", body);
-    expect(liveL.status, liveL.text).toBe(201);
-    expect(liveL.headers.get("idempotent-replayed")).toBeNull();
-    expect(liveL.body.data.livemode).toBe(true);
-    const testL = await create(m.sk, "idem-4-L", body);
-    expect(testL.status, testL.text).toBe(201);
-    expect(testL.headers.get("idempotent-replayed")).toBeNull();
-    expect(testL.body.data.livemode).toBe(false);
+    const liveL = await fresh(true, "idem-4-L");
+    const testL = await fresh(false, "idem-4-L");
     expect(testL.body.data.id).not.toBe(liveL.body.data.id);
 
     // A key of one mode does not bind the other's body: M with another amount in live is a new payment, not a 409.

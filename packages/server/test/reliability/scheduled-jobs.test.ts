@@ -8,17 +8,25 @@
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
 import { type Database, openPostgres } from "../../src/db/client.js";
-import { createMerchant, eventually, freshDatabase, httpCall, onPostgres, paymentBody, type TestApp, TestClock, testLogStream } from "../harness.js";
+import { cleanupsAfterAll } from "../cleanups.js";
+import {
+  createMerchant,
+  eventually,
+  freshDatabase,
+  httpCall,
+  onPostgres,
+  paymentBody,
+  type TestApp,
+  TestClock,
+  testConfig,
+  testLogStream,
+} from "../harness.js";
 import { type Child, runCli } from "../webhooks/child.js";
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterAll(async () => {
-  for (const fn of cleanups.reverse()) await fn();
-});
+const cleanups = cleanupsAfterAll();
 
 let env: Record<string, string> = {};
 let db: Database;
@@ -49,20 +57,12 @@ describe.skipIf(!onPostgres)("CF-5 scheduled jobs: crash, rerun, one run per slo
 
     // Payments completed two days ago on the API's injected clock: today's 00:30 settlement
     // (the period ending at 00:00 UTC today) holds them all.
-    const config = loadConfig(
-      {
-        ...env,
-        NODE_ENV: "test",
-        PORT: "0",
-        HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
-        ZEROFEE_SANDBOX_CONFIRM_MS: "100",
-        ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-        ZEROFEE_RATE_LIMIT_PER_IP: "0",
-      },
-      { persistKey: false },
-    );
-    const app = await buildApp({ config, clock: new TestClock(new Date(Date.now() - 2 * 86_400_000)), workers: false, logStream: testLogStream() });
+    const app = await buildApp({
+      config: testConfig(env),
+      clock: new TestClock(new Date(Date.now() - 2 * 86_400_000)),
+      workers: false,
+      logStream: testLogStream(),
+    });
     const url = await app.listen();
     cleanups.push(() => app.stop());
     const t = { call: (method: string, path: string, o?: object) => httpCall(url, method, path, o) } as unknown as TestApp;

@@ -8,17 +8,25 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type ZeroFee } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
 import { type Database, openPglite, openPostgres } from "../../src/db/client.js";
-import { createMerchant, eventually, freshDatabase, httpCall, type Merchant, onPostgres, paymentBody, type TestApp, testLogStream } from "../harness.js";
+import { cleanupsAfterAll } from "../cleanups.js";
+import {
+  createMerchant,
+  eventually,
+  freshDatabase,
+  httpCall,
+  type Merchant,
+  onPostgres,
+  paymentBody,
+  type TestApp,
+  testConfig,
+  testLogStream,
+} from "../harness.js";
 import { runCli } from "../webhooks/child.js";
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterAll(async () => {
-  for (const fn of cleanups.reverse()) await fn();
-});
+const cleanups = cleanupsAfterAll();
 
 /** Where the server and the CLI meet: a data directory on PGlite, a database on PostgreSQL. */
 const env: Record<string, string> = { ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64") };
@@ -50,20 +58,7 @@ beforeAll(async () => {
     env.ZEROFEE_DATA_DIR = mkdtempSync(join(tmpdir(), "zf-settle-"));
     cleanups.push(() => rmSync(env.ZEROFEE_DATA_DIR as string, { recursive: true, force: true }));
   }
-  const config = loadConfig(
-    {
-      ...env,
-      NODE_ENV: "test",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      ZEROFEE_SANDBOX_CONFIRM_MS: "100",
-      ZEROFEE_RATE_LIMIT_PER_KEY: "0",
-      ZEROFEE_RATE_LIMIT_PER_IP: "0",
-    },
-    { persistKey: false },
-  );
-  app = await buildApp({ config, workers: false, logStream: testLogStream() });
+  app = await buildApp({ config: testConfig(env), workers: false, logStream: testLogStream() });
   const url = await app.listen();
   t = { call: (method: string, path: string, o?: object) => httpCall(url, method, path, o) } as unknown as TestApp;
   m = await createMerchant(t);

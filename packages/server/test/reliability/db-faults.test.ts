@@ -11,10 +11,11 @@
 import { randomBytes } from "node:crypto";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildApp, type ZeroFee } from "../../src/app.js";
 import { type Database, openPostgres } from "../../src/db/client.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
+import { cleanupsAfterAll } from "../cleanups.js";
 import {
   type CallOptions,
   type CallResult,
@@ -28,7 +29,7 @@ import {
   testConfig,
   testLogStream,
 } from "../harness.js";
-import { isErrorEnvelope, rows, scalar, sleep } from "./helpers.js";
+import { isErrorEnvelope, rows, scalar, sendProviderCallback, sleep } from "./helpers.js";
 
 /** A TCP proxy that can reset every connection and refuse new ones. */
 async function faultProxy(target: { host: string; port: number }) {
@@ -79,10 +80,7 @@ async function faultProxy(target: { host: string; port: number }) {
   };
 }
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterAll(async () => {
-  for (const fn of cleanups.reverse()) await fn();
-});
+const cleanups = cleanupsAfterAll();
 
 async function startBehindProxy() {
   const fresh = await freshDatabase();
@@ -116,9 +114,22 @@ describe("C. database faults", () => {
       const keys = Array.from({ length: 60 }, (_, i) => `cf-3-${i}-${randomBytes(3).toString("hex")}`);
       const bodyFor = (key: string) => paymentBody("00", { reference: key });
       const answers: CallResult[] = [];
+      const callbackAnswers: CallResult[] = [];
       const create = async (key: string) => {
         const res = await t.call("POST", "/v1/payments", { token: m.sk, body: bodyFor(key), idempotencyKey: key });
         answers.push(res);
+        // The provider's callback for it arrives during the same burst (and its faults).
+        if (res.status === 201) {
+          const p = res.body.data;
+          const status = "SUCCESSFUL" as const;
+          const input = {
+            eventId: `tevt_cf3_${randomBytes(6).toString("hex")}`,
+            reference: p.attempts[0].provider_payment_id,
+            id: p.provider_reference,
+            status,
+          };
+          callbackAnswers.push(await sendProviderCallback(t, { ...input, amount: p.amount, currency: p.currency }));
+        }
         return res;
       };
 
@@ -163,6 +174,16 @@ describe("C. database faults", () => {
         expect(isErrorEnvelope(a.body), a.text).toBe(true);
         expect(["service_unavailable", "provider_unavailable"]).toContain(a.body.error.code);
         expect(a.text).not.toMatch(/at .*\.(ts|js):\d+|select |insert |update /i);
+      }
+      // The provider's callbacks got JSON too: taken (200) or a 503 envelope to retry, never a 500.
+      expect(callbackAnswers.length).toBeGreaterThan(0);
+      for (const a of callbackAnswers) {
+        expect(a.headers.get("content-type") ?? "", a.text).toMatch(/^application\/json/);
+        expect([200, 503], a.text).toContain(a.status);
+        if (a.status === 503) {
+          expect(isErrorEnvelope(a.body), a.text).toBe(true);
+          expect(a.text).not.toMatch(/at .*\.(ts|js):\d+|select |insert |update /i);
+        }
       }
       expect(logs.filter((l) => l.includes('"unhandled error"'))).toEqual([]);
 

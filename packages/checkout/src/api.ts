@@ -47,7 +47,7 @@ export class Api {
     return this.call("POST", "/v1/checkout/pay", body, key);
   }
 
-  status(id: string): Promise<{ id: string; status: PaymentStatus }> {
+  status(id: string): Promise<{ status: PaymentStatus; amount: number; currency: string }> {
     return this.call("GET", `/v1/payments/${encodeURIComponent(id)}/status`);
   }
 

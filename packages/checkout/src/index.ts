@@ -151,7 +151,7 @@ class ZeroFeeCheckout {
     if (!saved?.id) return false;
     try {
       const st = await this.api.status(saved.id);
-      this.pay = { id: st.id, status: st.status, amount: this.amount, currency: this.currency, next_action: null };
+      this.pay = { id: saved.id, status: st.status, amount: st.amount, currency: st.currency, next_action: null };
       if (TERMINAL.includes(st.status)) {
         this.forget();
         return false;

@@ -5700,7 +5700,6 @@ export interface paths {
                             data: {
                                 amount: number;
                                 currency: string;
-                                id: string;
                                 /** @enum {string} */
                                 status: "pending" | "requires_action" | "processing" | "completed" | "failed" | "expired" | "cancelled";
                             };

@@ -101,7 +101,7 @@ describe("WG-4 client secret scope", () => {
 
     const own = await t.call("GET", `/v1/payments/${pa}/status`, { token: sa.client_secret });
     expect(own.status).toBe(200);
-    expect(Object.keys(own.body.data).sort()).toEqual(["amount", "currency", "id", "status"]);
+    expect(Object.keys(own.body.data).sort()).toEqual(["amount", "currency", "status"]);
     for (const id of [pb, pc, plain]) {
       const r = await t.call("GET", `/v1/payments/${id}/status`, { token: sa.client_secret });
       expect(r.status, `${id}: ${r.text}`).toBe(404);

@@ -60,14 +60,15 @@ export function readPaymentRoutes(app: ZodApp, ctx: ServiceContext) {
       summary: "Public status for the widget: status, amount and currency only",
       params: PaymentIdParams,
       response: {
-        200: dataEnvelope(z.object({ id: z.string(), status: PaymentSchema.shape.status, amount: z.number().int(), currency: z.string() })),
+        200: dataEnvelope(z.object({ status: PaymentSchema.shape.status, amount: z.number().int(), currency: z.string() })),
         ...errorResponses,
       },
     },
     handler: async (request) => {
       await assertPaymentReach(ctx, request.principal, request.params.id);
       const p = await getPayment({ ctx, scope: await resolveScope(ctx, request), id: request.params.id });
-      return ok({ id: p.id, status: p.status, amount: p.amount, currency: p.currency });
+      // SPEC §4: status, amount and currency only (the caller named the payment already).
+      return ok({ status: p.status, amount: p.amount, currency: p.currency });
     },
   });
 }

@@ -151,7 +151,10 @@ export function createSimRuntime(opts: SimulatorOptions, tick: () => Promise<voi
     },
     /** Wakes `tick()` in `ms` (a record stored due then). */
     schedule,
-    /** Stores a record, due again in `dueInMs` (null: nothing pending), and wakes `tick()` then. */
+    /**
+     * Stores a record, due again in `dueInMs` (null: nothing of its own pending — owed callbacks
+     * still keep it due, SimulatorStore.put), and wakes `tick()` then.
+     */
     async put(id: string, data: object, dueInMs: number | null) {
       await opts.store.put(id, data as Record<string, unknown>, dueInMs === null ? null : new Date(Date.now() + dueInMs));
       if (dueInMs !== null) schedule(dueInMs);

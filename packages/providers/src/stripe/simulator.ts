@@ -7,8 +7,6 @@ import { signPayload } from "../sandbox/signature.js";
 import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
 
-/** SPEC §14 test cards. */
-
 interface SessionRecord extends Outbox {
   session: Omit<CheckoutSession, "payment_intent"> & { payment_intent: string | null; success_url: string; cancel_url: string; created: number };
   intent: PaymentIntent | null;

@@ -3,12 +3,13 @@
  * payment creation by publishable key or client secret, what a client secret reaches (WG-4),
  * the return page's relay (WG-2, server half), and page and asset headers (WG-3).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkoutSettings } from "../../src/db/schema/index.js";
 import { loadBundle } from "../../src/lib/checkout-bundle.js";
+import { filesUnder } from "../files.js";
 import { createMerchant, type Merchant, startTestApp, type TestApp, tampered } from "../harness.js";
 import { actOnSandbox } from "../providers/sandbox-page.js";
 import { createSession, orange, pay } from "./helpers.js";
@@ -182,9 +183,11 @@ describe("return page relay (WG-2 server half)", () => {
     const root = fileURLToPath(new URL("../../../", import.meta.url));
     // Every file that could post to a window: the widget's sources and both bundles, and all
     // the server's sources (pages are built there), so a new one cannot slip past a list.
-    const files = [...listFiles(`${root}checkout/src`, /\.ts$/), ...listFiles(`${root}checkout/dist`, /\.js$/), ...listFiles(`${root}server/src`, /\.ts$/)].map(
-      (f) => f.slice(root.length),
-    );
+    const files = [
+      ...filesUnder(`${root}checkout/src`, (f) => f.endsWith(".ts")),
+      ...filesUnder(`${root}checkout/dist`, (f) => f.endsWith(".js")),
+      ...filesUnder(`${root}server/src`, (f) => f.endsWith(".ts")),
+    ].map((f) => f.slice(root.length));
     expect(files).toEqual(
       expect.arrayContaining(["server/src/routes/checkout/relay.ts", "checkout/src/redirect.ts", "checkout/dist/checkout.js", "checkout/dist/checkout.esm.js"]),
     );
@@ -197,13 +200,6 @@ describe("return page relay (WG-2 server half)", () => {
     expect(calls).toBeGreaterThan(0);
   });
 });
-
-/** The files under `dir` (recursively) whose name matches `re`, as absolute paths. */
-function listFiles(dir: string, re: RegExp): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && re.test(e.name))
-    .map((e) => `${e.parentPath ?? (e as unknown as { path: string }).path}/${e.name}`);
-}
 
 describe("WG-3 headers of pages and assets", () => {
   it("WG-3 hosted page headers: strict CSP without unsafe-eval or third-party origins, frame-ancestors from the app setting, Referrer-Policy, nosniff", async () => {

@@ -9,9 +9,9 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../src/db/client.js";
 import type { TestApp } from "../harness.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: raw rows are read field by field
-export async function rows(db: Db, query: ReturnType<typeof sql>): Promise<any[]> {
-  const res = (await db.execute(query)) as unknown as { rows: unknown[] };
+// biome-ignore lint/suspicious/noExplicitAny: raw rows are read field by field unless the caller names their shape
+export async function rows<T = any>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
   return res.rows;
 }
 

@@ -25,15 +25,12 @@ import {
   testLogStream,
 } from "../harness.js";
 import { type Child, runCli } from "../webhooks/child.js";
+import { rows, scalar } from "./helpers.js";
 
 const cleanups = cleanupsAfterAll();
 
 let env: Record<string, string> = {};
 let db: Database;
-
-async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 /** A worker process; its lease is 2 s and it reconciles every second. */
 function worker(extra: Record<string, string> = {}): Child {
@@ -83,27 +80,31 @@ describe.skipIf(!onPostgres)("CF-5 scheduled jobs: crash, rerun, one run per slo
     const crashed = worker({ ZEROFEE_FAULT: "settle_after_first" });
     expect((await crashed.exited).signal).toBe("SIGKILL");
     const [orphan] = await rows<{ worker: string; finished: boolean }>(
+      db.db,
       sql`select worker, finished_at is not null as finished from job_runs where name = 'settle'`,
     );
     expect(orphan?.finished).toBe(false);
-    expect(await rows(sql`select currency from settlements`)).toHaveLength(1);
+    expect(await rows(db.db, sql`select currency from settlements`)).toHaveLength(1);
 
     const started = new Date();
     const others = [worker(), worker()];
     await eventually(async () => {
-      const [run] = await rows<{ finished: boolean }>(sql`select finished_at is not null as finished from job_runs where name = 'settle'`);
+      const [run] = await rows<{ finished: boolean }>(db.db, sql`select finished_at is not null as finished from job_runs where name = 'settle'`);
       return run?.finished === true;
     }, 60_000);
     // 1500 + 2500 + 1000 XOF and 700 + 300 XAF, each in exactly one settlement of its currency.
     expect(
-      await rows(sql`select currency, count(*)::int as settlements, sum(count)::int as count, sum(gross_amount)::int as gross
-        from settlements group by currency order by currency`),
+      await rows(
+        db.db,
+        sql`select currency, count(*)::int as settlements, sum(count)::int as count, sum(gross_amount)::int as gross
+        from settlements group by currency order by currency`,
+      ),
     ).toEqual([
       { currency: "XAF", settlements: 1, count: 2, gross: 1000 },
       { currency: "XOF", settlements: 1, count: 3, gross: 5000 },
     ]);
-    expect(await rows(sql`select id from payments where status = 'completed' and settlement_id is null`)).toEqual([]);
-    const [settle] = await rows<{ worker: string; result: { settlements: string[] } }>(sql`select worker, result from job_runs where name = 'settle'`);
+    expect(await rows(db.db, sql`select id from payments where status = 'completed' and settlement_id is null`)).toEqual([]);
+    const [settle] = await rows<{ worker: string; result: { settlements: string[] } }>(db.db, sql`select worker, result from job_runs where name = 'settle'`);
     expect(settle?.worker).not.toBe(orphan?.worker);
     expect(settle?.result.settlements).toHaveLength(1);
     const takeovers = others.flatMap((w) => w.output().split("\n")).filter((l) => l.includes("job run taken over"));
@@ -112,13 +113,13 @@ describe.skipIf(!onPostgres)("CF-5 scheduled jobs: crash, rerun, one run per slo
 
     // Both workers tick every second over one-second reconciliation slots: each slot is run
     // by one of them (whichever ticks first after the slot begins), once, and finished.
-    await eventually(async () => {
-      const [n] = await rows<{ n: number }>(
-        sql`select count(*)::int as n from job_runs where name = 'reconcile' and started_at >= ${started.toISOString()}::timestamptz`,
-      );
-      return (n?.n ?? 0) >= 6;
-    }, 60_000);
+    await eventually(
+      async () =>
+        (await scalar(db.db, sql`select count(*)::int from job_runs where name = 'reconcile' and started_at >= ${started.toISOString()}::timestamptz`)) >= 6,
+      60_000,
+    );
     const runs = await rows<{ slot: string; worker: string; finished: boolean; error: string | null }>(
+      db.db,
       sql`select slot::text, worker, finished_at is not null as finished, result->>'error' as error from job_runs
         where name = 'reconcile' and started_at >= ${started.toISOString()}::timestamptz order by slot`,
     );

@@ -6,11 +6,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { filesUnder } from "../files.js";
 import { captureChildLogs } from "../harness.js";
 import { assertCleanScan, scanLogDir } from "./global-log-scan.js";
 
@@ -25,11 +26,7 @@ afterAll(() => {
   for (const f of folders) rmSync(f, { recursive: true, force: true });
 });
 
-function testSources(dir = TEST_ROOT): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? testSources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
-  );
-}
+const testSources = () => filesUnder(TEST_ROOT, (path) => path.endsWith(".ts"));
 
 /** The text of each `name(…)` call in `source`, parentheses balanced. */
 function calls(source: string, name: string): string[] {

@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, eventually, type Merchant, startTestApp, type TestApp } from "../harness.js";
 import { readForms } from "../providers/sandbox-page.js";
+import { scalar } from "../reliability/helpers.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -59,8 +60,7 @@ describe("SE-5 the card simulators take only the documented test cards", () => {
       expect(back.status).toBe(303);
       await eventually(async () => (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data.status === "completed");
 
-      const kept = await t.database.db.execute(sql`select count(*)::int as n from sandbox_records where data::text like ${`%${REAL_DIGITS}%`}`);
-      expect((kept as unknown as { rows: Array<{ n: number }> }).rows[0]?.n).toBe(0);
+      expect(await scalar(t.database.db, sql`select count(*)::int from sandbox_records where data::text like ${`%${REAL_DIGITS}%`}`)).toBe(0);
       expect(t.logs.length).toBeGreaterThan(0);
       expect(t.logs.filter((l) => l.includes(REAL_DIGITS) || l.includes(REAL_CARD))).toEqual([]);
     });

@@ -1,16 +1,11 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { filesUnder } from "../files.js";
 
 const SRC = join(import.meta.dirname, "../../src");
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return files(path);
-    return path.endsWith(".ts") && !path.endsWith(".test.ts") ? [path] : [];
-  });
-}
+const files = (dir: string) => filesUnder(dir, (path) => path.endsWith(".ts") && !path.endsWith(".test.ts"));
 
 describe("layering (STYLE.md)", () => {
   it("only services/, db/, jobs/ and the composition root import the database", () => {

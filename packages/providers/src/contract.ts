@@ -70,6 +70,19 @@ export type InitiateOutput =
   /** Sent, outcome unknown (timeout, 5xx): only a status call can tell. */
   | { outcome: "ambiguous"; code: string; message: string };
 
+/**
+ * A rejection's `code` when the provider refused the app's own credentials — its documented
+ * authentication or authorisation error (401/403) — before processing anything. Nothing was
+ * taken, and no retry helps until the merchant fixes the provider's set-up, so the create's 503
+ * says so instead of "retry" (`services/payments/create.ts`).
+ */
+export const CREDENTIALS_REFUSED = "credentials_refused";
+
+/** `provider` (as merchants know it) refused the credentials with HTTP `status`. */
+export function credentialsRefused(provider: string, status: number): Extract<InitiateOutput, { outcome: "rejected" }> {
+  return { outcome: "rejected", code: CREDENTIALS_REFUSED, message: `${provider} refused the credentials (HTTP ${status})` };
+}
+
 export interface PaymentRef {
   providerPaymentId: string;
   providerReference: string | null;

@@ -9,6 +9,7 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
+import { credentialsRefused } from "../contract.js";
 import { toWholeMajorUnits } from "../sandbox/amounts.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
@@ -150,7 +151,8 @@ export const buiAdapter: ProviderAdapter = {
     // 503: down, nothing kept; 429: rate-limited before processing. Both provably not accepted.
     if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, "BUI unavailable, not processed") };
     if (res.status === 429) return { outcome: "rejected", code: "rate_limited", message: errorMessage(res.body, "BUI rate limit") };
-    if ([400, 401, 403, 409, 422].includes(res.status)) {
+    if (res.status === 401 || res.status === 403) return credentialsRefused("BUI", res.status);
+    if ([400, 409, 422].includes(res.status)) {
       return { outcome: "rejected", code: "provider_rejected", message: errorMessage(res.body, `BUI refused the payment (${res.status})`) };
     }
     if (res.status !== 200 && res.status !== 201) return { outcome: "ambiguous", code: "provider_error", message: `BUI answered ${res.status}` };

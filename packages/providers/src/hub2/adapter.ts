@@ -1,4 +1,5 @@
 import type { InitiateOutput, NextAction, OtpOutput, PaymentRef, ProviderAdapter, ProviderContext, StatusOutput, WebhookOutput } from "../contract.js";
+import { credentialsRefused } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import { verifyHub2 } from "./signature.js";
@@ -64,10 +65,15 @@ async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusO
   return parsed.success ? toStatus(parsed.data) : { kind: "unavailable", message: "unreadable status answer" };
 }
 
-/** What an initiation answer means when it is not a PaymentIntent. */
-function notAccepted(res: Call, step: string): InitiateOutput {
+/**
+ * What an initiation answer means when it is not a PaymentIntent. `merchantAuth`: the call
+ * carried the merchant's `ApiKey` and `MerchantId`, so its 401/403 refuses those (the
+ * attempt's 401 is about the intent's own token instead).
+ */
+function notAccepted(res: Call, step: string, merchantAuth = false): InitiateOutput {
   if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
   if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
+  if (merchantAuth && (res.status === 401 || res.status === 403)) return credentialsRefused("Hub2", res.status);
   // 503: Hub2 (or the operator behind it) unavailable, request not processed; 4xx: refused.
   if (res.status === 503 || (res.status >= 400 && res.status < 500)) {
     return { outcome: "rejected", code: res.status === 503 ? "provider_down" : "provider_rejected", message: `${step} answered ${res.status}` };
@@ -124,7 +130,7 @@ export const hub2Adapter: ProviderAdapter = {
       ctx,
     );
     const intent = readIntent(created);
-    if (!intent || (created.kind === "response" && created.status >= 300)) return notAccepted(created, "PaymentIntent creation");
+    if (!intent || (created.kind === "response" && created.status >= 300)) return notAccepted(created, "PaymentIntent creation", true);
     const data = { intentId: intent.id, token: intent.token };
     // A resumed initiation whose attempt already reached Hub2: never attempt twice.
     if (intent.payments.length > 0) {

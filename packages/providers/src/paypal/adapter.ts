@@ -10,6 +10,7 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
+import { credentialsRefused } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import {
@@ -202,6 +203,9 @@ export const paypalAdapter: ProviderAdapter = {
     // captures takes no money: after a timeout or a 5xx, another provider may be tried.
     if (res.kind !== "response") return { outcome: "rejected", code: res.kind === "timeout" ? "timeout" : "connection_failed", message: res.message };
     if (res.status >= 500) return { outcome: "rejected", code: "provider_down", message: describe(res.body, `paypal answered ${res.status}`) };
+    // 401: the token endpoint refused the client id and secret (`invalid_client`), or the order
+    // call refused a token fetched afresh; 403: the account may not create orders.
+    if (res.status === 401 || res.status === 403) return credentialsRefused("PayPal", res.status);
     if (res.status !== 200 && res.status !== 201)
       return { outcome: "rejected", code: "provider_rejected", message: describe(res.body, `paypal answered ${res.status}`) };
     const parsed = Order.safeParse(res.body);

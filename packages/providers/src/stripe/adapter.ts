@@ -9,6 +9,7 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
+import { credentialsRefused } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { parseWebhookBody } from "../webhook-body.js";
@@ -149,6 +150,8 @@ export const stripeAdapter: ProviderAdapter = {
     // a timeout or a 5xx leaves nothing payable, so routing may safely try another provider.
     if (res.kind !== "response") return { outcome: "rejected", code: res.kind === "timeout" ? "timeout" : "connection_failed", message: res.message };
     if (res.status >= 500) return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, `stripe answered ${res.status}`) };
+    // 401: an invalid API key; 403: a restricted key without this permission.
+    if (res.status === 401 || res.status === 403) return credentialsRefused("Stripe", res.status);
     if (res.status !== 200) return { outcome: "rejected", code: "provider_rejected", message: errorMessage(res.body, `stripe answered ${res.status}`) };
     const parsed = CheckoutSession.safeParse(res.body);
     if (!parsed.success || !parsed.data.url) return { outcome: "rejected", code: "unreadable_answer", message: "unreadable Checkout Session" };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { InitiateOutput } from "@zerofee/providers";
+import { CREDENTIALS_REFUSED, type InitiateOutput } from "@zerofee/providers";
 import { and, asc, eq, getTableColumns } from "drizzle-orm";
 import { normalisePhone, resolveMethod } from "../../catalogue/index.js";
 import { batcherFor, queryJson, recordOf } from "../../db/batch.js";
@@ -592,7 +592,7 @@ export async function createPaymentWithAttempts({
   const queue = [...candidates];
   const resumedAt = attempt ? queue.indexOf(attempt.provider) : -1;
   if (resumedAt >= 0) queue.splice(resumedAt, 1);
-  const errors: string[] = [];
+  const refusals: Array<{ provider: string; code: string }> = [];
   for (;;) {
     if (!attempt) {
       const next = queue.shift();
@@ -609,11 +609,12 @@ export async function createPaymentWithAttempts({
     const at = attempts.findIndex((a) => a.id === recorded.attempt.id);
     if (at >= 0) attempts[at] = recorded.attempt;
     if (result.outcome !== "rejected") return done();
-    errors.push(`${attempt.provider}: ${result.code}`);
+    refusals.push({ provider: attempt.provider, code: result.code });
     attempt = undefined;
   }
   // Every candidate provably refused. With a key, the payment stays pending so a retry
   // resumes it; without one nobody can, so it fails now.
+  const refused = noProviderMessage(refusals, payment.livemode);
   if (!idem) {
     await withTransaction(ctx.db, (tx) =>
       transitionPayment(ctx, tx, {
@@ -622,12 +623,38 @@ export async function createPaymentWithAttempts({
         to: "failed",
         source: "api",
         at: ctx.clock.now(),
-        failure: { code: "provider_unavailable", message: "No provider could take the payment." },
+        failure: { code: "provider_unavailable", message: refused.failure },
       }),
     );
   }
-  ctx.log.warn({ payment_id: payment.id, attempts: errors }, "no provider accepted the payment");
-  throw new ApiError("provider_unavailable", "No provider could take this payment right now; retry with the same Idempotency-Key.", {
-    retryAfter: 5,
-  });
+  ctx.log.warn(
+    { payment_id: payment.id, app_id: payment.appId, livemode: payment.livemode, attempts: refusals.map((r) => `${r.provider}: ${r.code}`) },
+    refused.credentials.length > 0 ? "no provider accepted the payment: credentials refused" : "no provider accepted the payment",
+  );
+  throw new ApiError("provider_unavailable", refused.answer, { retryAfter: 5 });
+}
+
+/**
+ * What the 503 and a failed payment say when no candidate took the payment. A provider that
+ * refused the app's own credentials (`CREDENTIALS_REFUSED`) is named: "retry" alone would send
+ * the merchant round the same refusal, while the fix is in the provider's set-up.
+ */
+export function noProviderMessage(
+  refusals: Array<{ provider: string; code: string }>,
+  livemode: boolean,
+): { answer: string; failure: string; credentials: string[] } {
+  const credentials = [...new Set(refusals.filter((r) => r.code === CREDENTIALS_REFUSED).map((r) => r.provider))];
+  if (credentials.length === 0) {
+    return {
+      answer: "No provider could take this payment right now; retry with the same Idempotency-Key.",
+      failure: "No provider could take the payment.",
+      credentials,
+    };
+  }
+  const who = `${credentials.join(", ")} refused this app's ${livemode ? "live" : "test"} credentials`;
+  return {
+    answer: `No provider could take this payment: ${who}. Check them in the dashboard (Providers); a retry with the same Idempotency-Key is refused the same way until they are fixed.`,
+    failure: `No provider could take the payment: ${who}.`,
+    credentials,
+  };
 }

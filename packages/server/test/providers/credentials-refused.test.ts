@@ -77,25 +77,28 @@ function expectNoCredential(res: CallResult) {
 }
 
 describe("a live provider refusing the app's credentials", () => {
-  it.each(Object.keys(PROVIDERS) as Provider[])("%s: 503 provider_unavailable naming the refused credentials; the attempt says credentials_refused", async (p) => {
-    answer = 401;
-    const before = heard.length;
-    const res = await create(p, `refused-${p}`);
-    expect(res.status, res.text).toBe(503);
-    expect(heard.length).toBeGreaterThan(before);
-    expect(res.body.error.code).toBe("provider_unavailable");
-    expect(res.body.error.message).toContain(`${p} refused this app's live credentials`);
-    expect(res.body.error.message).toMatch(/dashboard/);
-    expectNoCredential(res);
-    // The payment waits for a retry with the key; its attempt records why.
-    const [payment] = (await t.call("GET", "/v1/payments?limit=1", { token: m.skLive })).body.data;
-    const detail = await t.call("GET", `/v1/payments/${payment.id}`, { token: m.skLive });
-    expect(detail.body.data.status).toBe("pending");
-    expect(detail.body.data.attempts.map((a: { provider: string; error_code: string; error_message: string }) => [a.provider, a.error_code, a.error_message])).toEqual([
-      [p, "credentials_refused", `${PROVIDERS[p].name} refused the credentials (HTTP 401)`],
-    ]);
-    expectNoCredential(detail);
-  });
+  it.each(Object.keys(PROVIDERS) as Provider[])(
+    "%s: 503 provider_unavailable naming the refused credentials; the attempt says credentials_refused",
+    async (p) => {
+      answer = 401;
+      const before = heard.length;
+      const res = await create(p, `refused-${p}`);
+      expect(res.status, res.text).toBe(503);
+      expect(heard.length).toBeGreaterThan(before);
+      expect(res.body.error.code).toBe("provider_unavailable");
+      expect(res.body.error.message).toContain(`${p} refused this app's live credentials`);
+      expect(res.body.error.message).toMatch(/dashboard/);
+      expectNoCredential(res);
+      // The payment waits for a retry with the key; its attempt records why.
+      const [payment] = (await t.call("GET", "/v1/payments?limit=1", { token: m.skLive })).body.data;
+      const detail = await t.call("GET", `/v1/payments/${payment.id}`, { token: m.skLive });
+      expect(detail.body.data.status).toBe("pending");
+      expect(
+        detail.body.data.attempts.map((a: { provider: string; error_code: string; error_message: string }) => [a.provider, a.error_code, a.error_message]),
+      ).toEqual([[p, "credentials_refused", `${PROVIDERS[p].name} refused the credentials (HTTP 401)`]]);
+      expectNoCredential(detail);
+    },
+  );
 
   it("a 403 (not authorised) reads the same; a create without a key fails the payment with that message", async () => {
     answer = 403;
@@ -107,7 +110,8 @@ describe("a live provider refusing the app's credentials", () => {
     expect(payment.failure_code).toBe("provider_unavailable");
     expect(payment.failure_message).toBe("No provider could take the payment: pawapay refused this app's live credentials.");
     expect(t.logs.some((l) => l.includes("credentials refused") && l.includes(payment.id))).toBe(true);
-    for (const spec of Object.values(PROVIDERS)) for (const value of Object.values(spec.credentials)) expect(t.logs.filter((l) => l.includes(value))).toEqual([]);
+    for (const spec of Object.values(PROVIDERS))
+      for (const value of Object.values(spec.credentials)) expect(t.logs.filter((l) => l.includes(value))).toEqual([]);
   });
 
   it("any other refusal (a 400) keeps the plain answer: retry with the same key", async () => {
@@ -115,7 +119,9 @@ describe("a live provider refusing the app's credentials", () => {
     const res = await create("pawapay", "refused-400");
     expect(res.status, res.text).toBe(503);
     expect(res.body.error.message).toBe("No provider could take this payment right now; retry with the same Idempotency-Key.");
-    const detail = await t.call("GET", `/v1/payments/${(await t.call("GET", "/v1/payments?limit=1", { token: m.skLive })).body.data[0].id}`, { token: m.skLive });
+    const detail = await t.call("GET", `/v1/payments/${(await t.call("GET", "/v1/payments?limit=1", { token: m.skLive })).body.data[0].id}`, {
+      token: m.skLive,
+    });
     expect(detail.body.data.attempts[0].error_code).toBe("provider_rejected");
   });
 });

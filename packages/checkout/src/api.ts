@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** The request field the server named (`customer.phone`…), when it named one. */
+    readonly param?: string,
   ) {
     super(message);
   }
@@ -35,7 +37,8 @@ export class Api {
       throw new ApiError("network_error", "network", 0);
     }
     const json = await res.json().catch(() => null);
-    if (!res.ok || !json?.success) throw new ApiError(json?.error?.code ?? "api_error", json?.error?.message ?? `HTTP ${res.status}`, res.status);
+    if (!res.ok || !json?.success)
+      throw new ApiError(json?.error?.code ?? "api_error", json?.error?.message ?? `HTTP ${res.status}`, res.status, json?.error?.param);
     return json.data as T;
   }
 

@@ -34,7 +34,17 @@ const FR = {
   closed: "Cette session de paiement est terminée.",
   card: "Carte bancaire",
   cancel: "Annuler le paiement",
-  change: "Payer autrement",
+  otpTitle: "Validez avec un code",
+  cancelled: "Paiement annulé",
+  unavailable: "Ce moyen de paiement ne répond pas pour le moment. Réessayez dans un instant ou choisissez-en un autre.",
+  offline: "Connexion perdue. Vérifiez votre réseau et réessayez.",
+  reconnecting: "Connexion perdue, nouvelle tentative…",
+  ussdWait: "Rien reçu ? Patientez un peu : une demande non validée est annulée, et vous pourrez alors réessayer.",
+  popupClosed: "La fenêtre de paiement a été fermée.",
+  popupClosedHelp: "Rouvrez-la pour terminer le paiement, ou confirmez si vous l'avez déjà effectué.",
+  tryAgain: "Réessayer",
+  orangeOtp: "Composez le #144*82# sur votre ligne Orange Money pour obtenir un code de paiement, puis saisissez-le ici.",
+  sandboxOtp: "(bac à sable : 123456)",
 };
 export type Strings = typeof FR;
 
@@ -74,7 +84,17 @@ const EN: Strings = {
   closed: "This checkout has ended.",
   card: "Card",
   cancel: "Cancel payment",
-  change: "Pay another way",
+  otpTitle: "Confirm with a code",
+  cancelled: "Payment cancelled",
+  unavailable: "This way to pay is not answering right now. Try again in a moment, or choose another.",
+  offline: "Connection lost. Check your network and try again.",
+  reconnecting: "Connection lost, retrying…",
+  ussdWait: "Nothing on your phone? Give it a moment: a request nobody approves is cancelled, and you can then try again.",
+  popupClosed: "The payment window was closed.",
+  popupClosedHelp: "Reopen it to finish paying, or confirm if you already have.",
+  tryAgain: "Try again",
+  orangeOtp: "Dial #144*82# on your Orange Money line to get a payment code, then enter it here.",
+  sandboxOtp: "(sandbox: 123456)",
 };
 
 export function strings(locale: "fr" | "en"): Strings {
@@ -90,7 +110,7 @@ export function pickLocale(wanted?: string | null): "fr" | "en" {
 
 export const fill = (s: string, x: string) => s.replace("{x}", x);
 
-/** Minor units → "2 500 F CFA" / "XOF 2,500", the currency's own exponent from Intl. */
+/** Minor units → "2 500 F CFA" / "F CFA 2,500" (fr-FR / en-US), the currency's own exponent from Intl. */
 export function money(amount: number, currency: string, locale: "fr" | "en"): string {
   const fmt = new Intl.NumberFormat(locale === "fr" ? "fr-FR" : "en-US", { style: "currency", currency });
   const digits = fmt.resolvedOptions().maximumFractionDigits ?? 0;

@@ -40,6 +40,9 @@ class ZeroFeeCheckout {
   private host?: HTMLElement;
   private root?: ShadowRoot;
   private dlg?: HTMLElement;
+  /** What render() replaces; the live region beside it stays, so screen readers keep listening. */
+  private content?: HTMLElement;
+  private live?: HTMLElement;
   private cat?: Catalogue;
   private s: State = "idle";
   private step: Step = "loading";
@@ -56,6 +59,16 @@ class ZeroFeeCheckout {
   private prevFocus: Element | null = null;
   private prevOverflow = "";
   private busy = false;
+  /** The redirect method's window was closed before the payment ended. */
+  private popupClosed = false;
+  /** Status polls failed in a row (the network or the server is away). */
+  private missedPolls = 0;
+  /**
+   * The Idempotency-Key of the last « Payer » and what it sent: pressing it again with the
+   * same details after a network error or a 5xx resumes that payment instead of starting a
+   * second one (a 503 leaves the payment waiting for exactly that retry).
+   */
+  private attempt?: { body: string; key: string };
   private readonly onKey = (e: KeyboardEvent) => {
     if (e.key === "Escape" && !this.o.hosted) {
       e.preventDefault();
@@ -65,6 +78,14 @@ class ZeroFeeCheckout {
 
   constructor(options: CheckoutOptions) {
     if (!options || (!options.publicKey && !options.clientSecret)) throw new Error("ZeroFeeCheckout: publicKey or clientSecret is required");
+    if (!options.clientSecret) {
+      // The page's own mistakes, told to its developer at once rather than to the customer later.
+      if (!Number.isSafeInteger(options.amount) || (options.amount as number) <= 0) {
+        throw new Error("ZeroFeeCheckout: amount must be a positive integer in the currency's minor unit (XOF has none: 5000 is 5 000 F CFA)");
+      }
+      if (options.currency !== undefined && !/^[A-Za-z]{3}$/.test(options.currency))
+        throw new Error('ZeroFeeCheckout: currency must be an ISO 4217 code such as "XOF"');
+    }
     this.o = options;
     this.locale = pickLocale(options.locale);
     this.t = strings(this.locale);
@@ -84,7 +105,9 @@ class ZeroFeeCheckout {
     this.host = h("div", { "data-zerofee-checkout": "" });
     this.root = this.host.attachShadow({ mode: "open" });
     adoptStyles(this.root, CSS, this.o.cspNonce);
-    this.dlg = h("div", { class: "d", role: "dialog", "aria-modal": "true", "aria-labelledby": "zf-t", lang: this.locale });
+    this.content = h("div");
+    this.live = h("div", { class: "sr", role: "status", "aria-live": "polite" });
+    this.dlg = h("div", { class: "d", role: "dialog", "aria-modal": "true", "aria-labelledby": "zf-t", lang: this.locale }, this.content, this.live);
     const overlay = h("div", { class: this.o.hosted ? "o h" : "o" }, this.dlg);
     this.root.append(overlay);
     this.root.addEventListener("keydown", this.onKey as EventListener);
@@ -133,7 +156,12 @@ class ZeroFeeCheckout {
       return this.fail(e);
     }
     const c = this.cat;
-    if (c.session && c.session.status !== "open") return this.go(c.session.status === "complete" ? "completed" : "expired", "wait", this.t.closed);
+    if (c.session && c.session.status !== "open") {
+      const complete = c.session.status === "complete";
+      this.go(complete ? "completed" : "expired", "wait", this.t.closed);
+      if (!complete) this.o.onError?.({ code: "checkout_session_closed", message: this.t.closed });
+      return;
+    }
     this.countries = c.countries.filter((x) => !this.o.country || x.code === this.o.country);
     if (this.countries.length === 1) this.country = this.countries[0];
     if (await this.resume()) return;
@@ -181,15 +209,29 @@ class ZeroFeeCheckout {
 
   private fail(e: unknown): void {
     const code = e instanceof ApiError ? e.code : "error";
-    this.go(code === "checkout_session_closed" ? "expired" : "idle", this.step === "loading" ? "wait" : this.step, this.message(e));
+    const message = this.message(e);
+    this.go(code === "checkout_session_closed" ? "expired" : "idle", this.step === "loading" ? "wait" : this.step, message);
+    if (code === "checkout_session_closed") this.o.onError?.({ code, message });
   }
 
+  /**
+   * What the customer reads for a refusal, in their language. The server's own words are for
+   * the integration's developer: they go to the console, never onto the customer's screen.
+   */
   private message(e: unknown): string {
     if (!(e instanceof ApiError)) return this.t.error;
-    if (e.code === "checkout_payment_in_progress") return this.t.busy;
-    if (e.code === "checkout_session_closed") return this.t.closed;
-    if (e.code === "invalid_otp") return this.t.badOtp;
-    return e.status === 400 || e.status === 422 ? e.message : this.t.error;
+    const known: Record<string, string> = {
+      checkout_payment_in_progress: this.t.busy,
+      checkout_session_closed: this.t.closed,
+      invalid_otp: this.t.badOtp,
+      provider_unavailable: this.t.unavailable,
+      network_error: this.t.offline,
+    };
+    const said = known[e.code];
+    if (said) return said;
+    if (e.param?.startsWith("customer.phone") && this.country) return fill(this.t.badPhone, this.country.phone.example);
+    console.warn(`ZeroFeeCheckout: the server answered ${e.status} ${e.code}: ${e.message}`);
+    return this.t.error;
   }
 
   /** The « Payer » click: a popup first (synchronously) for redirect methods, then the payment. */
@@ -212,15 +254,21 @@ class ZeroFeeCheckout {
     if (!this.o.clientSecret)
       Object.assign(body, { amount: this.o.amount, currency: this.o.currency, reference: this.o.reference, description: this.o.description });
     const popup = m.flow === "redirect" ? openBlankPopup() : null;
+    const sent = JSON.stringify(body);
+    const key = this.attempt?.body === sent ? this.attempt.key : attemptKey();
+    this.attempt = { body: sent, key };
     this.busy = true;
     this.render();
     try {
-      this.pay = await this.api.pay(body, attemptKey());
+      this.pay = await this.api.pay(body, key);
     } catch (e) {
       popup?.close();
       this.busy = false;
+      // Unanswered or a 5xx: the same « Payer » again resumes this attempt. Refused: a new one.
+      if (!(e instanceof ApiError) || (e.status !== 0 && e.status < 500 && e.status !== 409)) this.attempt = undefined;
       return this.fail(e);
     }
+    this.attempt = undefined;
     this.busy = false;
     const na = this.pay.next_action;
     this.redirectUrl = na?.type === "redirect" ? na.redirect_url : "";
@@ -250,8 +298,19 @@ class ZeroFeeCheckout {
   private follow(state: State): void {
     const pay = this.pay;
     if (!pay) return;
+    this.popupClosed = false;
+    this.missedPolls = 0;
     this.go(state, "wait");
     this.stop();
+    if (state === "redirect_waiting") {
+      // A window closed before the end: say so, and offer it again (never a silent wait).
+      const watch = window.setInterval(() => {
+        if (this.pay !== pay || this.s !== "redirect_waiting" || this.popupClosed || !this.popup?.closed) return;
+        this.popupClosed = true;
+        this.render();
+      }, 500);
+      this.timers.push(watch);
+    }
     const tick = () => {
       this.timers.push(
         window.setTimeout(async () => {
@@ -276,9 +335,16 @@ class ZeroFeeCheckout {
       // Another payment started meanwhile, or this one was already settled: nothing to do.
       if (this.pay !== pay || TERMINAL.includes(pay.status)) return;
       pay.status = st.status;
+      if (this.missedPolls > 0) {
+        this.missedPolls = 0;
+        this.render();
+      }
       if (TERMINAL.includes(st.status)) this.settle(st.status);
     } catch {
-      // A failed poll is retried at the next tick.
+      // A failed poll is retried at the next tick; from the second one in a row, the customer is told.
+      if (this.pay !== pay) return;
+      this.missedPolls++;
+      if (this.missedPolls === 2) this.render();
     }
   }
 
@@ -297,7 +363,7 @@ class ZeroFeeCheckout {
     }
     const expired = status === "expired";
     this.go(expired ? "expired" : "failed", "wait");
-    this.o.onError?.({ code: `payment_${status}`, message: expired ? this.t.expired : this.t.failed });
+    this.o.onError?.({ code: `payment_${status}`, message: expired ? this.t.expired : status === "cancelled" ? this.t.cancelled : this.t.failed });
   }
 
   private async submitOtp(input: HTMLInputElement): Promise<void> {
@@ -331,13 +397,6 @@ class ZeroFeeCheckout {
     this.go("idle", "details");
   }
 
-  /** Leaves an unanswered push behind (it expires server-side) to pay another way. */
-  private abandon(): void {
-    this.stop();
-    this.forget();
-    this.retry();
-  }
-
   private retry(): void {
     this.pay = undefined;
     this.method = undefined;
@@ -362,27 +421,36 @@ class ZeroFeeCheckout {
   // ------------------------------------------------------------------ views
 
   private render(): void {
-    const dlg = this.dlg;
-    if (!dlg || !this.root) return;
+    const { dlg, content, live } = this;
+    if (!dlg || !content || !live || !this.root) return;
     const t = this.t;
     dlg.setAttribute("data-state", this.s);
     dlg.setAttribute("data-step", this.step);
     dlg.setAttribute("aria-busy", String(this.busy || this.step === "loading"));
+    // The hosted page's × leaves the checkout for the merchant's cancel URL: only when it has
+    // one, and not while a payment is under way (it would cancel nothing and could still charge).
+    const inFlight = this.busy || this.s === "processing" || this.s === "redirect_waiting" || this.s === "redirect_blocked";
+    const closable = !this.o.hosted || (this.o.cancelable === true && !inFlight);
     const header = h(
       "header",
       {},
       h("h2", { id: "zf-t" }, t.title),
       this.testMode && h("span", { class: "tm" }, t.test),
-      h("button", { type: "button", class: "x", "aria-label": this.o.hosted ? t.cancel : t.close, onclick: () => this.close() }, "×"),
+      closable && h("button", { type: "button", class: "x", "aria-label": this.o.hosted ? t.cancel : t.close, onclick: () => this.close() }, "×"),
     );
     const amount = this.cat || this.o.amount ? h("p", { class: "amt" }, money(this.amount, this.currency, this.locale)) : null;
-    const live = h("div", { class: "sr", role: "status", "aria-live": "polite" });
-    dlg.replaceChildren(header, amount ?? "", ...this.body(), live);
-    const target = dlg.querySelector<HTMLElement>("[data-f]") ?? focusables(dlg)[1] ?? focusables(dlg)[0];
+    content.replaceChildren(header, amount ?? "", ...this.body());
+    // Focus goes to the step's own control, else to its heading: never to a button that would
+    // close or leave the payment (an Enter pressed twice on « Payer » lands here).
+    const heading = content.querySelector<HTMLElement>("h3");
+    heading?.setAttribute("tabindex", "-1");
+    const target =
+      content.querySelector<HTMLElement>("[data-f]") ?? (this.step === "wait" ? heading : focusables(content)[1]) ?? heading ?? focusables(content)[0];
     target?.focus();
-    // Announced after the swap so screen readers read the new state once.
+    // Announced after the swap, the error first, so screen readers read what changed once.
+    live.textContent = "";
     setTimeout(() => {
-      live.textContent = dlg.querySelector("h3")?.textContent ?? this.err;
+      live.textContent = this.err || (heading?.textContent ?? "");
     }, 50);
   }
 
@@ -391,6 +459,7 @@ class ZeroFeeCheckout {
     const err = h("p", { class: "e", id: "zf-e", role: "alert" }, this.err);
     const back = (to: Step) => h("button", { type: "button", class: "l", onclick: () => this.go("idle", to) }, `← ${t.back}`);
     const spinner = h("div", { class: "sp", "aria-hidden": "true" });
+    const offline = this.missedPolls >= 2 && h("p", { class: "e" }, t.reconnecting);
     switch (this.s) {
       case "completed":
         return [
@@ -399,12 +468,14 @@ class ZeroFeeCheckout {
           this.pay ? h("p", { class: "m" }, fill(t.ref, this.pay.id)) : h("p", { class: "m" }, this.err),
           !this.o.hosted && h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.close() }, t.close),
         ].filter(Boolean) as Node[];
-      case "failed":
+      case "failed": {
+        const cancelled = this.pay?.status === "cancelled";
         return [
-          h("p", { class: "big", "aria-hidden": "true" }, "✕"),
-          h("h3", {}, t.failed),
+          !cancelled && h("p", { class: "big", "aria-hidden": "true" }, "✕"),
+          h("h3", {}, cancelled ? t.cancelled : t.failed),
           h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.retry),
-        ];
+        ].filter(Boolean) as Node[];
+      }
       case "expired":
         return [
           h("h3", {}, t.expired),
@@ -412,21 +483,34 @@ class ZeroFeeCheckout {
           this.cat?.session && this.err ? h("p", {}) : h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.restart),
         ];
       case "redirect_waiting":
+        if (this.popupClosed) {
+          return [
+            h("h3", {}, t.popupClosed),
+            h("p", { class: "m" }, t.popupClosedHelp),
+            h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.reopen() }, t.reopen),
+            h("button", { type: "button", onclick: () => void this.check() }, t.iPaid),
+            offline,
+          ].filter(Boolean) as Node[];
+        }
         return [
           spinner,
           h("h3", {}, t.waiting),
           h("button", { type: "button", onclick: () => this.reopen() }, t.reopen),
           h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
-        ];
+          offline,
+        ].filter(Boolean) as Node[];
       case "redirect_blocked":
         return [
           h("h3", {}, t.blocked),
           h("a", { class: "b", href: this.redirectUrl, target: "_blank", rel: "noopener", "data-f": true }, t.openPage),
           h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
           h("p", { class: "m" }, t.checking),
+          offline,
           spinner,
-        ];
+        ].filter(Boolean) as Node[];
       case "processing":
+        // No way out to a second payment here: a push can still be approved until it is final
+        // (SPEC §8), in simple mode as in a session. Closing keeps it; reopening resumes it.
         return this.step === "otp"
           ? this.otpView(err)
           : ([
@@ -434,8 +518,8 @@ class ZeroFeeCheckout {
               h("h3", {}, t.ussd),
               this.phone ? h("p", { class: "m" }, fill(t.ussdHelp, this.phone)) : "",
               err,
-              // Simple mode only: a session refuses a new payment until this one is final.
-              !this.o.clientSecret && h("button", { type: "button", onclick: () => this.abandon() }, t.change),
+              offline,
+              h("p", { class: "m" }, t.ussdWait),
             ].filter(Boolean) as Node[]);
       default:
         return this.idleView(err, back);
@@ -444,8 +528,12 @@ class ZeroFeeCheckout {
 
   private idleView(err: HTMLElement, back: (to: Step) => HTMLElement): Node[] {
     const t = this.t;
-    if (this.step === "loading" || this.step === "wait")
-      return [this.err ? err : h("div", { class: "sp", "aria-hidden": "true" }), h("p", { class: "m" }, this.err ? "" : t.loading)];
+    if (this.step === "loading" || this.step === "wait") {
+      if (!this.err) return [h("div", { class: "sp", "aria-hidden": "true" }), h("p", { class: "m" }, t.loading)];
+      // The methods never arrived (network, server): the customer can ask again.
+      const again = !this.cat && h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.reload() }, t.tryAgain);
+      return [err, again].filter(Boolean) as Node[];
+    }
     if (this.step === "country") {
       return [
         h("p", { class: "m", id: "zf-h" }, t.country),
@@ -500,7 +588,7 @@ class ZeroFeeCheckout {
       if (input) this.phone = input.value;
       void this.submit(input);
     });
-    return [back("method"), h("p", {}, h("img", { src: m.logo, alt: "" }), " ", this.name(m)), form];
+    return [back("method"), h("p", { id: "zf-m" }, h("img", { src: m.logo, alt: "" }), " ", this.name(m)), form];
   }
 
   /** Pre-selects the operator that owns the typed prefix (same flow only: a push stays a push). */
@@ -512,6 +600,7 @@ class ZeroFeeCheckout {
     if (found && found !== m && found.flow === m.flow) {
       this.method = found;
       op.textContent = fill(this.t.operator, found.name);
+      this.content?.querySelector("#zf-m")?.replaceChildren(h("img", { src: found.logo, alt: "" }), " ", this.name(found));
     }
   }
 
@@ -530,7 +619,7 @@ class ZeroFeeCheckout {
       { novalidate: true },
       h("label", { for: "zf-otp" }, t.otp),
       input,
-      h("p", { class: "m", id: "zf-oh" }, this.pay?.next_action?.type === "otp" ? this.pay.next_action.instructions : t.otpHelp),
+      h("p", { class: "m", id: "zf-oh" }, this.otpHelp()),
       err,
       h("button", { type: "submit", class: "p", disabled: this.busy }, t.otpSubmit),
     );
@@ -538,7 +627,19 @@ class ZeroFeeCheckout {
       e.preventDefault();
       void this.submitOtp(input);
     });
-    return [h("h3", {}, t.otp), form];
+    return [h("h3", {}, t.otpTitle), form];
+  }
+
+  /**
+   * How to get the code: the provider's own words in English; in French the widget's, since
+   * providers write theirs in English (Orange Money CI has the customer dial for a code).
+   */
+  private otpHelp(): string {
+    const t = this.t;
+    const na = this.pay?.next_action;
+    if (this.locale === "en" && na?.type === "otp") return na.instructions;
+    const help = this.method?.code === "PAYIN_ORANGE_CI" ? t.orangeOtp : t.otpHelp;
+    return this.testMode ? `${help} ${t.sandboxOtp}` : help;
   }
 
   private reopen(): void {
@@ -547,7 +648,18 @@ class ZeroFeeCheckout {
       return;
     }
     this.popup = window.open(this.redirectUrl, "zerofee_payment");
-    if (!this.popup) this.go("redirect_blocked", "wait");
+    if (!this.popup) {
+      this.go("redirect_blocked", "wait");
+      return;
+    }
+    this.popupClosed = false;
+    this.render();
+  }
+
+  /** The catalogue again, after it failed to load. */
+  private reload(): void {
+    this.go("idle", "loading");
+    void this.load();
   }
 }
 

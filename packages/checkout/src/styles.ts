@@ -8,7 +8,7 @@ header{display:flex;align-items:center;gap:.5rem;margin-bottom:1rem}
 h2{font-size:1.05rem;margin:0;flex:1}
 .amt{font-weight:700;font-size:1.5rem;margin:.25rem 0 1rem}
 .tm{background:#f59e0b;color:#000;font-size:.7rem;font-weight:700;padding:.15rem .45rem;border-radius:4px;letter-spacing:.04em}
-button,a.b{font:inherit;cursor:pointer;border-radius:10px;border:1px solid #cbd5e1;background:#fff;color:#0f172a;padding:.7rem .9rem;text-align:left;text-decoration:none;display:flex;align-items:center;gap:.6rem;width:100%;box-sizing:border-box;margin:.35rem 0}
+button,a.b{font:inherit;cursor:pointer;border-radius:10px;border:1px solid #7b8698;background:#fff;color:#0f172a;padding:.7rem .9rem;text-align:left;text-decoration:none;display:flex;align-items:center;gap:.6rem;width:100%;box-sizing:border-box;margin:.35rem 0}
 button:hover,a.b:hover{border-color:#2563eb}
 button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #2563eb;outline-offset:2px}
 button.p{background:#2563eb;border-color:#2563eb;color:#fff;justify-content:center;font-weight:600}
@@ -17,7 +17,7 @@ button.x{width:auto;margin:0;padding:.3rem .55rem;border:0;font-size:1.3rem;line
 button.l{border:0;padding:.3rem 0;width:auto;color:#2563eb}
 img{width:32px;height:32px;border-radius:6px}
 label{display:block;font-weight:600;margin:.5rem 0 .3rem}
-.ph{display:flex;align-items:center;border:1px solid #cbd5e1;border-radius:10px;padding:0 .7rem}
+.ph{display:flex;align-items:center;border:1px solid #7b8698;border-radius:10px;padding:0 .7rem}
 .ph span{color:#475569}
 input{font:inherit;border:0;padding:.7rem .5rem;flex:1;min-width:0;background:none;color:inherit}
 .ph:focus-within{border-color:#2563eb}

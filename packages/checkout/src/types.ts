@@ -74,6 +74,8 @@ export interface CheckoutOptions {
   apiUrl?: string;
   /** Full-page mode (ZeroFee's hosted page): no overlay, Escape does not close. */
   hosted?: boolean;
+  /** Full-page mode: the page has a cancel URL to go back to, so « Annuler le paiement » is offered (never while a payment is under way). */
+  cancelable?: boolean;
   /** A nonce for the widget's `<style>` where the page's CSP needs one (browsers without constructable stylesheets). */
   cspNonce?: string;
   /** UX only: confirm the payment on your server (webhook or GET) before fulfilling. */

@@ -16,7 +16,7 @@ import { newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pages.js";
 const BOOT = `(function(){var c=JSON.parse(document.getElementById("zf-hosted").textContent);var framed=window.top!==window.self;
 function go(u){if(!framed){location.assign(u);return}setTimeout(function(){try{window.top.location.href=u}catch(e){}},1000)}
 function post(m){if(framed)c.origins.forEach(function(o){try{parent.postMessage(m,o)}catch(e){}})}
-new ZeroFeeCheckout({clientSecret:c.secret,apiUrl:location.origin,locale:c.locale||undefined,hosted:true,
+new ZeroFeeCheckout({clientSecret:c.secret,apiUrl:location.origin,locale:c.locale||undefined,hosted:true,cancelable:!!c.cancel,
 onSuccess:function(r){var u=new URL(c.success);u.searchParams.set("session_id",c.id);post({type:"zerofee:checkout.completed",session_id:c.id,transaction_id:r.transactionId});go(u.href)},
 onError:function(e){post({type:"zerofee:checkout.error",session_id:c.id,code:e.code})},
 onClose:function(){post({type:"zerofee:checkout.closed",session_id:c.id});if(c.cancel)go(c.cancel)}}).open()})();`;

@@ -50,9 +50,11 @@ const errorMessage = (body: unknown, fallback: string) => {
   return parsed.success ? parsed.data.message : fallback;
 };
 
-function nextActionFor(p: Payment): NextAction {
+/** `livemode`: a real customer, to whom the sandbox's code means nothing. */
+function nextActionFor(p: Payment, livemode: boolean): NextAction {
   if (p.status === "otp_required") {
-    return { type: "otp", instructions: "Dial #144*82# on the Orange Money line to get a payment code, then enter it here (sandbox: 123456)." };
+    const hint = livemode ? "" : " (sandbox: 123456)";
+    return { type: "otp", instructions: `Dial #144*82# on the Orange Money line to get a payment code, then enter it here${hint}.` };
   }
   if (p.paymentUrl) return { type: "redirect", redirect_url: p.paymentUrl };
   return { type: "ussd_push", instructions: "Confirm the payment on your phone with your mobile-money PIN." };
@@ -161,7 +163,7 @@ export const buiAdapter: ProviderAdapter = {
     const p = parsed.data.payments;
     const status = mapStatus(p.status);
     const open = status === "pending" || status === "requires_action";
-    return { outcome: "accepted", providerReference: p.id, status, nextAction: open ? nextActionFor(p) : null, data: { bui_id: p.id } };
+    return { outcome: "accepted", providerReference: p.id, status, nextAction: open ? nextActionFor(p, ctx.livemode) : null, data: { bui_id: p.id } };
   },
 
   getStatus,

@@ -40,10 +40,11 @@ function toStatus(intent: Intent): StatusOutput {
   };
 }
 
-function nextActionOf(intent: Intent): NextAction {
+/** `livemode`: a real customer, to whom the sandbox's code means nothing. */
+function nextActionOf(intent: Intent, livemode: boolean): NextAction {
   const action = intent.payments.at(-1)?.nextAction;
   if (action?.type === "redirection" && action.data?.url) return { type: "redirect", redirect_url: action.data.url };
-  if (action?.type === "otp") return { type: "otp", instructions: "Enter the code your operator sent you (sandbox: 123456)." };
+  if (action?.type === "otp") return { type: "otp", instructions: `Enter the code your operator sent you${livemode ? "" : " (sandbox: 123456)"}.` };
   return { type: "ussd_push", instructions: "Approve the payment on your phone." };
 }
 
@@ -135,7 +136,7 @@ export const hub2Adapter: ProviderAdapter = {
     // A resumed initiation whose attempt already reached Hub2: never attempt twice.
     if (intent.payments.length > 0) {
       const outcome = intentOutcome(intent);
-      return { outcome: "accepted", providerReference: intent.id, status: outcome.status, nextAction: nextActionOf(intent), data };
+      return { outcome: "accepted", providerReference: intent.id, status: outcome.status, nextAction: nextActionOf(intent, ctx.livemode), data };
     }
     const redirections = { onSuccessRedirectionUrl: input.returnUrl, onCancelRedirectionUrl: input.returnUrl };
     const attempt = await callProvider(
@@ -153,7 +154,13 @@ export const hub2Adapter: ProviderAdapter = {
     );
     const attempted = readIntent(attempt);
     if (!attempted || (attempt.kind === "response" && attempt.status >= 300)) return notAccepted(attempt, "payment attempt");
-    return { outcome: "accepted", providerReference: attempted.id, status: intentOutcome(attempted).status, nextAction: nextActionOf(attempted), data };
+    return {
+      outcome: "accepted",
+      providerReference: attempted.id,
+      status: intentOutcome(attempted).status,
+      nextAction: nextActionOf(attempted, ctx.livemode),
+      data,
+    };
   },
 
   getStatus,

@@ -29,6 +29,12 @@ export class WindowLimiter {
     return w.count > this.limit ? Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000)) : 0;
   }
 
+  /** Takes back one hit of the current window (an attempt that turned out not to count). */
+  undo(key: string): void {
+    const w = this.windows.get(key);
+    if (w && w.count > 0 && this.clock.now().getTime() - w.start < this.windowMs) w.count -= 1;
+  }
+
   private sweep(now: number): void {
     for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
   }

@@ -21,6 +21,7 @@ export function loginRoute(app: ZodApp, ctx: ServiceContext, guard: LoginGuard) 
     handler: async (request, reply) => {
       guard.check(request, request.body.email, ctx.publicUrl());
       const result = await login({ ctx, input: request.body });
+      guard.succeeded(request, request.body.email);
       setSessionCookie(reply, ctx, result.token);
       return ok(result);
     },

@@ -20,7 +20,7 @@ import sys
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from zerofee import WebhookVerificationError, ZeroFee
 
@@ -106,9 +106,9 @@ class Shop:
             event = self.zf.webhooks.verify(raw, headers, self.webhook_secret)
         except WebhookVerificationError:
             return 400, "bad signature"
-        with self.lock:
-            first = self.db.execute("INSERT OR IGNORE INTO webhook_events (id, type) VALUES (?, ?)", (event["id"], event["type"])).rowcount == 1
-        if not first:
+        # Recorded after the work, not before: if the work raises, nothing is recorded, ZeroFee
+        # gets a 500 and delivers again, and the retry does the work (fulfil_once makes twice harmless).
+        if self.query("SELECT 1 FROM webhook_events WHERE id = ?", event["id"]):
             return 200, "duplicate"
         result = "ignored"
         data = event.get("data") or {}
@@ -118,7 +118,7 @@ class Shop:
                 result = "fulfilled" if self.fulfil_once(rows[0][0], "webhook:" + event["id"]) else "already fulfilled"
             else:
                 result = "unknown session"
-        self.query("UPDATE webhook_events SET result = ? WHERE id = ?", result, event["id"])
+        self.query("INSERT OR IGNORE INTO webhook_events (id, type, result) VALUES (?, ?, ?)", event["id"], event["type"], result)
         return 200, result
 
     def fulfilments(self, order_id):
@@ -142,14 +142,16 @@ def handler_for(shop):
             return self.rfile.read(min(length, 1_000_000))
 
         def do_GET(self):
-            if self.path == "/":
+            # The path without its query: the hosted page comes back with `?session_id=cs_…`.
+            path = urlsplit(self.path).path
+            if path == "/":
                 forms = "".join(
                     '<form method="post" action="/orders"><input type="hidden" name="sku" value="%s"><button>%s — %d %s</button></form>'
                     % (sku, html.escape(i["name"]), i["amount"], i["currency"])
                     for sku, i in CATALOGUE.items()
                 )
                 return self.send(200, "<!doctype html><meta charset=utf-8><title>Shop</title><h1>Shop</h1>" + forms)
-            m = re.fullmatch(r"/orders/(ord_[0-9a-f-]{36})(/return)?", self.path)
+            m = re.fullmatch(r"/orders/(ord_[0-9a-f-]{36})(/return)?", path)
             if m:
                 # The redirect proves nothing: show our own state, refreshed from ZeroFee if still open.
                 o = shop.reconcile(m.group(1)) if m.group(2) else shop.order(m.group(1))
@@ -162,13 +164,14 @@ def handler_for(shop):
             self.send(404, "not found", "text/plain")
 
         def do_POST(self):
-            if self.path == "/orders":
+            path = urlsplit(self.path).path
+            if path == "/orders":
                 sku = (parse_qs(self.body().decode("utf-8")).get("sku") or [""])[0]
                 if sku not in CATALOGUE:
                     return self.send(400, "unknown item", "text/plain")
                 order_id, url = shop.start_checkout(sku)
                 return self.send(303, "", "text/plain", {"Location": url, "X-Order-Id": order_id})
-            if self.path == "/webhooks/zerofee":
+            if path == "/webhooks/zerofee":
                 status, text = shop.receive_webhook(self.body(), {k.lower(): v for k, v in self.headers.items()})
                 return self.send(status, text, "text/plain")
             self.send(404, "not found", "text/plain")

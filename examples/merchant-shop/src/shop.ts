@@ -104,7 +104,9 @@ export function createShop(cfg: ShopConfig) {
 
   /**
    * Verify the raw body (the SDK checks every `v1` of `X-ZeroFee-Signature`, or the Standard
-   * Webhooks headers, with a 5-minute tolerance), record the event id once, then act on known types only.
+   * Webhooks headers, with a 5-minute tolerance), act on known types only, then record the event
+   * id. Recorded after the work, not before: if the work throws, nothing is recorded, ZeroFee
+   * gets a 500 and delivers again, and the retry does the work (fulfilOnce makes twice harmless).
    */
   async function receiveWebhook(raw: string, headers: IncomingMessage["headers"]): Promise<{ status: number; body: string }> {
     let event: Awaited<ReturnType<typeof zf.webhooks.verify>>;
@@ -114,15 +116,15 @@ export function createShop(cfg: ShopConfig) {
       if (err instanceof WebhookVerificationError) return { status: 400, body: "bad signature" };
       throw err;
     }
-    const first = await db.query("INSERT INTO webhook_events (id, type) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id", [event.id, event.type]);
-    if (first.rows.length === 0) return { status: 200, body: "duplicate" };
+    const seen = await db.query("SELECT 1 FROM webhook_events WHERE id = $1", [event.id]);
+    if (seen.rows.length > 0) return { status: 200, body: "duplicate" };
     let result = "ignored";
     if (event.type === "checkout.completed" && event.data.status === "complete") {
       const o = (await db.query<Order>("SELECT * FROM orders WHERE session_id = $1", [event.data.id])).rows[0];
       if (o && o.id === event.data.reference) result = (await fulfilOnce(o.id, `webhook:${event.id}`)) ? "fulfilled" : "already fulfilled";
       else result = "unknown session";
     }
-    await db.query("UPDATE webhook_events SET result = $2 WHERE id = $1", [event.id, result]);
+    await db.query("INSERT INTO webhook_events (id, type, result) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [event.id, event.type, result]);
     return { status: 200, body: result };
   }
 

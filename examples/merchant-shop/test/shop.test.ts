@@ -22,6 +22,8 @@ let shop: ReturnType<typeof createShop>;
 let shopUrl: string;
 let forwarder: Forwarder;
 const fulfilled: Array<[string, string]> = [];
+/** Set to make the shop's next database transaction fail (its disk full, say): a fault on the shop's side only. */
+let failNextTransaction = false;
 
 const postToShop = (raw: string, headers: IncomingHttpHeaders) => forwarder.post(raw, headers);
 
@@ -29,7 +31,21 @@ beforeAll(async () => {
   t = await startTestApp({ workers: true });
   m = await createMerchant(t, "example-shop");
   const config: ShopConfig = {
-    db: await openDb(),
+    db: await (async () => {
+      const real = await openDb();
+      return new Proxy(real, {
+        get(target, prop) {
+          if (prop === "transaction" && failNextTransaction) {
+            failNextTransaction = false;
+            return async () => {
+              throw new Error("the shop's database refused the write");
+            };
+          }
+          const value = Reflect.get(target, prop);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    })(),
     zerofeeUrl: t.url,
     secretKey: m.sk,
     webhookSecret: "",
@@ -116,7 +132,7 @@ describe("example merchant shop", () => {
     forwarder.hold = true;
     const { orderId, url } = await shop.startCheckout("mug");
     const session = await payHostedSession(t, m, url);
-    const page = await fetch(`${shopUrl}/orders/${orderId}/return`);
+    const page = await fetch(`${shopUrl}/orders/${orderId}/return?session_id=${session.id}`);
     expect(await page.text()).toContain('data-order-status="fulfilled"');
     expect(fulfilmentsOf(orderId)).toEqual([[orderId, "reconciliation"]]);
     forwarder.hold = false;
@@ -126,5 +142,18 @@ describe("example merchant shop", () => {
     const late = await eventually(async () => deliveriesOf(session.id)[0]);
     expect(late.answer).toBe("already fulfilled");
     expect(fulfilmentsOf(orderId)).toHaveLength(1);
+  });
+
+  it("a fulfilment that fails is not taken as handled: the shop answers 500 and the next delivery fulfils", async () => {
+    failNextTransaction = true;
+    const { orderId, url } = await shop.startCheckout("mug");
+    const session = await payHostedSession(t, m, url);
+    const [first] = await eventually(async () => (deliveriesOf(session.id).length ? deliveriesOf(session.id) : null));
+    expect(first?.answer).toBe("error");
+    expect(fulfilmentsOf(orderId)).toEqual([]);
+    const event = await checkoutCompletedEvent(t, m, session.id);
+    expect((await t.call("POST", `/v1/events/${event.id}/resend`, { token: m.sk })).status).toBeLessThan(300);
+    expect((await eventually(async () => deliveriesOf(session.id)[1])).answer).toBe("fulfilled");
+    expect(fulfilmentsOf(orderId)).toEqual([[orderId, `webhook:${event.id}`]]);
   });
 });

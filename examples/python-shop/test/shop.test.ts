@@ -78,7 +78,10 @@ describe("example Python shop", () => {
     forwarder.hold = true;
     const { orderId, url } = await order("mug");
     const session = await payHostedSession(t, m, url);
-    expect(await (await fetch(`${shopUrl}/orders/${orderId}/return`)).text()).toContain('data-order-status="fulfilled"');
+    // As the customer's browser arrives: the hosted page adds `?session_id=` to the success URL.
+    const back = await fetch(`${shopUrl}/orders/${orderId}/return?session_id=${session.id}`);
+    expect(back.status).toBe(200);
+    expect(await back.text()).toContain('data-order-status="fulfilled"');
     expect((await shopOrder(orderId)).fulfilments).toEqual(["reconciliation"]);
     forwarder.hold = false;
     const event = await checkoutCompletedEvent(t, m, session.id);

@@ -243,6 +243,30 @@ class WebhookVerifyOffline(unittest.TestCase):
         with self.assertRaises(WebhookVerificationError):
             zerofee.verify_webhook(body, {}, self.SECRET)
 
+    def test_non_ascii_signatures_are_refused_not_crashed(self):
+        # hmac.compare_digest raises TypeError on a str with non-ASCII characters: a forged
+        # header must still end in the documented WebhookVerificationError.
+        body = b'{"id":"evt_2","type":"payment.completed","data":{}}'
+        now = int(time.time())
+        headers = [
+            {"X-ZeroFee-Signature": "t=%d,v1=\u00e9\u00e9" % now},
+            {"webhook-id": "msg_1", "webhook-timestamp": str(now), "webhook-signature": "v1,\u00e9t\u00e9"},
+            {"X-ZeroFee-Signature": "t=%d,v1=\ud800" % now},
+        ]
+        for h in headers:
+            with self.assertRaises(WebhookVerificationError):
+                zerofee.verify_webhook(body, h, self.SECRET)
+
+
+class TypesModule(unittest.TestCase):
+    def test_types_import_as_documented(self):
+        from zerofee.types import Payment, Refund  # noqa: F401
+
+        import zerofee.types
+
+        self.assertIs(zerofee.types.Payment, Payment)
+        self.assertIn("Payment", zerofee.types.__all__)
+
 
 if __name__ == "__main__":
     unittest.main()

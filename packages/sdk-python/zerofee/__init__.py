@@ -2,7 +2,7 @@
 
 Standard library only, Python 3.9+.
 """
-from . import _generated as types
+from . import types
 from ._client import Page, ZeroFee
 from ._errors import (
     APIConnectionError,

@@ -24,6 +24,12 @@ def _header(headers: Mapping[str, Any], name: str) -> Optional[str]:
     return None
 
 
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison of a header's signature with ours. As bytes: ``compare_digest``
+    raises ``TypeError`` on a ``str`` with non-ASCII characters, and a forged header may hold any."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("ascii"))
+
+
 def _check_timestamp(t: Optional[str], tolerance_s: int, now: Optional[float]) -> None:
     if not t or not t.isdigit():
         raise WebhookVerificationError("The delivery has no valid timestamp.")
@@ -47,7 +53,7 @@ def _verify_zerofee(body: bytes, value: str, secret: str, tolerance_s: int, now:
     # Every v1 is compared (no early exit): the time taken does not say which one matched.
     ok = False
     for s in signatures:
-        ok = hmac.compare_digest(s, expected) or ok
+        ok = _same(s, expected) or ok
     if not ok:
         raise WebhookVerificationError("No X-ZeroFee-Signature v1 matches the body.")
 
@@ -68,7 +74,7 @@ def _verify_standard(
     for entry in value.split(" "):
         version, _, signature = entry.partition(",")
         if version == "v1" and signature:
-            ok = hmac.compare_digest(signature, expected) or ok
+            ok = _same(signature, expected) or ok
     if not ok:
         raise WebhookVerificationError("No webhook-signature v1 matches the body.")
 

@@ -82,10 +82,18 @@ interface EventOf<Type extends string, Data> {
   data: Data;
 }
 
+/** The data of `webhook.test`, sent by "Send test event" (`POST /v1/apps/{app_id}/webhook/test`) whatever the endpoint's `events`. */
+export interface WebhookTest {
+  object: "webhook_test";
+  message: string;
+  sent_at: string;
+}
+
 /** What `webhooks.verify` returns: the delivered event, its `data` typed by `type` (SPEC §7). */
 export type WebhookEvent =
   | EventOf<"payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success", Payment>
   | EventOf<"refund.created" | "refund.completed" | "refund.failed", Refund>
   | EventOf<"checkout.completed" | "checkout.expired", CheckoutSession>
-  | EventOf<"settlement.created", Settlement>;
+  | EventOf<"settlement.created", Settlement>
+  | EventOf<"webhook.test", WebhookTest>;
 export type WebhookEventType = WebhookEvent["type"];

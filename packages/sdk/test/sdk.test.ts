@@ -188,6 +188,17 @@ describe("TypeScript SDK against the server", () => {
     await expect(zf.webhooks.verify(delivery.body, delivery.headers, webhookSecret, { nowS: late })).rejects.toBeInstanceOf(WebhookVerificationError);
   });
 
+  it("a test event ('Send test event') verifies and narrows to its own type", async () => {
+    const sent = await t.call("POST", `/v1/apps/${m.appId}/webhook/test`, { token: m.token, body: { mode: "test" } });
+    expect(sent.status, sent.text).toBe(202);
+    const delivery = await eventually(async () => receiver.received.find((r) => r.headers["x-zerofee-event"] === "webhook.test"));
+    const event: WebhookEvent = await zf.webhooks.verify(delivery.body, delivery.headers, webhookSecret);
+    if (event.type !== "webhook.test") throw new Error(`expected webhook.test, got ${event.type}`);
+    // Typed: `data.message` exists on this branch of the union only.
+    expect(event.data.object).toBe("webhook_test");
+    expect(event.data.message).toMatch(/test event/);
+  });
+
   it("runs in a browser (Chromium): the ESM build loads without Node's modules and verifies a real delivery with Web Crypto", async () => {
     const p = await zf.payments.create(paymentBody("00", { reference: "browser" }));
     const delivery = await eventually(async () => receiver.received.find((r) => r.body.includes(p.id) && r.headers["x-zerofee-event"] === "payment.completed"));

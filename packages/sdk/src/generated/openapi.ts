@@ -4317,7 +4317,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_from?: string;
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_to?: string;
                     cursor?: string;
                     delivery_status?: "pending" | "delivered" | "failed" | "skipped";
@@ -5039,9 +5041,12 @@ export interface paths {
                     amount_from?: number;
                     amount_to?: number;
                     country?: string;
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_from?: string;
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_to?: string;
                     cursor?: string;
+                    /** @description E.164 (+225…) or 00… matches exactly; national digits (07 00 00 00 00) match numbers ending with them */
                     customer_phone?: string;
                     limit?: number;
                     payment_method?: string;
@@ -5801,7 +5806,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_from?: string;
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_to?: string;
                     cursor?: string;
                     limit?: number;
@@ -6146,7 +6153,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_from?: string;
+                    /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_to?: string;
                     currency?: string;
                     cursor?: string;

@@ -122,6 +122,50 @@ describe("payment lifecycle with the test provider (SPEC §3, §14)", () => {
     expect(byPhone.body.data.length).toBeGreaterThanOrEqual(5);
   });
 
+  it("list filters as a merchant types them: a phone in national format or with 00, a day for created_from/created_to", async () => {
+    const lm = await createMerchant(t, "filters");
+    const made: Record<string, string> = {};
+    const days = new Set<string>();
+    for (const [ref, phone] of [
+      ["ci", "+225 07 00 00 00 02"],
+      ["ci-other", "+225 05 11 22 33 02"],
+      ["sn", "+221 77 123 45 02"],
+    ] as const) {
+      const method = ref === "sn" ? "PAYIN_ORANGE_SN" : ref === "ci" ? "PAYIN_ORANGE_CI" : "PAYIN_MTN_CI";
+      const r = await t.call("POST", "/v1/payments", { token: lm.sk, body: { amount: 1000, payment_method: method, customer: { phone }, reference: ref } });
+      expect(r.status, r.text).toBe(201);
+      made[ref] = r.body.data.id;
+      days.add(String(r.body.data.created_at).slice(0, 10));
+    }
+    const refsFor = async (query: string) => {
+      const r = await t.call("GET", `/v1/payments?${query}&limit=100`, { token: lm.sk });
+      expect(r.status, r.text).toBe(200);
+      return r.body.data.map((p: { reference: string }) => p.reference).sort();
+    };
+    for (const typed of ["+2250700000002", "002250700000002", "07 00 00 00 02", "0700000002", "+225 07 00 00 00 02"]) {
+      expect(await refsFor(`customer_phone=${encodeURIComponent(typed)}`), typed).toEqual(["ci"]);
+    }
+    expect(await refsFor(`customer_phone=${encodeURIComponent("77 123 45 02")}`)).toEqual(["sn"]);
+    expect(await refsFor(`customer_phone=${encodeURIComponent("+2250500000002")}`)).toEqual([]);
+    const bad = await t.call("GET", `/v1/payments?customer_phone=${encodeURIComponent("07%00")}`, { token: lm.sk });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe("customer_phone");
+    // Days: created_from from the day's first instant, created_to through its last.
+    // The day the payments were made (read from them, so a run across midnight UTC holds).
+    if (days.size !== 1) return;
+    const today = [...days][0] as string;
+    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect(await refsFor(`created_from=${today}&created_to=${today}`)).toEqual(["ci", "ci-other", "sn"]);
+    expect(await refsFor(`created_to=${yesterday}`)).toEqual([]);
+    expect(await refsFor(`created_from=${today}T00:00:00Z`)).toEqual(["ci", "ci-other", "sn"]);
+    for (const path of ["/v1/refunds", "/v1/events", "/v1/settlements"]) {
+      const r = await t.call("GET", `${path}?created_from=${today}&created_to=${today}`, { token: lm.sk });
+      expect(r.status, `${path}: ${r.text}`).toBe(200);
+    }
+    expect((await t.call("GET", `/v1/events?type=payment.created&created_to=${yesterday}`, { token: lm.sk })).body.data).toEqual([]);
+    expect((await t.call("GET", "/v1/payments?created_from=2026-13-01", { token: lm.sk })).status).toBe(400);
+  });
+
   it("a dashboard user reads the same payments with X-App-Id and the test mode", async () => {
     const res = await t.call("GET", "/v1/payments?limit=1", { token: m.token, headers: { "x-app-id": m.appId } });
     expect(res.status).toBe(200);

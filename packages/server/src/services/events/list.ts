@@ -1,5 +1,6 @@
-import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { events, webhookJobs } from "../../db/schema/index.js";
+import { createdRange } from "../../lib/created-range.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";
 import type { ListEventsInput } from "./schemas.js";
@@ -11,8 +12,7 @@ export async function listEvents({ ctx, scope, input }: { ctx: ServiceContext; s
   if (input.type) where.push(eq(events.type, input.type));
   if (input.object_id) where.push(eq(events.objectId, input.object_id));
   if (input.delivery_status) where.push(eq(webhookJobs.status, input.delivery_status));
-  if (input.created_from) where.push(gte(events.createdAt, new Date(input.created_from)));
-  if (input.created_to) where.push(lte(events.createdAt, new Date(input.created_to)));
+  where.push(...createdRange(events.createdAt, input.created_from, input.created_to));
   const rows = await ctx.db
     .select({ id: events.id, event: events, job: webhookJobs })
     .from(events)

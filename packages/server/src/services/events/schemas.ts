@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CreatedBound } from "../../lib/created-range.js";
 import { EVENT_TYPES, TEST_EVENT_TYPE } from "./record.js";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "skipped"] as const;
@@ -11,8 +12,8 @@ export const ListEventsQuery = z.strictObject({
   type: z.enum([...EVENT_TYPES, TEST_EVENT_TYPE]).optional(),
   delivery_status: z.enum(DELIVERY_STATUSES).optional(),
   object_id: z.string().min(1).max(64).optional().describe("Only the events of one object: a payment's `txn_…` or a refund's `re_…`"),
-  created_from: z.iso.datetime({ offset: true }).optional(),
-  created_to: z.iso.datetime({ offset: true }).optional(),
+  created_from: CreatedBound.optional(),
+  created_to: CreatedBound.optional(),
 });
 export type ListEventsInput = z.infer<typeof ListEventsQuery>;
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { prepared } from "../../db/prepared.js";
 import { payments } from "../../db/schema/index.js";
+import { createdRange } from "../../lib/created-range.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";
 import type { ListPaymentsInput } from "./schemas.js";
@@ -59,15 +60,29 @@ export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext;
   if (input.payment_method) where.push(eq(payments.paymentMethod, input.payment_method));
   if (input.country) where.push(eq(payments.country, input.country));
   if (input.reference) where.push(eq(payments.reference, input.reference));
-  if (input.customer_phone) {
-    const phone = input.customer_phone.replace(/[\s.-]/g, "");
-    where.push(sql`${payments.customer}->>'phone' = ${phone}`);
-  }
-  if (input.created_from) where.push(gte(payments.createdAt, new Date(input.created_from)));
-  if (input.created_to) where.push(lte(payments.createdAt, new Date(input.created_to)));
+  if (input.customer_phone) where.push(phoneMatches(input.customer_phone));
+  where.push(...createdRange(payments.createdAt, input.created_from, input.created_to));
   if (input.amount_from !== undefined) where.push(gte(payments.amount, input.amount_from));
   if (input.amount_to !== undefined) where.push(lte(payments.amount, input.amount_to));
   return paymentsPage(ctx, where, input.limit);
+}
+
+/**
+ * `customer_phone` as a merchant types it. Payments keep the number in E.164 (`+2250700000000`):
+ * `+…` or `00…` matches it exactly; national digits (`07 00 00 00 00`) match the numbers that
+ * end with them, or with them less a leading trunk `0` (`0712 345 678` → `+254712345678`).
+ */
+function phoneMatches(typed: string): SQL {
+  const phone = sql`${payments.customer}->>'phone'`;
+  const digits = typed.replace(/\D/g, "");
+  const international = /^\s*(\+|00)/.test(typed);
+  if (international) return sql`${phone} = ${`+${typed.trim().startsWith("00") ? digits.slice(2) : digits}`}`;
+  const suffixes = [digits, ...(digits.startsWith("0") && digits.length > 1 ? [digits.slice(1)] : [])];
+  // Digits only, so no LIKE wildcard can come from the caller.
+  return sql`(${sql.join(
+    suffixes.map((d) => sql`${phone} like ${`+%${d}`}`),
+    sql` or `,
+  )})`;
 }
 
 /** One page of the payments matching every condition in `where`, newest first. */

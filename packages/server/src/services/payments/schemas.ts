@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PAYMENT_STATUSES } from "../../db/schema/index.js";
+import { CreatedBound } from "../../lib/created-range.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
 import { PaymentDetailExtras } from "./detail.js";
 
@@ -90,9 +91,14 @@ export const ListPaymentsQuery = z.strictObject({
     .regex(/^[A-Z]{2}$/)
     .optional(),
   reference: z.string().max(200).optional(),
-  customer_phone: z.string().max(32).optional(),
-  created_from: z.iso.datetime({ offset: true }).optional(),
-  created_to: z.iso.datetime({ offset: true }).optional(),
+  customer_phone: z
+    .string()
+    .max(32)
+    .regex(/^\s*(\+|00)?[\d\s().-]*\d[\d\s().-]*$/, "a phone number: E.164 (+225…), 00225…, or national digits")
+    .optional()
+    .describe("E.164 (+225…) or 00… matches exactly; national digits (07 00 00 00 00) match numbers ending with them"),
+  created_from: CreatedBound.optional(),
+  created_to: CreatedBound.optional(),
   amount_from: z.coerce.number().int().min(0).max(MAX_AMOUNT).optional(),
   amount_to: z.coerce.number().int().min(0).max(MAX_AMOUNT).optional(),
 });

@@ -1,5 +1,6 @@
-import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { refunds } from "../../db/schema/index.js";
+import { createdRange } from "../../lib/created-range.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";
 import type { ListRefundsInput } from "./schemas.js";
@@ -10,8 +11,7 @@ export async function listRefunds({ ctx, scope, input }: { ctx: ServiceContext; 
   if (input.cursor) where.push(lt(refunds.id, decodeCursor(input.cursor)));
   if (input.payment_id) where.push(eq(refunds.paymentId, input.payment_id));
   if (input.status) where.push(eq(refunds.status, input.status));
-  if (input.created_from) where.push(gte(refunds.createdAt, new Date(input.created_from)));
-  if (input.created_to) where.push(lte(refunds.createdAt, new Date(input.created_to)));
+  where.push(...createdRange(refunds.createdAt, input.created_from, input.created_to));
   const rows = await ctx.db
     .select()
     .from(refunds)

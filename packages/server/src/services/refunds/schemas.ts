@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MERCHANT_REFUND_REASONS, REFUND_STATUSES } from "../../db/schema/index.js";
+import { CreatedBound } from "../../lib/created-range.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
 
 export const CreateRefundBody = z.strictObject({
@@ -14,8 +15,8 @@ export const ListRefundsQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
   payment_id: z.string().min(1).max(64).optional(),
   status: z.enum(REFUND_STATUSES).optional(),
-  created_from: z.iso.datetime({ offset: true }).optional(),
-  created_to: z.iso.datetime({ offset: true }).optional(),
+  created_from: CreatedBound.optional(),
+  created_to: CreatedBound.optional(),
 });
 export type ListRefundsInput = z.infer<typeof ListRefundsQuery>;
 

@@ -1,5 +1,6 @@
-import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { payments, settlements } from "../../db/schema/index.js";
+import { createdRange } from "../../lib/created-range.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
@@ -21,8 +22,7 @@ export async function listSettlements({ ctx, scope, input }: { ctx: ServiceConte
   const where: SQL[] = [eq(settlements.appId, scope.appId), eq(settlements.livemode, scope.livemode)];
   if (input.cursor) where.push(lt(settlements.id, decodeCursor(input.cursor)));
   if (input.currency) where.push(eq(settlements.currency, input.currency));
-  if (input.created_from) where.push(gte(settlements.createdAt, new Date(input.created_from)));
-  if (input.created_to) where.push(lte(settlements.createdAt, new Date(input.created_to)));
+  where.push(...createdRange(settlements.createdAt, input.created_from, input.created_to));
   const rows = await ctx.db
     .select()
     .from(settlements)

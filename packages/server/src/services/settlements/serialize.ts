@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { settlements } from "../../db/schema/index.js";
+import { CreatedBound } from "../../lib/created-range.js";
 
 export type SettlementRow = typeof settlements.$inferSelect;
 
@@ -49,8 +50,8 @@ export const ListSettlementsQuery = z.strictObject({
     .string()
     .regex(/^[A-Z]{3}$/)
     .optional(),
-  created_from: z.iso.datetime({ offset: true }).optional(),
-  created_to: z.iso.datetime({ offset: true }).optional(),
+  created_from: CreatedBound.optional(),
+  created_to: CreatedBound.optional(),
 });
 export type ListSettlementsInput = z.infer<typeof ListSettlementsQuery>;
 

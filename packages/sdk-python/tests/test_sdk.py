@@ -221,6 +221,19 @@ class SdkAgainstServer(unittest.TestCase):
         with self.assertRaises(NotFoundError):
             self.zf.settlements.retrieve("stl_01NOSUCH")
 
+    def test_settlement_payments_and_refunds(self):
+        # The one closed with a refund before this suite ran: its net is its payments less its refunds.
+        for s in self.zf.settlements.list(limit=10).data:
+            if s["refunded_amount"] == 0:
+                continue
+            payments = list(self.zf.settlements.list_payments(s["id"], limit=2).auto_paging_iter())
+            refunds = list(self.zf.settlements.list_refunds(s["id"]).auto_paging_iter())
+            self.assertEqual(sum(p["amount"] for p in payments), s["gross_amount"])
+            self.assertEqual(sum(r["amount"] for r in refunds), s["refunded_amount"])
+            self.assertTrue(all(r["settlement_id"] == s["id"] for r in refunds))
+            return
+        self.fail("npm test closes a settlement with a refund before this suite runs")
+
 
 class WebhookVerifyOffline(unittest.TestCase):
     """Signature checks that need no server: a delivery signed here the way ZeroFee signs."""

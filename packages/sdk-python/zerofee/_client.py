@@ -125,6 +125,14 @@ class Settlements(_Resource):
     def list(self, **filters: Any) -> "Page[Settlement]":
         return self._list("/v1/settlements", filters)
 
+    def list_payments(self, settlement_id: str, **params: Any) -> "Page[Payment]":
+        """The payments a settlement holds (its gross), newest first."""
+        return self._list("/v1/settlements/" + _id(settlement_id) + "/payments", params)
+
+    def list_refunds(self, settlement_id: str, **params: Any) -> "Page[Refund]":
+        """The completed refunds it deducted (its ``refunded_amount``), newest first."""
+        return self._list("/v1/settlements/" + _id(settlement_id) + "/refunds", params)
+
 
 class Webhooks:
     @staticmethod

@@ -297,6 +297,7 @@ class Refund(TypedDict):
     created_at: str
     updated_at: str
     completed_at: Union[str, None]
+    settlement_id: Union[str, None]
 
 
 class RoutingRulesItem1(TypedDict):

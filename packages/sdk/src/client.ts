@@ -5,6 +5,7 @@ import type {
   CheckoutSessionCreateParams,
   Event,
   EventListParams,
+  ListParams,
   Payment,
   PaymentCreateParams,
   PaymentListParams,
@@ -81,6 +82,10 @@ export class ZeroFee {
   readonly settlements = {
     retrieve: (settlementId: string) => this.#get<Settlement>(`/v1/settlements/${id(settlementId)}`),
     list: (params: SettlementListParams = {}) => this.#list<Settlement>("/v1/settlements", params),
+    /** The payments a settlement holds (its gross), newest first. */
+    listPayments: (settlementId: string, params: ListParams = {}) => this.#list<Payment>(`/v1/settlements/${id(settlementId)}/payments`, params),
+    /** The completed refunds it deducted (its `refunded_amount`), newest first. */
+    listRefunds: (settlementId: string, params: ListParams = {}) => this.#list<Refund>(`/v1/settlements/${id(settlementId)}/refunds`, params),
   };
 
   readonly webhooks = {

@@ -52,6 +52,10 @@ describe("Python SDK against the server", () => {
     // One closed settlement for the Python test to list and retrieve.
     const paid = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { reference: "py-settle" }) });
     await eventually(async () => (await t.call("GET", `/v1/payments/${paid.body.data.id}`, { token: m.sk })).body.data.status === "completed");
+    // …and a completed refund for it to deduct.
+    const refund = await t.call("POST", "/v1/refunds", { token: m.sk, body: { payment_id: paid.body.data.id, amount: 100 } });
+    expect(refund.status, refund.text).toBe(201);
+    await eventually(async () => (await t.call("GET", `/v1/refunds/${refund.body.data.id}`, { token: m.sk })).body.data.status === "completed");
     expect((await closeSettlements(t.app.ctx, new Date(Date.now() + 1000))).length).toBeGreaterThan(0);
     const r = await run("python3", ["-m", "unittest", "discover", "-v", "-s", "tests", "-t", "."], {
       PYTHONPATH: SDK_DIR,
@@ -66,7 +70,7 @@ describe("Python SDK against the server", () => {
     const ran = Number(/Ran (\d+) tests?/.exec(r.output)?.[1]);
     const skipped = Number(/skipped=(\d+)/.exec(r.output)?.[1] ?? 0);
     // Every test of the file ran, none skipped.
-    expect(ran).toBe(13);
+    expect(ran).toBe(16);
     expect(skipped).toBe(0);
     expect(r.output).toMatch(/test_lost_answer_is_retried_into_one_payment \(.*\) \.\.\. ok/);
   }, 180_000); // the whole Python suite in one test (45 payments among them)

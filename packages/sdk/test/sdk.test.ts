@@ -14,6 +14,7 @@ import {
   InvalidRequestError,
   NotFoundError,
   type Payment,
+  type Refund,
   VERSION,
   type WebhookEvent,
   WebhookVerificationError,
@@ -256,8 +257,10 @@ describe("TypeScript SDK against the server", () => {
     expect(over).toMatchObject({ statusCode: 422, code: "refund_exceeds_payment", param: "amount" });
   });
 
-  it("settlements: list and retrieve", async () => {
-    await completed((await zf.payments.create(paymentBody("00", { reference: "settle-me" }))).id);
+  it("settlements: list and retrieve; a settlement's payments and refunds add up to its gross and refunded_amount", async () => {
+    const paid = await completed((await zf.payments.create(paymentBody("00", { reference: "settle-me" }))).id);
+    const refund = await zf.refunds.create({ payment_id: paid.id, amount: 300 });
+    await eventually(async () => ((await zf.refunds.retrieve(refund.id)).status === "completed" ? true : null));
     const closed = await closeSettlements(t.app.ctx, new Date(Date.now() + 1000));
     expect(closed.length).toBeGreaterThan(0);
     const page = await zf.settlements.list({ limit: 10 });
@@ -265,5 +268,15 @@ describe("TypeScript SDK against the server", () => {
     for (const s of page.data) expect((await zf.settlements.retrieve(s.id)).id).toBe(s.id);
     const missing = await zf.settlements.retrieve("stl_01NOSUCH").catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(NotFoundError);
+    const withRefund = page.data.find((s) => s.refunded_amount > 0);
+    if (!withRefund) throw new Error("no settlement deducted the refund");
+    const payments: Payment[] = [];
+    for await (const p of zf.settlements.listPayments(withRefund.id, { limit: 2 })) payments.push(p);
+    const refunds: Refund[] = [];
+    for await (const r of zf.settlements.listRefunds(withRefund.id)) refunds.push(r);
+    expect(payments.reduce((n, p) => n + p.amount, 0)).toBe(withRefund.gross_amount);
+    expect(refunds.map((r) => r.id)).toContain(refund.id);
+    expect(new Set(refunds.map((r) => r.settlement_id))).toEqual(new Set([withRefund.id]));
+    expect(refunds.reduce((n, r) => n + r.amount, 0)).toBe(withRefund.refunded_amount);
   });
 });

@@ -5813,6 +5813,7 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                     payment_id?: string;
+                    settlement_id?: string;
                     status?: "pending" | "completed" | "failed";
                 };
                 header?: never;
@@ -6408,6 +6409,125 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["Payment"][];
+                            has_more: boolean;
+                            next_cursor: string | null;
+                            /** @enum {boolean} */
+                            success: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlements/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The completed refunds a settlement deducted (its refunded_amount), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Refund"][];
                             has_more: boolean;
                             next_cursor: string | null;
                             /** @enum {boolean} */
@@ -7426,6 +7546,8 @@ export interface components {
             provider_refund_id: string | null;
             /** @description The merchant's reason, or ZeroFee's own for automatic refunds: late_success (paid after expiry or cancel), duplicate_checkout */
             reason: ("requested_by_customer" | "duplicate" | "fraudulent" | "late_success" | "duplicate_checkout") | null;
+            /** @description The settlement whose refunded_amount deducted this completed refund (set once, when it closes) */
+            settlement_id: string | null;
             /**
              * @description pending until the provider answers; then completed or failed (a failed refund frees its amount)
              * @enum {string}
@@ -7450,6 +7572,8 @@ export interface components {
             provider_refund_id: string | null;
             /** @description The merchant's reason, or ZeroFee's own for automatic refunds: late_success (paid after expiry or cancel), duplicate_checkout */
             reason: ("requested_by_customer" | "duplicate" | "fraudulent" | "late_success" | "duplicate_checkout") | null;
+            /** @description The settlement whose refunded_amount deducted this completed refund (set once, when it closes) */
+            settlement_id: string | null;
             /**
              * @description pending until the provider answers; then completed or failed (a failed refund frees its amount)
              * @enum {string}

@@ -96,6 +96,20 @@ describe("settlements (SPEC §10)", () => {
     expect(ids.sort()).toEqual([...xofFirst].sort());
     expect(ids).not.toContain(midnight);
 
+    // The refunds behind refunded_amount: listed by the settlement, each naming it.
+    const deducted = await t.call("GET", `/v1/settlements/${xaf.id}/refunds`, { token: m.sk });
+    expect(deducted.status, deducted.text).toBe(200);
+    expect(deducted.body.data.map((r: { payment_id: string; amount: number; status: string; settlement_id: string }) => [r.payment_id, r.amount, r.status, r.settlement_id])).toEqual([
+      [xafPayment, 200, "completed", xaf.id],
+    ]);
+    expect(deducted.body.data.reduce((n: number, r: { amount: number }) => n + r.amount, 0)).toBe(xaf.refunded_amount);
+    expect((await t.call("GET", `/v1/settlements/${xof.id}/refunds`, { token: m.sk })).body.data).toEqual([]);
+    const byFilter = await t.call("GET", `/v1/refunds?settlement_id=${xaf.id}`, { token: m.sk });
+    expect(byFilter.body.data.map((r: { id: string }) => r.id)).toEqual(deducted.body.data.map((r: { id: string }) => r.id));
+    const onPayment = await t.call("GET", `/v1/payments/${xafPayment}`, { token: m.sk });
+    expect(onPayment.body.data.refunds.map((r: { settlement_id: string }) => r.settlement_id)).toEqual([xaf.id]);
+    expect((await t.call("GET", "/v1/settlements/stl_nope/refunds", { token: m.sk })).status).toBe(404);
+
     // One settlement.created per settlement, queued for webhook delivery in the same transaction.
     const created = await t.database.db.select().from(events).where(eq(events.type, "settlement.created"));
     expect(created.map((e) => e.objectId).sort()).toEqual([xaf.id, xof.id].sort());

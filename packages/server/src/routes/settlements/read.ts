@@ -4,7 +4,8 @@ import { sendPaymentPage } from "../../http/prebuilt.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { PaymentSchema } from "../../services/payments/schemas.js";
-import { getSettlement, listSettlementPayments, listSettlements } from "../../services/settlements/read.js";
+import { RefundSchema, serializeRefund } from "../../services/refunds/serialize.js";
+import { getSettlement, listSettlementPayments, listSettlementRefunds, listSettlements } from "../../services/settlements/read.js";
 import {
   ListSettlementsQuery,
   SettlementIdParams,
@@ -15,7 +16,7 @@ import {
 
 const PaymentPage = listEnvelope(PaymentSchema);
 
-/** `GET /v1/settlements`, one settlement, and the payments behind it (SPEC §10). */
+/** `GET /v1/settlements`, one settlement, and the payments and refunds behind it (SPEC §10). */
 export function settlementRoutes(app: ZodApp, ctx: ServiceContext) {
   const read = access(["secret", "user"], "payments:read");
   app.route({
@@ -62,6 +63,23 @@ export function settlementRoutes(app: ZodApp, ctx: ServiceContext) {
     handler: async (request, reply) => {
       const result = await listSettlementPayments({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, input: request.query });
       return sendPaymentPage(reply, result, PaymentPage, ctx.config.checkResponses);
+    },
+  });
+  app.route({
+    method: "GET",
+    url: "/v1/settlements/:id/refunds",
+    config: read.config,
+    schema: {
+      ...read.schemaExtras,
+      tags: ["Settlements"],
+      summary: "The completed refunds a settlement deducted (its refunded_amount), newest first",
+      params: SettlementIdParams,
+      querystring: SettlementPaymentsQuery,
+      response: { 200: listEnvelope(RefundSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      const result = await listSettlementRefunds({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, input: request.query });
+      return { success: true as const, data: result.items.map(serializeRefund), has_more: result.has_more, next_cursor: result.next_cursor };
     },
   });
 }

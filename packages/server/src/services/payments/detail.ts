@@ -56,7 +56,7 @@ function refundsSql() {
       'currency', ${r.currency}, 'status', ${r.status}, 'reason', ${r.reason}, 'provider', ${r.provider},
       'provider_refund_id', ${r.providerRefundId}, 'failure_code', ${r.failureCode}, 'failure_message', ${r.failureMessage},
       'created_at', ${isoSql(r.createdAt)}, 'updated_at', ${isoSql(r.updatedAt)},
-      'completed_at', ${isoSql(r.completedAt)}) order by ${r.createdAt}, ${r.id}), '[]'::json)
+      'completed_at', ${isoSql(r.completedAt)}, 'settlement_id', ${r.settlementId}) order by ${r.createdAt}, ${r.id}), '[]'::json)
       from ${r} where ${r.paymentId} = ${outer("id")} and ${r.appId} = ${outer("app_id")} and ${r.livemode} = ${outer("livemode")})`;
 }
 

@@ -10,6 +10,7 @@ export async function listRefunds({ ctx, scope, input }: { ctx: ServiceContext; 
   const where: SQL[] = [eq(refunds.appId, scope.appId), eq(refunds.livemode, scope.livemode)];
   if (input.cursor) where.push(lt(refunds.id, decodeCursor(input.cursor)));
   if (input.payment_id) where.push(eq(refunds.paymentId, input.payment_id));
+  if (input.settlement_id) where.push(eq(refunds.settlementId, input.settlement_id));
   if (input.status) where.push(eq(refunds.status, input.status));
   where.push(...createdRange(refunds.createdAt, input.created_from, input.created_to));
   const rows = await ctx.db

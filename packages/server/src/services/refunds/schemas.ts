@@ -14,6 +14,7 @@ export const ListRefundsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
   payment_id: z.string().min(1).max(64).optional(),
+  settlement_id: z.string().min(1).max(64).optional(),
   status: z.enum(REFUND_STATUSES).optional(),
   created_from: CreatedBound.optional(),
   created_to: CreatedBound.optional(),

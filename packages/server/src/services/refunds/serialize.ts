@@ -21,6 +21,7 @@ export function serializeRefund(r: RefundRow) {
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
     completed_at: r.completedAt?.toISOString() ?? null,
+    settlement_id: r.settlementId,
   };
 }
 
@@ -44,5 +45,6 @@ export const RefundSchema = z
     created_at: z.string(),
     updated_at: z.string(),
     completed_at: z.string().nullable().describe("When the provider reported the money sent back"),
+    settlement_id: z.string().nullable().describe("The settlement whose refunded_amount deducted this completed refund (set once, when it closes)"),
   })
   .meta({ id: "Refund" });

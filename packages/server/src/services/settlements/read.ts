@@ -5,6 +5,7 @@ import { decodeCursor, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { paymentsPage } from "../payments/list.js";
+import { listRefunds } from "../refunds/list.js";
 import type { ListSettlementsInput } from "./serialize.js";
 
 /** A settlement of this app and mode; another app's or mode's is "not found". */
@@ -30,6 +31,25 @@ export async function listSettlements({ ctx, scope, input }: { ctx: ServiceConte
     .orderBy(desc(settlements.id))
     .limit(input.limit + 1);
   return page(rows, input.limit);
+}
+
+/**
+ * The completed refunds a settlement deducted (its `refunded_amount`), newest first: with its
+ * payments, everything its net is made of.
+ */
+export async function listSettlementRefunds({
+  ctx,
+  scope,
+  id,
+  input,
+}: {
+  ctx: ServiceContext;
+  scope: Scope;
+  id: string;
+  input: { limit: number; cursor?: string | undefined };
+}) {
+  const settlement = await getSettlement({ ctx, scope, id });
+  return listRefunds({ ctx, scope, input: { ...input, settlement_id: settlement.id } });
 }
 
 /** The payments a settlement holds, newest first: what a bank line is made of. */

@@ -105,8 +105,13 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     if (text.length === 0) return done(null, undefined);
     try {
       done(null, secureJson.parse(text, SURROGATE_ESCAPE.test(text) ? wellFormedStrings : undefined, { protoAction: "error", constructorAction: "error" }));
-    } catch {
-      done(new ApiError("invalid_json", "The body is not valid JSON."), undefined);
+    } catch (err) {
+      // Valid JSON with a key ZeroFee refuses is not "not valid JSON": say which key.
+      const forbidden = /forbidden (prototype|constructor) property/i.test((err as Error).message);
+      done(
+        new ApiError("invalid_json", forbidden ? 'The body has a "__proto__" or "constructor.prototype" key, which ZeroFee refuses.' : "The body is not valid JSON."),
+        undefined,
+      );
     }
   });
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (request, body, done) => {

@@ -396,6 +396,8 @@ describe("IV-2 body and parser limits", () => {
       const res = await post(evil);
       expect(res.status, evil).toBe(400);
       expectErrorEnvelope(res, evil);
+      // Valid JSON: the answer names the refused key rather than calling the JSON invalid.
+      expect(res.body.error.message, evil).toBe('The body has a "__proto__" or "constructor.prototype" key, which ZeroFee refuses.');
     }
     for (const [method, path, token, rawBody] of [
       ["PATCH", `/v1/apps/${m.appId}`, m.token, `{"name":"p","__proto__":{"polluted":"yes"}}`],

@@ -105,6 +105,7 @@ class CheckoutSession(TypedDict):
     allowed_countries: Union[List[str], None]
     allowed_methods: Union[List[str], None]
     metadata: Dict[str, str]
+    locale: Union[Literal["fr", "en"], None]
     success_url: str
     cancel_url: Union[str, None]
     url: str

@@ -3977,6 +3977,8 @@ export interface paths {
                                 expires_at: string;
                                 id: string;
                                 livemode: boolean;
+                                /** @description The hosted page's language; null: the customer's browser chooses */
+                                locale: ("fr" | "en") | null;
                                 metadata: {
                                     [key: string]: string;
                                 };
@@ -7152,6 +7154,8 @@ export interface components {
             expires_at: string;
             id: string;
             livemode: boolean;
+            /** @description The hosted page's language; null: the customer's browser chooses */
+            locale: ("fr" | "en") | null;
             metadata: {
                 [key: string]: string;
             };
@@ -7185,6 +7189,8 @@ export interface components {
             expires_at: string;
             id: string;
             livemode: boolean;
+            /** @description The hosted page's language; null: the customer's browser chooses */
+            locale: ("fr" | "en") | null;
             metadata: {
                 [key: string]: string;
             };

@@ -73,7 +73,8 @@ describe("checkout sessions API", () => {
   });
 
   it("a USSD payment completes the session once: checkout.completed written with it, payment_id set, further pays refused", async () => {
-    const s = await createSession(t, m);
+    const s = await createSession(t, m, { locale: "fr", metadata: { cart: "42" } });
+    expect(s).toMatchObject({ locale: "fr", metadata: { cart: "42" } });
     const p = await pay(t, s.client_secret, orange("00"));
     expect(p.status, p.text).toBe(201);
     expect(p.body.data).toMatchObject({ amount: 2500, currency: "XOF", session_id: s.id, next_action: { type: "ussd_push" } });
@@ -87,7 +88,8 @@ describe("checkout sessions API", () => {
     expect(completed).toHaveLength(1);
     expect((completed[0]?.data as { payment_id?: string } | undefined)?.payment_id).toBe(p.body.data.id);
     const payment = (await t.call("GET", `/v1/payments/${p.body.data.id}`, { token: m.sk })).body.data;
-    expect(payment).toMatchObject({ status: "completed", reference: done.reference, metadata: { checkout_session: s.id } });
+    // The session's metadata travels with its payment.
+    expect(payment).toMatchObject({ status: "completed", reference: done.reference, metadata: { cart: "42", checkout_session: s.id } });
     const again = await pay(t, s.client_secret, orange("00"));
     expect(again.status).toBe(422);
     expect(again.body.error.code).toBe("checkout_session_closed");

@@ -119,7 +119,8 @@ async function paySession(args: PayArgs & { sessionId: string }): Promise<Paymen
         customer: { ...session.customer, ...input.customer },
         reference: session.reference,
         description: input.description ?? session.description ?? undefined,
-        metadata: { checkout_session: session.id },
+        // The session's metadata travels with its payments (`checkout_session` names the session).
+        metadata: { ...session.metadata, checkout_session: session.id },
       },
     });
   } catch (err) {

@@ -37,6 +37,7 @@ export const SessionSchema = z
     allowed_countries: z.array(z.string()).nullable(),
     allowed_methods: z.array(z.string()).nullable(),
     metadata: z.record(z.string(), z.string()),
+    locale: z.enum(["fr", "en"]).nullable().describe("The hosted page's language; null: the customer's browser chooses"),
     success_url: z.string(),
     cancel_url: z.string().nullable(),
     url: z.string().describe("The hosted checkout page"),

@@ -17,6 +17,7 @@ export function serializeSession(s: SessionRow, payments: string[]) {
     allowed_countries: s.allowedCountries ?? null,
     allowed_methods: s.allowedMethods ?? null,
     metadata: s.metadata,
+    locale: s.locale as "fr" | "en" | null,
     success_url: s.successUrl,
     cancel_url: s.cancelUrl,
     url: s.url,

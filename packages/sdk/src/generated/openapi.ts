@@ -24,6 +24,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -61,6 +63,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -97,6 +101,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -131,6 +137,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -146,6 +154,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -188,6 +199,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -222,6 +235,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -237,6 +252,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -279,6 +297,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -294,6 +314,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -303,6 +325,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -312,6 +336,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -321,6 +347,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -330,6 +358,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -339,6 +369,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -348,6 +380,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -357,6 +392,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -385,6 +423,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -398,6 +438,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -407,6 +449,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -416,6 +460,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -425,6 +471,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -434,6 +482,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -443,6 +493,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -452,6 +504,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -461,6 +516,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -497,6 +555,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -510,6 +570,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -519,6 +581,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -528,6 +592,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -537,6 +603,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -546,6 +614,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -555,6 +625,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -564,6 +636,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -573,6 +648,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -598,6 +676,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -611,6 +691,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -620,6 +702,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -629,6 +713,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -638,6 +724,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -647,6 +735,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -656,6 +746,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -665,6 +757,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -674,6 +769,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -705,6 +803,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -718,6 +818,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -727,6 +829,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -736,6 +840,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -745,6 +851,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -754,6 +862,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -763,6 +873,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -772,6 +884,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -781,6 +896,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -816,6 +934,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -834,6 +954,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -843,6 +965,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -852,6 +976,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -861,6 +987,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -870,6 +998,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -879,6 +1009,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -888,6 +1020,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -897,6 +1032,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -934,6 +1072,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -952,6 +1092,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -961,6 +1103,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -970,6 +1114,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -979,6 +1125,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -988,6 +1136,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -997,6 +1147,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1006,6 +1158,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1015,6 +1170,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1052,6 +1210,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1065,6 +1225,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1074,6 +1236,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1083,6 +1247,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1092,6 +1258,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1101,6 +1269,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1110,6 +1280,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1119,6 +1291,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1128,6 +1303,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1165,6 +1343,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1178,6 +1358,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1187,6 +1369,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1196,6 +1380,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1205,6 +1391,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1214,6 +1402,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1223,6 +1413,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1232,6 +1424,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1241,6 +1436,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1278,6 +1476,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1293,6 +1493,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1302,6 +1504,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1311,6 +1515,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1320,6 +1526,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1329,6 +1537,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1338,6 +1548,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1347,6 +1559,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1356,6 +1571,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1394,6 +1612,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1407,6 +1627,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1416,6 +1638,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1425,6 +1649,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1434,6 +1660,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1443,6 +1671,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1452,6 +1682,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1461,6 +1693,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1470,6 +1705,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1510,6 +1748,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1523,6 +1763,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1532,6 +1774,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1541,6 +1785,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1550,6 +1796,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1559,6 +1807,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1568,6 +1818,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1577,6 +1829,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1586,6 +1841,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1632,6 +1890,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1645,6 +1905,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1654,6 +1916,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1663,6 +1927,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1672,6 +1938,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1681,6 +1949,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1690,6 +1960,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1699,6 +1971,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1708,6 +1983,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1747,6 +2025,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1762,6 +2042,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1771,6 +2053,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1780,6 +2064,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1789,6 +2075,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1798,6 +2086,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1807,6 +2097,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1816,6 +2108,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1825,6 +2120,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1867,6 +2165,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1880,6 +2180,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1889,6 +2191,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1898,6 +2202,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1907,6 +2213,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1916,6 +2224,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1925,6 +2235,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1934,6 +2246,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1943,6 +2258,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1985,6 +2303,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1998,6 +2318,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2007,6 +2329,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2016,6 +2340,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2025,6 +2351,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2034,6 +2362,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2043,6 +2373,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2052,6 +2384,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2061,6 +2396,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2089,6 +2427,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2108,6 +2448,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2117,6 +2459,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2126,6 +2470,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2135,6 +2481,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2144,6 +2492,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2153,6 +2503,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2162,6 +2514,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2171,6 +2526,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2209,6 +2567,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2222,6 +2582,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2231,6 +2593,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2240,6 +2604,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2249,6 +2615,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2258,6 +2626,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2267,6 +2637,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2276,6 +2648,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2285,6 +2660,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2336,6 +2714,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2349,6 +2729,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2358,6 +2740,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2367,6 +2751,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2376,6 +2762,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2385,6 +2773,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2394,6 +2784,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2403,6 +2795,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2412,6 +2807,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2451,6 +2849,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2464,6 +2864,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2473,6 +2875,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2482,6 +2886,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2491,6 +2897,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2500,6 +2908,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2509,6 +2919,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2518,6 +2930,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2527,6 +2942,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2563,6 +2981,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2576,6 +2996,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2589,6 +3011,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2598,6 +3022,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2607,6 +3033,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2616,6 +3044,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2625,6 +3055,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2634,6 +3066,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2643,6 +3077,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2652,6 +3089,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2680,7 +3120,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     app_id: string;
                 };
@@ -2698,6 +3141,9 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2711,6 +3157,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2720,6 +3168,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2729,6 +3179,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2738,6 +3190,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2747,6 +3201,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2756,6 +3213,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2765,6 +3224,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2774,6 +3236,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2801,7 +3266,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     app_id: string;
                 };
@@ -2819,6 +3287,9 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2832,6 +3303,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2841,6 +3314,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2850,6 +3325,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2859,6 +3336,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2868,6 +3347,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2877,6 +3359,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2886,6 +3370,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2895,6 +3382,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2922,7 +3412,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     app_id: string;
                 };
@@ -2940,6 +3433,9 @@ export interface paths {
                 /** @description Default Response */
                 202: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2955,6 +3451,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2964,6 +3462,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2973,6 +3473,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2982,6 +3484,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2991,6 +3495,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3000,6 +3507,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3009,6 +3518,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3018,6 +3530,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3061,6 +3576,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3077,6 +3594,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3086,6 +3605,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3095,6 +3616,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3104,6 +3627,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3113,6 +3638,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3122,6 +3649,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3131,6 +3660,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3140,6 +3672,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3176,6 +3711,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3191,6 +3728,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3200,6 +3739,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3209,6 +3750,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3218,6 +3761,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3227,6 +3772,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3236,6 +3783,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3245,6 +3794,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3254,6 +3806,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3288,6 +3843,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3301,6 +3858,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3310,6 +3869,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3319,6 +3880,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3328,6 +3891,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3337,6 +3902,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3346,6 +3913,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3355,6 +3924,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3364,6 +3936,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3409,6 +3984,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3425,6 +4002,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3434,6 +4013,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3443,6 +4024,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3452,6 +4035,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3461,6 +4046,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3470,6 +4057,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3479,6 +4068,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3488,6 +4080,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3534,6 +4129,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3550,6 +4147,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3559,6 +4158,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3568,6 +4169,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3577,6 +4180,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3586,6 +4191,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3595,6 +4202,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3604,6 +4213,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3613,6 +4225,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3650,6 +4265,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3663,6 +4280,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3672,6 +4291,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3681,6 +4302,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3690,6 +4313,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3699,6 +4324,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3708,6 +4335,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3717,6 +4346,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3726,6 +4358,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3758,7 +4393,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3786,6 +4424,9 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3820,6 +4461,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3829,6 +4472,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3838,6 +4483,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3847,6 +4494,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3856,6 +4505,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3865,6 +4517,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3874,6 +4528,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3883,6 +4540,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3913,7 +4573,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3954,6 +4617,9 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4003,6 +4669,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4012,6 +4680,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4021,6 +4691,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4030,6 +4702,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4039,6 +4713,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4048,6 +4725,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4057,6 +4736,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4066,6 +4748,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4102,6 +4787,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4115,6 +4802,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4124,6 +4813,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4133,6 +4824,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4142,6 +4835,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4151,6 +4846,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4160,6 +4857,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4169,6 +4868,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4178,6 +4880,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4207,7 +4912,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -4218,6 +4926,9 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4231,6 +4942,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4240,6 +4953,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4249,6 +4964,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4258,6 +4975,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4267,6 +4986,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4276,6 +4998,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4285,6 +5009,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4294,6 +5021,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4339,6 +5069,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4354,6 +5086,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4363,6 +5097,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4372,6 +5108,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4381,6 +5119,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4390,6 +5130,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4399,6 +5141,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4408,6 +5152,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4417,6 +5164,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4455,6 +5205,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4468,6 +5220,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4477,6 +5231,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4486,6 +5242,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4495,6 +5253,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4504,6 +5264,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4513,6 +5275,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4522,6 +5286,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4531,6 +5298,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4569,6 +5339,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4582,6 +5354,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4591,6 +5365,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4600,6 +5376,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4609,6 +5387,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4618,6 +5398,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4627,6 +5409,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4636,6 +5420,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4645,6 +5432,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4674,7 +5464,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -4685,6 +5478,9 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4698,6 +5494,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4707,6 +5505,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4716,6 +5516,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4725,6 +5527,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4734,6 +5538,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4743,6 +5550,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4752,6 +5561,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4761,6 +5573,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4802,6 +5617,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4826,6 +5643,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4835,6 +5654,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4844,6 +5665,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4853,6 +5676,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4862,6 +5687,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4871,6 +5698,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4880,6 +5709,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4889,6 +5721,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4918,7 +5753,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4937,6 +5775,9 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4952,6 +5793,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4961,6 +5804,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4970,6 +5815,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4979,6 +5826,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4988,6 +5837,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -4997,6 +5849,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5006,6 +5860,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5015,6 +5872,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5065,6 +5925,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5080,6 +5942,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5089,6 +5953,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5098,6 +5964,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5107,6 +5975,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5116,6 +5986,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5125,6 +5997,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5134,6 +6008,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5143,6 +6020,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5159,7 +6039,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5198,6 +6081,9 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5211,6 +6097,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5220,6 +6108,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5229,6 +6119,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5238,6 +6130,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5247,6 +6141,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5256,6 +6153,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5265,6 +6164,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5274,6 +6176,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5310,6 +6215,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5323,6 +6230,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5332,6 +6241,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5341,6 +6252,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5350,6 +6263,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5359,6 +6274,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5368,6 +6285,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5377,6 +6296,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5386,6 +6308,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5415,7 +6340,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -5432,6 +6360,9 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5451,6 +6382,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5460,6 +6393,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5469,6 +6404,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5478,6 +6415,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5487,6 +6426,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5496,6 +6438,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5505,6 +6449,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5514,6 +6461,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5541,7 +6491,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -5552,6 +6505,9 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5565,6 +6521,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5574,6 +6532,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5583,6 +6543,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5592,6 +6554,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5601,6 +6565,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5610,6 +6577,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5619,6 +6588,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5628,6 +6600,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5661,9 +6636,24 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description An HTML page: the result relayed to the widget's window, or the status when the payment has no URL to go back to */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Verified with the provider: to the merchant's success, cancel or error URL, with `transaction_id` and `status` */
+                303: {
+                    headers: {
+                        /** @description The merchant's URL */
+                        Location?: string;
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -5700,6 +6690,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5718,6 +6710,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5727,6 +6721,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5736,6 +6732,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5745,6 +6743,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5754,6 +6754,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5763,6 +6765,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5772,6 +6776,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5781,6 +6788,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5827,6 +6837,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5842,6 +6854,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5851,6 +6865,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5860,6 +6876,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5869,6 +6887,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5878,6 +6898,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5887,6 +6909,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5896,6 +6920,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5905,6 +6932,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5921,7 +6951,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Up to 255 characters, unique per operation you mean once: the same key and body answer the first answer again (`Idempotent-Replayed: true`); another body is 409 `idempotency_key_reused`. Kept 24 h. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5941,6 +6974,9 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5954,6 +6990,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5963,6 +7001,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5972,6 +7012,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5981,6 +7023,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5990,6 +7034,9 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -5999,6 +7046,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6008,6 +7057,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6017,6 +7069,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6053,6 +7108,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6066,6 +7123,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6075,6 +7134,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6084,6 +7145,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6093,6 +7156,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6102,6 +7167,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6111,6 +7178,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6120,6 +7189,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6129,6 +7201,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6173,6 +7248,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6188,6 +7265,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6197,6 +7276,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6206,6 +7287,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6215,6 +7298,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6224,6 +7309,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6233,6 +7320,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6242,6 +7331,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6251,6 +7343,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6289,6 +7384,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6302,6 +7399,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6311,6 +7410,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6320,6 +7421,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6329,6 +7432,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6338,6 +7443,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6347,6 +7454,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6356,6 +7465,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6365,6 +7477,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6406,6 +7521,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6421,6 +7538,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6430,6 +7549,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6439,6 +7560,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6448,6 +7571,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6457,6 +7582,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6466,6 +7593,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6475,6 +7604,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6484,6 +7616,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6525,6 +7660,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6540,6 +7677,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6549,6 +7688,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6558,6 +7699,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6567,6 +7710,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6576,6 +7721,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6585,6 +7732,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6594,6 +7743,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6603,6 +7755,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6646,6 +7801,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6659,6 +7816,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6668,6 +7827,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6677,6 +7838,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6686,6 +7849,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6695,6 +7860,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6704,6 +7871,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6713,6 +7882,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6722,6 +7894,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6761,6 +7936,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6774,6 +7951,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6783,6 +7962,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6792,6 +7973,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6801,6 +7984,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6810,6 +7995,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6819,6 +8006,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6828,6 +8017,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6837,6 +8029,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6881,6 +8076,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6898,6 +8095,8 @@ export interface paths {
                 /** @description Default Response */
                 400: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6907,6 +8106,8 @@ export interface paths {
                 /** @description Default Response */
                 401: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6916,6 +8117,8 @@ export interface paths {
                 /** @description Default Response */
                 403: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6925,6 +8128,8 @@ export interface paths {
                 /** @description Default Response */
                 404: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6934,6 +8139,8 @@ export interface paths {
                 /** @description Default Response */
                 409: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6943,6 +8150,8 @@ export interface paths {
                 /** @description Default Response */
                 422: {
                     headers: {
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6952,6 +8161,9 @@ export interface paths {
                 /** @description Default Response */
                 429: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -6961,6 +8173,9 @@ export interface paths {
                 /** @description Default Response */
                 503: {
                     headers: {
+                        "Retry-After": components["headers"]["Retry-After"];
+                        "X-Request-Id": components["headers"]["X-Request-Id"];
+                        "X-ZeroFee-Latency": components["headers"]["X-ZeroFee-Latency"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -7873,7 +9088,16 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description `true` when this is the stored answer of an earlier request with the same Idempotency-Key. */
+        "Idempotent-Replayed": "true";
+        /** @description Seconds to wait before sending the request again (429, 503; 409 `idempotency_key_in_use`). */
+        "Retry-After": number;
+        /** @description This request's id (`req_…`), also in an error's `request_id`: quote it to support. */
+        "X-Request-Id": string;
+        /** @description Milliseconds ZeroFee itself spent on the request, provider calls excluded. */
+        "X-ZeroFee-Latency": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;

@@ -14,6 +14,7 @@ import { authenticate } from "./auth.js";
 import { clientErrorHandler } from "./client-error.js";
 import { sendError } from "./errors.js";
 import { claimForRequest, settleForResponse } from "./idempotency.js";
+import { withDocumentedHeaders } from "./openapi-extras.js";
 import { responseSerializerCompiler } from "./serializer.js";
 import type { ZodApp } from "./types.js";
 
@@ -109,7 +110,10 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
       // Valid JSON with a key ZeroFee refuses is not "not valid JSON": say which key.
       const forbidden = /forbidden (prototype|constructor) property/i.test((err as Error).message);
       done(
-        new ApiError("invalid_json", forbidden ? 'The body has a "__proto__" or "constructor.prototype" key, which ZeroFee refuses.' : "The body is not valid JSON."),
+        new ApiError(
+          "invalid_json",
+          forbidden ? 'The body has a "__proto__" or "constructor.prototype" key, which ZeroFee refuses.' : "The body is not valid JSON.",
+        ),
         undefined,
       );
     }
@@ -139,7 +143,8 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) =>
+      withDocumentedHeaders(jsonSchemaTransformObject(input) as Record<string, unknown>) as ReturnType<typeof jsonSchemaTransformObject>,
   });
 
   const keyLimiter = new WindowLimiter(ctx.config.rateLimitPerKey, 1000, ctx.clock);

@@ -54,6 +54,23 @@ describe("system routes", () => {
         expect(keywords.has(param.name), `${method} ${path}: ${param.name}`).toBe(false);
       }
     }
+    // What a client needs beyond the bodies: the Idempotency-Key header where a key may send
+    // it, the headers of every answer, Retry-After where an answer may ask for a wait.
+    type Op = { parameters?: Array<{ name: string; in: string }>; responses: Record<string, { headers?: Record<string, { $ref: string }> }> };
+    const op = (path: string, method: string) => res.body.paths[path][method] as Op;
+    const idemHeader = (o: Op) => (o.parameters ?? []).filter((p) => p.in === "header" && p.name === "Idempotency-Key");
+    expect(idemHeader(op("/v1/payments", "post"))).toHaveLength(1);
+    expect(idemHeader(op("/v1/refunds", "post"))).toHaveLength(1);
+    expect(idemHeader(op("/v1/checkout/pay", "post"))).toHaveLength(1);
+    expect(idemHeader(op("/v1/payments", "get"))).toHaveLength(0);
+    expect(idemHeader(op("/v1/auth/login", "post"))).toHaveLength(0);
+    const created = op("/v1/payments", "post").responses;
+    expect(Object.keys(created["201"]?.headers ?? {}).sort()).toEqual(["Idempotent-Replayed", "X-Request-Id", "X-ZeroFee-Latency"]);
+    expect(created["429"]?.headers?.["Retry-After"]).toEqual({ $ref: "#/components/headers/Retry-After" });
+    expect(created["409"]?.headers?.["Retry-After"]).toBeDefined();
+    expect(op("/v1/payments/{id}", "get").responses["200"]?.headers?.["Idempotent-Replayed"]).toBeUndefined();
+    for (const name of ["X-Request-Id", "X-ZeroFee-Latency", "Retry-After", "Idempotent-Replayed"]) expect(res.body.components.headers[name]).toBeDefined();
+    expect(Object.keys(op("/v1/payments/{id}/return", "get").responses).sort()).toEqual(["200", "303"]);
   });
 
   it("/docs serves the API reference page", async () => {

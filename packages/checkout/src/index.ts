@@ -445,7 +445,10 @@ class ZeroFeeCheckout {
     const heading = content.querySelector<HTMLElement>("h3");
     heading?.setAttribute("tabindex", "-1");
     const target =
-      content.querySelector<HTMLElement>("[data-f]") ?? (this.step === "wait" ? heading : focusables(content)[1]) ?? heading ?? focusables(content)[0];
+      content.querySelector<HTMLElement>("[data-f]") ??
+      (this.step === "wait" ? heading : focusables(content).find((el) => !el.classList.contains("x"))) ??
+      heading ??
+      focusables(content)[0];
     target?.focus();
     // Announced after the swap, the error first, so screen readers read what changed once.
     live.textContent = "";

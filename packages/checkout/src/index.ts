@@ -61,6 +61,8 @@ class ZeroFeeCheckout {
   private busy = false;
   /** The redirect method's window was closed before the payment ended. */
   private popupClosed = false;
+  /** The payment followed was started elsewhere (another tab or device): this page only watches it. */
+  private elsewhere = false;
   /** Status polls failed in a row (the network or the server is away). */
   private missedPolls = 0;
   /**
@@ -176,6 +178,10 @@ class ZeroFeeCheckout {
     } catch {
       saved = null;
     }
+    // Not started in this tab, but the session has a payment under way: follow that one.
+    const inProgress = this.cat?.session?.payment_in_progress;
+    this.elsewhere = !saved?.id && Boolean(inProgress);
+    if (this.elsewhere && inProgress) saved = { id: inProgress };
     if (!saved?.id) return false;
     try {
       const st = await this.api.status(saved.id);
@@ -399,6 +405,7 @@ class ZeroFeeCheckout {
 
   private retry(): void {
     this.pay = undefined;
+    this.elsewhere = false;
     this.method = undefined;
     this.go("idle", this.countries.length > 1 && !this.country ? "country" : "method");
   }
@@ -516,14 +523,16 @@ class ZeroFeeCheckout {
         // (SPEC §8), in simple mode as in a session. Closing keeps it; reopening resumes it.
         return this.step === "otp"
           ? this.otpView(err)
-          : ([
-              spinner,
-              h("h3", {}, t.ussd),
-              this.phone ? h("p", { class: "m" }, fill(t.ussdHelp, this.phone)) : "",
-              err,
-              offline,
-              h("p", { class: "m" }, t.ussdWait),
-            ].filter(Boolean) as Node[]);
+          : this.elsewhere
+            ? ([spinner, h("h3", {}, t.elsewhere), h("p", { class: "m" }, t.elsewhereHelp), offline].filter(Boolean) as Node[])
+            : ([
+                spinner,
+                h("h3", {}, t.ussd),
+                this.phone ? h("p", { class: "m" }, fill(t.ussdHelp, this.phone)) : "",
+                err,
+                offline,
+                h("p", { class: "m" }, t.ussdWait),
+              ].filter(Boolean) as Node[]);
       default:
         return this.idleView(err, back);
     }

@@ -31,7 +31,7 @@ export interface Catalogue {
   livemode: boolean;
   currency: string | null;
   amount: number | null;
-  session: { id: string; status: "open" | "complete" | "expired"; locale: string | null; expires_at: string } | null;
+  session: { id: string; status: "open" | "complete" | "expired"; locale: string | null; expires_at: string; payment_in_progress?: string | null } | null;
   countries: Country[];
   global_methods: Method[];
 }

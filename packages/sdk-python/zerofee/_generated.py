@@ -31,6 +31,7 @@ class CheckoutCatalogueSession1(TypedDict):
     status: Literal["open", "complete", "expired"]
     locale: Union[str, None]
     expires_at: str
+    payment_in_progress: Union[str, None]
 
 
 class CheckoutCatalogueCountriesItemPhoneFormatsItem(TypedDict):

@@ -8293,6 +8293,8 @@ export interface components {
                 expires_at: string;
                 id: string;
                 locale: string | null;
+                /** @description The session's payment still under way (its id), which a new payment must wait for */
+                payment_in_progress: string | null;
                 /** @enum {string} */
                 status: "open" | "complete" | "expired";
             } | null;
@@ -8348,6 +8350,8 @@ export interface components {
                 expires_at: string;
                 id: string;
                 locale: string | null;
+                /** @description The session's payment still under way (its id), which a new payment must wait for */
+                payment_in_progress: string | null;
                 /** @enum {string} */
                 status: "open" | "complete" | "expired";
             } | null;

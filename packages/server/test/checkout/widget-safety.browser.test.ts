@@ -266,6 +266,39 @@ describe("hosted page — its cancel", () => {
     await ctx.close();
   });
 
+  it("opened again elsewhere while its payment is under way, the page follows that payment instead of offering a second one; once it ends, the customer can pay", async () => {
+    const s = await createSession(t, m, { allowed_countries: ["CI"], cancel_url: undefined, success_url: `${shop.origin}/thanks` });
+    const first = await browser.newContext({ locale: "en-US" });
+    const a = await first.newPage();
+    await a.goto(s.url);
+    const da = dialog(a);
+    await da.getByRole("button", { name: "Orange Money" }).click();
+    await da.getByLabel("Phone number").fill("07 00 00 00 02");
+    await da.getByRole("button", { name: /^Pay/ }).click();
+    await expectState(a, "processing");
+    // Another tab (its own storage), as on another device.
+    const second = await browser.newContext({ locale: "en-US" });
+    const b = await second.newPage();
+    await b.goto(s.url);
+    const db = dialog(b);
+    await db.getByRole("heading", { name: "A payment for this order is already under way" }).waitFor();
+    expect(await b.locator("[role=dialog]").getAttribute("data-state")).toBe("processing");
+    expect(await db.getByRole("button").count()).toBe(0);
+    // The merchant cancels it (say, the customer called): the page says so and offers the choice again.
+    const session = (await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: m.sk })).body.data;
+    expect((await t.call("POST", `/v1/payments/${session.payments[0]}/cancel`, { token: m.sk })).status).toBe(200);
+    await expectState(b, "failed");
+    await db.getByRole("heading", { name: "Payment cancelled" }).waitFor();
+    await db.getByRole("button", { name: "Try another way to pay" }).click();
+    await db.getByRole("button", { name: "Orange Money" }).click();
+    await db.getByLabel("Phone number").fill("07 00 00 00 00");
+    await db.getByRole("button", { name: /^Pay/ }).click();
+    await b.waitForURL(new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`), { timeout: 20_000 });
+    expect((await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: m.sk })).body.data.status).toBe("complete");
+    await first.close();
+    await second.close();
+  });
+
   it("an expired session tells the page (onError) as well as the customer", async () => {
     const s = await createSession(t, m);
     expect((await t.call("POST", `/v1/checkout/sessions/${s.id}/expire`, { token: m.sk })).status).toBe(200);

@@ -99,9 +99,14 @@ describe("settlements (SPEC §10)", () => {
     // The refunds behind refunded_amount: listed by the settlement, each naming it.
     const deducted = await t.call("GET", `/v1/settlements/${xaf.id}/refunds`, { token: m.sk });
     expect(deducted.status, deducted.text).toBe(200);
-    expect(deducted.body.data.map((r: { payment_id: string; amount: number; status: string; settlement_id: string }) => [r.payment_id, r.amount, r.status, r.settlement_id])).toEqual([
-      [xafPayment, 200, "completed", xaf.id],
-    ]);
+    expect(
+      deducted.body.data.map((r: { payment_id: string; amount: number; status: string; settlement_id: string }) => [
+        r.payment_id,
+        r.amount,
+        r.status,
+        r.settlement_id,
+      ]),
+    ).toEqual([[xafPayment, 200, "completed", xaf.id]]);
     expect(deducted.body.data.reduce((n: number, r: { amount: number }) => n + r.amount, 0)).toBe(xaf.refunded_amount);
     expect((await t.call("GET", `/v1/settlements/${xof.id}/refunds`, { token: m.sk })).body.data).toEqual([]);
     const byFilter = await t.call("GET", `/v1/refunds?settlement_id=${xaf.id}`, { token: m.sk });

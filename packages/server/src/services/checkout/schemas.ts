@@ -87,7 +87,15 @@ export const CatalogueSchema = z
     livemode: z.boolean(),
     currency: z.string().nullable(),
     amount: z.number().int().nullable().describe("Set for a session (the server's amount)"),
-    session: z.object({ id: z.string(), status: z.enum(CHECKOUT_STATUSES), locale: z.string().nullable(), expires_at: z.string() }).nullable(),
+    session: z
+      .object({
+        id: z.string(),
+        status: z.enum(CHECKOUT_STATUSES),
+        locale: z.string().nullable(),
+        expires_at: z.string(),
+        payment_in_progress: z.string().nullable().describe("The session's payment still under way (its id), which a new payment must wait for"),
+      })
+      .nullable(),
     countries: z.array(
       z.object({ code: z.string(), name: z.string(), name_fr: z.string(), currency: z.string(), phone: PhoneFormatSchema, methods: z.array(MethodEntry) }),
     ),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CreatedBound } from "../../lib/created-range.js";
+import { CreatedBound } from "../created-range.js";
 import { EVENT_TYPES, TEST_EVENT_TYPE } from "./record.js";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "skipped"] as const;

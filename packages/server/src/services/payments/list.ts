@@ -1,9 +1,9 @@
 import { and, desc, eq, getTableColumns, gte, lt, lte, type SQL, sql } from "drizzle-orm";
 import { prepared } from "../../db/prepared.js";
 import { payments } from "../../db/schema/index.js";
-import { createdRange } from "../../lib/created-range.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { createdRange } from "../created-range.js";
 import type { ListPaymentsInput } from "./schemas.js";
 import { type PaymentRow, paymentJsonSql } from "./serialize.js";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { PAYMENT_STATUSES } from "../../db/schema/index.js";
-import { CreatedBound } from "../../lib/created-range.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
+import { CreatedBound } from "../created-range.js";
 import { PaymentDetailExtras } from "./detail.js";
 
 const metadata = z

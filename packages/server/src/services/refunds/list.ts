@@ -1,8 +1,8 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { refunds } from "../../db/schema/index.js";
-import { createdRange } from "../../lib/created-range.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { createdRange } from "../created-range.js";
 import type { ListRefundsInput } from "./schemas.js";
 
 /** Newest first, cursor-paginated, filters ANDed, always inside the caller's app and mode. */

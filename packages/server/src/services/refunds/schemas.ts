@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MERCHANT_REFUND_REASONS, REFUND_STATUSES } from "../../db/schema/index.js";
-import { CreatedBound } from "../../lib/created-range.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
+import { CreatedBound } from "../created-range.js";
 
 export const CreateRefundBody = z.strictObject({
   payment_id: z.string().min(1).max(64).describe("A completed payment of this app and mode"),

@@ -1,9 +1,9 @@
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
 import { payments, settlements } from "../../db/schema/index.js";
-import { createdRange } from "../../lib/created-range.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
+import { createdRange } from "../created-range.js";
 import { paymentsPage } from "../payments/list.js";
 import { listRefunds } from "../refunds/list.js";
 import type { ListSettlementsInput } from "./serialize.js";

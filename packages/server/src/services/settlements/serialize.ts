@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { settlements } from "../../db/schema/index.js";
-import { CreatedBound } from "../../lib/created-range.js";
+import { CreatedBound } from "../created-range.js";
 
 export type SettlementRow = typeof settlements.$inferSelect;
 

@@ -118,6 +118,7 @@ const BOLA: Record<string, { public?: true; cases: BolaCase[] }> = {
   "GET /checkout/{id}": { public: true, cases: [{ label: "A's session", values: () => ({ id: aSession }) }] },
   "PUT /v1/apps/{app_id}/webhook": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }), body: { url: "http://127.0.0.1:9/hooks" } }] },
   "GET /v1/apps/{app_id}/webhook": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
+  "GET /v1/apps/{app_id}/webhooks": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
   "POST /v1/apps/{app_id}/webhook/rotate-secret": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
   "POST /v1/apps/{app_id}/webhook/enable": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
   "POST /v1/apps/{app_id}/webhook/test": { cases: [{ label: "A's app", values: () => ({ app_id: A.appId }) }] },
@@ -398,6 +399,7 @@ const ACTS: Record<string, () => Promise<Built>> = {
   // Live: an http URL is refused there; the live endpoint, never set, is 404.
   "PUT /v1/apps/{app_id}/webhook": async () => ({ path: `/v1/apps/${A.appId}/webhook`, body: { url: "http://127.0.0.1:9/hooks" }, expect: { live: 400 } }),
   "GET /v1/apps/{app_id}/webhook": async () => ({ path: `/v1/apps/${A.appId}/webhook`, expect: { live: 404 } }),
+  "GET /v1/apps/{app_id}/webhooks": async () => ({ path: `/v1/apps/${A.appId}/webhooks` }),
   "POST /v1/apps/{app_id}/webhook/rotate-secret": async () => ({ path: `/v1/apps/${A.appId}/webhook/rotate-secret`, expect: { live: 404 } }),
   "POST /v1/apps/{app_id}/webhook/enable": async () => ({ path: `/v1/apps/${A.appId}/webhook/enable`, expect: { live: 404 } }),
   "POST /v1/apps/{app_id}/webhook/test": async () => ({ path: `/v1/apps/${A.appId}/webhook/test`, expect: { live: 404 } }),
@@ -554,6 +556,7 @@ describe("AZ-2 credential matrix (SPEC §4 auth column, x-zerofee-auth)", () => 
       "GET /v1/apps/{app_id}/routing": user,
       "PUT /v1/apps/{app_id}/webhook": user,
       "GET /v1/apps/{app_id}/webhook": user,
+      "GET /v1/apps/{app_id}/webhooks": user,
       "POST /v1/apps/{app_id}/webhook/rotate-secret": user,
       "POST /v1/apps/{app_id}/webhook/enable": user,
       "POST /v1/apps/{app_id}/webhook/test": user,
@@ -604,6 +607,7 @@ describe("AZ-2 credential matrix (SPEC §4 auth column, x-zerofee-auth)", () => 
     const BEYOND_SPEC: Record<string, string[]> = {
       "PUT /v1/apps/{app_id}/webhook": ["secret"],
       "GET /v1/apps/{app_id}/webhook": ["secret"],
+      "GET /v1/apps/{app_id}/webhooks": ["secret"],
       "POST /v1/apps/{app_id}/webhook/rotate-secret": ["secret"],
       "POST /v1/apps/{app_id}/webhook/enable": ["secret"],
       "POST /v1/apps/{app_id}/webhook/test": ["secret"],

@@ -34,7 +34,17 @@ describe("endpoint and signing", () => {
   it("the secret is shown once; deliveries carry every header and verify with the article's verifiers and standardwebhooks", async () => {
     const m = await createMerchant(t, "signing");
     const r = await receiver();
+    // Before: the singleton answers 404, its list form an empty 200 (what the dashboard reads).
+    expect((await t.call("GET", `/v1/apps/${m.appId}/webhook?mode=test`, { token: m.token })).status).toBe(404);
+    const none = await t.call("GET", `/v1/apps/${m.appId}/webhooks?mode=test`, { token: m.token });
+    expect(none.status, none.text).toBe(200);
+    expect(none.body).toMatchObject({ data: [], has_more: false });
     const secret = await setEndpoint(t, m, r.url);
+    const listed = await t.call("GET", `/v1/apps/${m.appId}/webhooks?mode=test`, { token: m.token });
+    expect(listed.body.data).toHaveLength(1);
+    expect(listed.body.data[0]).toMatchObject({ mode: "test", url: r.url, active: true });
+    expect(listed.text).not.toContain("whsec_");
+    expect((await t.call("GET", `/v1/apps/${m.appId}/webhooks?mode=live`, { token: m.token })).body.data).toEqual([]);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(secret.slice(6), "base64")).toHaveLength(32);
     const got = await t.call("GET", `/v1/apps/${m.appId}/webhook`, { token: m.sk });

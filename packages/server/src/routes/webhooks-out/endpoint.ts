@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { configureEndpoint } from "../../services/webhooks/configure.js";
 import { enableEndpoint } from "../../services/webhooks/enable.js";
-import { EndpointBody, EndpointSchema, getEndpoint, ModeBody, serializeEndpoint } from "../../services/webhooks/endpoint.js";
+import { EndpointBody, EndpointSchema, findEndpoint, getEndpoint, ModeBody, serializeEndpoint } from "../../services/webhooks/endpoint.js";
 import { rotateSecret } from "../../services/webhooks/rotate.js";
 import { sendTestEvent } from "../../services/webhooks/send-test.js";
 import { AppParams } from "../apps/apps.js";
@@ -42,6 +42,26 @@ export function webhookEndpointRoutes(app: ZodApp, ctx: ServiceContext) {
     handler: async (request) => {
       const scope = await endpointScope(ctx, request, request.params.app_id, request.query.mode);
       return ok(serializeEndpoint(await getEndpoint({ ctx, scope }), ctx.clock.now()));
+    },
+  });
+  // The same endpoint as a list of none or one: a page that asks whether there is one gets a
+  // 200 either way (the dashboard's app page: a 404 would be a console error in the browser).
+  app.route({
+    method: "GET",
+    url: "/v1/apps/:app_id/webhooks",
+    config: a.config,
+    schema: {
+      ...a.schemaExtras,
+      tags,
+      summary: "The endpoint of a mode as a list: empty when the app has none",
+      params: AppParams,
+      querystring: ModeBody,
+      response: { 200: listEnvelope(EndpointSchema), ...errorResponses },
+    },
+    handler: async (request) => {
+      const scope = await endpointScope(ctx, request, request.params.app_id, request.query.mode);
+      const row = await findEndpoint(ctx.db, scope);
+      return { success: true as const, data: row ? [serializeEndpoint(row, ctx.clock.now())] : [], has_more: false, next_cursor: null };
     },
   });
   app.route({

@@ -2,6 +2,8 @@ import { t } from "./i18n";
 
 /** The API's error envelope, carried to the page that shows its message. */
 export class ApiFailure extends Error {
+  /** Set by a page that knows more than the envelope says (errors.ts shows it instead). */
+  localized?: () => string;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -11,6 +13,13 @@ export class ApiFailure extends Error {
     super(message);
   }
 }
+
+/**
+ * 401 answers that say nothing about the session: the credentials a form sent were wrong (a
+ * wrong password at sign-in or as the current password in Settings). Any other 401 means the
+ * session cookie no longer opens anything.
+ */
+const NOT_THE_SESSION = new Set(["invalid_credentials"]);
 
 export interface ListPage<T> {
   data: T[];
@@ -28,7 +37,7 @@ export interface CallOptions {
 }
 
 let onSignedOut: () => void = () => {};
-/** Called when a request answers 401: the session has ended. */
+/** Called when a request answers 401 because the session has ended. */
 export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
@@ -73,7 +82,7 @@ async function raw(method: string, path: string, o: CallOptions = {}): Promise<{
   if (!res.ok || body.success !== true) {
     const error = (body.error ?? {}) as { code?: string; message?: string; param?: string };
     const failure = new ApiFailure(res.status, error.code ?? "http_error", error.message ?? `${t("error.generic")} (HTTP ${res.status})`, error.param);
-    if (res.status === 401 && !path.startsWith("/v1/auth/login")) onSignedOut();
+    if (res.status === 401 && !NOT_THE_SESSION.has(failure.code)) onSignedOut();
     throw failure;
   }
   return { body };
@@ -86,11 +95,4 @@ export async function call<T>(method: string, path: string, o?: CallOptions): Pr
 export async function list<T>(path: string, o?: CallOptions): Promise<ListPage<T>> {
   const { body } = await raw("GET", path, o);
   return { data: body.data as T[], has_more: Boolean(body.has_more), next_cursor: (body.next_cursor as string | null) ?? null };
-}
-
-/** The error message to show for anything a call threw. */
-export function messageOf(error: unknown): string {
-  if (error instanceof ApiFailure) return error.message;
-  if (error instanceof Error && error.message) return error.message;
-  return t("error.generic");
 }

@@ -1,3 +1,4 @@
+import { parseMinor, toMajorText } from "./amount";
 import { locale } from "./i18n";
 
 /** Minor-unit digits of a currency (XOF, XAF, GNF: 0; EUR, USD: 2), from Intl. */
@@ -24,27 +25,23 @@ export function money(amount: number | null | undefined, currency: string | null
   }
 }
 
-/**
- * A typed major-unit amount ("12.50", "12,5", "1 500") to integer minor units by string
- * arithmetic, never floating point; null when it is not a valid amount for the currency.
- */
-export function parseMinor(text: string, currency: string): number | null {
-  const digits = minorDigits(currency);
-  const s = text.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
-  const m = /^(\d+)(?:\.(\d*))?$/.exec(s);
-  if (!m) return null;
-  const frac = m[2] ?? "";
-  if (frac.length > digits) return null;
-  const minor = Number.parseInt(`${m[1]}${frac.padEnd(digits, "0")}`, 10);
-  return Number.isSafeInteger(minor) && minor > 0 ? minor : null;
+/** The decimal mark of the merchant's language: what amount fields show and read first. */
+export function decimalMark(): "," | "." {
+  return new Intl.NumberFormat(locale()).formatToParts(1.5).find((p) => p.type === "decimal")?.value === "," ? "," : ".";
 }
 
-/** Minor units to the plain major-unit text an input holds ("1500", "12.50"). */
-export function toMajorText(amount: number, currency: string): string {
-  const digits = minorDigits(currency);
-  if (digits === 0) return String(amount);
-  const s = String(amount).padStart(digits + 1, "0");
-  return `${s.slice(0, -digits)}.${s.slice(-digits)}`;
+/**
+ * A typed major-unit amount ("12,50", "1 500") in the currency to integer minor units
+ * (amount.ts: string arithmetic, never floating point); null when it is not a valid amount.
+ * A null currency (an app with no payment yet) takes whole numbers.
+ */
+export function parseAmount(text: string, currency: string | null, opts: { min?: number } = {}): number | null {
+  return parseMinor(text, currency ? minorDigits(currency) : 0, decimalMark(), opts);
+}
+
+/** Minor units to the plain major-unit text an input holds, in the merchant's language ("1500", "12,50"). */
+export function amountText(amount: number, currency: string | null): string {
+  return toMajorText(amount, currency ? minorDigits(currency) : 0, decimalMark());
 }
 
 export function dateTime(iso: string | null | undefined): string {
@@ -56,8 +53,15 @@ export function day(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(iso));
 }
 
-export function percent(rate: number | null): string {
+export function percent(rate: number | null, fractionDigits: { min?: number; max?: number } = { max: 1 }): string {
   // null: nothing in the range has ended yet, so there is no rate to show.
   if (rate === null) return "—";
-  return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(rate);
+  return new Intl.NumberFormat(locale(), { style: "percent", minimumFractionDigits: fractionDigits.min, maximumFractionDigits: fractionDigits.max }).format(
+    rate,
+  );
+}
+
+/** Basis points as a percentage in the merchant's language: 150 → "1.50%" / "1,50 %". */
+export function basisPoints(bps: number): string {
+  return percent(bps / 10_000, { min: 2, max: 2 });
 }

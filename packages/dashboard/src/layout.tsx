@@ -1,4 +1,4 @@
-import { A, useNavigate } from "@solidjs/router";
+import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createEffect, For, type JSX, Show } from "solid-js";
 import { call } from "./api";
 import { type Lang, lang, type MessageKey, setLang, t } from "./i18n";
@@ -31,15 +31,42 @@ export function LanguagePicker() {
   );
 }
 
+/**
+ * What the page becomes when the header's app or mode changes, so that what a page shows and
+ * the app and mode its calls name never differ: an object's page (a transaction, a settlement)
+ * belongs to one app and mode, so it gives way to its list; an app's page follows the app
+ * picked; a list's page cursor belongs to that list, so it goes.
+ */
+function useContextSwitch() {
+  const location = useLocation();
+  const navigate = useNavigate();
+  return (change: { app?: string; mode?: "test" | "live" }) => {
+    const path = location.pathname.replace(/^\/dashboard(?=\/|$)/, "") || "/";
+    const object = /^\/(transactions|settlements)\/[^/]+\/?$/.exec(path);
+    const appPage = /^\/apps\/[^/]+\/?$/.test(path);
+    const search = new URLSearchParams(location.search);
+    if (change.app && appPage) navigate(`/apps/${change.app}`);
+    else if (object) navigate(`/${object[1]}`);
+    else if (search.has("cursor")) {
+      search.delete("cursor");
+      const rest = search.toString();
+      navigate(`${path}${rest ? `?${rest}` : ""}`, { replace: true });
+    }
+    if (change.app) setCurrentApp(change.app);
+    if (change.mode) setMode(change.mode);
+  };
+}
+
 /** The test/live toggle (SPEC §11: a switch named `Test mode` with `aria-checked`), remembered. */
 export function ModeSwitch() {
+  const switchTo = useContextSwitch();
   return (
     <button
       type="button"
       role="switch"
       aria-checked={mode() === "test"}
       class="flex items-center gap-2 rounded-full border border-slate-300 bg-white py-1 pr-3 pl-1 text-sm"
-      onClick={() => setMode(mode() === "test" ? "live" : "test")}
+      onClick={() => switchTo({ mode: mode() === "test" ? "live" : "test" })}
     >
       <span class={`inline-block h-5 w-9 rounded-full p-0.5 transition ${mode() === "test" ? "bg-amber-500" : "bg-slate-300"}`} aria-hidden="true">
         <span class={`block h-4 w-4 rounded-full bg-white transition ${mode() === "test" ? "translate-x-4" : ""}`} />
@@ -52,6 +79,7 @@ export function ModeSwitch() {
 /** Every signed-in page: header (app, mode, language, sign-out), navigation, content. */
 export function Shell(props: { children?: JSX.Element }) {
   const navigate = useNavigate();
+  const switchTo = useContextSwitch();
   // Apps are asked for once someone is signed in: a signed-out visit makes no call that can only 401.
   createEffect(() => {
     const who = user();
@@ -75,7 +103,7 @@ export function Shell(props: { children?: JSX.Element }) {
                   aria-label={t("app.label")}
                   class="max-w-40 rounded border border-slate-300 bg-white px-1 py-1 text-sm"
                   value={currentApp() ?? ""}
-                  onChange={(e) => setCurrentApp(e.currentTarget.value)}
+                  onChange={(e) => switchTo({ app: e.currentTarget.value })}
                 >
                   <For each={apps()}>{(a) => <option value={a.id}>{a.name}</option>}</For>
                 </select>

@@ -1,4 +1,4 @@
-import { createSignal } from "solid-js";
+import { createMemo, createSignal, untrack } from "solid-js";
 import { type CallOptions, call } from "./api";
 import type { App, User } from "./types";
 
@@ -33,13 +33,36 @@ export async function refreshApps(): Promise<void> {
   setApps(await call<App[]>("GET", "/v1/apps"));
 }
 
-/** Options for an app-scoped call in the current app and mode. */
-export function scoped(o: Omit<CallOptions, "scope"> = {}): CallOptions {
-  return { ...o, scope: { app: currentApp(), mode: mode() } };
-}
-
 /** A resource source for app-scoped data: nothing is fetched until an app is known. */
 export function inApp<T extends object>(extra: T = {} as T): (T & { app: string; mode: "test" | "live" }) | undefined {
   const app = currentApp();
   return app ? { ...extra, app, mode: mode() } : undefined;
+}
+
+export type Mode = "test" | "live";
+
+/** The app and mode a call acts in. */
+export interface Scope {
+  app: string;
+  mode: Mode;
+}
+
+/** Call options naming an app and mode given by the caller (a page's own, never the header's by accident). */
+export function inScope(s: Scope, o: Omit<CallOptions, "scope"> = {}): CallOptions {
+  return { ...o, scope: { app: s.app, mode: s.mode } };
+}
+
+/**
+ * The source of an object's page (a payment, a settlement): its id, with the header's app and
+ * mode read once an app is known and not followed afterwards. An object belongs to one app and
+ * mode: the header's switches send its page to the list (layout.tsx), and the page's calls
+ * name the object's own app from then on.
+ */
+export function objectSource(id: () => string): () => { id: string; app: string; mode: Mode } | undefined {
+  const known = createMemo(() => currentApp() !== null);
+  return () => {
+    if (!known()) return undefined;
+    const current = id();
+    return untrack(() => ({ id: current, app: currentApp() ?? "", mode: mode() }));
+  };
 }

@@ -1,7 +1,8 @@
 import { A } from "@solidjs/router";
-import { createEffect, createResource, createSignal, For, type JSX, Match, onCleanup, onMount, type Resource, Show, Switch } from "solid-js";
-import { type ListPage, messageOf } from "./api";
-import { t } from "./i18n";
+import { createComputed, createEffect, createSignal, For, type JSX, Match, onCleanup, type Resource, Show, Switch } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
+import { messageOf } from "./errors";
+import { codeLabel, t } from "./i18n";
 
 /** An API error, shown with its message (never a blank page). */
 export function ErrorBox(props: { error: unknown }) {
@@ -20,16 +21,46 @@ export function Notice(props: { children: JSX.Element }) {
   );
 }
 
-/** A resource's three states: its error, a loading line, or its value. */
-export function Load<T>(props: { data: Resource<T>; children: (value: T) => JSX.Element }) {
+/** A resource's last value, or undefined while it is in error (where `latest` would throw). */
+export function lastValue<T>(r: Resource<T>): T | undefined {
+  return r.error ? undefined : r.latest;
+}
+
+/** What makes a value another one rather than a refresh of the same: its id, or null versus an object. */
+function identityOf(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  return (value as { id?: unknown }).id ?? "object";
+}
+
+/**
+ * A resource's three states: its error, a loading line, or its value. The value is kept in a
+ * store and each refresh is reconciled into it by `id`: rows, open panels, typed text and
+ * messages of what is shown stay as they are while the data under them changes (a delivery
+ * log polled while an event is pending). The children are built again only for another
+ * value (`identity`: by default another `id`, or null ↔ an object), so they must read the
+ * value they get reactively (in JSX), never copy it.
+ */
+export function Load<T>(props: { data: Resource<T>; identity?: (value: T) => unknown; children: (value: T) => JSX.Element }) {
+  const [store, setStore] = createStore<{ value?: T }>({});
+  const [shown, setShown] = createSignal<{ id: unknown } | undefined>(undefined, { equals: (a, b) => a === b || (!!a && !!b && a.id === b.id) });
+  createComputed(() => {
+    const data = props.data;
+    if (data.error || (data.state !== "ready" && data.state !== "refreshing")) {
+      setShown(undefined);
+      return;
+    }
+    const value = data.latest as T;
+    // A copy: the store's reconcile writes into what it holds, never into the resource's value.
+    setStore("value", reconcile(value !== null && typeof value === "object" ? structuredClone(value) : value, { key: "id", merge: false }));
+    setShown({ id: (props.identity ?? identityOf)(value) });
+  });
   return (
-    <Switch>
+    <Switch fallback={<p class="text-sm text-slate-500">{t("common.loading")}</p>}>
       <Match when={props.data.error}>
         <ErrorBox error={props.data.error} />
       </Match>
-      <Match when={props.data.state === "ready" || props.data.state === "refreshing"}>{props.children(props.data.latest as T)}</Match>
-      <Match when={true}>
-        <p class="text-sm text-slate-500">{t("common.loading")}</p>
+      <Match when={shown()} keyed>
+        {(_shown) => props.children(store.value as T)}
       </Match>
     </Switch>
   );
@@ -38,7 +69,10 @@ export function Load<T>(props: { data: Resource<T>; children: (value: T) => JSX.
 export function PageTitle(props: { children: JSX.Element; actions?: JSX.Element }) {
   return (
     <div class="mb-4 flex flex-wrap items-center justify-between gap-2">
-      <h1 class="text-xl font-semibold">{props.children}</h1>
+      {/* tabindex -1: where focus goes back when a dialog's opener is gone (Modal) */}
+      <h1 class="text-xl font-semibold focus:outline-none" tabindex="-1">
+        {props.children}
+      </h1>
       {props.actions}
     </div>
   );
@@ -55,18 +89,40 @@ export function Section(props: { title: string; children: JSX.Element; id?: stri
   );
 }
 
-const STATUS_COLOURS: Record<string, string> = {
-  completed: "bg-green-100 text-green-800",
-  delivered: "bg-green-100 text-green-800",
-  paid: "bg-green-100 text-green-800",
-  failed: "bg-red-100 text-red-800",
-  cancelled: "bg-slate-200 text-slate-700",
-  expired: "bg-slate-200 text-slate-700",
-  skipped: "bg-slate-200 text-slate-700",
+type Tone = "good" | "bad" | "neutral" | "waiting";
+
+const TONES: Record<Tone, string> = {
+  good: "bg-green-100 text-green-800",
+  bad: "bg-red-100 text-red-800",
+  neutral: "bg-slate-200 text-slate-700",
+  waiting: "bg-amber-100 text-amber-800",
 };
 
-export function Badge(props: { status: string }) {
-  return <span class={`rounded px-1.5 py-0.5 text-xs font-medium ${STATUS_COLOURS[props.status] ?? "bg-amber-100 text-amber-800"}`}>{props.status}</span>;
+const STATUS_TONES: Record<string, Tone> = {
+  completed: "good",
+  delivered: "good",
+  paid: "good",
+  accepted: "good",
+  active: "good",
+  failed: "bad",
+  rejected: "bad",
+  disabled: "bad",
+  cancelled: "neutral",
+  expired: "neutral",
+  skipped: "neutral",
+  no_endpoint: "neutral",
+};
+
+/**
+ * A status in words of the merchant's language (`status.*`, or `attempt.*` for a provider
+ * attempt), coloured by what it means; `data-status` keeps the API's code for scripts and tests.
+ */
+export function Badge(props: { status: string; kind?: "status" | "attempt" }) {
+  return (
+    <span data-status={props.status} class={`rounded px-1.5 py-0.5 text-xs font-medium whitespace-nowrap ${TONES[STATUS_TONES[props.status] ?? "waiting"]}`}>
+      {codeLabel(props.kind ?? "status", props.status)}
+    </span>
+  );
 }
 
 /** A value shown once (a new key or signing secret): the element carries `data-secret`. */
@@ -95,89 +151,30 @@ export function SecretBox(props: { label: string; value: string }) {
 }
 
 /**
- * Cursor pagination over a list route: the cursors seen so far make a stack, so Previous goes
- * back without the API needing backward cursors. `key` changes (filters, app, mode) restart it.
+ * Refetches while `pending()` holds (a webhook delivery queued, a refund at its provider): first
+ * after `firstMs`, then each time half as long again, up to `maxMs`. A calm poll, not one a
+ * second: a webhook retry can wait hours. `restart()` (after the merchant acts) polls soon again.
  */
-export function createPager<T>(key: () => unknown, fetchPage: (cursor: string | undefined) => Promise<ListPage<T>>) {
-  // A key of undefined (no app yet) fetches nothing.
-  const [stack, setStack] = createSignal<Array<string | undefined>>([undefined]);
-  let lastKey: string | undefined;
-  const [page, { refetch }] = createResource(
-    () => {
-      const current = key();
-      if (current === undefined) return undefined;
-      const k = JSON.stringify(current);
-      if (k !== lastKey) {
-        lastKey = k;
-        if (stack().length > 1) setStack([undefined]);
-      }
-      return { k, cursor: stack()[stack().length - 1] };
-    },
-    (s) => fetchPage(s.cursor),
-  );
-  return {
-    page,
-    refetch,
-    hasPrevious: () => stack().length > 1,
-    next: () => {
-      const c = page.latest?.next_cursor;
-      if (c) setStack([...stack(), c]);
-    },
-    previous: () => setStack(stack().slice(0, -1)),
-  };
-}
-
-export function PagerButtons(props: {
-  pager: ReturnType<typeof createPager<unknown>> | { hasPrevious(): boolean; next(): void; previous(): void; page: Resource<ListPage<unknown>> };
-}) {
-  return (
-    <div class="mt-3 flex gap-2">
-      <button type="button" class="btn" disabled={!props.pager.hasPrevious()} onClick={() => props.pager.previous()}>
-        {t("common.previous")}
-      </button>
-      <button type="button" class="btn" disabled={!props.pager.page.latest?.has_more} onClick={() => props.pager.next()}>
-        {t("common.next")}
-      </button>
-    </div>
-  );
-}
-
-/** A modal on the native `<dialog>`: focus kept inside, Escape closes, focus returns to the opener. */
-export function Modal(props: { title: string; open: boolean; onClose: () => void; children: JSX.Element }) {
-  let el: HTMLDialogElement | undefined;
-  const sync = () => {
-    if (!el) return;
-    if (props.open && !el.open) el.showModal();
-    if (!props.open && el.open) el.close();
-  };
-  onMount(sync);
-  return (
-    <Show when={props.open}>
-      <dialog
-        ref={(d) => {
-          el = d;
-          queueMicrotask(sync);
-        }}
-        aria-labelledby="modal-title"
-        class="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg p-5 shadow-xl backdrop:bg-slate-900/40"
-        onClose={() => props.onClose()}
-      >
-        <h2 id="modal-title" class="mb-3 text-lg font-semibold">
-          {props.title}
-        </h2>
-        {props.children}
-      </dialog>
-    </Show>
-  );
-}
-
-/** Refetches every `everyMs` while `pending()` holds (e.g. a webhook delivery still queued). */
-export function refreshWhile(pending: () => boolean, refetch: () => unknown, everyMs = 1000): void {
+export function refreshWhile(pending: () => boolean, refetch: () => unknown, o: { firstMs?: number; maxMs?: number } = {}): { restart(): void } {
+  const first = o.firstMs ?? 2000;
+  const max = o.maxMs ?? 30_000;
+  let delay = first;
   createEffect(() => {
-    if (!pending()) return;
-    const timer = setTimeout(refetch, everyMs);
+    if (!pending()) {
+      delay = first;
+      return;
+    }
+    const timer = setTimeout(() => {
+      delay = Math.min(Math.round(delay * 1.5), max);
+      refetch();
+    }, delay);
     onCleanup(() => clearTimeout(timer));
   });
+  return {
+    restart: () => {
+      delay = first;
+    },
+  };
 }
 
 /** Runs an action, keeping its error (shown by the caller) and a busy flag for its button. */
@@ -196,7 +193,7 @@ export function createAction<A extends unknown[], R>(fn: (...args: A) => Promise
       setBusy(false);
     }
   };
-  return { run, busy, error };
+  return { run, busy, error, clear: () => setError(null) };
 }
 
 export function ActionError(props: { action: { error(): unknown } }) {

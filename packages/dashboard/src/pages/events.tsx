@@ -1,16 +1,19 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { call } from "../api";
 import { dateTime } from "../format";
-import { t } from "../i18n";
-import { scoped } from "../state";
+import { type MessageKey, t } from "../i18n";
+import { inScope, type Scope } from "../state";
 import type { Delivery, ZfEvent } from "../types";
 import { ActionError, Badge, createAction, Load } from "../ui";
 
-/** The delivery attempts of one event, loaded when opened. */
-function Deliveries(props: { eventId: string }) {
+/**
+ * The delivery attempts of one event, loaded when opened and again when its attempt count
+ * changes (a resend, a retry seen by the log's refresh); rows stay in place.
+ */
+function Deliveries(props: { eventId: string; attempts: number; scope: Scope }) {
   const [rows] = createResource(
-    () => props.eventId,
-    (id) => call<Delivery[]>("GET", `/v1/events/${id}/deliveries`, scoped()),
+    () => ({ id: props.eventId, attempts: props.attempts, ...props.scope }),
+    (s) => call<Delivery[]>("GET", `/v1/events/${s.id}/deliveries`, inScope(s)),
   );
   return (
     <Load data={rows}>
@@ -48,12 +51,39 @@ function Deliveries(props: { eventId: string }) {
   );
 }
 
-/** Events as a table, each with its delivery status, its attempts on demand and `Resend`. */
-export function EventTable(props: { events: ZfEvent[]; onResent?: () => void }) {
+/** Why a delivery is parked, in words, for the `last_error` codes the worker writes (services/webhooks). */
+const PARKED: Record<string, MessageKey> = {
+  no_endpoint: "delivery.no_endpoint",
+  endpoint_disabled: "delivery.endpoint_disabled",
+  "event type not subscribed": "delivery.not_subscribed",
+};
+
+/**
+ * The delivery state shown for an event: an event raised while the mode had no endpoint is
+ * kept `failed` with `last_error: "no_endpoint"` (nothing was attempted), which reads as "no
+ * endpoint", not as a failure.
+ */
+function deliveryStatus(e: ZfEvent): string {
+  return e.delivery.status === "failed" && e.delivery.last_error === "no_endpoint" ? "no_endpoint" : e.delivery.status;
+}
+
+function lastError(e: ZfEvent): string {
+  const error = e.delivery.last_error;
+  if (!error || e.delivery.status === "delivered") return "";
+  const parked = PARKED[error];
+  return parked ? t(parked) : error;
+}
+
+/**
+ * Events as a table, each with its delivery status, its attempts on demand and `Resend`. Every
+ * call names `scope`, the app and mode the events belong to (an app's page, a payment's), never
+ * the header's, which may differ.
+ */
+export function EventTable(props: { events: ZfEvent[]; scope: Scope; onResent?: () => void }) {
   const [open, setOpen] = createSignal<string | null>(null);
   const [resent, setResent] = createSignal<string | null>(null);
   const resend = createAction(async (id: string) => {
-    await call("POST", `/v1/events/${id}/resend`, scoped());
+    await call("POST", `/v1/events/${id}/resend`, inScope(props.scope));
     setResent(id);
     props.onResent?.();
   });
@@ -79,26 +109,29 @@ export function EventTable(props: { events: ZfEvent[]; onResent?: () => void }) 
                     <td class="mono">{e.id}</td>
                     <td>{e.type}</td>
                     <td>
-                      <Badge status={e.delivery.status} />
+                      <Badge status={deliveryStatus(e)} />
                       <Show when={resent() === e.id}>
                         <span class="ml-1 text-xs text-green-700">{t("webhook.resent")}</span>
                       </Show>
+                      <Show when={lastError(e)}>{(why) => <p class="mt-1 max-w-72 text-xs text-slate-600 [overflow-wrap:anywhere]">{why()}</p>}</Show>
                     </td>
                     <td>{e.delivery.attempts}</td>
                     <td>{dateTime(e.created_at)}</td>
-                    <td class="flex gap-1">
-                      <button type="button" class="btn" aria-expanded={open() === e.id} onClick={() => setOpen(open() === e.id ? null : e.id)}>
-                        {t("tx.showDeliveries")}
-                      </button>
-                      <button type="button" class="btn" disabled={resend.busy()} onClick={() => resend.run(e.id)}>
-                        {t("webhook.resend")}
-                      </button>
+                    <td>
+                      <div class="flex gap-1">
+                        <button type="button" class="btn" aria-expanded={open() === e.id} onClick={() => setOpen(open() === e.id ? null : e.id)}>
+                          {t("tx.showDeliveries")}
+                        </button>
+                        <button type="button" class="btn" disabled={resend.busy()} onClick={() => resend.run(e.id)}>
+                          {t("webhook.resend")}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                   <Show when={open() === e.id}>
                     <tr>
                       <td colSpan={6} class="bg-slate-50">
-                        <Deliveries eventId={e.id} />
+                        <Deliveries eventId={e.id} attempts={e.delivery.attempts} scope={props.scope} />
                       </td>
                     </tr>
                   </Show>

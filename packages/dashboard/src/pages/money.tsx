@@ -3,17 +3,18 @@ import { createResource, For, Show } from "solid-js";
 import { call, list } from "../api";
 import { paymentColumns } from "../columns";
 import { dateTime, money } from "../format";
-import { t } from "../i18n";
+import { codeLabel, t } from "../i18n";
 import { NeedsApp } from "../layout";
-import { inApp, scoped } from "../state";
+import { createPager, PagerButtons } from "../pager";
+import { inApp, inScope, objectSource, type Scope } from "../state";
 import type { Payment, Refund, Settlement } from "../types";
-import { ActionError, Badge, createAction, createPager, DataTable, IdLink, Load, PagerButtons, PageTitle, Section } from "../ui";
+import { ActionError, Badge, createAction, DataTable, IdLink, Load, PageTitle, Section } from "../ui";
 
 /** Refunds of the app and mode (`GET /v1/refunds`, SPEC §10). */
 export function Refunds() {
   const pager = createPager(
     () => inApp(),
-    (cursor) => list<Refund>("/v1/refunds", scoped({ query: { cursor, limit: 20 } })),
+    (cursor, s) => list<Refund>("/v1/refunds", inScope(s, { query: { cursor, limit: 20 } })),
   );
   return (
     <NeedsApp>
@@ -38,7 +39,7 @@ export function Refunds() {
                   ),
                 ],
                 [t("refunds.payment"), (r) => <IdLink id={r.payment_id} href={`/transactions/${r.payment_id}`} />],
-                [t("refund.reason"), (r) => r.reason ?? "—"],
+                [t("refund.reason"), (r) => (r.reason ? codeLabel("refund.reason", r.reason) : "—")],
                 [t("common.created"), (r) => dateTime(r.created_at)],
               ]}
             />
@@ -56,7 +57,7 @@ const period = (s: Settlement) => `${dateTime(s.period_start)} → ${dateTime(s.
 export function Settlements() {
   const pager = createPager(
     () => inApp(),
-    (cursor) => list<Settlement>("/v1/settlements", scoped({ query: { cursor, limit: 20 } })),
+    (cursor, s) => list<Settlement>("/v1/settlements", inScope(s, { query: { cursor, limit: 20 } })),
   );
   return (
     <NeedsApp>
@@ -95,11 +96,11 @@ function csvCell(value: unknown): string {
 }
 
 /** Every payment of a settlement (all cursor pages) as CSV, amounts in minor units as the API gives them. */
-async function exportCsv(s: Settlement): Promise<void> {
+async function exportCsv(s: Settlement, scope: Scope): Promise<void> {
   const rows: string[] = [CSV_COLUMNS.join(",")];
   let cursor: string | undefined;
   for (;;) {
-    const page = await list<Payment>(`/v1/settlements/${s.id}/payments`, scoped({ query: { cursor, limit: 100 } }));
+    const page = await list<Payment>(`/v1/settlements/${s.id}/payments`, inScope(scope, { query: { cursor, limit: 100 } }));
     for (const p of page.data) rows.push(CSV_COLUMNS.map((c) => csvCell((p as unknown as Record<string, unknown>)[c])).join(","));
     if (!page.has_more || !page.next_cursor) break;
     cursor = page.next_cursor;
@@ -114,15 +115,14 @@ async function exportCsv(s: Settlement): Promise<void> {
 
 export function SettlementPage() {
   const params = useParams();
-  const [settlement] = createResource(
-    () => inApp({ id: params.id }),
-    (s) => call<Settlement>("GET", `/v1/settlements/${s.id}`, scoped()),
-  );
-  const pager = createPager(
-    () => inApp({ id: params.id }),
-    (cursor) => list<Payment>(`/v1/settlements/${params.id}/payments`, scoped({ query: { cursor, limit: 50 } })),
-  );
-  const csv = createAction(exportCsv);
+  // One settlement, of one app and mode: the header's switches send this page to the list (layout.tsx).
+  const source = objectSource(() => params.id ?? "");
+  const [settlement] = createResource(source, (s) => call<Settlement>("GET", `/v1/settlements/${s.id}`, inScope(s)));
+  const pager = createPager(source, (cursor, s) => list<Payment>(`/v1/settlements/${s.id}/payments`, inScope(s, { query: { cursor, limit: 50 } })));
+  const csv = createAction((s: Settlement) => {
+    const scope = source();
+    return scope ? exportCsv(s, scope) : Promise.resolve();
+  });
   return (
     <>
       <p class="mb-2 text-sm">

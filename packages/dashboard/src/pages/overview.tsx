@@ -2,9 +2,9 @@ import { createResource, For, Show } from "solid-js";
 import { call, list } from "../api";
 import { paymentColumns } from "../columns";
 import { day, money, percent } from "../format";
-import { t } from "../i18n";
+import { t, tf } from "../i18n";
 import { NeedsApp } from "../layout";
-import { inApp, mode, scoped } from "../state";
+import { inApp, inScope, mode } from "../state";
 import type { ApiKey, Payment, Stats } from "../types";
 import { DataTable, Load, PageTitle, Section } from "../ui";
 
@@ -32,7 +32,7 @@ function VolumeChart(props: { stats: Stats }) {
             const h = () => Math.round((d.volume / max()) * H);
             return (
               <rect x={i() * bar() + 1} y={H - h()} width={Math.max(1, bar() - 2)} height={Math.max(h(), d.volume > 0 ? 1 : 0)} class="fill-blue-600">
-                <title>{`${day(d.date)}: ${money(d.volume, props.stats.currency)}`}</title>
+                <title>{tf("common.labelValue", { label: day(d.date), value: money(d.volume, props.stats.currency) })}</title>
               </rect>
             );
           }}
@@ -51,7 +51,20 @@ function VolumeChart(props: { stats: Stats }) {
   );
 }
 
-/** What to do when there is nothing yet: the banner's curl, with this app's key prefix. */
+/**
+ * The first payment's command, to paste in a terminal. The API never gives a key back (only
+ * its prefix, `sk_test_eQJ1…m029`), so the command reads it from `$ZEROFEE_SECRET_KEY`, which
+ * the merchant sets to the key they copied when they created it: pasted as shown, it works.
+ */
+const firstPaymentCommand = (origin: string) => `curl -s ${origin}/v1/payments -H "Authorization: Bearer $ZEROFEE_SECRET_KEY" \\
+  -H "Content-Type: application/json" -H "Idempotency-Key: $(date +%s%N)" \\
+  -d '{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","customer":{"phone":"+225 07 00 00 00 00"}}'`;
+
+/**
+ * What to do when there is nothing yet. Test mode: the curl that makes a sandbox payment. Live
+ * mode: where live payments come from — no command to paste, since a live one would ask a real
+ * phone to pay.
+ */
 export function FirstPaymentHint() {
   const [keys] = createResource(
     () => inApp(),
@@ -62,14 +75,11 @@ export function FirstPaymentHint() {
     <div class="text-sm">
       <Show when={secret()} fallback={<p>{t("empty.noKey")}</p>}>
         {(k) => (
-          <>
+          <Show when={mode() === "test"} fallback={<p>{tf("empty.livePayments", { prefix: k().display })}</p>}>
             <p class="mb-2">{t("empty.payments")}</p>
-            <pre class="mono overflow-x-auto rounded bg-slate-900 p-3 text-slate-100">
-              {`curl -s ${location.origin}/v1/payments -H "Authorization: Bearer ${k().display}" \\
-  -H "Content-Type: application/json" -H "Idempotency-Key: $(date +%s%N)" \\
-  -d '{"amount":1500,"payment_method":"PAYIN_ORANGE_CI","customer":{"phone":"+225 07 00 00 00 00"}}'`}
-            </pre>
-          </>
+            <p class="mb-2 text-slate-600">{tf("empty.keyHint", { prefix: k().display })}</p>
+            <pre class="mono overflow-x-auto rounded bg-slate-900 p-3 text-slate-100">{firstPaymentCommand(location.origin)}</pre>
+          </Show>
         )}
       </Show>
     </div>
@@ -79,11 +89,11 @@ export function FirstPaymentHint() {
 export function Overview() {
   const [stats] = createResource(
     () => inApp(),
-    () => call<Stats>("GET", "/v1/stats", scoped()),
+    (s) => call<Stats>("GET", "/v1/stats", inScope(s)),
   );
   const [recent] = createResource(
     () => inApp(),
-    () => list<Payment>("/v1/payments", scoped({ query: { limit: 8 } })),
+    (s) => list<Payment>("/v1/payments", inScope(s, { query: { limit: 8 } })),
   );
   return (
     <NeedsApp>

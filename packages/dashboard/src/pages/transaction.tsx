@@ -1,40 +1,77 @@
 import { A, useParams } from "@solidjs/router";
-import { createResource, createSignal, For, Show } from "solid-js";
-import { call, list } from "../api";
-import { dateTime, money, parseMinor, toMajorText } from "../format";
-import { t } from "../i18n";
-import { inApp, scoped } from "../state";
+import { createEffect, createResource, createSignal, For, on, Show } from "solid-js";
+import { ApiFailure, call, list } from "../api";
+import { Modal } from "../dialog";
+import { LocalError } from "../errors";
+import { amountText, dateTime, minorDigits, money, parseAmount } from "../format";
+import { codeLabel, t, tf } from "../i18n";
+import { apps, inScope, objectSource, type Scope, setCurrentApp } from "../state";
 import type { Payment, ZfEvent } from "../types";
-import { ActionError, Badge, createAction, DataTable, Load, Modal, Notice, PageTitle, refreshWhile, Section } from "../ui";
+import { ActionError, Badge, createAction, DataTable, Load, lastValue, Notice, PageTitle, refreshWhile, Section } from "../ui";
 import { EventTable } from "./events";
 
 const REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
+const UNFINISHED = new Set(["pending", "requires_action", "processing"]);
 
-/** The refund dialog (SPEC §11): `Amount` (default: what is left) and a confirm button `Refund`. */
-function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => void; onDone: () => void }) {
+/** The app and mode a payment lives in: every call about it names them. */
+const scopeOf = (p: Payment): Scope => ({ app: p.app_id, mode: p.livemode ? "live" : "test" });
+
+/**
+ * The refund dialog (SPEC §11): `Amount` (default: what is left, written as the merchant's
+ * language writes amounts) and a confirm button `Refund`. Each opening starts afresh.
+ */
+function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => void; onDone: () => void; onStale: () => void }) {
+  const currency = () => props.payment.currency;
   const left = () => props.payment.amount - (props.payment.amount_refunded ?? 0);
-  const [amount, setAmount] = createSignal(toMajorText(left(), props.payment.currency));
+  const [amount, setAmount] = createSignal("");
   const [reason, setReason] = createSignal<string>("requested_by_customer");
-  const [invalid, setInvalid] = createSignal(false);
+  const [invalid, setInvalid] = createSignal<string | null>(null);
   const refund = createAction(async () => {
-    const minor = parseMinor(amount(), props.payment.currency);
-    setInvalid(minor === null);
-    if (minor === null) return;
-    await call("POST", "/v1/refunds", scoped({ body: { payment_id: props.payment.id, amount: minor, reason: reason() } }));
+    const minor = parseAmount(amount(), currency());
+    const cur = currency();
+    if (minor === null) setInvalid(tf("amount.bad", { example: amountText(minorDigits(cur) === 0 ? 1500 : 1250, cur) }));
+    else if (minor > left()) setInvalid(tf("refund.tooMuch", { left: money(left(), cur) }));
+    else setInvalid(null);
+    if (minor === null || invalid()) return;
+    try {
+      await call("POST", "/v1/refunds", inScope(scopeOf(props.payment), { body: { payment_id: props.payment.id, amount: minor, reason: reason() } }));
+    } catch (e) {
+      // Less was left than this page knew (a refund made elsewhere meanwhile): say how much, in the payment's currency.
+      if (e instanceof ApiFailure && e.code === "refund_exceeds_payment") {
+        const fresh = await call<Payment>("GET", `/v1/payments/${props.payment.id}`, inScope(scopeOf(props.payment))).catch(() => null);
+        props.onStale();
+        if (fresh) {
+          const now = fresh.amount - (fresh.amount_refunded ?? 0);
+          throw new LocalError(() => `${t("error.refundExceeds")} ${tf("refund.tooMuch", { left: money(now, cur) })}`);
+        }
+      }
+      throw e;
+    }
     props.onDone();
   });
+  createEffect(
+    on(
+      () => props.open,
+      (open) => {
+        if (!open) return;
+        setAmount(amountText(left(), currency()));
+        setReason("requested_by_customer");
+        setInvalid(null);
+        refund.clear();
+      },
+    ),
+  );
   return (
     <Modal title={t("refund.title")} open={props.open} onClose={props.onClose}>
       <form
         class="space-y-3"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           refund.run();
         }}
       >
-        <p class="text-sm text-slate-600">
-          {t("refund.left")}: {money(left(), props.payment.currency)}
-        </p>
+        <p class="text-sm text-slate-600">{tf("refund.left", { amount: money(left(), currency()) })}</p>
         <div>
           <label class="label" for="refund-amount">
             {t("refund.amount")}
@@ -43,15 +80,16 @@ function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => v
             id="refund-amount"
             class="input"
             inputmode="decimal"
+            autocomplete="off"
             required
-            aria-invalid={invalid()}
-            aria-describedby="refund-amount-error"
+            aria-invalid={invalid() !== null}
+            aria-describedby={invalid() ? "refund-amount-error" : undefined}
             value={amount()}
             onInput={(e) => setAmount(e.currentTarget.value)}
           />
           <Show when={invalid()}>
             <p id="refund-amount-error" class="mt-1 text-xs text-red-700">
-              {t("refund.badAmount")}
+              {invalid()}
             </p>
           </Show>
         </div>
@@ -60,12 +98,12 @@ function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => v
             {t("refund.reason")}
           </label>
           <select id="refund-reason" class="input" value={reason()} onChange={(e) => setReason(e.currentTarget.value)}>
-            <For each={REASONS}>{(r) => <option value={r}>{t(`refund.reason.${r}`)}</option>}</For>
+            <For each={REASONS}>{(r) => <option value={r}>{codeLabel("refund.reason", r)}</option>}</For>
           </select>
         </div>
         <ActionError action={refund} />
         <div class="flex justify-end gap-2">
-          <button type="button" class="btn" onClick={props.onClose}>
+          <button type="button" class="btn" onClick={() => props.onClose()}>
             {t("common.cancel")}
           </button>
           <button type="submit" class="btn btn-primary" disabled={refund.busy()}>
@@ -86,17 +124,48 @@ function Row(props: { label: string; children: unknown }) {
   );
 }
 
+/**
+ * A payment of the header's app and mode or, for a link from another of the account's apps,
+ * that app's (the header then shows it); a 404 only when no app has it.
+ */
+async function findPayment(s: { id: string } & Scope): Promise<Payment> {
+  const others = apps()
+    .map((a) => a.id)
+    .filter((a) => a !== s.app);
+  let missing: unknown;
+  for (const app of [s.app, ...others]) {
+    try {
+      const p = await call<Payment>("GET", `/v1/payments/${s.id}`, inScope({ app, mode: s.mode }));
+      if (app !== s.app) setCurrentApp(app);
+      return p;
+    } catch (e) {
+      if (!(e instanceof ApiFailure && e.status === 404)) throw e;
+      missing ??= e;
+    }
+  }
+  throw missing;
+}
+
 export function Transaction() {
   const params = useParams();
-  const [payment, { refetch }] = createResource(
-    () => inApp({ id: params.id }),
-    (s) => call<Payment>("GET", `/v1/payments/${s.id}`, scoped()),
+  const source = objectSource(() => params.id ?? "");
+  // A refresh asks the payment's own app first.
+  const [payment, { refetch }] = createResource(source, (s, { value }: { value?: Payment }) =>
+    findPayment(value?.id === s.id ? { ...s, ...scopeOf(value) } : s),
   );
   const [events, ev] = createResource(
-    () => inApp({ id: params.id }),
-    (s) => list<ZfEvent>("/v1/events", scoped({ query: { object_id: s.id, limit: 50 } })),
+    () => {
+      const p = lastValue(payment);
+      return p && p.id === params.id ? { id: p.id, ...scopeOf(p) } : undefined;
+    },
+    async (s) => ({ ...(await list<ZfEvent>("/v1/events", inScope(s, { query: { object_id: s.id, limit: 50 } }))), scope: { app: s.app, mode: s.mode } }),
   );
-  refreshWhile(() => events.latest?.data.some((e) => e.delivery.status === "pending") ?? false, ev.refetch);
+  // Calm polls while something is on its way: a payment not final yet, a refund at its provider, a webhook queued.
+  const paymentPoll = refreshWhile(() => {
+    const p = lastValue(payment);
+    return !!p && (UNFINISHED.has(p.status) || (p.refunds ?? []).some((r) => r.status === "pending"));
+  }, refetch);
+  const eventPoll = refreshWhile(() => lastValue(events)?.data.some((e) => e.delivery.status === "pending") ?? false, ev.refetch);
   const [refunding, setRefunding] = createSignal(false);
   const [refunded, setRefunded] = createSignal(false);
   return (
@@ -149,7 +218,7 @@ export function Transaction() {
                   <For each={p.timeline}>
                     {(s) => (
                       <li>
-                        <Badge status={s.status} /> <span class="text-slate-500">{s.source}</span>
+                        <Badge status={s.status} /> <span class="text-slate-500">{codeLabel("source", s.source)}</span>
                         <div class="text-xs text-slate-500">{dateTime(s.at)}</div>
                       </li>
                     )}
@@ -162,7 +231,7 @@ export function Transaction() {
                 rows={p.attempts ?? []}
                 columns={[
                   [t("common.provider"), (a) => a.provider],
-                  [t("common.status"), (a) => <Badge status={a.status} />],
+                  [t("common.status"), (a) => <Badge status={a.status} kind="attempt" />],
                   [t("common.reference"), (a) => <span class="mono">{a.provider_reference ?? a.provider_payment_id}</span>],
                   [t("webhook.lastError"), (a) => a.error_message ?? ""],
                   [t("common.created"), (a) => dateTime(a.created_at)],
@@ -176,8 +245,18 @@ export function Transaction() {
                   columns={[
                     [t("common.id"), (r) => <span class="mono">{r.id}</span>],
                     [t("common.amount"), (r) => <span class="tabular-nums">{money(r.amount, r.currency)}</span>],
-                    [t("common.status"), (r) => <Badge status={r.status} />],
-                    [t("refund.reason"), (r) => r.reason ?? "—"],
+                    [
+                      t("common.status"),
+                      (r) => (
+                        <>
+                          <Badge status={r.status} />
+                          <Show when={r.failure_message}>
+                            <span class="ml-1 text-xs text-red-700">{r.failure_message}</span>
+                          </Show>
+                        </>
+                      ),
+                    ],
+                    [t("refund.reason"), (r) => (r.reason ? codeLabel("refund.reason", r.reason) : "—")],
                     [t("common.created"), (r) => dateTime(r.created_at)],
                   ]}
                 />
@@ -187,9 +266,12 @@ export function Transaction() {
               payment={p}
               open={refunding()}
               onClose={() => setRefunding(false)}
+              onStale={() => refetch()}
               onDone={() => {
                 setRefunding(false);
                 setRefunded(true);
+                paymentPoll.restart();
+                eventPoll.restart();
                 refetch();
                 ev.refetch();
               }}
@@ -198,7 +280,18 @@ export function Transaction() {
         )}
       </Load>
       <Section title={t("tx.events")} id="events">
-        <Load data={events}>{(e) => <EventTable events={e.data} onResent={() => ev.refetch()} />}</Load>
+        <Load data={events}>
+          {(e) => (
+            <EventTable
+              events={e.data}
+              scope={e.scope}
+              onResent={() => {
+                eventPoll.restart();
+                ev.refetch();
+              }}
+            />
+          )}
+        </Load>
       </Section>
     </>
   );

@@ -6,7 +6,8 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
 import { seedDemo } from "../../src/services/demo/seed.js";
-import type { TestApp } from "../harness.js";
+import { eventually, type TestApp } from "../harness.js";
+import { actOnSandbox } from "../providers/sandbox-page.js";
 
 export { launch, shot } from "../checkout/browser.js";
 
@@ -91,4 +92,21 @@ export function expectClean(w: Watch): void {
  * The 404s a page may meet without an error of its own: the webhook endpoint of a mode that has
  * none yet (the API's answer for "not set", SPEC §4).
  */
-export const EXPECTED_404S = [/\/v1\/apps\/app_\w+\/webhook\?mode=(test|live)$/];
+/** None any more: an app without a webhook endpoint reads as an empty list (SPEC §11: no console error). */
+export const EXPECTED_404S: RegExp[] = [];
+
+/**
+ * A completed EUR card payment of `amount` cents: Stripe's sandbox Checkout approved through
+ * its own pages, as a customer would (cards complete by redirect, SPEC §2).
+ */
+export async function completedEurPayment(t: TestApp, secretKey: string, amount: number, extra: Record<string, unknown> = {}): Promise<string> {
+  const urls = { success_url: "https://merchant.example/success", cancel_url: "https://merchant.example/cancel", error_url: "https://merchant.example/error" };
+  const res = await t.call("POST", "/v1/payments", {
+    token: secretKey,
+    body: { amount, currency: "EUR", payment_method: "PAYIN_CARD", provider: "stripe", ...urls, ...extra },
+  });
+  expect(res.status, res.text).toBe(201);
+  await actOnSandbox(res.body.data.next_action.redirect_url, new URL(t.url).origin, "approve");
+  await eventually(async () => (await t.call("GET", `/v1/payments/${res.body.data.id}`, { token: secretKey })).body.data.status === "completed");
+  return res.body.data.id;
+}

@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeSettlements } from "../../src/services/settlements/close.js";
 import { captureChildLogs, eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { demoLogin, EXPECTED_404S, expectClean, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
+import { completedEurPayment, demoLogin, EXPECTED_404S, expectClean, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -106,7 +106,7 @@ describe("refunds", () => {
     await nav("Refunds").click();
     const row = page.getByRole("row").filter({ hasText: refundId });
     await expect.poll(() => row.textContent()).toContain(paymentId);
-    expect(await row.textContent()).toContain("completed");
+    expect(await row.textContent()).toContain("Completed");
     expectClean(w);
   });
 });
@@ -125,6 +125,71 @@ describe("settlements", () => {
     expect(csv.split("\r\n")[0]).toBe("id,reference,amount,fee_amount,net_amount,currency,payment_method,provider,completed_at");
     expect(csv).toContain(`${paymentId},order-money-1,5000,`);
     await ctx.close();
+    expectClean(w);
+  });
+});
+
+describe("refunds in French, in euros", () => {
+  it("the dialog writes and reads amounts the French way, says errors in French with amounts in euros, and gives focus back", async () => {
+    const eurId = await completedEurPayment(t, demo.secret_key, 12_345);
+    const fr = await openPage(browser, t, w, { locale: "fr-FR" });
+    const p = fr.page;
+    p.setDefaultTimeout(15_000);
+    await signIn(p, t.url, demo.email, demo.password, { email: "Email", password: "Mot de passe", button: "Se connecter" });
+    await p.getByRole("navigation").getByRole("link", { name: "Aperçu" }).waitFor();
+    await p.goto(`${t.url}/dashboard/transactions/${eurId}`);
+    const opener = p.getByRole("button", { name: "Rembourser", exact: true });
+    await opener.click();
+    const dialog = p.getByRole("dialog", { name: "Rembourser ce paiement" });
+    // French typography: a no-break space before the colon; the amount in euros with a decimal comma.
+    await expect.poll(() => dialog.textContent()).toContain("Reste à rembourser\u00a0: 123,45\u00a0€");
+    const amount = dialog.getByLabel("Montant");
+    expect(await amount.inputValue()).toBe("123,45");
+    // Meanwhile 100 € is refunded elsewhere: the server's refusal reads in French, with what is left in euros.
+    const elsewhere = await t.call("POST", "/v1/refunds", { token: demo.secret_key, body: { payment_id: eurId, amount: 10_000 } });
+    expect(elsewhere.status, elsewhere.text).toBe(201);
+    await amount.fill("50");
+    await dialog.getByRole("button", { name: "Rembourser", exact: true }).click();
+    await expect
+      .poll(() => dialog.getByRole("alert").textContent())
+      .toBe("Le remboursement dépasse ce qu'il reste à rembourser sur ce paiement. Il reste au plus 23,45\u00a0€ à rembourser.");
+    await expect.poll(() => dialog.textContent()).toContain("Reste à rembourser\u00a0: 23,45\u00a0€");
+    // That refusal (422) is the one console error this step expects.
+    w.errors.splice(0);
+    // More than is left is refused before any request, in euros too.
+    await amount.fill("30");
+    await dialog.getByRole("button", { name: "Rembourser", exact: true }).click();
+    await expect.poll(() => dialog.textContent()).toContain("Il reste au plus 23,45\u00a0€ à rembourser.");
+    // Cancel: focus goes back to the Refund button; opening again starts afresh.
+    await dialog.getByRole("button", { name: "Annuler" }).click();
+    await expect.poll(() => opener.evaluate((el) => el === document.activeElement)).toBe(true);
+    await opener.click();
+    await expect.poll(() => amount.inputValue()).toBe("23,45");
+    expect(await dialog.getByRole("alert").count()).toBe(0);
+    expect(await dialog.textContent()).not.toContain("Il reste au plus");
+    // 12,01 € fails at the provider (an amount ending in 01): the page says so without a reload, with the reason.
+    await amount.fill("12,01");
+    await dialog.getByRole("button", { name: "Rembourser", exact: true }).click();
+    await p.getByText("Remboursement créé.").waitFor();
+    await expect.poll(() => opener.evaluate((el) => el === document.activeElement)).toBe(true);
+    const refunds = p.locator("#payment-refunds").locator("xpath=..").getByRole("table");
+    const failed = refunds.getByRole("row").filter({ hasText: "12,01" });
+    await expect.poll(() => failed.locator("[data-status]").textContent(), { timeout: 10_000 }).toBe("Échoué");
+    const api = (await t.call("GET", `/v1/payments/${eurId}`, { token: demo.secret_key })).body.data;
+    const failure = api.refunds.find((r: { amount: number }) => r.amount === 1201);
+    expect(failure.failure_message).toBeTruthy();
+    expect(await failed.textContent()).toContain(failure.failure_message);
+    // The earlier refund and its reason, in French; a pending one becomes completed on the page by itself.
+    const first = refunds.getByRole("row").filter({ hasText: "100,00" });
+    await expect.poll(() => first.locator("[data-status]").textContent(), { timeout: 10_000 }).toBe("Réussi");
+    await opener.click();
+    await amount.fill("10");
+    await dialog.getByRole("button", { name: "Rembourser", exact: true }).click();
+    const last = refunds.getByRole("row").filter({ hasText: "10,00\u00a0€" });
+    await expect.poll(() => last.locator("[data-status]").textContent(), { timeout: 10_000 }).toBe("Réussi");
+    expect(await last.textContent()).toContain("Demandé par le client");
+    expect(await refunds.textContent()).not.toMatch(/completed|failed|pending|requested_by_customer/);
+    await fr.ctx.close();
     expectClean(w);
   });
 });

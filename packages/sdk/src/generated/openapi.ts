@@ -6045,6 +6045,8 @@ export interface paths {
                     created_from?: string;
                     /** @description An ISO 8601 time with its offset, or a UTC day (YYYY-MM-DD): created_from from its first instant, created_to through its last */
                     created_to?: string;
+                    /** @description Only payments in this currency (what amount_from/amount_to compare within) */
+                    currency?: string;
                     cursor?: string;
                     /** @description E.164 (+225…) or 00… matches exactly; national digits (07 00 00 00 00) match numbers ending with them */
                     customer_phone?: string;

@@ -146,6 +146,9 @@ describe("payment lifecycle with the test provider (SPEC §3, §14)", () => {
       expect(await refsFor(`customer_phone=${encodeURIComponent(typed)}`), typed).toEqual(["ci"]);
     }
     expect(await refsFor(`customer_phone=${encodeURIComponent("77 123 45 02")}`)).toEqual(["sn"]);
+    expect(await refsFor("currency=XOF")).toEqual(["ci", "ci-other", "sn"]);
+    expect(await refsFor("currency=EUR")).toEqual([]);
+    expect((await t.call("GET", "/v1/payments?currency=xof", { token: lm.sk })).status).toBe(400);
     expect(await refsFor(`customer_phone=${encodeURIComponent("+2250500000002")}`)).toEqual([]);
     const bad = await t.call("GET", `/v1/payments?customer_phone=${encodeURIComponent("07%00")}`, { token: lm.sk });
     expect(bad.status).toBe(400);

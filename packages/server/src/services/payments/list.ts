@@ -60,6 +60,7 @@ export async function listPayments({ ctx, scope, input }: { ctx: ServiceContext;
   if (input.payment_method) where.push(eq(payments.paymentMethod, input.payment_method));
   if (input.country) where.push(eq(payments.country, input.country));
   if (input.reference) where.push(eq(payments.reference, input.reference));
+  if (input.currency) where.push(eq(payments.currency, input.currency));
   if (input.customer_phone) where.push(phoneMatches(input.customer_phone));
   where.push(...createdRange(payments.createdAt, input.created_from, input.created_to));
   if (input.amount_from !== undefined) where.push(gte(payments.amount, input.amount_from));

@@ -91,6 +91,11 @@ export const ListPaymentsQuery = z.strictObject({
     .regex(/^[A-Z]{2}$/)
     .optional(),
   reference: z.string().max(200).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as XOF")
+    .optional()
+    .describe("Only payments in this currency (what amount_from/amount_to compare within)"),
   customer_phone: z
     .string()
     .max(32)

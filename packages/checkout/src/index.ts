@@ -270,8 +270,11 @@ class ZeroFeeCheckout {
     } catch (e) {
       popup?.close();
       this.busy = false;
-      // Unanswered or a 5xx: the same « Payer » again resumes this attempt. Refused: a new one.
-      if (!(e instanceof ApiError) || (e.status !== 0 && e.status < 500 && e.status !== 409)) this.attempt = undefined;
+      // Unanswered, rate-limited or a 5xx (none of them stored for the key): the same « Payer »
+      // again resumes this attempt. Anything else — a 409 or 422 is stored and would be replayed
+      // for this key forever — makes the next « Payer » a new attempt.
+      const resumable = e instanceof ApiError && (e.status === 0 || e.status === 429 || e.status >= 500);
+      if (!resumable) this.attempt = undefined;
       return this.fail(e);
     }
     this.attempt = undefined;

@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
 import { actOnProviderPage, context, dialog, events, expectState, launch, type Site, startSite, widgetPage } from "./browser.js";
-import { createSession } from "./helpers.js";
+import { createSession, orange, pay } from "./helpers.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -297,6 +297,25 @@ describe("hosted page — its cancel", () => {
     expect((await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: m.sk })).body.data.status).toBe("complete");
     await first.close();
     await second.close();
+  });
+
+  it("refused while another payment of the session runs, « Payer » works again once that one ends (a stored 409 is never replayed at the customer)", async () => {
+    const s = await createSession(t, m, { allowed_countries: ["CI"], success_url: `${shop.origin}/thanks` });
+    const ctx = await context(browser);
+    const page = await ctx.newPage();
+    await page.goto(s.url);
+    const dlg = dialog(page);
+    await dlg.getByRole("button", { name: "Orange Money" }).click();
+    await dlg.getByLabel("Phone number").fill("07 00 00 00 00");
+    // Meanwhile the session's payment starts elsewhere (another device), after this page loaded.
+    const other = await pay(t, s.client_secret, orange("02"));
+    expect(other.status, other.text).toBe(201);
+    await dlg.getByRole("button", { name: /^Pay/ }).click();
+    await dlg.getByRole("alert").getByText("A payment is already in progress.").waitFor();
+    expect((await t.call("POST", `/v1/payments/${other.body.data.id}/cancel`, { token: m.sk })).status).toBe(200);
+    await dlg.getByRole("button", { name: /^Pay/ }).click();
+    await page.waitForURL(new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`), { timeout: 20_000 });
+    await ctx.close();
   });
 
   it("an expired session tells the page (onError) as well as the customer", async () => {

@@ -115,8 +115,9 @@ export function Shell(props: { children?: JSX.Element }) {
               {t("signOut")}
             </button>
           </div>
-          <nav aria-label={t("nav.main")} class="mx-auto max-w-6xl overflow-x-auto px-3">
-            <ul class="flex gap-1 text-sm">
+          {/* The links wrap onto a second line on a phone rather than scroll out of sight. */}
+          <nav aria-label={t("nav.main")} class="mx-auto max-w-6xl px-3">
+            <ul class="flex flex-wrap gap-x-1 text-sm">
               <For each={NAV}>
                 {([href, key]) => (
                   <li>

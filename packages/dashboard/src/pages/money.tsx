@@ -1,9 +1,10 @@
 import { A, useParams } from "@solidjs/router";
-import { createResource, For, Show } from "solid-js";
+import { createResource, Show } from "solid-js";
 import { call, list } from "../api";
 import { paymentColumns } from "../columns";
+import { settlementCsv } from "../csv";
 import { dateTime, money } from "../format";
-import { codeLabel, t } from "../i18n";
+import { codeLabel, t, tf } from "../i18n";
 import { NeedsApp } from "../layout";
 import { createPager, PagerButtons } from "../pager";
 import { inApp, inScope, objectSource, type Scope } from "../state";
@@ -86,31 +87,39 @@ export function Settlements() {
   );
 }
 
-const CSV_COLUMNS = ["id", "reference", "amount", "fee_amount", "net_amount", "currency", "payment_method", "provider", "completed_at"] as const;
-
-function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? "" : String(value);
-  // A leading = + - @ would be a formula in a spreadsheet: quoted and prefixed.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** Every payment of a settlement (all cursor pages) as CSV, amounts in minor units as the API gives them. */
-async function exportCsv(s: Settlement, scope: Scope): Promise<void> {
-  const rows: string[] = [CSV_COLUMNS.join(",")];
+/** Every page of a settlement's list (`/payments` or `/refunds`), following its cursors. */
+async function allPages<T>(path: string, scope: Scope): Promise<T[]> {
+  const rows: T[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const page = await list<Payment>(`/v1/settlements/${s.id}/payments`, inScope(scope, { query: { cursor, limit: 100 } }));
-    for (const p of page.data) rows.push(CSV_COLUMNS.map((c) => csvCell((p as unknown as Record<string, unknown>)[c])).join(","));
-    if (!page.has_more || !page.next_cursor) break;
+    const page = await list<T>(path, inScope(scope, { query: { cursor, limit: 100 } }));
+    rows.push(...page.data);
+    if (!page.has_more || !page.next_cursor) return rows;
     cursor = page.next_cursor;
   }
-  const url = URL.createObjectURL(new Blob([`${rows.join("\r\n")}\r\n`], { type: "text/csv" }));
+}
+
+/** The settlement's payments and refunds as one CSV (csv.ts: a `kind` column, amounts in minor units). */
+async function exportCsv(s: Settlement, scope: Scope): Promise<void> {
+  const [payments, refunds] = await Promise.all([
+    allPages<Payment>(`/v1/settlements/${s.id}/payments`, scope),
+    allPages<Refund>(`/v1/settlements/${s.id}/refunds`, scope),
+  ]);
+  const url = URL.createObjectURL(new Blob([settlementCsv(payments, refunds)], { type: "text/csv" }));
   const a = document.createElement("a");
   a.href = url;
   a.download = `${s.id}.csv`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function Figure(props: { label: string; value: string; wide?: boolean }) {
+  return (
+    <div class={`card ${props.wide ? "col-span-2" : ""}`}>
+      <p class="text-xs text-slate-500 uppercase">{props.label}</p>
+      <p class="mt-1 font-semibold tabular-nums">{props.value}</p>
+    </div>
+  );
 }
 
 export function SettlementPage() {
@@ -119,6 +128,7 @@ export function SettlementPage() {
   const source = objectSource(() => params.id ?? "");
   const [settlement] = createResource(source, (s) => call<Settlement>("GET", `/v1/settlements/${s.id}`, inScope(s)));
   const pager = createPager(source, (cursor, s) => list<Payment>(`/v1/settlements/${s.id}/payments`, inScope(s, { query: { cursor, limit: 50 } })));
+  const refunds = createPager(source, (cursor, s) => list<Refund>(`/v1/settlements/${s.id}/refunds`, inScope(s, { query: { cursor, limit: 50 } })));
   const csv = createAction((s: Settlement) => {
     const scope = source();
     return scope ? exportCsv(s, scope) : Promise.resolve();
@@ -143,24 +153,23 @@ export function SettlementPage() {
               <span class="mono">{s.id}</span>
             </PageTitle>
             <ActionError action={csv} />
-            <div class="mb-4 grid grid-cols-2 gap-3 lg:grid-cols-5">
-              <For
-                each={[
-                  [t("settlements.period"), period(s)],
-                  [t("settlements.count"), String(s.count)],
-                  [t("settlements.gross"), money(s.gross_amount, s.currency)],
-                  [t("settlements.fees"), money(s.fee_amount, s.currency)],
-                  [t("settlements.net"), money(s.net_amount, s.currency)],
-                ]}
-              >
-                {([label, value]) => (
-                  <div class="card">
-                    <p class="text-xs text-slate-500 uppercase">{label}</p>
-                    <p class="mt-1 font-semibold tabular-nums">{value}</p>
-                  </div>
-                )}
-              </For>
+            <div class="mb-2 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-7" id="settlement-figures">
+              <Figure wide label={t("settlements.period")} value={period(s)} />
+              <Figure label={t("settlements.count")} value={String(s.count)} />
+              <Figure label={t("settlements.gross")} value={money(s.gross_amount, s.currency)} />
+              <Figure label={t("settlements.fees")} value={money(s.fee_amount, s.currency)} />
+              <Figure label={t("settlements.refunded")} value={money(s.refunded_amount, s.currency)} />
+              <Figure label={t("settlements.net")} value={money(s.net_amount, s.currency)} />
             </div>
+            {/* How the bank line is made: the API's own figures, never added up here. */}
+            <p class="mb-4 text-sm text-slate-600 tabular-nums">
+              {tf("settlements.equation", {
+                net: money(s.net_amount, s.currency),
+                gross: money(s.gross_amount, s.currency),
+                fees: money(s.fee_amount, s.currency),
+                refunded: money(s.refunded_amount, s.currency),
+              })}
+            </p>
           </>
         )}
       </Load>
@@ -174,6 +183,24 @@ export function SettlementPage() {
               />
               <PagerButtons pager={pager} />
             </>
+          )}
+        </Load>
+      </Section>
+      <Section title={t("settlements.refunds")} id="settlement-refunds">
+        <Load data={refunds.page}>
+          {(p) => (
+            <Show when={p.data.length > 0} fallback={<p class="text-sm text-slate-500">{t("settlements.noRefunds")}</p>}>
+              <DataTable
+                rows={p.data}
+                columns={[
+                  [t("common.id"), (r) => <span class="mono">{r.id}</span>],
+                  [t("refunds.payment"), (r) => <IdLink id={r.payment_id} href={`/transactions/${r.payment_id}`} />],
+                  [t("common.amount"), (r) => <span class="tabular-nums">{money(r.amount, r.currency)}</span>],
+                  [t("settlements.completedAt"), (r) => dateTime(r.completed_at)],
+                ]}
+              />
+              <PagerButtons pager={refunds} />
+            </Show>
           )}
         </Load>
       </Section>

@@ -1,12 +1,12 @@
-import { createResource, For, Show } from "solid-js";
+import { createResource, createSignal, For, Show } from "solid-js";
 import { call, list } from "../api";
 import { paymentColumns } from "../columns";
 import { day, money, percent } from "../format";
 import { t, tf } from "../i18n";
 import { NeedsApp } from "../layout";
-import { inApp, inScope, mode } from "../state";
+import { inApp, inScope, mode, type Scope } from "../state";
 import type { ApiKey, Payment, Stats } from "../types";
-import { DataTable, Load, PageTitle, Section } from "../ui";
+import { DataTable, Load, lastValue, PageTitle, Section } from "../ui";
 
 function Card(props: { label: string; value: string }) {
   return (
@@ -17,36 +17,67 @@ function Card(props: { label: string; value: string }) {
   );
 }
 
-/** Volume by day as plain SVG bars; the table beneath gives the same numbers to screen readers. */
+/**
+ * Volume by day as plain SVG bars across the card's whole width: no viewBox, bars placed in
+ * percentages, so the chart stretches with the card while its labels keep their size. The
+ * SVG is for the eye only; a visually hidden table gives screen readers the same numbers.
+ */
 function VolumeChart(props: { stats: Stats }) {
-  const W = 600;
   const H = 160;
   const days = () => props.stats.by_day;
   const max = () => Math.max(1, ...days().map((d) => d.volume));
-  const bar = () => W / Math.max(1, days().length);
+  const step = () => 100 / Math.max(1, days().length);
   return (
     <figure>
-      <svg viewBox={`0 0 ${W} ${H + 18}`} class="h-44 w-full" role="img" aria-label={t("overview.chart")}>
+      <svg width="100%" height={H + 18} class="block" aria-hidden="true">
         <For each={days()}>
           {(d, i) => {
             const h = () => Math.round((d.volume / max()) * H);
             return (
-              <rect x={i() * bar() + 1} y={H - h()} width={Math.max(1, bar() - 2)} height={Math.max(h(), d.volume > 0 ? 1 : 0)} class="fill-blue-600">
+              <rect
+                x={`${(i() + 0.1) * step()}%`}
+                y={H - Math.max(h(), d.volume > 0 ? 1 : 0)}
+                width={`${step() * 0.8}%`}
+                height={Math.max(h(), d.volume > 0 ? 1 : 0)}
+                class="fill-blue-600"
+              >
                 <title>{tf("common.labelValue", { label: day(d.date), value: money(d.volume, props.stats.currency) })}</title>
               </rect>
             );
           }}
         </For>
-        <line x1="0" x2={W} y1={H} y2={H} class="stroke-slate-300" />
+        <line x1="0" x2="100%" y1={H} y2={H} class="stroke-slate-300" />
         <Show when={days().length > 0}>
           <text x="0" y={H + 14} class="fill-slate-500 text-[10px]">
             {day(days()[0]?.date ?? props.stats.from)}
           </text>
-          <text x={W} y={H + 14} text-anchor="end" class="fill-slate-500 text-[10px]">
+          <text x="100%" y={H + 14} text-anchor="end" class="fill-slate-500 text-[10px]">
             {day(days()[days().length - 1]?.date ?? props.stats.to)}
           </text>
         </Show>
       </svg>
+      {/* A table sizes itself to its content whatever its class: the 1 px box is its wrapper. */}
+      <div class="sr-only">
+        <table>
+          <caption>{t("overview.chart")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("overview.day")}</th>
+              <th scope="col">{t("overview.volume")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={days()}>
+              {(d) => (
+                <tr>
+                  <th scope="row">{day(d.date)}</th>
+                  <td>{money(d.volume, props.stats.currency)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
@@ -86,22 +117,63 @@ export function FirstPaymentHint() {
   );
 }
 
+/**
+ * The currency the merchant picked for each app and mode, for as long as the page is open: the
+ * overview opens on the app's main currency, and shows the one picked when the merchant comes
+ * back to it. (Not in the address: `/dashboard?currency=` is where the router puts the overview,
+ * and the server answers `/dashboard` with a redirect that drops the query.)
+ */
+const [picked, setPicked] = createSignal<Record<string, string>>({});
+const pickKey = (s: Scope) => `${s.app}:${s.mode}`;
+
+/**
+ * Which currency the figures are in, when the app has payments in several: amounts are never
+ * added across currencies (SPEC §10), so the merchant picks one (`picked`).
+ */
+function CurrencyPicker(props: { stats: Stats; onPick: (currency: string) => void }) {
+  const choices = () => [...new Set([props.stats.currency ?? "", ...props.stats.currencies])].filter(Boolean).sort();
+  return (
+    <div class="mb-3 flex flex-wrap items-center justify-between gap-2">
+      <p class="text-sm text-slate-600">{t("overview.perCurrency")}</p>
+      <label class="flex items-center gap-2 text-sm">
+        {t("common.currency")}
+        <select class="input w-auto" value={props.stats.currency ?? ""} onChange={(e) => props.onPick(e.currentTarget.value)}>
+          <For each={choices()}>{(c) => <option value={c}>{c}</option>}</For>
+        </select>
+      </label>
+    </div>
+  );
+}
+
 export function Overview() {
   const [stats] = createResource(
-    () => inApp(),
-    (s) => call<Stats>("GET", "/v1/stats", inScope(s)),
+    () => {
+      const s = inApp();
+      return s && { ...s, currency: picked()[pickKey(s)] };
+    },
+    (s) => call<Stats>("GET", "/v1/stats", inScope(s, { query: { currency: s.currency } })),
   );
   const [recent] = createResource(
     () => inApp(),
     (s) => list<Payment>("/v1/payments", inScope(s, { query: { limit: 8 } })),
   );
+  const shown = () => lastValue(stats)?.currency;
   return (
     <NeedsApp>
       <PageTitle>{t("overview.title")}</PageTitle>
-      <Section title={t("overview.last30")} id="stats">
+      <Section title={shown() ? tf("overview.last30In", { currency: shown() ?? "" }) : t("overview.last30")} id="stats">
         <Load data={stats}>
           {(s) => (
             <>
+              <Show when={s.currencies.length > 0}>
+                <CurrencyPicker
+                  stats={s}
+                  onPick={(currency) => {
+                    const scope = inApp();
+                    if (scope) setPicked({ ...picked(), [pickKey(scope)]: currency });
+                  }}
+                />
+              </Show>
               <div class="mb-4 grid grid-cols-2 gap-3 lg:grid-cols-4">
                 <Card label={t("overview.volume")} value={money(s.totals.volume, s.currency)} />
                 <Card label={t("overview.count")} value={String(s.totals.count)} />

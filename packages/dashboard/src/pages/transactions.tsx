@@ -1,5 +1,5 @@
 import { useSearchParams } from "@solidjs/router";
-import { createResource, createSignal, For, Show } from "solid-js";
+import { createComputed, createResource, createSignal, For, Show } from "solid-js";
 import { call, list } from "../api";
 import { paymentColumns } from "../columns";
 import { amountText, minorDigits, parseAmount } from "../format";
@@ -25,49 +25,112 @@ const FILTERS: Array<{ name: string; label: MessageKey; type?: string; amount?: 
   { name: "amount_from", label: "tx.amountFrom", amount: true },
   { name: "amount_to", label: "tx.amountTo", amount: true },
 ];
-const NAMES = [...FILTERS.map((f) => f.name), "status"];
+const NAMES = [...FILTERS.map((f) => f.name), "status", "currency"];
+const AMOUNTS = FILTERS.filter((f) => f.amount).map((f) => f.name);
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const DAY_MS = 86_400_000;
 
 /** The URL's filters as the API's query: dates to whole UTC days; amounts are in the URL as the API takes them (minor units). */
-function apiQuery(params: Record<string, string | string[] | undefined>) {
+function apiQuery(params: Record<string, string | undefined>) {
   const q: Record<string, string> = {};
   for (const k of NAMES) {
-    const v = first(params[k]);
+    const v = params[k];
     if (!v) continue;
     if (k === "created_from") q[k] = `${v}T00:00:00Z`;
     else if (k === "created_to") q[k] = `${v}T23:59:59.999Z`;
-    else if (k === "country") q[k] = v.toUpperCase();
+    else if (k === "country" || k === "currency") q[k] = v.toUpperCase();
     else q[k] = v;
   }
   return q;
 }
 
-export function Transactions() {
-  const [params, setParams] = useSearchParams();
-  const filters = () => Object.fromEntries(NAMES.map((k) => [k, first(params[k])]).filter(([, v]) => v));
-  const pager = createUrlPager(
-    () => inApp({ filters: filters() }),
-    (cursor, s) => list<Payment>("/v1/payments", inScope(s, { query: { ...apiQuery(s.filters), cursor, limit: 20 } })),
-  );
-  // The amount filters are typed in major units of the app's main currency (GET /v1/stats) and sent in minor units.
+/** The app's currencies of the last year, main (most used) first: `GET /v1/stats` over its widest range (366 days). */
+function useCurrencies() {
   const [stats] = createResource(
     () => inApp(),
-    (s) => call<Stats>("GET", "/v1/stats", inScope(s)),
+    (s) => {
+      const to = new Date().toISOString().slice(0, 10);
+      const from = new Date(Date.parse(to) - 365 * DAY_MS).toISOString().slice(0, 10);
+      return call<Stats>("GET", "/v1/stats", inScope(s, { query: { from, to } }));
+    },
   );
-  const currency = () => lastValue(stats)?.currency ?? null;
+  return {
+    main: () => lastValue(stats)?.currency ?? null,
+    others: () => lastValue(stats)?.currencies ?? [],
+    /** Known, or failed (amounts then go without a currency rather than never). */
+    settled: () => Boolean(stats.error) || stats.state === "ready" || stats.state === "refreshing",
+  };
+}
+
+/** Large screens open the filters; a phone shows the list first, the filters behind their button. */
+const WIDE = "(min-width: 640px)";
+
+export function Transactions() {
+  const [params, setParams] = useSearchParams();
+  const filters = (): Record<string, string> => Object.fromEntries(NAMES.map((k) => [k, first(params[k])]).filter(([, v]) => v));
+  const currencies = useCurrencies();
+  /**
+   * Amounts compare within one currency (`GET /v1/payments?currency=`): the form always sends one
+   * with them. A link written before it had none: its amounts are in the main currency.
+   */
+  const query = () => {
+    const f = filters();
+    if (f.currency || !AMOUNTS.some((k) => f[k])) return f;
+    if (!currencies.settled()) return undefined;
+    const main = currencies.main();
+    return main ? { ...f, currency: main } : f;
+  };
+  const pager = createUrlPager(
+    () => {
+      const q = query();
+      return q && inApp({ filters: q });
+    },
+    (cursor, s) => list<Payment>("/v1/payments", inScope(s, { query: { ...apiQuery(s.filters), cursor, limit: 20 } })),
+  );
+  const urlCurrency = () => first(params.currency)?.toUpperCase();
+  // The currency select's value before Apply, so the amount fields say which currency they read.
+  const [picked, setPicked] = createSignal("");
+  createComputed(() => setPicked(urlCurrency() ?? ""));
+  const choices = () => [...new Set([currencies.main() ?? "", ...currencies.others(), urlCurrency() ?? ""])].filter(Boolean).sort();
+  const pickCurrency = () => choices().length > 1 || urlCurrency() !== undefined;
+  /** The currency typed amounts are read in: the one picked, else the app's main one. */
+  const amountCurrency = () => picked() || currencies.main();
   const [amountErrors, setAmountErrors] = createSignal<Record<string, string>>({});
   const shownAmount = (name: string) => {
     const v = first(params[name]) ?? "";
-    return /^\d+$/.test(v) ? amountText(Number(v), currency()) : v;
+    return /^\d+$/.test(v) ? amountText(Number(v), urlCurrency() ?? currencies.main()) : v;
   };
-  const filtered = () => Object.keys(filters()).length > 0;
+  // An amount and its currency make one filter ("from 12,50 €"); a currency alone is one too.
+  const active = () => {
+    const f = filters();
+    const n = Object.keys(f).length;
+    return f.currency && AMOUNTS.some((k) => f[k]) ? n - 1 : n;
+  };
+  const [open, setOpen] = createSignal(window.matchMedia(WIDE).matches);
   return (
     <NeedsApp>
-      <PageTitle>{t("tx.title")}</PageTitle>
+      <PageTitle
+        actions={
+          <button type="button" class="btn" aria-expanded={open()} aria-controls="tx-filters" onClick={() => setOpen(!open())}>
+            <span aria-hidden="true">{open() ? "▾" : "▸"}</span>
+            {t("tx.filters")}
+            <Show when={active() > 0}>
+              <span aria-hidden="true" class="rounded-full bg-blue-700 px-1.5 text-xs text-white tabular-nums">
+                {active()}
+              </span>
+              <span class="sr-only">{tf("tx.activeFilters", { count: String(active()) })}</span>
+            </Show>
+          </button>
+        }
+      >
+        {t("tx.title")}
+      </PageTitle>
       <form
+        id="tx-filters"
         class="card mb-4"
         aria-label={t("tx.filters")}
+        hidden={!open()}
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
@@ -75,15 +138,15 @@ export function Transactions() {
           const next: Record<string, string | undefined> = { cursor: undefined };
           const errors: Record<string, string> = {};
           for (const f of NAMES) next[f] = String(data.get(f) ?? "").trim() || undefined;
-          for (const f of FILTERS.filter((x) => x.amount)) {
-            const typed = next[f.name];
+          const cur = amountCurrency();
+          for (const name of AMOUNTS) {
+            const typed = next[name];
             if (typed === undefined) continue;
-            const minor = parseAmount(typed, currency(), { min: 0 });
-            if (minor === null) {
-              const cur = currency();
-              errors[f.name] = tf("amount.bad", { example: amountText(cur && minorDigits(cur) > 0 ? 1250 : 1500, cur) });
-            } else next[f.name] = String(minor);
+            const minor = parseAmount(typed, cur, { min: 0 });
+            if (minor === null) errors[name] = tf("amount.bad", { example: amountText(cur && minorDigits(cur) > 0 ? 1250 : 1500, cur) });
+            else next[name] = String(minor);
           }
+          if (AMOUNTS.some((k) => next[k]) && cur) next.currency = cur;
           setAmountErrors(errors);
           if (Object.keys(errors).length === 0) setParams(next);
         }}
@@ -100,29 +163,42 @@ export function Transactions() {
           </div>
           <For each={FILTERS}>
             {(f) => (
-              <div>
-                <label class="label" for={`f-${f.name}`}>
-                  {t(f.label)}
-                  <Show when={f.amount && currency()}>{(c) => ` (${c()})`}</Show>
-                </label>
-                <input
-                  id={`f-${f.name}`}
-                  name={f.name}
-                  class="input"
-                  type={f.type ?? "text"}
-                  inputmode={f.amount ? "decimal" : undefined}
-                  aria-invalid={amountErrors()[f.name] ? true : undefined}
-                  aria-describedby={amountErrors()[f.name] ? `f-${f.name}-error` : undefined}
-                  value={f.amount ? shownAmount(f.name) : (first(params[f.name]) ?? "")}
-                />
-                <Show when={amountErrors()[f.name]}>
-                  {(message) => (
-                    <p id={`f-${f.name}-error`} class="mt-1 text-xs text-red-700">
-                      {message()}
-                    </p>
-                  )}
+              <>
+                <Show when={f.name === "amount_from" && pickCurrency()}>
+                  <div>
+                    <label class="label" for="f-currency">
+                      {t("common.currency")}
+                    </label>
+                    <select id="f-currency" name="currency" class="input" value={picked()} onChange={(e) => setPicked(e.currentTarget.value)}>
+                      <option value="">{t("common.any")}</option>
+                      <For each={choices()}>{(c) => <option value={c}>{c}</option>}</For>
+                    </select>
+                  </div>
                 </Show>
-              </div>
+                <div>
+                  <label class="label" for={`f-${f.name}`}>
+                    {t(f.label)}
+                    <Show when={f.amount && amountCurrency()}> ({amountCurrency()})</Show>
+                  </label>
+                  <input
+                    id={`f-${f.name}`}
+                    name={f.name}
+                    class="input"
+                    type={f.type ?? "text"}
+                    inputmode={f.amount ? "decimal" : undefined}
+                    aria-invalid={amountErrors()[f.name] ? true : undefined}
+                    aria-describedby={amountErrors()[f.name] ? `f-${f.name}-error` : undefined}
+                    value={f.amount ? shownAmount(f.name) : (first(params[f.name]) ?? "")}
+                  />
+                  <Show when={amountErrors()[f.name]}>
+                    {(message) => (
+                      <p id={`f-${f.name}-error`} class="mt-1 text-xs text-red-700">
+                        {message()}
+                      </p>
+                    )}
+                  </Show>
+                </div>
+              </>
             )}
           </For>
         </div>
@@ -136,6 +212,7 @@ export function Transactions() {
             onClick={(e) => {
               (e.currentTarget.form as HTMLFormElement).reset();
               setAmountErrors({});
+              setPicked("");
               setParams(Object.fromEntries([...NAMES, "cursor"].map((k) => [k, undefined])));
             }}
           >
@@ -148,7 +225,7 @@ export function Transactions() {
           <Show
             when={p.data.length > 0}
             fallback={
-              filtered() ? (
+              active() > 0 ? (
                 <p class="card text-sm">{t("tx.none")}</p>
               ) : (
                 <div class="card">

@@ -1,7 +1,8 @@
 /**
  * The dashboard's money pages (issue #12, SPEC §10–11) in real Chromium against the real
  * server: overview totals and chart from `GET /v1/stats`, a partial refund through the
- * dialog, the refunds list, and a settlement after `zerofee settle` with its payments and CSV.
+ * dialog, the refunds list, and a settlement after `zerofee settle` with its payments, the
+ * refund it deducted, and one CSV of both that adds up to its net.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -18,12 +19,17 @@ let demo: Awaited<ReturnType<typeof demoLogin>>;
 let ctx: BrowserContext;
 let page: Page;
 let paymentId = "";
+let refundId = "";
 const w: Watch = { errors: [], foreign: [] };
 
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
   w.allow404 = EXPECTED_404S;
+  // A fee plan, so that a settlement's figures have fees to take off: 100 + 1.5 % of 5 000 = 175.
+  const token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+  const fees = await t.call("PUT", `/v1/apps/${demo.app_id}/fees`, { token, body: { bps: 150, fixed: { XOF: 100 } } });
+  expect(fees.status, fees.text).toBe(200);
   const created = await t.call("POST", "/v1/payments", { token: demo.secret_key, body: paymentBody("00", { amount: 5000, reference: "order-money-1" }) });
   expect(created.status, created.text).toBe(201);
   paymentId = created.body.data.id;
@@ -85,6 +91,41 @@ describe("overview", () => {
     await shot(page, "dashboard-overview");
     expectClean(w);
   });
+
+  it("the volume chart fills its card's width, and a visually hidden table gives screen readers each day's volume", async () => {
+    const stats = page.locator("#stats").locator("xpath=..");
+    await stats.locator("svg").waitFor();
+    // What is drawn, not the element's box: a viewBox keeps its aspect ratio and can leave the box half empty.
+    const { baseline, bars, content } = await stats.evaluate((card) => {
+      const style = getComputedStyle(card);
+      const svg = card.querySelector("svg");
+      const rects = [...(svg?.querySelectorAll("rect") ?? [])].map((r) => r.getBoundingClientRect());
+      return {
+        baseline: svg?.querySelector("line")?.getBoundingClientRect().width ?? 0,
+        bars: Math.max(...rects.map((r) => r.right)) - Math.min(...rects.map((r) => r.left)),
+        content: card.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight),
+      };
+    });
+    expect(Math.abs(baseline - content), `the chart is ${baseline}px wide in a card of ${content}px`).toBeLessThanOrEqual(3);
+    expect(bars, `the bars span ${bars}px of ${content}px`).toBeGreaterThan(content * 0.95);
+    const api = (await t.call("GET", "/v1/stats", { token: demo.secret_key })).body.data;
+    const table = stats.getByRole("table", { name: "Volume by day" });
+    const rows = table.locator("tbody tr");
+    expect(await rows.count()).toBe(api.by_day.length);
+    const dayLabel = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+    const cells = await rows.evaluateAll((trs) =>
+      trs.map((tr): [string, string] => [tr.querySelector("th")?.textContent ?? "", tr.querySelector("td")?.textContent ?? ""]),
+    );
+    expect(cells.map(([d]) => d)).toEqual(api.by_day.map((d: { date: string }) => dayLabel.format(new Date(d.date))));
+    cells.forEach(([, value], i) => {
+      expect(value).toContain(new Intl.NumberFormat("en-GB").format(api.by_day[i].volume));
+    });
+    expect(cells.some(([, value]) => value.includes("5,000"))).toBe(true);
+    // For screen readers only: the page does not show it (it sits in a 1 px box that hides what overflows).
+    expect((await table.locator("xpath=..").boundingBox())?.width ?? 0).toBeLessThanOrEqual(1);
+    expect(await table.locator("xpath=..").evaluate((box) => getComputedStyle(box).overflow)).toBe("hidden");
+    expectClean(w);
+  });
 });
 
 describe("refunds", () => {
@@ -99,7 +140,7 @@ describe("refunds", () => {
     await page.getByText("Refund created.").waitFor({ timeout: 10_000 });
     const refunds = page.locator("#payment-refunds").locator("xpath=..").getByRole("table");
     await expect.poll(() => refunds.textContent()).toMatch(/re_[0-9A-Z]{26}/);
-    const refundId = /re_[0-9A-Z]{26}/.exec((await refunds.textContent()) ?? "")?.[0] ?? "";
+    refundId = /re_[0-9A-Z]{26}/.exec((await refunds.textContent()) ?? "")?.[0] ?? "";
     const api = (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data;
     expect(api).toMatchObject({ payment_id: paymentId, amount: 2000 });
     await eventually(async () => (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data.status === "completed");
@@ -112,18 +153,47 @@ describe("refunds", () => {
 });
 
 describe("settlements", () => {
-  it("after `zerofee settle`, lists the settlement, opens its payments and exports them as CSV", async () => {
+  it("after `zerofee settle`, a settlement shows its refunded amount and refund beside its payments, and one CSV of both adds up to its net", async () => {
     await settle();
     await page.goto(`${t.url}/dashboard/settlements`);
     const row = page.getByRole("row").filter({ hasText: /stl_/ });
     await expect.poll(() => row.count()).toBe(1);
     const settlementId = /stl_[0-9A-Z]{26}/.exec((await row.textContent()) ?? "")?.[0] ?? "";
+    const api = (await t.call("GET", `/v1/settlements/${settlementId}`, { token: demo.secret_key })).body.data;
+    expect(api).toMatchObject({ count: 1, gross_amount: 5000, fee_amount: 175, refunded_amount: 2000, net_amount: 2825 });
     await page.getByRole("link", { name: settlementId }).click();
-    await expect.poll(() => page.getByRole("table").textContent()).toContain(paymentId);
+    await expect.poll(() => page.locator("#settlement-payments").locator("xpath=..").getByRole("table").textContent()).toContain(paymentId);
+    // Gross, fees, refunds and net side by side, and how they make the net.
+    const figure = (label: string) => page.locator("#settlement-figures > div").filter({ has: page.getByText(label, { exact: true }) });
+    await expect.poll(() => figure("Refunded").textContent()).toMatch(/2,000/);
+    expect(await figure("Gross").textContent()).toMatch(/5,000/);
+    expect(await figure("Fees").textContent()).toMatch(/175/);
+    expect(await figure("Net").textContent()).toMatch(/2,825/);
+    expect(await page.getByText(/^Net .*2,825 = gross .*5,000 − fees .*175 − refunds .*2,000$/).count()).toBe(1);
+    // The refund it deducted: its id, its payment (a link), its amount and when it completed.
+    const refunds = page.locator("#settlement-refunds").locator("xpath=..").getByRole("table");
+    const refundRow = refunds.getByRole("row").filter({ hasText: refundId });
+    await expect.poll(() => refundRow.count()).toBe(1);
+    expect(await refundRow.textContent()).toMatch(/2,000/);
+    expect(await refundRow.getByRole("link", { name: paymentId }).getAttribute("href")).toBe(`/dashboard/transactions/${paymentId}`);
+    const completed = (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data.completed_at;
+    expect(await refundRow.locator("td").last().textContent()).toBe(
+      await page.evaluate((iso) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)), completed),
+    );
+    // One CSV: a row per payment and per refund, by kind; amounts in minor units, as the API gives them.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
     const csv = readFileSync((await download.path()) ?? "", "utf8");
-    expect(csv.split("\r\n")[0]).toBe("id,reference,amount,fee_amount,net_amount,currency,payment_method,provider,completed_at");
-    expect(csv).toContain(`${paymentId},order-money-1,5000,`);
+    const [header = "", ...lines] = csv.split("\r\n").filter((l) => l !== "");
+    expect(header).toBe("kind,id,payment_id,reference,amount,fee_amount,net_amount,currency,payment_method,provider,completed_at");
+    const records = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [header.split(",")[i], v])));
+    expect(records.map((r) => [r.kind, r.id, r.payment_id, r.amount])).toEqual([
+      ["payment", paymentId, paymentId, "5000"],
+      ["refund", refundId, paymentId, "2000"],
+    ]);
+    expect(records[0]).toMatchObject({ reference: "order-money-1", fee_amount: "175", net_amount: "4825", currency: "XOF" });
+    const sum = (kind: string, column: string) => records.filter((r) => r.kind === kind).reduce((n, r) => n + Number(r[column]), 0);
+    expect(sum("payment", "amount") - sum("payment", "fee_amount") - sum("refund", "amount")).toBe(api.net_amount);
+    expect(sum("payment", "net_amount") + sum("refund", "net_amount")).toBe(api.net_amount);
     await ctx.close();
     expectClean(w);
   });

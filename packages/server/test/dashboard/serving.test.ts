@@ -54,5 +54,9 @@ describe("/dashboard/", () => {
     const bare = await fetch(`${t.url}/dashboard`, { redirect: "manual" });
     expect(bare.status).toBe(303);
     expect(bare.headers.get("location")).toBe("/dashboard/");
+    // The query goes along (the router writes the overview's state as /dashboard?…).
+    const withQuery = await fetch(`${t.url}/dashboard?currency=EUR&x=1`, { redirect: "manual" });
+    expect(withQuery.status).toBe(303);
+    expect(withQuery.headers.get("location")).toBe("/dashboard/?currency=EUR&x=1");
   });
 });

@@ -2,14 +2,15 @@
  * The transactions list and the first steps, in real Chromium against the real server:
  * amount filters typed as the merchant writes amounts (major units, their language) and sent
  * in minor units, the page of results kept in the address, statuses and the API's refusals
- * in French, and the overview's first-payment command working as pasted.
+ * in French, the list first on a phone (390 px) with the filters folded, and the overview's
+ * first-payment command working as pasted.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { completedEurPayment, demoLogin, EXPECTED_404S, expectClean, launch, openPage, signIn, type Watch } from "./helpers.js";
+import { completedEurPayment, demoLogin, EXPECTED_404S, expectClean, expectNoHorizontalScroll, launch, openPage, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -127,6 +128,49 @@ describe("transactions", () => {
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("Pays\u00a0: cette valeur n'est pas valide.");
     w.errors.splice(0); // the 400 of that filter is expected
     await page.getByRole("button", { name: "Réinitialiser" }).click();
+    expectClean(w);
+  });
+});
+
+describe("a phone, 390 px", () => {
+  it("the first transaction shows without scrolling, the filters behind a button that counts those in the address; every nav link on screen", async () => {
+    const phone = await openPage(browser, t, w, { width: 390, height: 844, locale: "fr-FR" });
+    const p = phone.page;
+    p.setDefaultTimeout(15_000);
+    await signIn(p, t.url, demo.email, demo.password, { email: "Email", password: "Mot de passe", button: "Se connecter" });
+    const links = p.getByRole("navigation").getByRole("link");
+    await links.first().waitFor();
+    // The navigation wraps: every link is within the screen, none scrolled out of sight.
+    expect(await links.allTextContents()).toEqual(["Aperçu", "Transactions", "Remboursements", "Règlements", "Applications", "Paramètres"]);
+    for (const link of await links.all()) {
+      const box = await link.boundingBox();
+      expect(box, (await link.textContent()) ?? "").not.toBeNull();
+      expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
+      expect((box?.x ?? 0) + (box?.width ?? 0), `${await link.textContent()} is off-screen`).toBeLessThanOrEqual(390);
+    }
+    await expectNoHorizontalScroll(p);
+    // Filters in the address apply; the list comes first, the filters behind « Filtres » with their count.
+    await p.goto(`${t.url}/dashboard/transactions?reference=order-23&amount_from=21500&currency=XOF`);
+    await p.getByLabel("Application", { exact: true }).selectOption(demo.app_id); // a new browser opens the account's first app
+    const first = p.getByRole("table").getByRole("row").nth(1);
+    await expect.poll(() => first.textContent()).toContain(xof[22]);
+    expect(await p.getByRole("table").getByRole("row").count()).toBe(2);
+    expect(await p.evaluate(() => window.scrollY)).toBe(0);
+    const box = await first.boundingBox();
+    expect((box?.y ?? 900) + (box?.height ?? 0), "the first row's bottom, in an 844 px high screen").toBeLessThanOrEqual(844);
+    const toggle = p.getByRole("button", { name: /^Filtres/ });
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(await toggle.textContent()).toContain("2"); // the reference, and the amount (in XOF)
+    expect(await p.getByLabel("Référence").isVisible()).toBe(false);
+    await expectNoHorizontalScroll(p);
+    // Opened: the filters hold what the address says.
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    await expect.poll(() => p.getByLabel("Référence").isVisible()).toBe(true);
+    expect(await p.getByLabel("Référence").inputValue()).toBe("order-23");
+    expect(await p.getByLabel("Montant minimum").inputValue()).toBe("21500");
+    await expectNoHorizontalScroll(p);
+    await phone.ctx.close();
     expectClean(w);
   });
 });

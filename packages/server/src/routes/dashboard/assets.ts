@@ -22,7 +22,7 @@ export const DASHBOARD_CSP = [
 const AssetParams = z.strictObject({ file: z.string().regex(/^[\w.-]+$/, "a built file name") });
 
 /**
- * The merchant dashboard (SPEC §11): `GET /` → 303 `/dashboard/`; built assets with hashed
+ * The merchant dashboard (SPEC §11): `GET /` and `/dashboard` → 303 `/dashboard/` (the query kept); built assets with hashed
  * names under `/dashboard/assets/` (a year, immutable); every other `/dashboard/…` path is
  * the single-page app's index.html (no-cache), so client routes survive a reload.
  */
@@ -30,7 +30,17 @@ export function dashboardRoutes(app: ZodApp, ctx: ServiceContext) {
   const a = access(["none"]);
   const hidden = { ...a.schemaExtras, hide: true };
   for (const url of ["/", "/dashboard"]) {
-    app.route({ method: "GET", url, config: a.config, schema: hidden, handler: (_request, reply) => reply.redirect("/dashboard/", 303) });
+    // The query goes along: the dashboard's router writes its overview's state as `/dashboard?…`.
+    app.route({
+      method: "GET",
+      url,
+      config: a.config,
+      schema: hidden,
+      handler: (request, reply) => {
+        const at = request.url.indexOf("?");
+        return reply.redirect(`/dashboard/${at >= 0 ? request.url.slice(at) : ""}`, 303);
+      },
+    });
   }
   app.route({
     method: "GET",

@@ -84,6 +84,18 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   expect(scroll, `${page.url()} is ${scroll}px wide in a ${width}px viewport: ${culprits.join(" | ")}`).toBeLessThanOrEqual(width);
 }
 
+/** Forgets what a watch saw: each test answers for its own page (a `beforeEach`). */
+export function clearWatch(w: Watch): void {
+  w.errors.splice(0);
+  w.foreign.splice(0);
+}
+
+/** A link of the dashboard's top navigation, by its exact name. */
+export const navLink = (page: Page, name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true });
+
+/** The `txn_…` ids the page's table shows, in order. */
+export const listedPaymentIds = async (page: Page) => ((await page.getByRole("table").textContent()) ?? "").match(/txn_[0-9A-Z]{26}/g) ?? [];
+
 export function expectClean(w: Watch): void {
   expect(w.errors, "console errors").toEqual([]);
   expect(w.foreign, "requests to another origin").toEqual([]);

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeSettlements } from "../../src/services/settlements/close.js";
 import { captureChildLogs, eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { completedEurPayment, demoLogin, EXPECTED_404S, expectClean, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
+import { clearWatch, completedEurPayment, demoLogin, EXPECTED_404S, expectClean, launch, navLink, openPage, shot, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -45,12 +45,9 @@ afterAll(async () => {
 });
 
 // Each test answers for its own page: one failing does not fail the next by its console lines.
-beforeEach(() => {
-  w.errors.splice(0);
-  w.foreign.splice(0);
-});
+beforeEach(() => clearWatch(w));
 
-const nav = (name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true });
+const nav = (name: string) => navLink(page, name);
 
 /** `npx zerofee settle`: the CLI as its own process on PostgreSQL; on PGlite (one process) the function it runs. */
 async function settle(): Promise<string> {

@@ -10,7 +10,20 @@ import { promisify } from "node:util";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { completedEurPayment, demoLogin, EXPECTED_404S, expectClean, expectNoHorizontalScroll, launch, openPage, signIn, type Watch } from "./helpers.js";
+import {
+  clearWatch,
+  completedEurPayment,
+  demoLogin,
+  EXPECTED_404S,
+  expectClean,
+  expectNoHorizontalScroll,
+  launch,
+  listedPaymentIds,
+  navLink,
+  openPage,
+  signIn,
+  type Watch,
+} from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -41,13 +54,10 @@ afterAll(async () => {
   await browser?.close();
   await t?.stop();
 });
-beforeEach(() => {
-  w.errors.splice(0);
-  w.foreign.splice(0);
-});
+beforeEach(() => clearWatch(w));
 
-const nav = (name: string) => page.getByRole("navigation").getByRole("link", { name, exact: true });
-const ids = async () => ((await page.getByRole("table").textContent()) ?? "").match(/txn_[0-9A-Z]{26}/g) ?? [];
+const nav = (name: string) => navLink(page, name);
+const ids = () => listedPaymentIds(page);
 
 describe("transactions", () => {
   it("keeps the page of results in the address: a reload stays on it, Previous goes back", async () => {

@@ -1,29 +1,13 @@
-import { and, eq } from "drizzle-orm";
 import { Metadata } from "libphonenumber-js/core";
 import metadata from "libphonenumber-js/max/metadata";
 import { countryEntry, listCountries, resolveMethod } from "../../catalogue/index.js";
-import { payments } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
-import { OPEN } from "../payments/transition.js";
 import { loadRoutingSetup, type RoutingSetup, routeCandidates } from "../routing/candidates.js";
-import { loadSession } from "./get.js";
+import { loadSession, openPaymentOf } from "./get.js";
 import { logoFor } from "./logos.js";
 import type { Catalogue } from "./schemas.js";
 import type { SessionRow } from "./serialize.js";
-
-/**
- * The session's payment still under way (started in another tab, on another device), so a
- * page opened anew follows it instead of offering a second payment the session would refuse.
- */
-async function paymentInProgress(ctx: ServiceContext, session: SessionRow): Promise<string | null> {
-  if (session.status !== "open" || !session.currentPaymentId) return null;
-  const [current] = await ctx.db
-    .select({ status: payments.status })
-    .from(payments)
-    .where(and(eq(payments.id, session.currentPaymentId), eq(payments.appId, session.appId)));
-  return current && OPEN.includes(current.status) ? session.currentPaymentId : null;
-}
 
 const GLOBAL = ["PAYIN_CARD", "PAYIN_PAYPAL"] as const;
 /** Operators whose customers approve on a provider page rather than by a push on the phone. */
@@ -138,7 +122,7 @@ export async function browserCatalogue(input: {
           status: session.status,
           locale: session.locale,
           expires_at: session.expiresAt.toISOString(),
-          payment_in_progress: await paymentInProgress(ctx, session),
+          payment_in_progress: session.status === "open" ? await openPaymentOf(ctx.db, session) : null,
         }
       : null,
     countries,

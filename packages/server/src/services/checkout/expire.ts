@@ -1,20 +1,12 @@
 import { and, asc, eq, lte } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
-import { checkoutSessions, payments } from "../../db/schema/index.js";
+import { checkoutSessions } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { recordEvent } from "../events/record.js";
-import { OPEN } from "../payments/transition.js";
-import { loadSession, presentSession, sessionPaymentIds } from "./get.js";
+import { loadSession, openPaymentOf, presentSession, sessionPaymentIds } from "./get.js";
 import { type SessionRow, serializeSession } from "./serialize.js";
-
-/** Open payment of the session, if any: a session never expires under a payment in flight. */
-async function hasOpenPayment(tx: Tx, session: SessionRow): Promise<boolean> {
-  if (!session.currentPaymentId) return false;
-  const [p] = await tx.select({ status: payments.status }).from(payments).where(eq(payments.id, session.currentPaymentId));
-  return Boolean(p && OPEN.includes(p.status));
-}
 
 /** open → expired with `checkout.expired`, in one transaction; null when it was not open. */
 async function expireRow(tx: Tx, session: SessionRow, at: Date): Promise<SessionRow | null> {
@@ -37,7 +29,7 @@ export async function expireSession({ ctx, scope, id }: { ctx: ServiceContext; s
   return withTransaction(ctx.db, async (tx) => {
     const session = await loadSession(tx, scope, id, true);
     if (session.status !== "open") throw new ApiError("checkout_session_closed", `This checkout session is already ${session.status}.`);
-    if (await hasOpenPayment(tx, session)) {
+    if (await openPaymentOf(tx, session)) {
       throw new ApiError("checkout_payment_in_progress", "A payment of this session is in progress; expire it once that payment is final.", { retryAfter: 5 });
     }
     const row = (await expireRow(tx, session, ctx.clock.now())) ?? session;
@@ -58,7 +50,7 @@ export async function expireDueSessions(ctx: ServiceContext, opts: { batch?: num
   for (const s of due) {
     const done = await withTransaction(ctx.db, async (tx) => {
       const [locked] = await tx.select().from(checkoutSessions).where(eq(checkoutSessions.id, s.id)).for("update");
-      if (locked?.status !== "open" || (await hasOpenPayment(tx, locked))) return false;
+      if (locked?.status !== "open" || (await openPaymentOf(tx, locked))) return false;
       return Boolean(await expireRow(tx, locked, now));
     });
     if (done) expired++;

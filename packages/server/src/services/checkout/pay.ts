@@ -7,9 +7,8 @@ import type { Scope, ServiceContext } from "../context.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
 import { createPayment } from "../payments/create.js";
 import type { PaymentRow } from "../payments/serialize.js";
-import { OPEN } from "../payments/transition.js";
 import { completeSessionForPayment } from "./complete.js";
-import { loadSession } from "./get.js";
+import { loadSession, openPaymentOf } from "./get.js";
 import type { PayInput } from "./schemas.js";
 import type { SessionRow } from "./serialize.js";
 import { readSettings } from "./settings.js";
@@ -51,11 +50,8 @@ async function reserve(ctx: ServiceContext, scope: Scope, sessionId: string, cod
       throw new ApiError("checkout_session_closed", `This checkout is ${session.status === "open" ? "expired" : session.status}.`);
     }
     checkAllowed(session, code);
-    if (session.currentPaymentId) {
-      const [current] = await tx.select({ status: payments.status }).from(payments).where(eq(payments.id, session.currentPaymentId));
-      if (current && OPEN.includes(current.status)) {
-        throw new ApiError("checkout_payment_in_progress", "A payment of this checkout is still in progress; wait for its outcome.", { retryAfter: 2 });
-      }
+    if (await openPaymentOf(tx, session)) {
+      throw new ApiError("checkout_payment_in_progress", "A payment of this checkout is still in progress; wait for its outcome.", { retryAfter: 2 });
     }
     const [held] = await tx
       .update(checkoutSessions)

@@ -639,10 +639,7 @@ export async function createPaymentWithAttempts({
  * refused the app's own credentials (`CREDENTIALS_REFUSED`) is named: "retry" alone would send
  * the merchant round the same refusal, while the fix is in the provider's set-up.
  */
-export function noProviderMessage(
-  refusals: Array<{ provider: string; code: string }>,
-  livemode: boolean,
-): { answer: string; failure: string; credentials: string[] } {
+function noProviderMessage(refusals: Array<{ provider: string; code: string }>, livemode: boolean): { answer: string; failure: string; credentials: string[] } {
   const credentials = [...new Set(refusals.filter((r) => r.code === CREDENTIALS_REFUSED).map((r) => r.provider))];
   if (credentials.length === 0) {
     return {

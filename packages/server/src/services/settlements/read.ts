@@ -33,37 +33,25 @@ export async function listSettlements({ ctx, scope, input }: { ctx: ServiceConte
   return page(rows, input.limit);
 }
 
-/**
- * The completed refunds a settlement deducted (its `refunded_amount`), newest first: with its
- * payments, everything its net is made of.
- */
-export async function listSettlementRefunds({
-  ctx,
-  scope,
-  id,
-  input,
-}: {
+/** One page of what a settlement is made of: its payments or its refunds. */
+interface SettlementPageArgs {
   ctx: ServiceContext;
   scope: Scope;
   id: string;
   input: { limit: number; cursor?: string | undefined };
-}) {
+}
+
+/**
+ * The completed refunds a settlement deducted (its `refunded_amount`), newest first: with its
+ * payments, everything its net is made of.
+ */
+export async function listSettlementRefunds({ ctx, scope, id, input }: SettlementPageArgs) {
   const settlement = await getSettlement({ ctx, scope, id });
   return listRefunds({ ctx, scope, input: { ...input, settlement_id: settlement.id } });
 }
 
 /** The payments a settlement holds, newest first: what a bank line is made of. */
-export async function listSettlementPayments({
-  ctx,
-  scope,
-  id,
-  input,
-}: {
-  ctx: ServiceContext;
-  scope: Scope;
-  id: string;
-  input: { limit: number; cursor?: string | undefined };
-}) {
+export async function listSettlementPayments({ ctx, scope, id, input }: SettlementPageArgs) {
   const settlement = await getSettlement({ ctx, scope, id });
   const where: SQL[] = [eq(payments.settlementId, settlement.id), eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)];
   if (input.cursor) where.push(lt(payments.id, decodeCursor(input.cursor)));

@@ -1,10 +1,10 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, Show } from "solid-js";
 import { call, list } from "../api";
-import { paymentColumns } from "../columns";
+import { paymentColumns, refundColumns } from "../columns";
 import { settlementCsv } from "../csv";
 import { dateTime, money } from "../format";
-import { codeLabel, t, tf } from "../i18n";
+import { t, tf } from "../i18n";
 import { NeedsApp } from "../layout";
 import { createPager, PagerButtons } from "../pager";
 import { inApp, inScope, objectSource, type Scope } from "../state";
@@ -26,22 +26,12 @@ export function Refunds() {
             <DataTable
               rows={p.data}
               columns={[
-                [t("common.id"), (r) => <span class="mono">{r.id}</span>],
-                [t("common.amount"), (r) => <span class="tabular-nums">{money(r.amount, r.currency)}</span>],
-                [
-                  t("common.status"),
-                  (r) => (
-                    <>
-                      <Badge status={r.status} />
-                      <Show when={r.failure_message}>
-                        <span class="ml-1 text-xs text-red-700">{r.failure_message}</span>
-                      </Show>
-                    </>
-                  ),
-                ],
-                [t("refunds.payment"), (r) => <IdLink id={r.payment_id} href={`/transactions/${r.payment_id}`} />],
-                [t("refund.reason"), (r) => (r.reason ? codeLabel("refund.reason", r.reason) : "—")],
-                [t("common.created"), (r) => dateTime(r.created_at)],
+                refundColumns.id(),
+                refundColumns.amount(),
+                refundColumns.status(),
+                refundColumns.payment(),
+                refundColumns.reason(),
+                refundColumns.created(),
               ]}
             />
             <PagerButtons pager={pager} />
@@ -190,15 +180,7 @@ export function SettlementPage() {
         <Load data={refunds.page}>
           {(p) => (
             <Show when={p.data.length > 0} fallback={<p class="text-sm text-slate-500">{t("settlements.noRefunds")}</p>}>
-              <DataTable
-                rows={p.data}
-                columns={[
-                  [t("common.id"), (r) => <span class="mono">{r.id}</span>],
-                  [t("refunds.payment"), (r) => <IdLink id={r.payment_id} href={`/transactions/${r.payment_id}`} />],
-                  [t("common.amount"), (r) => <span class="tabular-nums">{money(r.amount, r.currency)}</span>],
-                  [t("settlements.completedAt"), (r) => dateTime(r.completed_at)],
-                ]}
-              />
+              <DataTable rows={p.data} columns={[refundColumns.id(), refundColumns.payment(), refundColumns.amount(), refundColumns.completed()]} />
               <PagerButtons pager={refunds} />
             </Show>
           )}

@@ -1,6 +1,7 @@
 import { A, useParams } from "@solidjs/router";
 import { createEffect, createResource, createSignal, For, on, Show } from "solid-js";
 import { ApiFailure, call, list } from "../api";
+import { refundColumns } from "../columns";
 import { Modal } from "../dialog";
 import { LocalError } from "../errors";
 import { amountText, dateTime, minorDigits, money, parseAmount } from "../format";
@@ -242,23 +243,7 @@ export function Transaction() {
               <Section title={t("refunds.title")} id="payment-refunds">
                 <DataTable
                   rows={p.refunds ?? []}
-                  columns={[
-                    [t("common.id"), (r) => <span class="mono">{r.id}</span>],
-                    [t("common.amount"), (r) => <span class="tabular-nums">{money(r.amount, r.currency)}</span>],
-                    [
-                      t("common.status"),
-                      (r) => (
-                        <>
-                          <Badge status={r.status} />
-                          <Show when={r.failure_message}>
-                            <span class="ml-1 text-xs text-red-700">{r.failure_message}</span>
-                          </Show>
-                        </>
-                      ),
-                    ],
-                    [t("refund.reason"), (r) => (r.reason ? codeLabel("refund.reason", r.reason) : "—")],
-                    [t("common.created"), (r) => dateTime(r.created_at)],
-                  ]}
+                  columns={[refundColumns.id(), refundColumns.amount(), refundColumns.status(), refundColumns.reason(), refundColumns.created()]}
                 />
               </Section>
             </Show>

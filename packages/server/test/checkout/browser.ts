@@ -124,6 +124,13 @@ export async function context(browser: Browser, opts: { locale?: string; blockPo
   return ctx;
 }
 
+/** The page's timers (the widget's status poll) fire only when the test runs the clock. */
+export async function pauseClock(page: Page): Promise<void> {
+  const now = Date.now();
+  await page.clock.install({ time: now });
+  await page.clock.pauseAt(now + 1000);
+}
+
 /** Clicks the sandbox page's `data-action` button (SPEC §14 contract; any provider's page). */
 export async function actOnProviderPage(page: Page, action: "approve" | "decline" | "cancel"): Promise<void> {
   const button = page.locator(`[data-action="${action}"]`);

@@ -7,7 +7,21 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
-import { actOnProviderPage, context, dialog, events, expectState, launch, messages, RECORDER, type Site, shot, startSite, widgetPage } from "./browser.js";
+import {
+  actOnProviderPage,
+  context,
+  dialog,
+  events,
+  expectState,
+  launch,
+  messages,
+  pauseClock,
+  RECORDER,
+  type Site,
+  shot,
+  startSite,
+  widgetPage,
+} from "./browser.js";
 import { createSession } from "./helpers.js";
 
 let t: TestApp;
@@ -35,13 +49,6 @@ async function openCard(page: Page, path: string): Promise<void> {
   await page.click("#pay-btn");
   const dlg = dialog(page);
   await dlg.getByRole("button", { name: "Card" }).click();
-}
-
-/** The page's timers (the widget's status poll) fire only when the test runs the clock. */
-async function pauseClock(page: Page): Promise<void> {
-  const now = Date.now();
-  await page.clock.install({ time: now });
-  await page.clock.pauseAt(now + 1000);
 }
 
 const statusOf = async (id: string) => (await t.call("GET", `/v1/payments/${id}`, { token: m.sk })).body.data.status as string;

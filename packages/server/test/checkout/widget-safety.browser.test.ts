@@ -11,7 +11,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
-import { actOnProviderPage, context, dialog, events, expectState, launch, type Site, startSite, widgetPage } from "./browser.js";
+import { actOnProviderPage, context, dialog, events, expectState, launch, pauseClock, type Site, startSite, widgetPage } from "./browser.js";
 import { createSession, orange, pay } from "./helpers.js";
 
 let t: TestApp;
@@ -33,13 +33,6 @@ afterAll(async () => {
 
 const paymentsWith = async (reference: string) =>
   (await t.call("GET", `/v1/payments?reference=${reference}&limit=100`, { token: m.sk })).body.data as Array<{ id: string; status: string }>;
-
-/** The page's timers (the widget's status poll) fire only when the test runs the clock. */
-async function pauseClock(page: Page): Promise<void> {
-  const now = Date.now();
-  await page.clock.install({ time: now });
-  await page.clock.pauseAt(now + 1000);
-}
 
 /** Opens the simple-mode widget on `path` and pays `phone` by Orange Money in Côte d'Ivoire. */
 async function payOrange(page: Page, path: string, options: Record<string, unknown>, phone: string): Promise<void> {

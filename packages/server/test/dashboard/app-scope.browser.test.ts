@@ -8,7 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { type Receiver, receiverPool } from "../webhooks/receiver.js";
-import { demoLogin, EXPECTED_404S, expectClean, launch, openPage, signIn, type Watch } from "./helpers.js";
+import { demoLogin, demoToken, expectClean, launch, openPage, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -31,9 +31,9 @@ async function newApp(name: string): Promise<{ id: string; sk: string }> {
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
-  w.allow404 = [...EXPECTED_404S];
+  w.allow404 = [];
   receiver = await receivers.start();
-  token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+  token = await demoToken(t, demo);
   browser = await launch();
   ({ page } = await openPage(browser, t, w));
   page.setDefaultTimeout(15_000);

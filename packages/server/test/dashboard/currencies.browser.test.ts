@@ -11,7 +11,7 @@ import {
   clearWatch,
   completedEurPayment,
   demoLogin,
-  EXPECTED_404S,
+  demoToken,
   expectClean,
   launch,
   listedPaymentIds,
@@ -35,8 +35,7 @@ const w: Watch = { errors: [], foreign: [] };
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
-  w.allow404 = EXPECTED_404S;
-  const token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+  const token = await demoToken(t, demo);
   const app = await t.call("POST", "/v1/apps", { token, body: { name: "Two currencies" } });
   appId = app.body.data.id;
   const sk = (await t.call("POST", `/v1/apps/${appId}/keys`, { token, body: { type: "secret", mode: "test" } })).body.data.key;

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { type Receiver, receiverPool } from "../webhooks/receiver.js";
-import { demoLogin, EXPECTED_404S, expectClean, expectNoHorizontalScroll, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
+import { demoLogin, expectClean, expectNoHorizontalScroll, launch, openPage, shot, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -22,7 +22,6 @@ beforeAll(async () => {
   // One retry, and one failed event disables the endpoint: the re-enable test gets there in seconds.
   t = await startTestApp({ workers: true, env: { ZEROFEE_WEBHOOK_RETRY_DELAYS: "1", ZEROFEE_WEBHOOK_DISABLE_AFTER: "1" } });
   demo = await demoLogin(t);
-  w.allow404 = EXPECTED_404S;
   receiver = await receivers.start();
   browser = await launch();
   ({ ctx, page } = await openPage(browser, t, w));

@@ -48,6 +48,11 @@ export async function openPage(
   return { ctx, page };
 }
 
+/** The demo account's dashboard session token, through the API (for set-up calls beside the browser). */
+export async function demoToken(t: TestApp, demo: { email: string; password: string }): Promise<string> {
+  return (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+}
+
 /** The demo account `npm start` prints (services/demo/seed.ts), on the test app's fresh database. */
 export async function demoLogin(t: TestApp) {
   const seeded = await seedDemo(t.app.ctx, null);
@@ -100,13 +105,6 @@ export function expectClean(w: Watch): void {
   expect(w.errors, "console errors").toEqual([]);
   expect(w.foreign, "requests to another origin").toEqual([]);
 }
-
-/**
- * The 404s a page may meet without an error of its own: the webhook endpoint of a mode that has
- * none yet (the API's answer for "not set", SPEC §4).
- */
-/** None any more: an app without a webhook endpoint reads as an empty list (SPEC §11: no console error). */
-export const EXPECTED_404S: RegExp[] = [];
 
 /**
  * A completed EUR card payment of `amount` cents: Stripe's sandbox Checkout approved through

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closeSettlements } from "../../src/services/settlements/close.js";
 import { captureChildLogs, eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { clearWatch, completedEurPayment, demoLogin, EXPECTED_404S, expectClean, launch, navLink, openPage, shot, signIn, type Watch } from "./helpers.js";
+import { clearWatch, completedEurPayment, demoLogin, demoToken, expectClean, launch, navLink, openPage, shot, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -25,9 +25,8 @@ const w: Watch = { errors: [], foreign: [] };
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
-  w.allow404 = EXPECTED_404S;
   // A fee plan, so that a settlement's figures have fees to take off: 100 + 1.5 % of 5 000 = 175.
-  const token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+  const token = await demoToken(t, demo);
   const fees = await t.call("PUT", `/v1/apps/${demo.app_id}/fees`, { token, body: { bps: 150, fixed: { XOF: 100 } } });
   expect(fees.status, fees.text).toBe(200);
   const created = await t.call("POST", "/v1/payments", { token: demo.secret_key, body: paymentBody("00", { amount: 5000, reference: "order-money-1" }) });

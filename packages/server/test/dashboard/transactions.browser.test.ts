@@ -14,7 +14,7 @@ import {
   clearWatch,
   completedEurPayment,
   demoLogin,
-  EXPECTED_404S,
+  demoToken,
   expectClean,
   expectNoHorizontalScroll,
   launch,
@@ -37,8 +37,7 @@ const xof: string[] = [];
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
-  w.allow404 = EXPECTED_404S;
-  token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+  token = await demoToken(t, demo);
   for (let i = 1; i <= 23; i++) {
     const res = await t.call("POST", "/v1/payments", { token: demo.secret_key, body: paymentBody("00", { amount: i * 1000, reference: `order-${i}` }) });
     expect(res.status, res.text).toBe(201);

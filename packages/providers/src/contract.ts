@@ -83,6 +83,22 @@ export function credentialsRefused(provider: string, status: number): Extract<In
   return { outcome: "rejected", code: CREDENTIALS_REFUSED, message: `${provider} refused the credentials (HTTP ${status})` };
 }
 
+/** Whether an HTTP status is a provider's documented refusal of the credentials themselves. */
+export const refusesCredentials = (status: number | undefined) => status === 401 || status === 403;
+
+/**
+ * A refund the provider refused for the app's credentials (401/403): nothing was refunded and
+ * asking again cannot help until the merchant corrects them, so the refund fails at once (its
+ * amount stays refundable) instead of being retried as if the provider were down.
+ */
+export function refundCredentialsRefused(provider: string, status: number): Extract<RefundOutput, { kind: "rejected" }> {
+  return {
+    kind: "rejected",
+    code: CREDENTIALS_REFUSED,
+    message: `${provider} refused the credentials (HTTP ${status}); nothing was refunded. Correct them in the dashboard, then refund again.`,
+  };
+}
+
 export interface PaymentRef {
   providerPaymentId: string;
   providerReference: string | null;
@@ -92,7 +108,8 @@ export interface PaymentRef {
 export type StatusOutput =
   | { kind: "found"; status: ProviderPaymentStatus; providerReference?: string; failureCode?: string; failureMessage?: string }
   | { kind: "not_found" }
-  | { kind: "unavailable"; message: string };
+  /** `httpStatus`: the provider's answer, when it answered (a refused credential reads 401/403). */
+  | { kind: "unavailable"; message: string; httpStatus?: number };
 
 export type OtpOutput =
   | { kind: "accepted"; status: ProviderPaymentStatus }

@@ -11,7 +11,7 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
-import { credentialsRefused } from "../contract.js";
+import { credentialsRefused, refundCredentialsRefused, refusesCredentials } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import { toPawapayAmount } from "./amount.js";
@@ -287,6 +287,7 @@ export const pawapayAdapter: ProviderAdapter = {
     const body = { refundId, depositId: ref.providerPaymentId, amount: toPawapayAmount(input.amount, input.currency), currency: input.currency };
     const res = await callProvider(`${ctx.baseUrl}/v2/refunds`, { method: "POST", ...auth(ctx, body) }, ctx);
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+    if (refusesCredentials(res.status)) return refundCredentialsRefused("PawaPay", res.status);
     const parsed = RefundResponse.safeParse(res.body);
     if (res.status !== 200 || !parsed.success) return { kind: "unavailable", message: `refund call answered ${res.status}` };
     if (parsed.data.status === "REJECTED") {

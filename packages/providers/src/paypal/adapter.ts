@@ -10,7 +10,7 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
-import { credentialsRefused } from "../contract.js";
+import { credentialsRefused, refundCredentialsRefused, refusesCredentials } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import {
@@ -120,7 +120,7 @@ async function showOrder(ctx: ProviderContext, orderId: string): Promise<{ order
   const res = await api(ctx, "GET", `/v2/checkout/orders/${encodeURIComponent(orderId)}`);
   if (res.kind !== "response") return { kind: "unavailable", message: res.message };
   if (res.status === 404) return { kind: "not_found" };
-  if (res.status !== 200) return { kind: "unavailable", message: `order show answered ${res.status}` };
+  if (res.status !== 200) return { kind: "unavailable", message: `order show answered ${res.status}`, httpStatus: res.status };
   const parsed = Order.safeParse(res.body);
   return parsed.success ? { order: parsed.data } : { kind: "unavailable", message: "unreadable order" };
 }
@@ -244,6 +244,7 @@ export const paypalAdapter: ProviderAdapter = {
     if (!ref.providerReference) return { kind: "rejected", code: "refund_rejected", message: "no order to refund" };
     const got = await showOrder(ctx, ref.providerReference);
     if (!("order" in got)) {
+      if (got.kind === "unavailable" && refusesCredentials(got.httpStatus)) return refundCredentialsRefused("PayPal", got.httpStatus as number);
       return got.kind === "not_found"
         ? { kind: "rejected", code: "refund_rejected", message: "order not found" }
         : { kind: "unavailable", message: "order unreadable" };
@@ -258,6 +259,7 @@ export const paypalAdapter: ProviderAdapter = {
       input.refundId,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+    if (refusesCredentials(res.status)) return refundCredentialsRefused("PayPal", res.status);
     if (res.status === 422 || res.status === 400 || res.status === 404)
       return { kind: "rejected", code: "refund_rejected", message: describe(res.body, "refund refused") };
     const parsed = RefundAnswer.safeParse(res.body);

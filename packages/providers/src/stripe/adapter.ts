@@ -9,7 +9,7 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
-import { credentialsRefused } from "../contract.js";
+import { credentialsRefused, refundCredentialsRefused, refusesCredentials } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { parseWebhookBody } from "../webhook-body.js";
@@ -50,7 +50,7 @@ async function retrieve(ctx: ProviderContext, sessionId: string): Promise<{ kind
   const res = await request(ctx, "GET", `/v1/checkout/sessions/${encodeURIComponent(sessionId)}?expand[]=payment_intent`);
   if (res.kind !== "response") return { kind: "unavailable", message: res.message };
   if (res.status === 404) return { kind: "not_found" };
-  if (res.status !== 200) return { kind: "unavailable", message: `session retrieve answered ${res.status}` };
+  if (res.status !== 200) return { kind: "unavailable", message: `session retrieve answered ${res.status}`, httpStatus: res.status };
   const parsed = CheckoutSession.safeParse(res.body);
   return parsed.success ? { kind: "found", session: parsed.data } : { kind: "unavailable", message: "unreadable session" };
 }
@@ -191,6 +191,7 @@ export const stripeAdapter: ProviderAdapter = {
     if (!ref.providerReference) return { kind: "rejected", code: "refund_rejected", message: "no Checkout Session to refund" };
     const got = await retrieve(ctx, ref.providerReference);
     if (!("session" in got)) {
+      if (got.kind === "unavailable" && refusesCredentials(got.httpStatus)) return refundCredentialsRefused("Stripe", got.httpStatus as number);
       return got.kind === "not_found"
         ? { kind: "rejected", code: "refund_rejected", message: "session not found" }
         : { kind: "unavailable", message: "session unreadable" };
@@ -206,6 +207,7 @@ export const stripeAdapter: ProviderAdapter = {
       input.refundId,
     );
     if (res.kind !== "response") return { kind: "unavailable", message: res.message };
+    if (refusesCredentials(res.status)) return refundCredentialsRefused("Stripe", res.status);
     if (res.status === 400 || res.status === 402 || res.status === 404) {
       return { kind: "rejected", code: "refund_rejected", message: errorMessage(res.body, "refund refused") };
     }

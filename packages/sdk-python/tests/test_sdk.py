@@ -1,9 +1,11 @@
 """The Python SDK against a running ZeroFee (started by packages/sdk/test/python.test.ts).
 
-Environment: ZEROFEE_API_URL (the server), ZEROFEE_PROXY_URL (a loopback proxy in front of
-it that can lose an answer), ZEROFEE_SECRET_KEY, ZEROFEE_LIST_SECRET_KEY (an app with no
-payments yet), ZEROFEE_LIMITED_SECRET_KEY (a key for the 429 test),
-ZEROFEE_APP_ID.
+Environment, all set by that test and named apart from the variables a developer exports for
+their own app (the suite creates payments and replaces the app's webhook endpoint):
+ZEROFEE_SDK_TEST_API_URL (the server), ZEROFEE_SDK_TEST_PROXY_URL (a loopback proxy in front
+of it that can lose an answer), ZEROFEE_SDK_TEST_SECRET_KEY, ZEROFEE_SDK_TEST_LIST_SECRET_KEY
+(an app with no payments yet), ZEROFEE_SDK_TEST_LIMITED_SECRET_KEY (a key for the 429 test),
+ZEROFEE_SDK_TEST_APP_ID. Without them only the offline tests run.
 """
 import concurrent.futures
 import json
@@ -23,10 +25,11 @@ from zerofee import (
     ZeroFee,
 )
 
-ENV = os.environ
-API = ENV.get("ZEROFEE_API_URL", "")
-PROXY = ENV.get("ZEROFEE_PROXY_URL", "")
-SK = ENV.get("ZEROFEE_SECRET_KEY", "")
+ENV = {k[len("ZEROFEE_SDK_TEST_"):]: v for k, v in os.environ.items() if k.startswith("ZEROFEE_SDK_TEST_")}
+ONLINE = ("API_URL", "PROXY_URL", "SECRET_KEY", "LIST_SECRET_KEY", "LIMITED_SECRET_KEY", "APP_ID")
+API = ENV.get("API_URL", "")
+PROXY = ENV.get("PROXY_URL", "")
+SK = ENV.get("SECRET_KEY", "")
 
 
 def payment(reference, **extra):
@@ -67,7 +70,7 @@ def proxy_log(arm=None):
         return json.loads(res.read())
 
 
-@unittest.skipUnless(API and SK, "needs a running ZeroFee (run through npm test)")
+@unittest.skipUnless(all(ENV.get(k) for k in ONLINE), "needs a running ZeroFee (run through npm test)")
 class SdkAgainstServer(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -86,7 +89,7 @@ class SdkAgainstServer(unittest.TestCase):
         self.assertEqual(proxy_log()[-1]["userAgent"], "zerofee-python/" + zerofee.__version__)
 
     def test_list_45_payments_20_at_a_time(self):
-        zf2 = ZeroFee(ENV["ZEROFEE_LIST_SECRET_KEY"], base_url=API)
+        zf2 = ZeroFee(ENV["LIST_SECRET_KEY"], base_url=API)
         with concurrent.futures.ThreadPoolExecutor(5) as pool:
             created = list(pool.map(lambda i: zf2.payments.create(payment("py-list-%d" % i))["id"], range(45)))
         first = zf2.payments.list(limit=20)
@@ -136,7 +139,7 @@ class SdkAgainstServer(unittest.TestCase):
         self.assertEqual(a["id"], b["id"])
 
     def test_429_with_retry_after_is_waited_out(self):
-        key = ENV["ZEROFEE_LIMITED_SECRET_KEY"]
+        key = ENV["LIMITED_SECRET_KEY"]
         # One retry only: backoff alone (<= 0.5 s) would retry inside the same one-second window; only honouring Retry-After (1 s) gets through.
         limited = ZeroFee(key, base_url=PROXY, max_retries=1)
         # Spend this key's one-second window straight at the server, then call through the proxy.
@@ -172,9 +175,9 @@ class SdkAgainstServer(unittest.TestCase):
         server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
-            status, endpoint = raw("PUT", "/v1/apps/%s/webhook" % ENV["ZEROFEE_APP_ID"], SK, {"url": "http://127.0.0.1:%d/hooks" % server.server_port})
+            status, endpoint = raw("PUT", "/v1/apps/%s/webhook" % ENV["APP_ID"], SK, {"url": "http://127.0.0.1:%d/hooks" % server.server_port})
             self.assertIn(status, (200, 201), endpoint)
-            secret = endpoint["data"].get("secret") or ENV.get("ZEROFEE_WEBHOOK_SECRET")
+            secret = endpoint["data"].get("secret") or None
             p = self.zf.payments.create(payment("py-webhook"))
             body, headers = eventually(
                 lambda: next((r for r in received if p["id"].encode() in r[0] and r[1].get("x-zerofee-event") == "payment.completed"), None)
@@ -269,6 +272,145 @@ class WebhookVerifyOffline(unittest.TestCase):
         for h in headers:
             with self.assertRaises(WebhookVerificationError):
                 zerofee.verify_webhook(body, h, self.SECRET)
+
+
+class NonAsciiTimestamps(unittest.TestCase):
+    def test_refused_not_crashed(self):
+        # "²" and Arabic-Indic digits pass str.isdigit(); int() or .encode("ascii") would raise.
+        now = str(int(time.time()))
+        arabic = "".join("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"[int(c)] for c in now)
+        for t in ("\u00b2", arabic):
+            for h in ({"x-zerofee-signature": "t=%s,v1=ab" % t}, {"webhook-id": "msg_1", "webhook-timestamp": t, "webhook-signature": "v1,ab"}):
+                with self.assertRaises(WebhookVerificationError):
+                    zerofee.verify_webhook(b"{}", h, WebhookVerifyOffline.SECRET)
+
+
+class LocalServer:
+    """A loopback HTTP server answering every request with ``handle(handler)``; records what it was sent."""
+
+    def __init__(self, handle):
+        seen = self.seen = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                seen.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
+                handle(self)
+
+            do_POST = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def answer(status, body=None, headers=None):
+    def handle(h):
+        payload = json.dumps(body).encode() if body is not None else b""
+        h.send_response(status)
+        for k, v in (headers or {}).items():
+            h.send_header(k, v)
+        h.send_header("Content-Length", str(len(payload)))
+        h.end_headers()
+        h.wfile.write(payload)
+
+    return handle
+
+
+class TransportOffline(unittest.TestCase):
+    """What the SDK sends and refuses, against loopback servers standing in for ZeroFee."""
+
+    KEY = "sk_test_offline_0123456789abcdef"
+
+    def test_a_redirect_is_an_error_and_the_key_goes_nowhere_else(self):
+        elsewhere = LocalServer(answer(200, {"data": {"id": "txn_evil", "status": "completed", "amount": 1}}))
+        for status in (301, 302, 307, 308):
+            origin = LocalServer(answer(status, headers={"Location": elsewhere.url + "/v1/payments/txn_1"}))
+            try:
+                zf = ZeroFee(self.KEY, base_url=origin.url, max_retries=0)
+                with self.assertRaises(zerofee.APIError) as e:
+                    zf.payments.retrieve("txn_1")
+                self.assertEqual(e.exception.status_code, status)
+                self.assertIn("redirect", str(e.exception))
+                with self.assertRaises(zerofee.APIError):
+                    zf.payments.create({"amount": 1500})
+                self.assertEqual([m for m, _, _ in origin.seen], ["GET", "POST"])
+            finally:
+                origin.close()
+        self.assertEqual(elsewhere.seen, [])
+        elsewhere.close()
+
+    def test_a_post_without_an_answer_says_it_may_have_happened_and_gives_its_key(self):
+        def hang_up(h):
+            h.rfile.read(int(h.headers["Content-Length"]))
+            h.close_connection = True
+            h.connection.shutdown(2)
+
+        server = LocalServer(hang_up)
+        try:
+            zf = ZeroFee(self.KEY, base_url=server.url, max_retries=1)
+            with self.assertRaises(zerofee.APIConnectionError) as e:
+                zf.payments.create({"amount": 1500})
+            keys = [h["idempotency-key"] for _, _, h in server.seen]
+            self.assertEqual(len(keys), 2)
+            self.assertEqual(keys[0], keys[1])
+            self.assertEqual(e.exception.idempotency_key, keys[0])
+            self.assertIn("may have been carried out", str(e.exception))
+            self.assertIn(keys[0], str(e.exception))
+            self.assertNotIn(self.KEY, str(e.exception) + repr(e.exception))
+            # A GET has nothing to resume.
+            with self.assertRaises(zerofee.APIConnectionError) as g:
+                zf.payments.retrieve("txn_1")
+            self.assertIsNone(g.exception.idempotency_key)
+        finally:
+            server.close()
+
+    def test_a_5xx_error_carries_the_key_to_retry_with(self):
+        body = {"error": {"type": "api_error", "code": "provider_unavailable", "message": "retry with the same Idempotency-Key."}}
+        server = LocalServer(answer(503, body))
+        try:
+            zf = ZeroFee(self.KEY, base_url=server.url, max_retries=0)
+            with self.assertRaises(zerofee.APIError) as e:
+                zf.payments.create({"amount": 1500}, idempotency_key="order-77")
+            self.assertEqual((e.exception.code, e.exception.idempotency_key), ("provider_unavailable", "order-77"))
+        finally:
+            server.close()
+
+    def test_the_key_is_not_in_the_failing_frames_locals(self):
+        import traceback
+
+        server = LocalServer(answer(500, {"error": {"type": "api_error", "message": "boom"}}))
+        try:
+            zf = ZeroFee(self.KEY, base_url=server.url, max_retries=0)
+            try:
+                zf.payments.retrieve("txn_1")
+                self.fail("no error")
+            except zerofee.APIError as e:
+                text = "".join(traceback.TracebackException.from_exception(e, capture_locals=True).format())
+            self.assertIn("headers", text)
+            self.assertNotIn(self.KEY, text)
+            self.assertEqual(server.seen[0][2]["authorization"], "Bearer " + self.KEY)
+        finally:
+            server.close()
+
+    def test_dates_and_datetimes_are_sent_as_iso_8601(self):
+        import datetime
+
+        server = LocalServer(answer(200, {"data": [], "has_more": False, "next_cursor": None}))
+        try:
+            zf = ZeroFee(self.KEY, base_url=server.url)
+            at = datetime.datetime(2026, 12, 7, 9, 30, tzinfo=datetime.timezone.utc)
+            zf.payments.list(created_from=at, created_to=datetime.date(2026, 12, 8))
+            self.assertIn("created_from=2026-12-07T09%3A30%3A00%2B00%3A00", server.seen[0][1])
+            self.assertIn("created_to=2026-12-08", server.seen[0][1])
+        finally:
+            server.close()
 
 
 class TypesModule(unittest.TestCase):

@@ -5,7 +5,9 @@ from typing import Any, Optional
 class ZeroFeeError(Exception):
     """Base class: carries the server's ``code``, ``param``, ``request_id`` and the HTTP ``status_code``.
 
-    The message is the server's; it never holds the API key.
+    ``idempotency_key`` is the key a POST was sent with (yours, or the one the SDK made): retry
+    with it after an ``APIConnectionError`` or an ``APIError`` to resume the same request. The
+    message is the server's; it never holds the API key.
     """
 
     def __init__(
@@ -17,6 +19,7 @@ class ZeroFeeError(Exception):
         param: Optional[str] = None,
         request_id: Optional[str] = None,
         status_code: Optional[int] = None,
+        idempotency_key: Optional[str] = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -25,15 +28,17 @@ class ZeroFeeError(Exception):
         self.param = param
         self.request_id = request_id
         self.status_code = status_code
+        self.idempotency_key = idempotency_key
 
     def __repr__(self) -> str:
-        return "%s(message=%r, code=%r, param=%r, status_code=%r, request_id=%r)" % (
+        return "%s(message=%r, code=%r, param=%r, status_code=%r, request_id=%r, idempotency_key=%r)" % (
             type(self).__name__,
             self.message,
             self.code,
             self.param,
             self.status_code,
             self.request_id,
+            self.idempotency_key,
         )
 
 

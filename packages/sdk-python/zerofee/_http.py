@@ -1,4 +1,5 @@
 """The transport: JSON over urllib, the key in ``Authorization``, retries with one idempotency key."""
+import datetime
 import email.utils
 import http.client
 import json
@@ -11,7 +12,7 @@ import urllib.request
 import uuid
 from typing import Any, Dict, Mapping, Optional
 
-from ._errors import APIConnectionError, ZeroFeeError, error_from_response
+from ._errors import APIConnectionError, APIError, ZeroFeeError, error_from_response
 from ._version import __version__
 
 USER_AGENT = "zerofee-python/%s" % __version__
@@ -44,6 +45,17 @@ def _retryable(status: int, code: Optional[str]) -> bool:
     return status == 429 or status >= 500 or (status == 409 and code == "idempotency_key_in_use")
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is answered as the error it is: following one would send the secret key to
+    another host and, after a 301/302, turn a POST into a GET that "succeeds" with a list."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 class HttpClient:
     def __init__(self, key: str, base_url: str, timeout: float, max_retries: int) -> None:
         self.__key = key  # name-mangled and never in a repr
@@ -66,13 +78,13 @@ class HttpClient:
         params = {k: _query_value(v) for k, v in (query or {}).items() if v is not None}
         if params:
             url += "?" + urllib.parse.urlencode(params)
-        headers = {
-            "Authorization": "Bearer " + self.__key,
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-        }
+        # The key is added to each request object only (an unredirected header, never in a local
+        # of this frame): an error reporter capturing locals does not find it.
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        key = None
         if method == "POST":
-            headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
+            key = idempotency_key or str(uuid.uuid4())
+            headers["Idempotency-Key"] = key
         data = None
         if body is not None:
             data = json.dumps(body).encode("utf-8")
@@ -80,8 +92,9 @@ class HttpClient:
         attempt = 0
         while True:
             req = urllib.request.Request(url, data=data, headers=headers, method=method)
+            req.add_unredirected_header("Authorization", "Bearer " + self.__key)
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as res:
+                with _OPENER.open(req, timeout=self.timeout) as res:
                     status, text, res_headers = res.status, res.read(), res.headers
             except urllib.error.HTTPError as e:
                 status, text, res_headers = e.code, e.read(), e.headers
@@ -91,8 +104,15 @@ class HttpClient:
                     attempt += 1
                     continue
                 reason = getattr(e, "reason", e)
+                if key is None:
+                    raise APIConnectionError("Could not reach ZeroFee at %s (%s %s): %s" % (self.base_url, method, path, reason)) from None
+                # A connection lost after sending may have lost only the answer: the request may
+                # have been carried out, and only its key resumes it rather than repeating it.
                 raise APIConnectionError(
-                    "Could not reach ZeroFee at %s (%s %s): %s" % (self.base_url, method, path, reason)
+                    "No answer from ZeroFee at %s (%s %s): %s. The request may have been carried out: "
+                    "retry with idempotency_key=%r to resume it rather than make a second one."
+                    % (self.base_url, method, path, reason, key),
+                    idempotency_key=key,
                 ) from None
             try:
                 parsed = json.loads(text.decode("utf-8")) if text else None
@@ -100,7 +120,16 @@ class HttpClient:
                 parsed = None
             if 200 <= status < 300 and isinstance(parsed, dict) and "data" in parsed:
                 return parsed
+            if 300 <= status < 400:
+                raise APIError(
+                    "ZeroFee answered a redirect (HTTP %d to %s), which the SDK does not follow: the secret key "
+                    "is sent to base_url only. Check base_url (https, host, path)." % (status, res_headers.get("location")),
+                    status_code=status,
+                    request_id=res_headers.get("x-request-id"),
+                    idempotency_key=key,
+                )
             error: ZeroFeeError = error_from_response(status, parsed, res_headers.get("x-request-id"))
+            error.idempotency_key = key
             if attempt < self.max_retries and _retryable(status, error.code):
                 time.sleep(backoff_s(attempt, retry_after_s(res_headers.get("retry-after"))))
                 attempt += 1
@@ -111,4 +140,6 @@ class HttpClient:
 def _query_value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, (datetime.datetime, datetime.date)):
+        return v.isoformat()  # str() of a datetime has a space where ISO 8601 has "T"
     return str(v)

@@ -31,7 +31,8 @@ def _same(given: str, expected: str) -> bool:
 
 
 def _check_timestamp(t: Optional[str], tolerance_s: int, now: Optional[float]) -> None:
-    if not t or not t.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() or .encode("ascii") refuse.
+    if not t or not t.isascii() or not t.isdigit():
         raise WebhookVerificationError("The delivery has no valid timestamp.")
     current = time.time() if now is None else now
     if abs(current - int(t)) > tolerance_s:

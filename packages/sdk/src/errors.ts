@@ -10,6 +10,8 @@ export interface ErrorFields {
   requestId?: string;
   statusCode?: number;
   retryAfterS?: number;
+  /** The key a POST was sent with (yours, or the one the SDK made). */
+  idempotencyKey?: string;
 }
 
 export class ZeroFeeError extends Error {
@@ -18,6 +20,11 @@ export class ZeroFeeError extends Error {
   readonly param: string | undefined;
   readonly requestId: string | undefined;
   readonly statusCode: number | undefined;
+  /**
+   * The `Idempotency-Key` a POST was sent with (yours, or the one the SDK made): retry with it
+   * after an `APIConnectionError` or an `APIError` to resume that request, not make a second.
+   */
+  idempotencyKey: string | undefined;
   constructor(message: string, fields: ErrorFields = {}) {
     super(message);
     this.name = new.target.name;
@@ -26,6 +33,7 @@ export class ZeroFeeError extends Error {
     this.param = fields.param;
     this.requestId = fields.requestId;
     this.statusCode = fields.statusCode;
+    this.idempotencyKey = fields.idempotencyKey;
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUuid } from "./crypto.js";
-import { APIConnectionError, errorFromResponse, type ZeroFeeError } from "./errors.js";
+import { APIConnectionError, APIError, errorFromResponse, type ZeroFeeError } from "./errors.js";
 import { VERSION } from "./version.js";
 
 export interface ClientOptions {
@@ -72,7 +72,8 @@ export class HttpClient {
     // Not from a web page: there a User-Agent header is either dropped or, where browsers send it,
     // turns every call into a CORS preflight that ZeroFee's publishable-key routes do not allow.
     if (typeof (globalThis as { document?: unknown }).document === "undefined") headers["user-agent"] = `zerofee-node/${VERSION}`;
-    if (method === "POST") headers["idempotency-key"] = opts.idempotencyKey ?? (await randomUuid());
+    const idempotencyKey = method === "POST" ? (opts.idempotencyKey ?? (await randomUuid())) : undefined;
+    if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     let body: string | undefined;
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
@@ -82,14 +83,23 @@ export class HttpClient {
       let res: Response;
       let text: string;
       try {
-        res = await this.#fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+        // No redirect is followed: it would take the secret key to another address (or, after a
+        // 301/302, turn a POST into a GET that "succeeds").
+        res = await this.#fetch(url, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(this.timeoutMs) });
         text = await res.text();
       } catch (cause) {
         if (attempt < this.maxRetries) {
           await sleep(backoffMs(attempt, undefined));
           continue;
         }
-        const err = new APIConnectionError(`Could not reach ZeroFee at ${this.baseUrl} (${method} ${url.pathname}): ${(cause as Error).message}`);
+        const where = `ZeroFee at ${this.baseUrl} (${method} ${url.pathname}): ${(cause as Error).message}`;
+        // Without an answer a POST may still have been carried out: only its key resumes it.
+        const err = idempotencyKey
+          ? new APIConnectionError(
+              `No answer from ${where}. The request may have been carried out: retry with idempotencyKey "${idempotencyKey}" to resume it rather than make a second one.`,
+              { idempotencyKey },
+            )
+          : new APIConnectionError(`Could not reach ${where}`);
         (err as { cause?: unknown }).cause = cause;
         throw err;
       }
@@ -100,7 +110,15 @@ export class HttpClient {
         parsed = null;
       }
       if (res.ok && parsed && typeof parsed === "object" && "data" in parsed) return parsed as Envelope<T>;
-      const error: ZeroFeeError = errorFromResponse(res.status, parsed, res.headers.get("x-request-id") ?? undefined);
+      const requestId = res.headers.get("x-request-id") ?? undefined;
+      if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400)) {
+        throw new APIError(
+          `ZeroFee answered a redirect (HTTP ${res.status} to ${res.headers.get("location")}), which the SDK does not follow: the secret key is sent to baseUrl only. Check baseUrl (https, host, path).`,
+          { statusCode: res.status, requestId, idempotencyKey },
+        );
+      }
+      const error: ZeroFeeError = errorFromResponse(res.status, parsed, requestId);
+      error.idempotencyKey = idempotencyKey;
       if (attempt < this.maxRetries && retryable(res.status, error.code)) {
         await sleep(backoffMs(attempt, retryAfterMs(res.headers.get("retry-after"))));
         continue;

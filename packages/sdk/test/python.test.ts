@@ -59,18 +59,18 @@ describe("Python SDK against the server", () => {
     expect((await closeSettlements(t.app.ctx, new Date(Date.now() + 1000))).length).toBeGreaterThan(0);
     const r = await run("python3", ["-m", "unittest", "discover", "-v", "-s", "tests", "-t", "."], {
       PYTHONPATH: SDK_DIR,
-      ZEROFEE_API_URL: t.url,
-      ZEROFEE_PROXY_URL: proxy.url,
-      ZEROFEE_SECRET_KEY: m.sk,
-      ZEROFEE_APP_ID: m.appId,
-      ZEROFEE_LIST_SECRET_KEY: list.sk,
-      ZEROFEE_LIMITED_SECRET_KEY: limited.body.data.key,
+      ZEROFEE_SDK_TEST_API_URL: t.url,
+      ZEROFEE_SDK_TEST_PROXY_URL: proxy.url,
+      ZEROFEE_SDK_TEST_SECRET_KEY: m.sk,
+      ZEROFEE_SDK_TEST_APP_ID: m.appId,
+      ZEROFEE_SDK_TEST_LIST_SECRET_KEY: list.sk,
+      ZEROFEE_SDK_TEST_LIMITED_SECRET_KEY: limited.body.data.key,
     });
     expect(r.code, r.output).toBe(0);
     const ran = Number(/Ran (\d+) tests?/.exec(r.output)?.[1]);
     const skipped = Number(/skipped=(\d+)/.exec(r.output)?.[1] ?? 0);
     // Every test of the file ran, none skipped.
-    expect(ran).toBe(16);
+    expect(ran).toBe(22);
     expect(skipped).toBe(0);
     expect(r.output).toMatch(/test_lost_answer_is_retried_into_one_payment \(.*\) \.\.\. ok/);
   }, 180_000); // the whole Python suite in one test (45 payments among them)

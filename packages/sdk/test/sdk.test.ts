@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  APIConnectionError,
+  APIError,
   AuthenticationError,
   InvalidRequestError,
   NotFoundError,
@@ -278,5 +280,78 @@ describe("TypeScript SDK against the server", () => {
     expect(refunds.map((r) => r.id)).toContain(refund.id);
     expect(new Set(refunds.map((r) => r.settlement_id))).toEqual(new Set([withRefund.id]));
     expect(refunds.reduce((n, r) => n + r.amount, 0)).toBe(withRefund.refunded_amount);
+  });
+});
+
+/** A loopback server standing in for ZeroFee, answering every request with `handle`; records what it was sent. */
+async function standIn(handle: (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => void) {
+  const seen: Array<{ method: string; url: string; headers: import("node:http").IncomingHttpHeaders }> = [];
+  const server = createServer((req, res) => {
+    seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
+    req.resume();
+    req.on("end", () => handle(req, res));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: () => new Promise((r) => server.close(r)) };
+}
+
+describe("TypeScript SDK transport", () => {
+  const KEY = "sk_test_offline_0123456789abcdef";
+
+  it("a redirect is an error naming it; the key goes nowhere else, and a POST never becomes a GET", async () => {
+    const elsewhere = await standIn((_req, res) => res.end(JSON.stringify({ data: { id: "txn_evil", status: "completed", amount: 1 } })));
+    try {
+      for (const status of [301, 302, 307, 308]) {
+        const origin = await standIn((_req, res) => res.writeHead(status, { location: `${elsewhere.url}/v1/payments/txn_1` }).end());
+        try {
+          const sdk = new ZeroFee(KEY, { baseUrl: origin.url, maxRetries: 0 });
+          const got = await sdk.payments.retrieve("txn_1").catch((e: unknown) => e);
+          expect(got).toBeInstanceOf(APIError);
+          expect(got).toMatchObject({ statusCode: status, message: expect.stringContaining("redirect") });
+          const created = await sdk.payments.create({ amount: 1500, payment_method: "PAYIN_ORANGE_CI" }).catch((e: unknown) => e);
+          expect(created).toBeInstanceOf(APIError);
+          expect(origin.seen.map((s) => s.method)).toEqual(["GET", "POST"]);
+        } finally {
+          await origin.close();
+        }
+      }
+      expect(elsewhere.seen).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it("a POST without an answer says it may have been carried out and carries the key to resume it with", async () => {
+    const server = await standIn((req) => req.socket.destroy());
+    try {
+      const sdk = new ZeroFee(KEY, { baseUrl: server.url, maxRetries: 1 });
+      const err = await sdk.payments.create({ amount: 1500, payment_method: "PAYIN_ORANGE_CI" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(APIConnectionError);
+      const keys = server.seen.map((s) => s.headers["idempotency-key"]);
+      expect(keys).toHaveLength(2);
+      expect(keys[1]).toBe(keys[0]);
+      expect((err as ZeroFeeError).idempotencyKey).toBe(keys[0]);
+      expect(String(err)).toContain("may have been carried out");
+      expect(String(err)).toContain(String(keys[0]));
+      expect(String(err)).not.toContain(KEY);
+      const read = await sdk.payments.retrieve("txn_1").catch((e: unknown) => e);
+      expect(read).toBeInstanceOf(APIConnectionError);
+      expect((read as ZeroFeeError).idempotencyKey).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a 5xx after its retries carries the key to retry with", async () => {
+    const body = { error: { type: "api_error", code: "provider_unavailable", message: "retry with the same Idempotency-Key." } };
+    const server = await standIn((_req, res) => res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify(body)));
+    try {
+      const sdk = new ZeroFee(KEY, { baseUrl: server.url, maxRetries: 0 });
+      const err = await sdk.payments.create({ amount: 1500, payment_method: "PAYIN_ORANGE_CI" }, { idempotencyKey: "order-77" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(APIError);
+      expect(err).toMatchObject({ code: "provider_unavailable", idempotencyKey: "order-77" });
+    } finally {
+      await server.close();
+    }
   });
 });

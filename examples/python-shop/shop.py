@@ -18,6 +18,7 @@ import re
 import sqlite3
 import sys
 import threading
+import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -172,7 +173,12 @@ def handler_for(shop):
                 order_id, url = shop.start_checkout(sku)
                 return self.send(303, "", "text/plain", {"Location": url, "X-Order-Id": order_id})
             if path == "/webhooks/zerofee":
-                status, text = shop.receive_webhook(self.body(), {k.lower(): v for k, v in self.headers.items()})
+                try:
+                    status, text = shop.receive_webhook(self.body(), {k.lower(): v for k, v in self.headers.items()})
+                except Exception:
+                    # Nothing was recorded: a 500 (not a dropped connection) and ZeroFee delivers it again.
+                    traceback.print_exc()
+                    status, text = 500, "not handled; deliver again"
                 return self.send(status, text, "text/plain")
             self.send(404, "not found", "text/plain")
 

@@ -5,6 +5,9 @@
  * once; resends, replays and tampered bodies change nothing; reconciliation covers a late webhook.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkoutCompletedEvent, payHostedSession } from "../../../packages/server/test/checkout/helpers.js";
@@ -19,6 +22,8 @@ let forwarder: Forwarder;
 let shop: ChildProcess;
 let shopUrl: string;
 let shopOutput = "";
+const dir = mkdtempSync(join(tmpdir(), "zf-python-shop-"));
+const shopDb = join(dir, "shop.sqlite");
 
 beforeAll(async () => {
   t = await startTestApp({ workers: true });
@@ -26,7 +31,7 @@ beforeAll(async () => {
   forwarder = await startForwarder();
   const secret = await setEndpoint(t, m, forwarder.url, { events: ["checkout.completed"] });
   shop = spawn("python3", [repo("examples/python-shop/shop.py")], {
-    env: { ...process.env, PYTHONPATH: repo("packages/sdk-python"), PORT: "0", ZEROFEE_URL: t.url, ZEROFEE_SECRET_KEY: m.sk, ZEROFEE_WEBHOOK_SECRET: secret },
+    env: { ...process.env, PYTHONPATH: repo("packages/sdk-python"), PORT: "0", ZEROFEE_URL: t.url, ZEROFEE_SECRET_KEY: m.sk, ZEROFEE_WEBHOOK_SECRET: secret, SHOP_DB: shopDb },
   });
   shop.stdout?.on("data", (c: Buffer) => (shopOutput += c));
   shop.stderr?.on("data", (c: Buffer) => (shopOutput += c));
@@ -37,7 +42,17 @@ afterAll(async () => {
   shop?.kill();
   await forwarder?.close();
   await t?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
+
+/** Another process holds the shop's database locked (a long backup, say) until `release()`. */
+async function lockShopDatabase(): Promise<{ release(): void }> {
+  const locker = spawn("python3", ["-c", `import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute("BEGIN EXCLUSIVE")\nprint("locked", flush=True)\nsys.stdin.read()`, shopDb]);
+  let out = "";
+  locker.stdout.on("data", (c: Buffer) => (out += c));
+  await eventually(async () => out.includes("locked"), 10_000);
+  return { release: () => locker.kill() };
+}
 
 /** Orders an item at the shop; returns the order id and the hosted page it redirects to. */
 async function order(sku: string): Promise<{ orderId: string; url: string }> {
@@ -89,4 +104,24 @@ describe("example Python shop", () => {
     expect((await eventually(async () => deliveriesOf(session.id)[0])).answer).toBe("already fulfilled");
     expect((await shopOrder(orderId)).fulfilments).toEqual(["reconciliation"]);
   });
+
+  it("a fulfilment that fails is not taken as handled: the shop answers 500, and the next delivery fulfils", async () => {
+    const { orderId, url } = await order("mug");
+    const lock = await lockShopDatabase();
+    let session: { id: string };
+    try {
+      session = await payHostedSession(t, m, url);
+      // sqlite gives up on the lock after 5 s: fulfil_once raises, nothing is recorded.
+      const [failed] = await eventually(async () => (deliveriesOf(session.id).length ? deliveriesOf(session.id) : null), 20_000);
+      expect(failed?.status, shopOutput).toBe(500);
+      expect(failed?.answer).toBe("not handled; deliver again");
+    } finally {
+      lock.release();
+    }
+    expect((await shopOrder(orderId)).fulfilments).toEqual([]);
+    const event = await checkoutCompletedEvent(t, m, session.id);
+    expect((await t.call("POST", `/v1/events/${event.id}/resend`, { token: m.sk })).status).toBeLessThan(300);
+    expect((await eventually(async () => deliveriesOf(session.id)[1])).answer).toBe("fulfilled");
+    expect((await shopOrder(orderId)).fulfilments).toEqual([`webhook:${event.id}`]);
+  }, 40_000);
 });

@@ -11,6 +11,8 @@ export interface ForwardedDelivery {
   headers: IncomingHttpHeaders;
   /** The shop's answer body. */
   answer: string;
+  /** The shop's HTTP status; 0 when it closed the connection without answering. */
+  status: number;
 }
 
 export interface Forwarder {
@@ -49,9 +51,13 @@ export async function startForwarder(path = "/webhooks/zerofee"): Promise<Forwar
     req.on("end", async () => {
       if (f.hold || !f.target) return void res.writeHead(503).end("held");
       const raw = Buffer.concat(chunks).toString("utf8");
-      const answer = await f.post(raw, req.headers);
+      const answer = await f.post(raw, req.headers).catch(() => null);
+      if (!answer) {
+        f.deliveries.push({ raw, headers: req.headers, answer: "", status: 0 });
+        return void res.socket?.destroy();
+      }
       const text = await answer.text();
-      f.deliveries.push({ raw, headers: req.headers, answer: text });
+      f.deliveries.push({ raw, headers: req.headers, answer: text, status: answer.status });
       res.writeHead(answer.status, { "content-type": "text/plain" }).end(text);
     });
   });

@@ -104,6 +104,7 @@ class SdkAgainstServer(unittest.TestCase):
     def test_checkout_session(self):
         s = self.zf.checkout.sessions.create({"amount": 2500, "currency": "XOF", "reference": "py-order", "success_url": "https://shop.example/ok"})
         self.assertIn("/checkout/" + s["id"], s["url"])
+        self.assertTrue(s["client_secret"])
         self.assertEqual(self.zf.checkout.sessions.retrieve(s["id"])["status"], "open")
         self.assertEqual(self.zf.checkout.sessions.expire(s["id"])["status"], "expired")
 
@@ -420,6 +421,8 @@ class TypesModule(unittest.TestCase):
         import zerofee.types
 
         self.assertIs(zerofee.types.Payment, Payment)
+        # What a session's create answers: the session and, once, the secret for the browser.
+        self.assertIn("client_secret", zerofee.types.CheckoutSessionCreated.__annotations__)
         self.assertIn("Payment", zerofee.types.__all__)
 
 

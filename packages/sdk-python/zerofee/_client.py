@@ -3,7 +3,7 @@ from typing import Any, Callable, Dict, Generic, Iterator, List, Mapping, Option
 from urllib.parse import quote
 
 from . import _webhooks
-from ._generated import CheckoutSession, Event, Payment, Refund
+from ._generated import CheckoutSession, CheckoutSessionCreated, Event, Payment, Refund
 from ._http import HttpClient
 
 T = TypeVar("T")
@@ -83,8 +83,9 @@ class Payments(_Resource):
 
 
 class CheckoutSessions(_Resource):
-    def create(self, params: Mapping[str, Any], idempotency_key: Optional[str] = None) -> CheckoutSession:
-        return cast(CheckoutSession, self._post("/v1/checkout/sessions", params, idempotency_key))
+    def create(self, params: Mapping[str, Any], idempotency_key: Optional[str] = None) -> CheckoutSessionCreated:
+        """The session with, this once, its ``client_secret`` for the browser."""
+        return cast(CheckoutSessionCreated, self._post("/v1/checkout/sessions", params, idempotency_key))
 
     def retrieve(self, session_id: str) -> CheckoutSession:
         return cast(CheckoutSession, self._get("/v1/checkout/sessions/" + _id(session_id)))

@@ -117,6 +117,37 @@ class CheckoutSession(TypedDict):
     completed_at: Union[str, None]
 
 
+class CheckoutSessionCreatedCustomer(TypedDict, total=False):
+    phone: str
+    name: str
+    email: str
+
+
+class CheckoutSessionCreated(TypedDict):
+    id: str
+    object: Literal["checkout.session"]
+    livemode: bool
+    status: Literal["open", "complete", "expired"]
+    amount: int
+    currency: str
+    reference: str
+    description: Union[str, None]
+    customer: "CheckoutSessionCreatedCustomer"
+    allowed_countries: Union[List[str], None]
+    allowed_methods: Union[List[str], None]
+    metadata: Dict[str, str]
+    locale: Union[Literal["fr", "en"], None]
+    success_url: str
+    cancel_url: Union[str, None]
+    url: str
+    payment_id: Union[str, None]
+    payments: List[str]
+    expires_at: str
+    created_at: str
+    completed_at: Union[str, None]
+    client_secret: str
+
+
 class _ErrorErrorRequired(TypedDict):
     type: str
     code: str
@@ -489,4 +520,4 @@ class RefundCreateParams(_RefundCreateParamsRequired, total=False):
     reason: Literal["requested_by_customer", "duplicate", "fraudulent"]
 
 
-__all__ = ["ApiKey", "App", "CheckoutCatalogue", "CheckoutCatalogueCountriesItem", "CheckoutCatalogueCountriesItemMethodsItem", "CheckoutCatalogueCountriesItemPhone", "CheckoutCatalogueCountriesItemPhoneFormatsItem", "CheckoutCatalogueGlobalMethodsItem", "CheckoutCatalogueSession1", "CheckoutSession", "CheckoutSessionCreateParams", "CheckoutSessionCreateParamsCustomer", "CheckoutSessionCustomer", "Error", "ErrorError", "Event", "EventDelivery", "FeePlan", "Payment", "PaymentAttempt", "PaymentCreateParams", "PaymentCreateParamsCustomer", "PaymentCustomer", "PaymentNextAction11", "PaymentNextAction12", "PaymentNextAction13", "PaymentTimelineItem", "ProviderConfig", "ProviderConfigCredentialsItem", "ProviderStats", "ProviderStatsHealthItem", "ProviderStatsRatesItem", "Refund", "RefundCreateParams", "Routing", "RoutingRulesItem1", "RoutingRulesItem2", "RoutingRulesItem2SplitItem", "Settlement", "Stats", "StatsByDayItem", "StatsByMethodItem", "StatsByProviderItem", "StatsTotals", "User", "WebhookDelivery", "WebhookEndpoint"]
+__all__ = ["ApiKey", "App", "CheckoutCatalogue", "CheckoutCatalogueCountriesItem", "CheckoutCatalogueCountriesItemMethodsItem", "CheckoutCatalogueCountriesItemPhone", "CheckoutCatalogueCountriesItemPhoneFormatsItem", "CheckoutCatalogueGlobalMethodsItem", "CheckoutCatalogueSession1", "CheckoutSession", "CheckoutSessionCreateParams", "CheckoutSessionCreateParamsCustomer", "CheckoutSessionCreated", "CheckoutSessionCreatedCustomer", "CheckoutSessionCustomer", "Error", "ErrorError", "Event", "EventDelivery", "FeePlan", "Payment", "PaymentAttempt", "PaymentCreateParams", "PaymentCreateParamsCustomer", "PaymentCustomer", "PaymentNextAction11", "PaymentNextAction12", "PaymentNextAction13", "PaymentTimelineItem", "ProviderConfig", "ProviderConfigCredentialsItem", "ProviderStats", "ProviderStatsHealthItem", "ProviderStatsRatesItem", "Refund", "RefundCreateParams", "Routing", "RoutingRulesItem1", "RoutingRulesItem2", "RoutingRulesItem2SplitItem", "Settlement", "Stats", "StatsByDayItem", "StatsByMethodItem", "StatsByProviderItem", "StatsTotals", "User", "WebhookDelivery", "WebhookEndpoint"]

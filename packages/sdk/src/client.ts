@@ -2,6 +2,7 @@ import { type ClientOptions, HttpClient, type RequestOptions } from "./http.js";
 import { PagePromise } from "./pagination.js";
 import type {
   CheckoutSession,
+  CheckoutSessionCreated,
   CheckoutSessionCreateParams,
   Event,
   EventListParams,
@@ -61,7 +62,7 @@ export class ZeroFee {
 
   readonly checkout = {
     sessions: {
-      create: (params: CheckoutSessionCreateParams, opts?: RequestOptions) => this.#post<CheckoutSession>("/v1/checkout/sessions", params, opts),
+      create: (params: CheckoutSessionCreateParams, opts?: RequestOptions) => this.#post<CheckoutSessionCreated>("/v1/checkout/sessions", params, opts),
       retrieve: (sessionId: string) => this.#get<CheckoutSession>(`/v1/checkout/sessions/${id(sessionId)}`),
       expire: (sessionId: string, opts?: RequestOptions) => this.#post<CheckoutSession>(`/v1/checkout/sessions/${id(sessionId)}/expire`, undefined, opts),
     },

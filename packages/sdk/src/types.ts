@@ -15,6 +15,8 @@ type Or<T, Fallback> = [T] extends [never] ? Fallback : T;
 export type Payment = Schemas["Payment"];
 export type PaymentStatus = Payment["status"];
 export type CheckoutSession = Schemas["CheckoutSession"];
+/** A session as its create answers it: with the `client_secret` to hand to the browser (shown once). */
+export type CheckoutSessionCreated = Schemas["CheckoutSessionCreated"];
 export type Event = Schemas["Event"];
 export type ApiError = Schemas["Error"]["error"];
 

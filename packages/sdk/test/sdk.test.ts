@@ -102,9 +102,11 @@ describe("TypeScript SDK against the server", () => {
     expect(times).toEqual([...times].sort().reverse());
   });
 
-  it("a checkout session: create, retrieve, expire", async () => {
+  it("a checkout session: create (typed with its client_secret), retrieve, expire", async () => {
     const s = await zf.checkout.sessions.create({ amount: 2500, currency: "XOF", reference: "order-1", success_url: "https://shop.example/ok" });
     expect(s.url).toContain(`/checkout/${s.id}`);
+    const secret: string = s.client_secret; // a type error while the create was typed as a plain CheckoutSession
+    expect(secret.length).toBeGreaterThan(20);
     expect((await zf.checkout.sessions.retrieve(s.id)).status).toBe("open");
     expect((await zf.checkout.sessions.expire(s.id)).status).toBe("expired");
   });

@@ -4762,43 +4762,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: {
-                                allowed_countries: string[] | null;
-                                allowed_methods: string[] | null;
-                                amount: number;
-                                cancel_url: string | null;
-                                /** @description For the browser only; shown once */
-                                client_secret: string;
-                                completed_at: string | null;
-                                created_at: string;
-                                currency: string;
-                                customer: {
-                                    email?: string;
-                                    name?: string;
-                                    phone?: string;
-                                };
-                                description: string | null;
-                                expires_at: string;
-                                id: string;
-                                livemode: boolean;
-                                /** @description The hosted page's language; null: the customer's browser chooses */
-                                locale: ("fr" | "en") | null;
-                                metadata: {
-                                    [key: string]: string;
-                                };
-                                /** @enum {string} */
-                                object: "checkout.session";
-                                /** @description The payment that completed the session */
-                                payment_id: string | null;
-                                /** @description Every payment started in the session, oldest first */
-                                payments: string[];
-                                reference: string;
-                                /** @enum {string} */
-                                status: "open" | "complete" | "expired";
-                                success_url: string;
-                                /** @description The hosted checkout page */
-                                url: string;
-                            };
+                            data: components["schemas"]["CheckoutSessionCreated"];
                             /** @enum {boolean} */
                             success: true;
                         };
@@ -8501,6 +8465,80 @@ export interface components {
             allowed_methods: string[] | null;
             amount: number;
             cancel_url: string | null;
+            completed_at: string | null;
+            created_at: string;
+            currency: string;
+            customer: {
+                email?: string;
+                name?: string;
+                phone?: string;
+            };
+            description: string | null;
+            expires_at: string;
+            id: string;
+            livemode: boolean;
+            /** @description The hosted page's language; null: the customer's browser chooses */
+            locale: ("fr" | "en") | null;
+            metadata: {
+                [key: string]: string;
+            };
+            /** @constant */
+            object: "checkout.session";
+            /** @description The payment that completed the session */
+            payment_id: string | null;
+            /** @description Every payment started in the session, oldest first */
+            payments: string[];
+            reference: string;
+            /** @enum {string} */
+            status: "open" | "complete" | "expired";
+            success_url: string;
+            /** @description The hosted checkout page */
+            url: string;
+        };
+        CheckoutSessionCreated: {
+            allowed_countries: string[] | null;
+            allowed_methods: string[] | null;
+            amount: number;
+            cancel_url: string | null;
+            /** @description For the browser only; shown once */
+            client_secret: string;
+            completed_at: string | null;
+            created_at: string;
+            currency: string;
+            customer: {
+                email?: string;
+                name?: string;
+                phone?: string;
+            };
+            description: string | null;
+            expires_at: string;
+            id: string;
+            livemode: boolean;
+            /** @description The hosted page's language; null: the customer's browser chooses */
+            locale: ("fr" | "en") | null;
+            metadata: {
+                [key: string]: string;
+            };
+            /** @constant */
+            object: "checkout.session";
+            /** @description The payment that completed the session */
+            payment_id: string | null;
+            /** @description Every payment started in the session, oldest first */
+            payments: string[];
+            reference: string;
+            /** @enum {string} */
+            status: "open" | "complete" | "expired";
+            success_url: string;
+            /** @description The hosted checkout page */
+            url: string;
+        };
+        CheckoutSessionCreatedInput: {
+            allowed_countries: string[] | null;
+            allowed_methods: string[] | null;
+            amount: number;
+            cancel_url: string | null;
+            /** @description For the browser only; shown once */
+            client_secret: string;
             completed_at: string | null;
             created_at: string;
             currency: string;

@@ -49,7 +49,10 @@ export const SessionSchema = z
   })
   .meta({ id: "CheckoutSession" });
 
-export const CreatedSessionSchema = SessionSchema.extend({ client_secret: z.string().describe("For the browser only; shown once") });
+/** The create's answer: the session and, this once, the secret the browser opens it with. */
+export const CreatedSessionSchema = SessionSchema.extend({ client_secret: z.string().describe("For the browser only; shown once") }).meta({
+  id: "CheckoutSessionCreated",
+});
 
 export const SessionIdParams = z.strictObject({ id: z.string().min(1).max(64) });
 

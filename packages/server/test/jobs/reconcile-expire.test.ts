@@ -1,12 +1,12 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { events, jobRuns, sessions } from "../../src/db/schema/index.js";
+import { events, jobRuns, providerCallbacks, sessions } from "../../src/db/schema/index.js";
 import { expirePayments } from "../../src/jobs/expire.js";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
 import { JOB_RUNS_RETENTION_MS, JobRunner, reapJobRuns } from "../../src/jobs/runner.js";
 import { sha256Hex } from "../../src/lib/crypto.js";
 import { EXPIRED_SESSION_RETENTION_MS, openSession, reapSessions, SESSION_TTL_MS } from "../../src/services/auth/sessions.js";
-import { createMerchant, eventually, httpCall, type Merchant, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
+import { createMerchant, eventually, httpCall, type Merchant, metricValue, paymentBody, startTestApp, type TestApp, TestClock } from "../harness.js";
 
 let t: TestApp;
 let m: Merchant;
@@ -80,6 +80,17 @@ describe("expiry (SPEC §3)", () => {
     expect(p.status).toBe("expired");
     expect(p.timeline.at(-1)).toMatchObject({ status: "expired", source: "expiry" });
     expect(await typesOf(id)).toEqual(["payment.created", "payment.expired"]);
+    // Expiry cancelled it at the provider, whose "cancelled" callback then arrives for an expired
+    // payment: they agree (no money moved), so nothing is counted for the conflict alert.
+    const callback = await eventually(async () => {
+      const [row] = await t.database.db.select().from(providerCallbacks).where(eq(providerCallbacks.paymentId, id));
+      return row ?? null;
+    });
+    expect(callback).toMatchObject({ reportedStatus: "cancelled", applied: false });
+    const metrics = (await t.call("GET", "/metrics")).text;
+    expect(metricValue(metrics, 'zerofee_conflicting_provider_status_total{provider="test"}')).toBe(0);
+    expect(t.logs.filter((l) => l.includes("provider contradicts a terminal payment"))).toEqual([]);
+    expect((await get(id)).status).toBe("expired");
   });
 
   it("never expires a payment the provider completed: the completion is applied instead", async () => {

@@ -23,11 +23,16 @@ export type ApplyResult =
    */
   | { kind: "conflict"; payment: PaymentRow; refundId?: string | null };
 
+/** Terminal statuses in which no money moved: among themselves they agree, whatever the words. */
+const UNPAID = new Set<string>(["failed", "expired", "cancelled"]);
+
 /**
  * Applies a status a provider reported (webhook, return, reconciliation, expiry) through the
  * state machine, inside the caller's transaction. A success for an expired or cancelled
  * payment raises `payment.late_success`; any other contradiction of a terminal status is a
- * conflict, counted for alerting.
+ * conflict, counted for alerting. An unpaid outcome reported for an unpaid payment is no
+ * contradiction (an expiry cancels at the provider, whose "cancelled" then arrives for an
+ * `expired` payment).
  */
 export async function applyProviderStatus(
   ctx: ServiceContext,
@@ -40,6 +45,7 @@ export async function applyProviderStatus(
     if (status === payment.status || status === "pending" || status === "requires_action" || status === "processing") {
       return { kind: "unchanged", payment };
     }
+    if (UNPAID.has(status) && UNPAID.has(payment.status)) return { kind: "unchanged", payment };
     let refundId: string | null = null;
     if (status === "completed" && (payment.status === "expired" || payment.status === "cancelled")) {
       const first = await recordEvent(tx, {

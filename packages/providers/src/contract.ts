@@ -321,6 +321,13 @@ export interface SimulatorOptions {
   store: SimulatorStore;
   /** How long a simulated customer takes to confirm (SPEC §14: about 2 s). */
   confirmMs: number;
+  /**
+   * How long the simulated provider waits for a customer who never acts (a `…02` number, an
+   * OTP never typed, a payment page never completed) before it ends the payment as its real
+   * counterpart does — failed, or expired where the provider has that status. Default
+   * `UNANSWERED_MS` (10 minutes: Orange's OTP window, within PawaPay's 15-minute page).
+   */
+  unansweredMs?: number;
   /** Secret the simulator signs its callbacks with. */
   webhookSecret: string;
   /** Where the simulator's pages and redirects say it lives, e.g. `http://127.0.0.1:8000/sandbox/test`. */

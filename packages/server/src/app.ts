@@ -157,6 +157,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       const sim = entry.simulator({
         store: createSandboxStore(database.db, name),
         confirmMs: config.sandboxConfirmMs,
+        unansweredMs: config.sandboxUnansweredMs,
         webhookSecret: ctx.providers.sandboxSecret(name),
         publicBaseUrl: base,
         log: (msg, fields) => log.debug(fields ?? {}, msg),

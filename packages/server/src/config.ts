@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   ZEROFEE_DEMO_PAYMENTS: onOff.optional(),
   ZEROFEE_CHECK_RESPONSES: onOff.optional(),
   ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
+  ZEROFEE_SANDBOX_UNANSWERED_S: seconds.min(1).default(600),
   ZEROFEE_SANDBOX_TRANSPORT: z.enum(["in-process", "http"]).default("in-process"),
   ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
   ZEROFEE_PROVIDER_HEALTH_WINDOW_S: seconds.min(1).default(60),
@@ -58,6 +59,8 @@ export interface Config {
   /** `serve` makes a few sandbox payments in a demo app it has just created. */
   demoPayments: boolean;
   sandboxConfirmMs: number;
+  /** How long a sandbox provider waits for a customer who never acts before it ends the payment. */
+  sandboxUnansweredMs: number;
   /** How adapters reach this process's simulators: a direct call (`in-process`) or loopback HTTP. */
   sandboxTransport: "in-process" | "http";
   webhook: { retryDelaysS: number[]; timeoutMs: number; disableAfter: number };
@@ -155,6 +158,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     // Every answer also encoded by zod and compared (http/serializer.ts): on for the test suite.
     checkResponses: env.ZEROFEE_CHECK_RESPONSES ?? env.NODE_ENV === "test",
     sandboxConfirmMs: env.ZEROFEE_SANDBOX_CONFIRM_MS,
+    sandboxUnansweredMs: env.ZEROFEE_SANDBOX_UNANSWERED_S * 1000,
     sandboxTransport: env.ZEROFEE_SANDBOX_TRANSPORT,
     webhook: {
       retryDelaysS,

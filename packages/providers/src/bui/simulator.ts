@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
 import { actionPage } from "../sandbox/page.js";
-import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther, soonestDue } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
-import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
+import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP, unansweredDeadline } from "../sandbox/test-numbers.js";
 import {
   BUI_API_PREFIX,
   BUI_SERVICES,
@@ -26,6 +26,8 @@ interface SimPayment extends Payment, Outbox {
   afterOtp: BuiStatus;
   /** Status the simulated customer reaches when the record falls due. */
   dueStatus: BuiStatus | null;
+  /** A payment still waiting on its customer (prompt, OTP, Wave page) expires then (epoch ms). */
+  deadline?: number | null;
 }
 
 const FINAL: readonly BuiStatus[] = ["succeeded", "failed", "cancelled", "expired"];
@@ -66,9 +68,10 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
     const pointer = (await opts.store.get(ID(idOrReference))) as { reference?: string } | null;
     return pointer?.reference ? ((await opts.store.get(REF(pointer.reference))) as SimPayment | null) : null;
   }
+  // A payment still waiting on its customer stays due at its deadline.
   const save = (p: SimPayment, dueInMs: number | null) => {
     p.updatedAt = new Date().toISOString();
-    return rt.put(REF(p.reference), p, dueInMs);
+    return rt.put(REF(p.reference), p, soonestDue(dueInMs, FINAL.includes(p.status) ? null : p.deadline));
   };
   async function settle(p: SimPayment, status: BuiStatus, reason: string | null) {
     p.status = status;
@@ -122,6 +125,7 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
       afterOtp: outcome === "fail" ? "failed" : outcome === "never_answer" ? "processing" : "succeeded",
       dueStatus: redirect || otp ? null : outcome === "fail" ? "failed" : outcome === "never_answer" ? null : "succeeded",
     };
+    p.deadline = p.dueStatus ? null : unansweredDeadline(opts);
     await opts.store.put(ID(id), { reference: p.reference }, null);
     await save(p, p.dueStatus ? opts.confirmMs : null);
     return ok(p, 201);
@@ -215,6 +219,13 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the payment reaches the status it was due.
         onDue: (p) => {
+          if (!p.dueStatus && p.deadline && p.deadline <= Date.now() && !FINAL.includes(p.status)) {
+            // Nobody finished it: BUI expires the payment (seen by a status call; no event for it).
+            p.status = "expired";
+            p.failureReason = "the customer did not complete the payment in time";
+            p.deadline = null;
+            return true;
+          }
           if (!p.dueStatus || FINAL.includes(p.status)) return false;
           p.status = p.dueStatus;
           p.failureReason = p.dueStatus === "failed" ? "insufficient funds" : null;

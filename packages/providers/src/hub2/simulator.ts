@@ -2,8 +2,8 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
 import { actionPage, CARD_INPUT } from "../sandbox/page.js";
-import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther } from "../sandbox/runtime.js";
-import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP } from "../sandbox/test-numbers.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther, soonestDue } from "../sandbox/runtime.js";
+import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP, unansweredDeadline } from "../sandbox/test-numbers.js";
 import { signHub2 } from "./signature.js";
 import { AttemptRequest, AuthenticationRequest, authenticationFor, CreateIntentRequest, type PaymentIntent, type PaymentStatus } from "./wire.js";
 
@@ -14,6 +14,8 @@ interface IntentRecord extends Outbox {
   due: "succeeded" | "failed" | null;
   otpAttempts: number;
   redirect: { success: string | null; cancel: string | null };
+  /** The latest attempt, still waiting on its customer, fails then (epoch ms), as Orange's OTP lapses. */
+  deadline?: number | null;
 }
 
 /** NestJS-style error body, as Hub2's API answers. */
@@ -32,9 +34,14 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     const r = (await opts.store.get(intentId)) as IntentRecord | null;
     return r?.kind === "intent" ? r : null;
   };
+  const waiting = (r: IntentRecord) => {
+    const status = r.intent.payments.at(-1)?.status;
+    return status === "action_required" || status === "processing";
+  };
+  // An attempt still waiting on its customer stays due at its deadline.
   const save = (r: IntentRecord, dueInMs: number | null) => {
     r.intent.updatedAt = new Date().toISOString();
-    return rt.put(r.intent.id, r, dueInMs);
+    return rt.put(r.intent.id, r, soonestDue(dueInMs, waiting(r) ? r.deadline : null));
   };
   const tokenFor = (intentId: string) => {
     const head = `${b64u({ alg: "HS256", typ: "JWT" })}.${b64u({ sub: intentId, scope: "payment_intent" })}`;
@@ -115,6 +122,7 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     const waits = auth === "redirection" || otp;
     // Operators without an OTP step treat 03 as any other number.
     r.due = waits || outcome === "never_answer" ? null : outcome === "fail" ? "failed" : "succeeded";
+    r.deadline = r.due ? null : unansweredDeadline(opts);
     await save(r, r.due ? opts.confirmMs : null);
     return { status: 201, body: r.intent };
   }
@@ -130,6 +138,7 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
     // A failed or cancelled attempt leaves the intent open for another one.
     r.intent.status = status === "succeeded" ? "succeeded" : "payment_required";
     r.due = null;
+    r.deadline = null;
     r.intent.updatedAt = payment.updatedAt;
     // The webhook owed for it; its event id stays the same across retries.
     const type = status === "succeeded" ? "payment_intent.succeeded" : `payment.${status}`;
@@ -230,6 +239,11 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the latest attempt reaches the status it was due.
         onDue: (r) => {
+          if (!r.due && r.deadline && r.deadline <= Date.now() && waiting(r)) {
+            // Nobody confirmed (an OTP never typed, a page never completed, a prompt never answered).
+            finish(r, "failed", { code: "expired", message: "The customer did not complete the payment in time." });
+            return true;
+          }
           if (!r.due) return false;
           finish(r, r.due, r.due === "failed" ? { code: "insufficient_funds", message: "The customer's balance is insufficient." } : undefined);
           return true;

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { actionPage, CARD_INPUT, NOT_A_TEST_CARD, TEST_CARDS, testCard } from "../sandbox/page.js";
-import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther } from "../sandbox/runtime.js";
-import { outcomeForPhone } from "../sandbox/test-numbers.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther, soonestDue } from "../sandbox/runtime.js";
+import { outcomeForPhone, unansweredDeadline } from "../sandbox/test-numbers.js";
 import { INIT_PATH, InitRequest, PAGE_PATH, PP_CURRENCIES, type ResponseCode, STATUS_PATH, type StatusBody } from "./wire.js";
 
 interface SimTransaction extends Outbox {
@@ -22,6 +22,8 @@ interface SimTransaction extends Outbox {
   settleAt: number | null;
   payId: string | null;
   date: string | null;
+  /** A session nobody completes fails then (epoch ms), as PaiementPro's sessions lapse. */
+  deadline?: number | null;
 }
 
 const REF = (reference: string) => `ref:${reference}`;
@@ -49,12 +51,23 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     const pointer = (await opts.store.get(SID(sessionid))) as { reference?: string } | null;
     return pointer?.reference ? load(pointer.reference) : null;
   }
+  const untouched = (t: SimTransaction) => t.responsecode === null && t.pendingCode === null;
   const save = (t: SimTransaction, dueInMs: number | null) => {
-    // A choice whose lag has not passed yet is also due when it settles.
-    const untilSettled = t.pendingCode !== null && t.settleAt !== null ? Math.max(0, t.settleAt - Date.now()) : null;
-    const due = dueInMs === null ? untilSettled : untilSettled === null ? dueInMs : Math.min(dueInMs, untilSettled);
-    return rt.put(REF(t.referenceNumber), t, due);
+    // A choice whose lag has not passed yet is also due when it settles; a session nobody
+    // touched, when it lapses.
+    const settles = t.pendingCode !== null ? t.settleAt : null;
+    return rt.put(REF(t.referenceNumber), t, soonestDue(soonestDue(dueInMs, settles), untouched(t) ? t.deadline : null));
   };
+
+  /** The session lapsed with nobody paying: a failure at PaiementPro, notified like any outcome. */
+  function lapsed(t: SimTransaction, now = Date.now()): boolean {
+    if (!untouched(t) || !t.deadline || now < t.deadline) return false;
+    t.responsecode = "-1";
+    t.deadline = null;
+    t.date = new Date(now).toISOString().replace("T", " ").slice(0, 19);
+    queueNotification(t);
+    return true;
+  }
 
   /** Applies the customer's choice once its lag has passed (status calls may come before the tick), owing the notification. */
   function settled(t: SimTransaction, now = Date.now()): boolean {
@@ -96,6 +109,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
       settleAt: null,
       payId: null,
       date: null,
+      deadline: unansweredDeadline(opts),
     };
     await opts.store.put(SID(t.sessionid), { reference: t.referenceNumber }, null);
     await save(t, null);
@@ -194,7 +208,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
     if (req.method === "GET" && status) {
       const t = await load(status);
       if (!t) return refuse("Transaction introuvable", 404);
-      if (settled(t)) await save(t, 0);
+      if (settled(t) || lapsed(t)) await save(t, 0);
       return { status: 200, body: statusView(t) };
     }
     return refuse("Not found", 404);
@@ -221,7 +235,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
         send: (body, t) => postCallback(t.notificationURL, body, {}),
         drop: rt.control.dropCallbacks,
         exclusive: rt.exclusive,
-        onDue: (t) => settled(t),
+        onDue: (t) => settled(t) || lapsed(t),
       });
     },
   });

@@ -21,6 +21,8 @@ export interface DepositRecord extends Outbox {
   deposit: Deposit;
   /** Status the simulated customer reaches when the record falls due. */
   due: DepositStatus | null;
+  /** A deposit nobody approves FAILS then (epoch ms; PAYMENT_NOT_APPROVED), as PawaPay's do. */
+  deadline?: number | null;
   refunded: number;
   /** Its refunds (each a record of its own), so what is left counts only those not failed. */
   refund_ids?: string[];

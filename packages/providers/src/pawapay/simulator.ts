@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
-import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl } from "../sandbox/runtime.js";
-import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
+import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, soonestDue } from "../sandbox/runtime.js";
+import { outcomeForPhone, refundFails, unansweredDeadline } from "../sandbox/test-numbers.js";
 import { fromPawapayAmount } from "./amount.js";
 import { createPaymentPageSim } from "./payment-page.js";
 import { sandboxSigningKey, signMessage } from "./signature.js";
@@ -76,7 +76,7 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
     };
     // PawaPay has no OTP step for deposits: `03` gets the PIN prompt like any other number.
     const due: DepositStatus = outcome === "fail" ? "FAILED" : outcome === "never_answer" ? "PROCESSING" : "COMPLETED";
-    const record: DepositRecord = { kind: "deposit", deposit, due, refunded: 0 };
+    const record: DepositRecord = { kind: "deposit", deposit, due, refunded: 0, deadline: outcome === "never_answer" ? unansweredDeadline(opts) : null };
     await rt.put(input.depositId, record, opts.confirmMs);
     return ok({ depositId: input.depositId, status: "ACCEPTED", created: deposit.created });
   }
@@ -188,13 +188,25 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
           const r = await load(id);
           return r?.kind === "deposit" || r?.kind === "refund" ? r : null;
         },
-        save: (r, dueInMs) => rt.put(r.kind === "refund" ? r.refundId : r.deposit.depositId, r, dueInMs),
+        // A deposit still waiting on its customer stays due at its deadline.
+        save: (r, dueInMs) =>
+          r.kind === "refund"
+            ? rt.put(r.refundId, r, dueInMs)
+            : rt.put(r.deposit.depositId, r, soonestDue(dueInMs, r.deposit.status === "PROCESSING" || r.deposit.status === "ACCEPTED" ? r.deadline : null)),
         send: (body) => postCallback(url, body, { ...signMessage({ url, body, keyId: signing.keyId, privateKey: signing.privateKey, date: new Date() }) }),
         drop: rt.control.dropCallbacks,
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the deposit reaches the status it was due.
         onDue: (r) => {
           if (r.kind === "refund") return settleRefund(r);
+          if (!r.due && r.deadline && r.deadline <= Date.now() && (r.deposit.status === "PROCESSING" || r.deposit.status === "ACCEPTED")) {
+            // Nobody approved the prompt: PawaPay fails the deposit and calls back.
+            r.deposit.status = "FAILED";
+            r.deposit.failureReason = { failureCode: "PAYMENT_NOT_APPROVED", failureMessage: "The customer did not approve the payment in time." };
+            r.deadline = null;
+            queueDepositCallback(r);
+            return true;
+          }
           if (!r.due) return false;
           r.deposit.status = r.due;
           if (r.due === "FAILED") r.deposit.failureReason = { failureCode: "INSUFFICIENT_BALANCE", failureMessage: "The customer does not have enough funds." };

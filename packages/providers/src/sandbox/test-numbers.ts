@@ -20,6 +20,16 @@ export function outcomeForPhone(phone: string | undefined): TestOutcome {
   }
 }
 
+/**
+ * How long a sandbox provider waits for a customer who never acts before it ends the payment,
+ * as real providers and operators do (Orange CI's OTP lapses after 10 minutes; PawaPay's page
+ * after 15; a USSD prompt much sooner). `SimulatorOptions.unansweredMs` overrides it.
+ */
+export const UNANSWERED_MS = 10 * 60_000;
+
+/** When a payment waiting on its customer from now on is ended by the provider (epoch ms). */
+export const unansweredDeadline = (opts: { unansweredMs?: number }) => Date.now() + (opts.unansweredMs ?? UNANSWERED_MS);
+
 /** The OTP every sandbox accepts. */
 export const SANDBOX_OTP = "123456";
 /** Wrong OTPs allowed before the payment fails. */

@@ -3,45 +3,55 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
-const seconds = z.coerce.number().int().min(0);
+/**
+ * A whole number written in digits only, at least `min` (and at most `max`): "0x10", "1e3" or
+ * "1.5" are refused rather than read as 16, 1000 or 1.
+ */
+const whole = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "a whole number (digits only) is expected")
+    .transform(Number)
+    .pipe(z.number().min(min, `at least ${min} is expected`).max(max, `at most ${max} is expected`));
 const onOff = z.enum(["on", "off", "true", "false", "1", "0"]).transform((v) => v === "on" || v === "true" || v === "1");
 
 /** Every environment variable ZeroFee reads, with its default (README: configuration). */
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  PORT: whole(0, 65535).default(8000),
   HOST: z.string().default("127.0.0.1"),
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "an http(s) URL is expected" }).optional(),
   DATABASE_URL: z.string().optional(),
   ZEROFEE_DATA_DIR: z.string().default("./.zerofee"),
   ZEROFEE_MASTER_KEY: z.string().optional(),
   ZEROFEE_WEBHOOK_RETRY_DELAYS: z.string().default("60,300,1800,7200,28800,86400"),
-  ZEROFEE_WEBHOOK_TIMEOUT_MS: seconds.default(30_000),
-  ZEROFEE_WEBHOOK_DISABLE_AFTER: seconds.default(10),
-  ZEROFEE_RECONCILE_EVERY_S: seconds.min(1).default(300),
-  ZEROFEE_RECONCILE_AFTER_S: seconds.default(300),
-  ZEROFEE_JOB_LEASE_S: seconds.min(1).default(120),
-  ZEROFEE_PAYMENT_EXPIRY_S: seconds.min(1).default(1800),
+  ZEROFEE_WEBHOOK_TIMEOUT_MS: whole(100).default(30_000),
+  ZEROFEE_WEBHOOK_DISABLE_AFTER: whole().default(10),
+  ZEROFEE_RECONCILE_EVERY_S: whole(1).default(300),
+  ZEROFEE_RECONCILE_AFTER_S: whole().default(300),
+  ZEROFEE_JOB_LEASE_S: whole(1).default(120),
+  ZEROFEE_PAYMENT_EXPIRY_S: whole(1).default(1800),
   ZEROFEE_SANDBOX: onOff.optional(),
   ZEROFEE_DEMO_PAYMENTS: onOff.optional(),
   ZEROFEE_CHECK_RESPONSES: onOff.optional(),
-  ZEROFEE_SANDBOX_CONFIRM_MS: seconds.default(2000),
-  ZEROFEE_SANDBOX_UNANSWERED_S: seconds.min(1).default(600),
+  ZEROFEE_SANDBOX_CONFIRM_MS: whole().default(2000),
+  ZEROFEE_SANDBOX_UNANSWERED_S: whole(1).default(600),
   ZEROFEE_SANDBOX_TRANSPORT: z.enum(["in-process", "http"]).default("in-process"),
-  ZEROFEE_PROVIDER_TIMEOUT_MS: seconds.min(1).default(15_000),
-  ZEROFEE_PROVIDER_HEALTH_WINDOW_S: seconds.min(1).default(60),
-  ZEROFEE_PROVIDER_HEALTH_MIN_CALLS: seconds.min(1).default(10),
-  ZEROFEE_PROVIDER_HEALTH_ERROR_PCT: seconds.min(1).max(100).default(50),
-  ZEROFEE_PROVIDER_HEALTH_COOLDOWN_S: seconds.min(1).default(30),
-  ZEROFEE_IDEMPOTENCY_LOCK_S: seconds.min(1).default(90),
-  ZEROFEE_CONCURRENCY_PER_KEY: seconds.default(50),
-  ZEROFEE_KEY_CACHE_MS: seconds.default(5000),
-  ZEROFEE_DB_POOL_SIZE: seconds.min(1).default(10),
+  ZEROFEE_PROVIDER_TIMEOUT_MS: whole(100).default(15_000),
+  ZEROFEE_PROVIDER_HEALTH_WINDOW_S: whole(1).default(60),
+  ZEROFEE_PROVIDER_HEALTH_MIN_CALLS: whole(1).default(10),
+  ZEROFEE_PROVIDER_HEALTH_ERROR_PCT: whole(1, 100).default(50),
+  ZEROFEE_PROVIDER_HEALTH_COOLDOWN_S: whole(1).default(30),
+  ZEROFEE_IDEMPOTENCY_LOCK_S: whole(1).default(90),
+  ZEROFEE_CONCURRENCY_PER_KEY: whole().default(50),
+  ZEROFEE_KEY_CACHE_MS: whole().default(5000),
+  ZEROFEE_DB_POOL_SIZE: whole(1).default(10),
   ZEROFEE_FAULT: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("ZeroFee <no-reply@zerofee.local>"),
-  ZEROFEE_RATE_LIMIT_PER_KEY: seconds.default(1000),
-  ZEROFEE_RATE_LIMIT_PER_IP: seconds.default(2000),
+  ZEROFEE_RATE_LIMIT_PER_KEY: whole().default(1000),
+  ZEROFEE_RATE_LIMIT_PER_IP: whole().default(2000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -109,8 +119,14 @@ function providerUrls(source: Record<string, string | undefined>): Config["provi
 
 function loadMasterKey(env: z.infer<typeof EnvSchema>, production: boolean, dataDir: string, persist: boolean): Buffer {
   if (env.ZEROFEE_MASTER_KEY) {
-    const key = Buffer.from(env.ZEROFEE_MASTER_KEY, "base64");
-    if (key.length !== 32) throw new ConfigError("ZEROFEE_MASTER_KEY must be 32 random bytes, base64-encoded");
+    const given = env.ZEROFEE_MASTER_KEY.trim();
+    const key = Buffer.from(given, "base64");
+    // Node's decoder skips what is not base64: only a canonical encoding of 32 bytes is taken,
+    // so a typo or a pasted suffix cannot silently become another key.
+    if (key.length !== 32 || key.toString("base64") !== given) {
+      throw new ConfigError("ZEROFEE_MASTER_KEY must be 32 random bytes, base64-encoded (e.g. `openssl rand -base64 32`)");
+    }
+    if (new Set(key).size < 8) throw new ConfigError("ZEROFEE_MASTER_KEY does not look random: generate one with `openssl rand -base64 32`");
     return key;
   }
   if (production) throw new ConfigError("ZEROFEE_MASTER_KEY is required when NODE_ENV=production");
@@ -129,7 +145,10 @@ function loadMasterKey(env: z.infer<typeof EnvSchema>, production: boolean, data
  * @example loadConfig({ ...process.env, PORT: "0" })
  */
 export function loadConfig(source: Record<string, string | undefined> = process.env, opts: { persistKey?: boolean } = {}): Config {
-  const parsed = EnvSchema.safeParse(source);
+  // A variable set to nothing (`PORT=`, a blank line in an env file) is unset, so it takes its
+  // default rather than 0 or "" — which would turn a timeout or a limit off without a word.
+  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`Invalid configuration ${issue?.path.join(".")}: ${issue?.message}`);

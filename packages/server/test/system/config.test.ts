@@ -1,0 +1,71 @@
+/**
+ * The configuration an operator writes: a blank value is unset (its default), numbers are
+ * digits only, a setting that would switch a safeguard off by accident is refused, and every
+ * refusal names its variable. The master key is taken only as the canonical base64 of 32 bytes.
+ */
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const base = { NODE_ENV: "test" };
+const load = (env: Record<string, string>) => loadConfig({ ...base, ...env }, { persistKey: false });
+const refusal = (env: Record<string, string>) => {
+  try {
+    load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+};
+
+describe("configuration", () => {
+  it("a variable set to nothing takes its default, not 0: timeouts, limits, retries, the port", () => {
+    const c = load({
+      PORT: "",
+      ZEROFEE_WEBHOOK_TIMEOUT_MS: "",
+      ZEROFEE_RATE_LIMIT_PER_KEY: " ",
+      ZEROFEE_RATE_LIMIT_PER_IP: "",
+      ZEROFEE_CONCURRENCY_PER_KEY: "",
+      ZEROFEE_WEBHOOK_DISABLE_AFTER: "",
+      ZEROFEE_WEBHOOK_RETRY_DELAYS: "",
+    });
+    expect(c.port).toBe(8000);
+    expect(c.webhook).toMatchObject({ timeoutMs: 30_000, disableAfter: 10, retryDelaysS: [60, 300, 1800, 7200, 28800, 86400] });
+    expect(c.rateLimitPerKey).toBe(1000);
+    expect(c.rateLimitPerIp).toBe(2000);
+    expect(c.concurrencyPerKey).toBe(50);
+  });
+
+  it("numbers are digits only, and each refusal names its variable", () => {
+    expect(refusal({ ZEROFEE_DB_POOL_SIZE: "0x10" })).toMatch(/ZEROFEE_DB_POOL_SIZE: a whole number/);
+    expect(refusal({ ZEROFEE_DB_POOL_SIZE: "1e3" })).toMatch(/ZEROFEE_DB_POOL_SIZE/);
+    expect(refusal({ ZEROFEE_DB_POOL_SIZE: "-1" })).toMatch(/ZEROFEE_DB_POOL_SIZE: a whole number/);
+    expect(refusal({ ZEROFEE_DB_POOL_SIZE: "0" })).toMatch(/ZEROFEE_DB_POOL_SIZE: at least 1/);
+    expect(refusal({ ZEROFEE_KEY_CACHE_MS: "1.5" })).toMatch(/ZEROFEE_KEY_CACHE_MS/);
+    expect(refusal({ PORT: "99999" })).toMatch(/PORT: at most 65535/);
+    expect(load({ ZEROFEE_DB_POOL_SIZE: " 12 " }).dbPoolSize).toBe(12);
+  });
+
+  it("a timeout of 0 is refused (every call would fail at once); documented zeros still turn a limit off", () => {
+    expect(refusal({ ZEROFEE_WEBHOOK_TIMEOUT_MS: "0" })).toMatch(/ZEROFEE_WEBHOOK_TIMEOUT_MS: at least 100/);
+    expect(refusal({ ZEROFEE_PROVIDER_TIMEOUT_MS: "0" })).toMatch(/ZEROFEE_PROVIDER_TIMEOUT_MS: at least 100/);
+    const off = load({ ZEROFEE_RATE_LIMIT_PER_KEY: "0", ZEROFEE_WEBHOOK_DISABLE_AFTER: "0" });
+    expect(off.rateLimitPerKey).toBe(0);
+    expect(off.webhook.disableAfter).toBe(0);
+  });
+
+  it("PUBLIC_URL is http(s)", () => {
+    expect(refusal({ PUBLIC_URL: "ftp://pay.example.com" })).toMatch(/PUBLIC_URL: an http\(s\) URL is expected/);
+    expect(load({ PUBLIC_URL: "https://pay.example.com/" }).publicUrl).toBe("https://pay.example.com");
+  });
+
+  it("the master key: only the canonical base64 of 32 random bytes", () => {
+    const key = randomBytes(32).toString("base64");
+    expect(load({ ZEROFEE_MASTER_KEY: key }).masterKey.toString("base64")).toBe(key);
+    for (const bad of [`${key}***junk***`, "a".repeat(43), key.slice(0, -1), randomBytes(32).toString("hex")]) {
+      expect(refusal({ ZEROFEE_MASTER_KEY: bad })).toMatch(/ZEROFEE_MASTER_KEY must be 32 random bytes, base64-encoded/);
+    }
+    expect(refusal({ ZEROFEE_MASTER_KEY: Buffer.alloc(32).toString("base64") })).toMatch(/does not look random/);
+  });
+});

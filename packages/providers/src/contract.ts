@@ -25,6 +25,12 @@ export interface ProviderContext {
    */
   webhookSecret: string;
   /**
+   * True when the calls reach one of ZeroFee's own simulators (test mode without a
+   * `ZEROFEE_PROVIDER_<NAME>_SANDBOX_URL`): what an app stored for test mode is not what the
+   * simulator signs or checks with.
+   */
+  simulated?: boolean;
+  /**
    * What the adapter's HTTP calls go through (`callProvider`): set by the host to reach a
    * simulator in its own process without a socket (the bytes stay the provider's); absent,
    * the global `fetch`.

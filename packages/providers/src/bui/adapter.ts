@@ -21,6 +21,7 @@ import {
   BUI_SIGNATURE_HEADER,
   ErrorBody,
   isBuiCurrency,
+  isOtpService,
   mapStatus,
   type Payment,
   PaymentEnvelope,
@@ -50,11 +51,19 @@ const errorMessage = (body: unknown, fallback: string) => {
   return parsed.success ? parsed.data.message : fallback;
 };
 
-/** `livemode`: a real customer, to whom the sandbox's code means nothing. */
+/**
+ * `livemode`: a real customer, to whom the sandbox's code means nothing. Only Orange Money CI
+ * has the customer generate the code (#144*82#); any other operator asking for a code (the
+ * sandbox's `…03` numbers) gets a neutral instruction, in English like the rest of this
+ * adapter (BUI is called with `Accept-Language: en`; the payment carries no locale).
+ */
 function nextActionFor(p: Payment, livemode: boolean): NextAction {
   if (p.status === "otp_required") {
     const hint = livemode ? "" : " (sandbox: 123456)";
-    return { type: "otp", instructions: `Dial #144*82# on the Orange Money line to get a payment code, then enter it here${hint}.` };
+    if (isOtpService(p.service)) {
+      return { type: "otp", instructions: `Dial #144*82# on the Orange Money line to get a payment code, then enter it here${hint}.` };
+    }
+    return { type: "otp", instructions: `Enter the payment code your mobile-money operator sent to your phone${hint}.` };
   }
   if (p.paymentUrl) return { type: "redirect", redirect_url: p.paymentUrl };
   return { type: "ussd_push", instructions: "Confirm the payment on your phone with your mobile-money PIN." };
@@ -148,10 +157,14 @@ export const buiAdapter: ProviderAdapter = {
       { method: "POST", headers: headers(ctx, input.providerPaymentId), body: JSON.stringify(request.body) },
       ctx,
     );
-    if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
+    // Nothing sent (connection refused): BUI unreachable, which counts against its health (SPEC §5).
+    if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
     if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
-    // 503: down, nothing kept; 429: rate-limited before processing. Both provably not accepted.
-    if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, "BUI unavailable, not processed") };
+    // 503: down, nothing kept (counts against BUI's health); 429: rate-limited before processing
+    // (about our request rate, not BUI being down). Both provably not accepted.
+    if (res.status === 503) {
+      return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, "BUI unavailable, not processed"), providerDown: true };
+    }
     if (res.status === 429) return { outcome: "rejected", code: "rate_limited", message: errorMessage(res.body, "BUI rate limit") };
     if (res.status === 401 || res.status === 403) return credentialsRefused("BUI", res.status);
     if ([400, 409, 422].includes(res.status)) {
@@ -192,8 +205,10 @@ export const buiAdapter: ProviderAdapter = {
 
   async parseWebhook(ctx, input): Promise<WebhookOutput> {
     const raw = input.headers[BUI_SIGNATURE_HEADER];
-    const secret = ctx.credentials.webhook_secret ?? ctx.webhookSecret;
-    if (!verifySignature(secret, input.rawBody, Array.isArray(raw) ? raw[0] : raw, Math.floor(Date.now() / 1000))) {
+    // The context's secret is the one the sender signs with: ZeroFee's own simulator's
+    // (derived) secret in test mode, the app's `webhook_secret` in live mode or behind a
+    // sandbox URL override. An app's test-mode credential must not replace the simulator's.
+    if (!verifySignature(ctx.webhookSecret, input.rawBody, Array.isArray(raw) ? raw[0] : raw, Math.floor(Date.now() / 1000))) {
       return { kind: "invalid", reason: "bad signature" };
     }
     const parsed = parseWebhookBody(input.rawBody, WebhookBody, "callback");

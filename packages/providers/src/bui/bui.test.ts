@@ -108,13 +108,15 @@ describe("BUI webhooks", () => {
     ];
     for (const [headers, rawBody] of cases) expect(await buiAdapter.parseWebhook(ctx, { headers, rawBody })).toMatchObject({ kind: "invalid" });
   });
-  it("prefers the app's own webhook secret (live) over the sandbox one", async () => {
-    const live = { ...ctx, credentials: { webhook_secret: "ws_live" } };
-    expect(await buiAdapter.parseWebhook(live, { headers: { [BUI_SIGNATURE_HEADER]: signPayload("ws_live", body, now()) }, rawBody: body })).toMatchObject({
-      kind: "event",
-    });
-    expect(await buiAdapter.parseWebhook(live, { headers: { [BUI_SIGNATURE_HEADER]: signPayload("whsec_test", body, now()) }, rawBody: body })).toMatchObject({
-      kind: "invalid",
-    });
+  it("verifies with the context's secret: the app's own live, the simulator's in test mode even when the app stored one", async () => {
+    const signed = (secret: string) => ({ headers: { [BUI_SIGNATURE_HEADER]: signPayload(secret, body, now()) }, rawBody: body });
+    // Live (as the gateway builds it): the app's webhook_secret is the context's secret.
+    const live = { ...ctx, livemode: true, credentials: { webhook_secret: "ws_live" }, webhookSecret: "ws_live" };
+    expect(await buiAdapter.parseWebhook(live, signed("ws_live"))).toMatchObject({ kind: "event" });
+    expect(await buiAdapter.parseWebhook(live, signed("whsec_test"))).toMatchObject({ kind: "invalid" });
+    // Test mode on ZeroFee's own simulator: it signs with the sandbox secret, whatever the app stored.
+    const stored = { ...ctx, credentials: { webhook_secret: "ws_mysecret" } };
+    expect(await buiAdapter.parseWebhook(stored, signed("whsec_test"))).toMatchObject({ kind: "event" });
+    expect(await buiAdapter.parseWebhook(stored, signed("ws_mysecret"))).toMatchObject({ kind: "invalid" });
   });
 });

@@ -72,13 +72,14 @@ async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusO
  * attempt's 401 is about the intent's own token instead).
  */
 function notAccepted(res: Call, step: string, merchantAuth = false): InitiateOutput {
-  if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
+  // Nothing sent (connection refused): Hub2 unreachable, which counts against its health (SPEC §5).
+  if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
   if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
   if (merchantAuth && (res.status === 401 || res.status === 403)) return credentialsRefused("Hub2", res.status);
-  // 503: Hub2 (or the operator behind it) unavailable, request not processed; 4xx: refused.
-  if (res.status === 503 || (res.status >= 400 && res.status < 500)) {
-    return { outcome: "rejected", code: res.status === 503 ? "provider_down" : "provider_rejected", message: `${step} answered ${res.status}` };
-  }
+  // 503: Hub2 (or the operator behind it) unavailable, request not processed — about Hub2,
+  // not this payment, so it counts against its health. Other 4xx: a verdict on the request.
+  if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: `${step} answered ${res.status}`, providerDown: true };
+  if (res.status >= 400 && res.status < 500) return { outcome: "rejected", code: "provider_rejected", message: `${step} answered ${res.status}` };
   return { outcome: "ambiguous", code: "provider_error", message: `${step} answered ${res.status}` };
 }
 

@@ -137,9 +137,11 @@ export const paiementproAdapter: ProviderAdapter = {
       { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(request.body) },
       ctx,
     );
-    if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
+    // Nothing sent, or PaiementPro's 503 "unavailable, not processed": about PaiementPro, not
+    // this payment, so both count against its health (SPEC §5).
+    if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
     if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
-    if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: "PaiementPro unavailable, not processed" };
+    if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: "PaiementPro unavailable, not processed", providerDown: true };
     if (res.status >= 400 && res.status < 500) return { outcome: "rejected", code: "provider_rejected", message: `PaiementPro answered ${res.status}` };
     if (res.status !== 200) return { outcome: "ambiguous", code: "provider_error", message: `PaiementPro answered ${res.status}` };
     const parsed = InitResponse.safeParse(res.body);

@@ -107,9 +107,23 @@ async function publicKey(ctx: ProviderContext, keyId: string): Promise<KeyObject
 
 type Call = Awaited<ReturnType<typeof callProvider>>;
 
+/**
+ * PawaPay's documented "unavailable, not processed" answer: a REJECTED deposit (or page) whose
+ * `failureCode` is PROVIDER_TEMPORARILY_UNAVAILABLE. It is about PawaPay (or the operator
+ * behind it), not this payment, so it counts against PawaPay's health (SPEC §5).
+ */
+export const UNAVAILABLE_CODE = "PROVIDER_TEMPORARILY_UNAVAILABLE";
+
+/** A documented REJECTED answer as a rejection; `providerDown` only for the "unavailable" one. */
+function rejectedBy(failure: { failureCode: string; failureMessage?: string | undefined } | undefined, fallback: string): InitiateOutput {
+  const code = failure?.failureCode ?? "REJECTED";
+  return { outcome: "rejected", code, message: failure?.failureMessage ?? fallback, ...(code === UNAVAILABLE_CODE ? { providerDown: true } : {}) };
+}
+
 /** An initiation answer that is not a 200: a documented refusal, or unknown. */
 function unclear(res: Call): InitiateOutput {
-  if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message };
+  // Nothing was sent (connection refused): PawaPay unreachable, which counts against its health.
+  if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
   if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
   // 400 INVALID_INPUT, 401 AUTHENTICATION_ERROR, 403 AUTHORISATION_ERROR: refused before processing.
   if (res.status === 401 || res.status === 403) return credentialsRefused("PawaPay", res.status);
@@ -136,13 +150,7 @@ async function paymentPage(ctx: ProviderContext, input: InitiateInput, p: { coun
   if (res.kind !== "response" || res.status !== 200) return unclear(res);
   const parsed = PaymentPageResponse.safeParse(res.body);
   if (!parsed.success) return { outcome: "ambiguous", code: "unreadable_answer", message: "unreadable PawaPay answer" };
-  if ("failureReason" in parsed.data) {
-    return {
-      outcome: "rejected",
-      code: parsed.data.failureReason.failureCode,
-      message: parsed.data.failureReason.failureMessage ?? "PawaPay refused the page",
-    };
-  }
+  if ("failureReason" in parsed.data) return rejectedBy(parsed.data.failureReason, "PawaPay refused the page");
   return {
     outcome: "accepted",
     providerReference: input.providerPaymentId,
@@ -225,10 +233,8 @@ export const pawapayAdapter: ProviderAdapter = {
     if (res.kind !== "response" || res.status !== 200) return unclear(res);
     const parsed = InitiateResponse.safeParse(res.body);
     if (!parsed.success) return { outcome: "ambiguous", code: "unreadable_answer", message: "unreadable PawaPay answer" };
-    if (parsed.data.status === "REJECTED") {
-      const reason = parsed.data.failureReason;
-      return { outcome: "rejected", code: reason?.failureCode ?? "REJECTED", message: reason?.failureMessage ?? "PawaPay rejected the deposit" };
-    }
+    // REJECTED: a verdict on the deposit (INVALID_PHONE_NUMBER…), or PawaPay unavailable.
+    if (parsed.data.status === "REJECTED") return rejectedBy(parsed.data.failureReason, "PawaPay rejected the deposit");
     // ACCEPTED, or DUPLICATE_IGNORED on a retry with the same depositId: the first one stands.
     const status =
       parsed.data.status === "DUPLICATE_IGNORED"
@@ -265,6 +271,8 @@ export const pawapayAdapter: ProviderAdapter = {
         headers,
         body: input.rawBody,
         keyFor: () => key,
+        // Refuses a captured callback replayed later (created / Signature-Date too old).
+        now: new Date(),
       });
       if (!check.ok) return { kind: "invalid", reason: check.reason };
       signed = true;

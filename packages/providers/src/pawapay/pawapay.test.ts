@@ -122,9 +122,12 @@ const VECTOR = {
   } as Record<string, string>,
 };
 
+/** When the vector was signed (its `created` and `Signature-Date`). */
+const VECTOR_NOW = new Date("2026-01-01T00:00:05.000Z");
+
 describe("PawaPay callback signatures (RFC 9421)", () => {
   const key = createPublicKey(VECTOR.publicKeyPem);
-  const check = (over: Partial<{ body: string; path: string; authority: string; headers: Record<string, string> }> = {}) =>
+  const check = (over: Partial<{ body: string; path: string; authority: string; headers: Record<string, string>; now: Date }> = {}) =>
     verifyMessage({
       method: "POST",
       authority: over.authority ?? "127.0.0.1:8000",
@@ -132,6 +135,8 @@ describe("PawaPay callback signatures (RFC 9421)", () => {
       headers: over.headers ?? VECTOR.headers,
       body: over.body ?? VECTOR.body,
       keyFor: (id) => (id === "sandbox-42291e5ae21f" ? key : undefined),
+      // The vector's own time: it was signed then (freshness is checked against `now`).
+      now: over.now ?? VECTOR_NOW,
     });
 
   it("verifies the fixed vector", () => {
@@ -164,7 +169,7 @@ describe("PawaPay callback signatures (RFC 9421)", () => {
       fc.property(fc.string(), (body) => {
         const h = signMessage({ url: "http://zf.test:9/v1/webhooks/providers/pawapay", body, keyId: k.keyId, privateKey: k.privateKey, date: new Date(0) });
         const headers = { ...h, "content-type": "application/json" };
-        const args = { method: "POST", authority: "zf.test:9", path: PAWAPAY_CALLBACK_PATH, headers, keyFor: () => pub };
+        const args = { method: "POST", authority: "zf.test:9", path: PAWAPAY_CALLBACK_PATH, headers, keyFor: () => pub, now: new Date(0) };
         return verifyMessage({ ...args, body }).ok && !verifyMessage({ ...args, body: `${body} ` }).ok;
       }),
       { seed: 3, numRuns: 60 },
@@ -207,7 +212,17 @@ describe("PawaPay parseWebhook", () => {
   // Unsigned callbacks are confirmed with a status call: covered over HTTP in
   // packages/server/test/providers/mobile-money.test.ts.
   it("accepts a signed callback, keyed by depositId and status, after fetching PawaPay's key", async () => {
-    const out = await pawapayAdapter.parseWebhook(ctx, { headers: VECTOR.headers, rawBody: VECTOR.body });
+    // The vector signed afresh with the same key: the adapter checks freshness against now.
+    const k = sandboxSigningKey("vector-secret");
+    const signed = signMessage({
+      url: "http://127.0.0.1:8000/v1/webhooks/providers/pawapay",
+      body: VECTOR.body,
+      keyId: k.keyId,
+      privateKey: k.privateKey,
+      date: new Date(),
+    });
+    const headers = { host: "127.0.0.1:8000", "content-type": "application/json", ...signed };
+    const out = await pawapayAdapter.parseWebhook(ctx, { headers, rawBody: VECTOR.body });
     expect(out).toEqual({
       kind: "event",
       eventId: "8917c345-4791-4285-a416-62f24b6982db:COMPLETED",

@@ -60,9 +60,52 @@ export function parseSignatureInput(value: string): { label: string; components:
 }
 
 /**
- * Verifies a signed request received at `path` on `authority`: the digest must match the raw
- * body and be covered by the signature, and the signature must verify under the key named by
- * `keyid`. Accepts DER (PawaPay's example) and raw r‖s (RFC 9421) encodings.
+ * Components a PawaPay callback signature must cover: the request line (`@method`,
+ * `@authority`, `@path` — so a signed message cannot be replayed to another route or host),
+ * PawaPay's `Signature-Date` (so its time is signed) and the body's `Content-Digest`.
+ * pawaPay/signatures-node-example signs these (plus `content-type`, `content-length`); the
+ * sandbox signs them (plus `content-type`). Others covered are checked, not required.
+ */
+export const REQUIRED_COMPONENTS = ["@method", "@authority", "@path", "signature-date", "content-digest"] as const;
+
+/** How old (seconds) a signed callback may be, by `created` and `Signature-Date`: a captured one replays no longer. */
+export const MAX_SIGNATURE_AGE_S = 300;
+/** How far ahead of our clock a signature's time may be (clock skew). */
+export const MAX_SIGNATURE_SKEW_S = 60;
+
+/** An RFC 9421 integer parameter (`created`, `expires`) of the parameter string, if present. */
+function intParam(params: string, name: string): number | null | "bad" {
+  const m = new RegExp(`;${name}=([^;]*)`).exec(params);
+  if (!m) return null;
+  return /^\d+$/.test(m[1]?.trim() ?? "") ? Number(m[1]) : "bad";
+}
+
+/**
+ * Whether the signature's time is within the window around `now`: `created` (when given, as
+ * RFC 9421 libraries add it) and the covered `Signature-Date` must both be at most
+ * `maxAgeS` old and not more than the skew ahead; an `expires` in the past refuses it too.
+ */
+function fresh(params: string, signatureDate: string, now: Date, maxAgeS: number): SignatureCheck {
+  const nowS = now.getTime() / 1000;
+  const within = (t: number) => t >= nowS - maxAgeS && t <= nowS + MAX_SIGNATURE_SKEW_S;
+  const created = intParam(params, "created");
+  if (created === "bad") return { ok: false, reason: "unreadable created parameter" };
+  if (created !== null && !within(created)) return { ok: false, reason: "the signature is stale (created outside the accepted window)" };
+  const expires = intParam(params, "expires");
+  if (expires === "bad") return { ok: false, reason: "unreadable expires parameter" };
+  if (expires !== null && expires < nowS) return { ok: false, reason: "the signature has expired" };
+  const dated = Date.parse(signatureDate);
+  if (Number.isNaN(dated)) return { ok: false, reason: "unreadable Signature-Date" };
+  if (!within(dated / 1000)) return { ok: false, reason: "the signature is stale (Signature-Date outside the accepted window)" };
+  return { ok: true };
+}
+
+/**
+ * Verifies a signed request received at `path` on `authority` at `now`: the signature must
+ * cover REQUIRED_COMPONENTS, the digest must match the raw body, the signature's time
+ * (`created`, `Signature-Date`) must be within `maxAgeS` of `now`, and the signature must
+ * verify under the key named by `keyid`. Accepts DER (PawaPay's example) and raw r‖s
+ * (RFC 9421) encodings.
  */
 export function verifyMessage(p: {
   method: string;
@@ -71,6 +114,10 @@ export function verifyMessage(p: {
   headers: Record<string, string | undefined>;
   body: string;
   keyFor: (keyId: string) => KeyObject | undefined;
+  /** The receiver's clock (default: now). */
+  now?: Date;
+  /** Freshness window in seconds (default MAX_SIGNATURE_AGE_S). */
+  maxAgeS?: number;
 }): SignatureCheck {
   const input = p.headers["signature-input"];
   const signature = p.headers.signature;
@@ -79,12 +126,12 @@ export function verifyMessage(p: {
   const parsed = parseSignatureInput(input);
   if (!parsed) return { ok: false, reason: "unreadable Signature-Input" };
   if (!parsed.components.includes("content-digest")) return { ok: false, reason: "the signature does not cover the body digest" };
+  const uncovered = REQUIRED_COMPONENTS.filter((c) => !parsed.components.includes(c));
+  if (uncovered.length) return { ok: false, reason: `the signature does not cover ${uncovered.join(", ")}` };
   const alg = digest.trim().startsWith("sha-256=") ? "sha-256" : "sha-512";
   if (contentDigest(p.body, alg) !== digest.trim()) return { ok: false, reason: "Content-Digest does not match the body" };
   const sigMatch = new RegExp(`(?:^|,)\\s*${parsed.label}=:([A-Za-z0-9+/=]+):`).exec(signature);
   if (!sigMatch?.[1]) return { ok: false, reason: "unreadable Signature" };
-  const key = p.keyFor(parsed.keyId);
-  if (!key) return { ok: false, reason: `unknown key ${parsed.keyId}` };
   const values: Record<string, string> = { "@method": p.method.toUpperCase(), "@authority": p.authority.toLowerCase(), "@path": p.path };
   for (const c of parsed.components) {
     if (c.startsWith("@")) continue;
@@ -92,6 +139,10 @@ export function verifyMessage(p: {
     if (v === undefined) return { ok: false, reason: `covered header ${c} missing` };
     values[c] = v.trim();
   }
+  const timely = fresh(parsed.params, values["signature-date"] ?? "", p.now ?? new Date(), p.maxAgeS ?? MAX_SIGNATURE_AGE_S);
+  if (!timely.ok) return timely;
+  const key = p.keyFor(parsed.keyId);
+  if (!key) return { ok: false, reason: `unknown key ${parsed.keyId}` };
   const base = Buffer.from(signatureBase(parsed.components, values, parsed.params));
   const sig = Buffer.from(sigMatch[1], "base64");
   const good =

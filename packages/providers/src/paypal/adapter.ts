@@ -201,8 +201,14 @@ export const paypalAdapter: ProviderAdapter = {
     );
     // An order nobody can approve (its link never reached the payer) and ZeroFee never
     // captures takes no money: after a timeout or a 5xx, another provider may be tried.
-    if (res.kind !== "response") return { outcome: "rejected", code: res.kind === "timeout" ? "timeout" : "connection_failed", message: res.message };
-    if (res.status >= 500) return { outcome: "rejected", code: "provider_down", message: describe(res.body, `paypal answered ${res.status}`) };
+    // Unreachable, timed out or a 5xx is about PayPal, not this payment: it counts against
+    // PayPal's health (SPEC §5), unlike a 4xx verdict or refused credentials.
+    if (res.kind !== "response") {
+      return { outcome: "rejected", code: res.kind === "timeout" ? "timeout" : "connection_failed", message: res.message, providerDown: true };
+    }
+    if (res.status >= 500) {
+      return { outcome: "rejected", code: "provider_down", message: describe(res.body, `paypal answered ${res.status}`), providerDown: true };
+    }
     // 401: the token endpoint refused the client id and secret (`invalid_client`), or the order
     // call refused a token fetched afresh; 403: the account may not create orders.
     if (res.status === 401 || res.status === 403) return credentialsRefused("PayPal", res.status);
@@ -294,7 +300,8 @@ export const paypalAdapter: ProviderAdapter = {
       transmission_id: h("paypal-transmission-id"),
       transmission_sig: h("paypal-transmission-sig"),
       transmission_time: h("paypal-transmission-time"),
-      webhook_id: ctx.credentials.webhook_id ?? SANDBOX_WEBHOOK_ID,
+      // ZeroFee's own simulator signs for its sandbox webhook id whatever an app stored in test mode.
+      webhook_id: ctx.simulated ? SANDBOX_WEBHOOK_ID : (ctx.credentials.webhook_id ?? SANDBOX_WEBHOOK_ID),
     };
     if (Object.values(fields).some((v) => !v)) return { kind: "invalid", reason: "PayPal transmission headers missing" };
     // PayPal signs with a certificate; its documented check is this postback. The event goes

@@ -148,8 +148,14 @@ export const stripeAdapter: ProviderAdapter = {
     );
     // A session whose URL never reached the customer cannot be paid, and expires by itself:
     // a timeout or a 5xx leaves nothing payable, so routing may safely try another provider.
-    if (res.kind !== "response") return { outcome: "rejected", code: res.kind === "timeout" ? "timeout" : "connection_failed", message: res.message };
-    if (res.status >= 500) return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, `stripe answered ${res.status}`) };
+    // Unreachable, timed out or a 5xx is about Stripe, not this payment: it counts against
+    // Stripe's health (SPEC §5), unlike a 4xx verdict or refused credentials.
+    if (res.kind !== "response") {
+      return { outcome: "rejected", code: res.kind === "timeout" ? "timeout" : "connection_failed", message: res.message, providerDown: true };
+    }
+    if (res.status >= 500) {
+      return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, `stripe answered ${res.status}`), providerDown: true };
+    }
     // 401: an invalid API key; 403: a restricted key without this permission.
     if (res.status === 401 || res.status === 403) return credentialsRefused("Stripe", res.status);
     if (res.status !== 200) return { outcome: "rejected", code: "provider_rejected", message: errorMessage(res.body, `stripe answered ${res.status}`) };
@@ -233,8 +239,10 @@ export const stripeAdapter: ProviderAdapter = {
 
   async parseWebhook(ctx, input): Promise<WebhookOutput> {
     const header = input.headers["stripe-signature"];
-    const secret = ctx.credentials.webhook_secret ?? ctx.webhookSecret;
-    if (!verifySignature(secret, input.rawBody, Array.isArray(header) ? header[0] : header, Math.floor(Date.now() / 1000))) {
+    // The context's secret is the sender's: ZeroFee's own simulator's (derived) in test mode,
+    // the app's `webhook_secret` live or behind a sandbox URL override — never an app's
+    // test-mode credential in place of the simulator's.
+    if (!verifySignature(ctx.webhookSecret, input.rawBody, Array.isArray(header) ? header[0] : header, Math.floor(Date.now() / 1000))) {
       return { kind: "invalid", reason: "bad Stripe-Signature" };
     }
     const event = parseWebhookBody(input.rawBody, StripeEvent, "event");

@@ -115,6 +115,7 @@ export function createProviderGateway(deps: {
         // ZeroFee's simulators sign with a secret derived from the master key; a real API
         // (live, or a sandbox override) with the app's own `webhook_secret` credential.
         webhookSecret: simulated ? sandboxSecret(name) : (credentials.webhook_secret ?? ""),
+        simulated,
         transport: simulated ? inProcess.get(name) : undefined,
       };
     },

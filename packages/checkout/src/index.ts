@@ -191,7 +191,9 @@ class ZeroFeeCheckout {
         return false;
       }
       this.redirectUrl = saved.url ?? "";
-      this.follow(saved.url ? "redirect_blocked" : "processing");
+      // A reload lost the window, but nothing blocked it: the link to the page is offered.
+      this.popup = null;
+      this.follow(saved.url ? "redirect_waiting" : "processing");
       return true;
     } catch {
       return false;
@@ -293,7 +295,11 @@ class ZeroFeeCheckout {
         popup.location.href = na.redirect_url;
         return this.follow("redirect_waiting");
       }
-      return this.follow("redirect_blocked");
+      // A window asked for in the click and not given: the browser blocked it. None asked for
+      // (the catalogue said push, and routing sent the payment to a page anyway, e.g. after a
+      // cascade): nothing was blocked, the customer opens the page from a link.
+      this.popup = null;
+      return this.follow(m.flow === "redirect" ? "redirect_blocked" : "redirect_waiting");
     }
     popup?.close();
     if (na?.type === "otp") {
@@ -496,6 +502,8 @@ class ZeroFeeCheckout {
           this.cat?.session && this.err ? h("p", {}) : h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.restart),
         ];
       case "redirect_waiting":
+        // No window of ours (see submit()): the page is one link away.
+        if (!this.popup) return this.pageLink(t.onPage, t.onPageHelp);
         if (this.popupClosed) {
           return [
             h("h3", {}, t.popupClosed),
@@ -513,14 +521,7 @@ class ZeroFeeCheckout {
           offline,
         ].filter(Boolean) as Node[];
       case "redirect_blocked":
-        return [
-          h("h3", {}, t.blocked),
-          h("a", { class: "b", href: this.redirectUrl, target: "_blank", rel: "noopener", "data-f": true }, t.openPage),
-          h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
-          h("p", { class: "m" }, t.checking),
-          offline,
-          spinner,
-        ].filter(Boolean) as Node[];
+        return this.pageLink(t.blocked);
       case "processing":
         // No way out to a second payment here: a push can still be approved until it is final
         // (SPEC §8), in simple mode as in a session. Closing keeps it; reopening resumes it.
@@ -539,6 +540,23 @@ class ZeroFeeCheckout {
       default:
         return this.idleView(err, back);
     }
+  }
+
+  /**
+   * The provider page as a link (« Ouvrir la page de paiement ») and « J'ai effectué le
+   * paiement », both at once, while the status poll runs: the popup was blocked, or none was opened.
+   */
+  private pageLink(title: string, help?: string): Node[] {
+    const t = this.t;
+    return [
+      h("h3", {}, title),
+      help && h("p", { class: "m" }, help),
+      h("a", { class: "b", href: this.redirectUrl, target: "_blank", rel: "noopener", "data-f": true }, t.openPage),
+      h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
+      h("p", { class: "m" }, t.checking),
+      this.missedPolls >= 2 && h("p", { class: "e" }, t.reconnecting),
+      h("div", { class: "sp", "aria-hidden": "true" }),
+    ].filter(Boolean) as Node[];
   }
 
   private idleView(err: HTMLElement, back: (to: Step) => HTMLElement): Node[] {

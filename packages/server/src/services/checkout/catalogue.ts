@@ -1,6 +1,6 @@
 import { Metadata } from "libphonenumber-js/core";
 import metadata from "libphonenumber-js/max/metadata";
-import { countryEntry, listCountries, resolveMethod } from "../../catalogue/index.js";
+import { countryEntry, listCountries, type ResolvedMethod, resolveMethod } from "../../catalogue/index.js";
 import { ApiError } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { loadRoutingSetup, type RoutingSetup, routeCandidates } from "../routing/candidates.js";
@@ -10,7 +10,7 @@ import type { Catalogue } from "./schemas.js";
 import type { SessionRow } from "./serialize.js";
 
 const GLOBAL = ["PAYIN_CARD", "PAYIN_PAYPAL"] as const;
-/** Operators whose customers approve on a provider page rather than by a push on the phone. */
+/** Operators whose customers approve on a provider page rather than by a push on the phone, whichever provider takes them. */
 const REDIRECT_OPERATORS = new Set(["WAVE"]);
 
 /** Minimal view of libphonenumber's numbering plan (its classes are untyped internals). */
@@ -38,17 +38,52 @@ function phoneFormat(country: string, example: string) {
   };
 }
 
-/** Can the app take this method in this currency right now (routing has a candidate)? */
-function routable(ctx: ServiceContext, scope: Scope, setup: RoutingSetup, code: string, currency: string): Promise<boolean> {
+type Flow = "ussd_push" | "redirect";
+
+/**
+ * How `provider` takes `method`: a provider whose only flow is its own page (PaiementPro,
+ * Stripe, PayPal) sends every method there; the others push to the phone (or ask a code),
+ * except for the methods approved on a page wherever they go (Wave, card, PayPal).
+ */
+function providerFlow(ctx: ServiceContext, provider: string, method: ResolvedMethod): Flow {
+  const { flows } = ctx.providers.adapter(provider).metadata;
+  if (!flows.includes("redirect")) return "ussd_push";
+  if (!flows.includes("ussd_push") && !flows.includes("otp")) return "redirect";
+  return method.kind !== "mobile_money" || REDIRECT_OPERATORS.has(method.operator ?? "") ? "redirect" : "ussd_push";
+}
+
+/**
+ * Whether the app can take this method in this currency right now (routing has a candidate),
+ * and then how the payment will start: `redirect` when the provider routing tries first runs a
+ * page for it, since the widget must open the popup in the « Payer » click, before the payment
+ * answers (SPEC §8). Routing's own candidates, as the create path computes them (rules, then
+ * priorities, per mode, health). A weighted split may draw any of its providers first: a
+ * redirect if any candidate may redirect (the widget closes the popup when the answer is a
+ * push). A provider reached only by cascading after the first one provably refused does not
+ * make the method a redirect — every customer would see a window open and close for a rare
+ * fallback; the widget then offers « Ouvrir la page de paiement » instead (docs/checkout.md).
+ */
+async function routedFlow(ctx: ServiceContext, scope: Scope, setup: RoutingSetup, code: string, currency: string): Promise<Flow | null> {
   const method = resolveMethod(code);
-  if (!method) return Promise.resolve(false);
-  return routeCandidates(ctx, { scope, method, currency, setup }).then(
-    (candidates) => candidates.length > 0,
-    (err) => {
-      if (err instanceof ApiError) return false;
-      throw err;
-    },
-  );
+  if (!method) return null;
+  // Routing draws only for a weighted split (then any of its providers may come first); the
+  // draw itself does not matter here.
+  let split = false;
+  const random = () => {
+    split = true;
+    return 0;
+  };
+  let candidates: string[];
+  try {
+    candidates = await routeCandidates(ctx, { scope, method, currency, setup, random });
+  } catch (err) {
+    if (err instanceof ApiError) return null;
+    throw err;
+  }
+  const first = candidates[0];
+  if (!first) return null;
+  const possiblyFirst = split ? candidates : [first];
+  return possiblyFirst.some((name) => providerFlow(ctx, name, method) === "redirect") ? "redirect" : "ussd_push";
 }
 
 /**
@@ -71,10 +106,10 @@ export async function browserCatalogue(input: {
     (!session?.allowedCountries || country === null || session.allowedCountries.includes(country));
   // Routing is asked once per (method, currency), all at once, over one read of the set-up.
   const setup = await loadRoutingSetup(ctx, scope);
-  const wanted = new Map<string, Promise<boolean>>();
+  const wanted = new Map<string, Promise<Flow | null>>();
   const ask = (code: string, cur: string) => {
     const key = `${code}:${cur}`;
-    if (!wanted.has(key)) wanted.set(key, routable(ctx, scope, setup, code, cur));
+    if (!wanted.has(key)) wanted.set(key, routedFlow(ctx, scope, setup, code, cur));
     return key;
   };
   for (const code of input.country ? [input.country] : listCountries()) {
@@ -86,31 +121,29 @@ export async function browserCatalogue(input: {
     const method = resolveMethod(code);
     if (method && allowedBySession(code, null)) ask(code, currency ?? method.currencies[0] ?? "XOF");
   }
-  const ok = new Map(await Promise.all([...wanted].map(async ([key, p]) => [key, await p] as const)));
-  const allowed = (code: string, country: string | null, cur: string) => allowedBySession(code, country) && ok.get(`${code}:${cur}`) === true;
+  const routed = new Map(await Promise.all([...wanted].map(async ([key, p]) => [key, await p] as const)));
+  /** The method's flow for this app, or null when it is not offered (session filters, no route). */
+  const flowOf = (code: string, country: string | null, cur: string) => (allowedBySession(code, country) ? (routed.get(`${code}:${cur}`) ?? null) : null);
   const countries: Catalogue["countries"] = [];
   for (const code of input.country ? [input.country] : listCountries()) {
     const entry = countryEntry(code);
     if (!entry || (currency && entry.currency !== currency)) continue;
-    const methods = Object.entries(entry.operators)
-      .map(([op, o]) => ({
-        code: `PAYIN_${op}_${code}`,
-        name: o.name,
-        name_fr: o.name,
-        kind: "mobile_money" as const,
-        flow: REDIRECT_OPERATORS.has(op) ? ("redirect" as const) : ("ussd_push" as const),
-        logo: logoFor(op),
-        prefixes: o.prefixes,
-      }))
-      .filter((m) => allowed(m.code, code, entry.currency));
+    const methods = Object.entries(entry.operators).flatMap(([op, o]) => {
+      const flow = flowOf(`PAYIN_${op}_${code}`, code, entry.currency);
+      return flow
+        ? [{ code: `PAYIN_${op}_${code}`, name: o.name, name_fr: o.name, kind: "mobile_money" as const, flow, logo: logoFor(op), prefixes: o.prefixes }]
+        : [];
+    });
     if (methods.length > 0)
       countries.push({ code, name: entry.name, name_fr: entry.name_fr, currency: entry.currency, phone: phoneFormat(code, entry.example), methods });
   }
   const global_methods = GLOBAL.flatMap((code) => {
     const method = resolveMethod(code);
-    if (!method || (currency && !method.currencies.includes(currency as never)) || !allowed(code, null, currency ?? method.currencies[0] ?? "XOF")) return [];
+    if (!method || (currency && !method.currencies.includes(currency as never))) return [];
+    const flow = flowOf(code, null, currency ?? method.currencies[0] ?? "XOF");
+    if (!flow) return [];
     const names = code === "PAYIN_CARD" ? { name: "Card", name_fr: "Carte bancaire" } : { name: "PayPal", name_fr: "PayPal" };
-    return [{ code, ...names, kind: method.kind, flow: "redirect" as const, logo: logoFor(code === "PAYIN_CARD" ? "CARD" : "PAYPAL"), prefixes: [] }];
+    return [{ code, ...names, kind: method.kind, flow, logo: logoFor(code === "PAYIN_CARD" ? "CARD" : "PAYPAL"), prefixes: [] }];
   });
   return {
     livemode: scope.livemode,

@@ -143,7 +143,9 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     },
   };
 
-  const readiness: Readiness = { migrated: false, workers: !opts.workers, sandbox: !config.sandbox, ping: () => database.ping() };
+  // A worker process mounts no sandbox and ticks none: the API processes do.
+  const sandboxHere = config.sandbox && opts.api !== false;
+  const readiness: Readiness = { migrated: false, workers: opts.workers ? false : null, sandbox: sandboxHere ? false : null, ping: () => database.ping() };
   await database.migrate();
   readiness.migrated = true;
   // Events committed by any process (this one included) wake this one's workers and streams.
@@ -202,7 +204,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     await docsRoutes(http);
   }
   healthRoutes(http, ctx, readiness);
-  if (config.sandbox) sandboxRoutes(http, simulators);
+  if (sandboxHere) sandboxRoutes(http, simulators);
 
   const jobs = new JobRunner(ctx, periodicJobs(ctx, database.kind));
   const webhooks = new WebhookWorker(ctx);
@@ -215,9 +217,12 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
     jobs,
     webhooks,
     async listen() {
-      const address = await http.listen({ port: config.port, host: config.host });
-      if (!config.publicUrl) boundUrl = address.replace("[::1]", "localhost");
-      if (config.sandbox) {
+      // A worker answers only /healthz, /readyz and /metrics, on a port of its own; the public
+      // URL (return pages, the sandboxes' callbacks) stays the API's.
+      const worker = opts.api === false;
+      const address = await http.listen({ port: worker ? config.workerPort : config.port, host: config.host });
+      if (!config.publicUrl && !worker) boundUrl = address.replace("[::1]", "localhost");
+      if (sandboxHere) {
         // Due confirmations and callbacks fire from a timer; this sweep also resumes the
         // ones a previous process left when it stopped.
         simulatorTimer = setInterval(() => {
@@ -231,7 +236,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
         webhooks.start();
         readiness.workers = true;
       }
-      return boundUrl;
+      return worker ? address.replace("[::1]", "localhost") : boundUrl;
     },
     async stop() {
       if (stopped) return;

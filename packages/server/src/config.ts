@@ -19,6 +19,7 @@ const onOff = z.enum(["on", "off", "true", "false", "1", "0"]).transform((v) => 
 /** Every environment variable ZeroFee reads, with its default (README: configuration). */
 const EnvSchema = z.object({
   PORT: whole(0, 65535).default(8000),
+  ZEROFEE_WORKER_PORT: whole(0, 65535).default(8001),
   HOST: z.string().default("127.0.0.1"),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "an http(s) URL is expected" }).optional(),
   DATABASE_URL: z.string().optional(),
@@ -57,6 +58,8 @@ const EnvSchema = z.object({
 
 export interface Config {
   port: number;
+  /** Where `zerofee worker` answers /healthz, /readyz and /metrics (beside an API on `port`). */
+  workerPort: number;
   host: string;
   /** Base of return URLs and hosted pages; set from the bound address when not given. */
   publicUrl?: string;
@@ -165,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const dataDir = resolve(env.ZEROFEE_DATA_DIR);
   return {
     port: env.PORT,
+    workerPort: env.ZEROFEE_WORKER_PORT,
     host: env.HOST,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
     databaseUrl: env.DATABASE_URL || undefined,

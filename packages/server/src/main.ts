@@ -43,9 +43,12 @@ async function start(mode: "serve" | "api" | "worker") {
   }
   onSignals(() => app.stop());
   if (mode === "worker") {
-    app.jobs.start();
-    app.webhooks.start();
-    process.stdout.write("ZeroFee worker running (webhook delivery, reconciliation, expiry, housekeeping).\n");
+    // Listening also keeps the process alive while the database is away: every job timer is
+    // unref'd, and a worker that lost its connections used to exit 0 without a word.
+    const url = await app.listen();
+    process.stdout.write(
+      `ZeroFee worker running (webhook delivery, reconciliation, expiry, housekeeping).\n  Health, metrics  ${url}/healthz, ${url}/metrics\n`,
+    );
     return;
   }
   // Seeded before listening, so /healthz is green only once the demo login exists.

@@ -17,6 +17,9 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle: what every verb's queries run on. */
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
+/** The advisory lock key migrations run under (any fixed bigint; "zerofee" in ASCII). */
+const MIGRATION_LOCK = "34451489328358757";
+
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
@@ -126,7 +129,22 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
   return {
     db,
     kind: "postgres",
-    migrate: () => migrateNodePg(drizzleNodePg(pool, { schema }), { migrationsFolder }),
+    migrate: async () => {
+      // Every process migrates as it starts (serve, api × N, worker): one at a time, under a
+      // session advisory lock on one connection, so two starting together do not both create
+      // drizzle's table or apply the same migration (a unique violation that killed the second).
+      const client = await pool.connect();
+      try {
+        await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
+        try {
+          await migrateNodePg(drizzleNodePg(client, { schema }), { migrationsFolder });
+        } finally {
+          await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+        }
+      } finally {
+        client.release();
+      }
+    },
     ping: async () => {
       await pool.query("select 1");
       return true;

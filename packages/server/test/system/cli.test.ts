@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { captureChildLogs, eventually } from "../harness.js";
+import { captureChildLogs, eventually, freshDatabase, onPostgres } from "../harness.js";
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 
@@ -76,4 +77,43 @@ describe("CLI", () => {
     expect(code).toBe(1);
     expect(out).toMatch(/ZEROFEE_MASTER_KEY is required/);
   });
+
+  it.skipIf(!onPostgres)(
+    "a worker answers /healthz and /metrics on its own port, and outlives its database connections being cut",
+    { timeout: 90_000 },
+    async () => {
+      const db = await freshDatabase({ migrated: true });
+      await db.database.close();
+      const worker = run(["worker"], { DATABASE_URL: db.url ?? "", ZEROFEE_WORKER_PORT: "0" }, /Health, metrics\s+\S+\/healthz/);
+      try {
+        const banner = await worker.ready;
+        const url = /Health, metrics\s+(http:\/\/\S+)\/healthz/.exec(banner ?? "")?.[1];
+        const health = async () => {
+          const r = await fetch(`${url}/healthz`).catch(() => null);
+          return r?.status === 200 ? ((await r.json()) as { checks: Record<string, boolean> }) : null;
+        };
+        // What this process runs, and only that: no sandbox is mounted in a worker.
+        expect((await eventually(health))?.checks).toEqual({ database: true, migrations: true, workers: true });
+        expect(await (await fetch(`${url}/metrics`)).text()).toContain("zerofee_job_runs_total");
+        expect((await fetch(`${url}/v1/payments`)).status).toBe(404);
+        // PostgreSQL restarts (or fails over): every connection of the worker is cut at once.
+        const admin = new pg.Client({ connectionString: db.url });
+        await admin.connect();
+        const listening = async () =>
+          Number((await admin.query("select count(*) from pg_stat_activity where datname = current_database() and query ilike 'listen %'")).rows[0].count);
+        await eventually(async () => (await listening()) > 0);
+        await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+        // It is still there: it listens for events again (its reconnect, every second) and
+        // answers from the database.
+        await eventually(async () => (await listening()) > 0, 30_000);
+        expect((await eventually(health, 30_000))?.checks.database).toBe(true);
+        expect(worker.child.exitCode).toBeNull();
+        await admin.end();
+      } finally {
+        worker.child.kill("SIGTERM");
+        expect((await worker.done).code).toBe(0);
+        await db.drop();
+      }
+    },
+  );
 });

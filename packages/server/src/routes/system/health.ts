@@ -4,8 +4,10 @@ import type { ServiceContext } from "../../services/context.js";
 
 export interface Readiness {
   migrated: boolean;
-  workers: boolean;
-  sandbox: boolean;
+  /** Started; null where this process runs none (`zerofee api`), so not reported. */
+  workers: boolean | null;
+  /** Mounted and ticking; null where this process has none (production, `zerofee worker`). */
+  sandbox: boolean | null;
   ping(): Promise<boolean>;
 }
 
@@ -15,13 +17,23 @@ export function healthRoutes(app: ZodApp, ctx: ServiceContext, readiness: Readin
   const Health = z.object({ status: z.enum(["ok", "starting", "unavailable"]), checks: z.record(z.string(), z.boolean()) });
   const checks = async () => {
     const database = await readiness.ping().catch(() => false);
-    return { database, migrations: readiness.migrated, workers: readiness.workers, sandbox: readiness.sandbox };
+    return {
+      database,
+      migrations: readiness.migrated,
+      ...(readiness.workers === null ? {} : { workers: readiness.workers }),
+      ...(readiness.sandbox === null ? {} : { sandbox: readiness.sandbox }),
+    };
   };
   app.route({
     method: "GET",
     url: "/healthz",
     config: a.config,
-    schema: { ...a.schemaExtras, tags: ["System"], summary: "200 once migrations, API, workers and sandboxes are up", response: { 200: Health, 503: Health } },
+    schema: {
+      ...a.schemaExtras,
+      tags: ["System"],
+      summary: "200 once the database answers and what this process runs (migrations, workers, sandboxes) is up; only those are listed",
+      response: { 200: Health, 503: Health },
+    },
     handler: async (_request, reply) => {
       const c = await checks();
       const up = Object.values(c).every(Boolean);

@@ -22,7 +22,10 @@ const EnvSchema = z.object({
   ZEROFEE_WORKER_PORT: whole(0, 65535).default(8001),
   HOST: z.string().default("127.0.0.1"),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: "an http(s) URL is expected" }).optional(),
-  DATABASE_URL: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|socket:)/, "a PostgreSQL URL is expected, e.g. postgres://user:password@host:5432/zerofee")
+    .optional(),
   ZEROFEE_DATA_DIR: z.string().default("./.zerofee"),
   ZEROFEE_MASTER_KEY: z.string().optional(),
   ZEROFEE_WEBHOOK_RETRY_DELAYS: z.string().default("60,300,1800,7200,28800,86400"),

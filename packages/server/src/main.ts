@@ -12,6 +12,43 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** The error and the causes it wraps (drizzle wraps the driver's), outermost first. */
+function* causes(err: unknown): Generator<{ code?: string; message?: string; address?: string; port?: number; hostname?: string }> {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) yield e as never;
+}
+
+/**
+ * One line for the failures an operator meets when starting a process (database away or
+ * misnamed, credentials refused, port taken), naming what to check — never the URL itself,
+ * which holds the database password. Null for anything else: a bug keeps its stack.
+ */
+function startupProblem(err: unknown): string | null {
+  for (const e of causes(err)) {
+    switch (e.code) {
+      case "ECONNREFUSED":
+        return `cannot reach PostgreSQL${e.address ? ` at ${e.address}:${e.port}` : ""} (connection refused): is it running? Check DATABASE_URL.`;
+      case "ENOTFOUND":
+      case "EAI_AGAIN":
+        return `cannot resolve the host "${e.hostname ?? "?"}": check DATABASE_URL (and HOST).`;
+      case "ETIMEDOUT":
+        return "the database did not answer in time: check DATABASE_URL and the network to PostgreSQL.";
+      case "28P01":
+      case "28000":
+        return "PostgreSQL refused the user or password in DATABASE_URL.";
+      case "3D000":
+        return `${e.message ?? "the database does not exist"}: create it (createdb) or check DATABASE_URL.`;
+      case "57P03":
+        return "PostgreSQL is starting up or shutting down: try again in a moment.";
+      case "EADDRINUSE":
+        return `port ${e.port ?? "?"} is already in use${e.address ? ` on ${e.address}` : ""}: another process listens there (set PORT, or ZEROFEE_WORKER_PORT for a worker).`;
+      case "EADDRNOTAVAIL":
+      case "EACCES":
+        return `cannot listen on ${e.address ?? "?"}:${e.port ?? "?"} (${e.code}): check HOST and PORT.`;
+    }
+  }
+  return null;
+}
+
 function config(overrides: Record<string, string> = {}) {
   try {
     return loadConfig({ ...process.env, ...overrides });
@@ -34,6 +71,11 @@ async function start(mode: "serve" | "api" | "worker") {
   if (mode !== "serve" && !cfg.databaseUrl) {
     fail(`\`zerofee ${mode}\` runs as a separate process and needs PostgreSQL: set DATABASE_URL (PGlite serves one process; use \`zerofee serve\`).`);
   }
+  // Return pages, hosted checkout links and the callback URLs providers are given are built
+  // from it: in production a guess from the bound address would send them to 127.0.0.1.
+  if (cfg.production && mode !== "worker" && !cfg.publicUrl?.startsWith("https://")) {
+    fail("PUBLIC_URL is required when NODE_ENV=production: the https address customers and providers reach this API at, e.g. https://pay.example.com.");
+  }
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
     app = await buildApp({ config: cfg, api: mode !== "worker", workers: mode !== "api" });
@@ -51,11 +93,14 @@ async function start(mode: "serve" | "api" | "worker") {
     );
     return;
   }
-  // Seeded before listening, so /healthz is green only once the demo login exists.
-  const seeded = mode === "serve" ? await seedDemo(app.ctx, cfg.databaseUrl ? null : cfg.dataDir) : null;
+  // Seeded before listening, so /healthz is green only once the demo login exists. Never in
+  // production: a known login with a printed password has no place there.
+  const seeded = mode === "serve" && !cfg.production ? await seedDemo(app.ctx, cfg.databaseUrl ? null : cfg.dataDir) : null;
   const url = await app.listen();
-  const lines = [`ZeroFee ${mode === "serve" ? "(API, workers, sandboxes)" : "API"} listening on ${url}`];
+  const runs = mode === "api" ? "API" : cfg.sandbox ? "(API, workers, sandboxes)" : "(API, workers)";
+  const lines = [`ZeroFee ${runs} listening on ${url}`];
   lines.push(`  Dashboard      ${url}/dashboard/`, `  API reference  ${url}/docs`, `  Health         ${url}/healthz`);
+  if (cfg.production) lines.push("", "No demo login in production: create the first account from the dashboard's sign-up (or POST /v1/auth/register).");
   if (seeded) {
     const { demo } = seeded;
     lines.push(
@@ -160,8 +205,18 @@ program
       });
     } catch (err) {
       if (err instanceof ListenError) fail(err.message);
-      if (!controller.signal.aborted) throw err;
+      if (controller.signal.aborted) return;
+      const code = [...causes(err)].find((e) => e.code)?.code;
+      if (code)
+        fail(`cannot reach ZeroFee at ${opts.apiUrl ?? process.env.ZEROFEE_API_URL ?? "http://127.0.0.1:8000"} (${code}): is it running? Check --api-url.`);
+      throw err;
     }
   });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const problem = startupProblem(err);
+  if (problem) fail(problem);
+  throw err;
+}

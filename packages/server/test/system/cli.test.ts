@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -7,9 +10,10 @@ import { describe, expect, it } from "vitest";
 import { captureChildLogs, eventually, freshDatabase, onPostgres } from "../harness.js";
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
+const BIN = join(import.meta.dirname, "../../bin/zerofee.js");
 
-function run(args: string[], env: Record<string, string>, waitFor?: RegExp) {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+function run(args: string[], env: Record<string, string>, waitFor?: RegExp, entry: string[] = ["--import", "tsx", MAIN]) {
+  const child = spawn(process.execPath, [...entry, ...args], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -116,4 +120,80 @@ describe("CLI", () => {
       }
     },
   );
+
+  it("production: PUBLIC_URL must be https; a database it cannot reach is one line naming what to check, no stack, no password", async () => {
+    const prod = { NODE_ENV: "production", ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"), PORT: "0" };
+    const noUrl = await run(["api"], { ...prod, DATABASE_URL: "postgres://zf:s3cret-pw@127.0.0.1:1/zf" }).done;
+    expect(noUrl.code).toBe(1);
+    expect(noUrl.out).toMatch(/PUBLIC_URL is required when NODE_ENV=production/);
+    const away = await run(["api"], { ...prod, PUBLIC_URL: "https://pay.example.com", DATABASE_URL: "postgres://zf:s3cret-pw@127.0.0.1:1/zf" }).done;
+    expect(away.code).toBe(1);
+    expect(away.out).toMatch(/^zerofee: cannot reach PostgreSQL at 127\.0\.0\.1:1 \(connection refused\): is it running\? Check DATABASE_URL\.$/m);
+    expect(away.out).not.toMatch(/^\s+at /m);
+    expect(away.out).not.toContain("s3cret-pw");
+    const notUrl = await run(["api"], { DATABASE_URL: "not a url" }).done;
+    expect(notUrl.out).toMatch(/Invalid configuration DATABASE_URL: a PostgreSQL URL is expected/);
+  });
+
+  it("a port already taken is one line naming it", { timeout: 60_000 }, async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const { code, out } = await run(["serve"], { ZEROFEE_DATA_DIR: mkdtempSync(join(tmpdir(), "zf-cli-")), PORT: String(port) }).done;
+      expect(code).toBe(1);
+      expect(out).toMatch(new RegExp(`^zerofee: port ${port} is already in use on 127\\.0\\.0\\.1`, "m"));
+      expect(out).not.toMatch(/^\s+at /m);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it("bin/zerofee.js passes SIGTERM on: the server drains and exits, nothing is left listening", { timeout: 90_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
+    const wrapped = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/, [BIN]);
+    const banner = await wrapped.ready;
+    const url = /listening on (http:\/\/\S+)/.exec(banner ?? "")?.[1];
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    wrapped.child.kill("SIGTERM");
+    expect((await wrapped.done).code).toBe(0);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it.skipIf(!onPostgres)("production serve makes no demo login, and says how to create the first account", { timeout: 90_000 }, async () => {
+    const db = await freshDatabase({ migrated: true });
+    await db.database.close();
+    const prod = run(
+      ["serve"],
+      {
+        NODE_ENV: "production",
+        ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"),
+        PORT: "0",
+        PUBLIC_URL: "https://pay.example.com",
+        DATABASE_URL: db.url ?? "",
+      },
+      /first account/,
+    );
+    try {
+      const banner = (await prod.ready) ?? "";
+      expect(banner).toMatch(/ZeroFee \(API, workers\) listening on https:\/\/pay\.example\.com/);
+      expect(banner).not.toMatch(/Demo login|sk_test_|demo@zerofee/);
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      expect((await c.query("select count(*)::int as n from users")).rows[0].n).toBe(0);
+      await c.end();
+    } finally {
+      prod.child.kill("SIGTERM");
+      await prod.done;
+      await db.drop();
+    }
+  });
+
+  it.skipIf(!onPostgres)("a database that does not exist is one line saying so", { timeout: 60_000 }, async () => {
+    const url = new URL(process.env.TEST_DATABASE_URL as string);
+    url.pathname = "/zf_no_such_database";
+    const { code, out } = await run(["worker"], { DATABASE_URL: url.toString() }).done;
+    expect(code).toBe(1);
+    expect(out).toMatch(/^zerofee: database "zf_no_such_database" does not exist: create it \(createdb\) or check DATABASE_URL\.$/m);
+  });
 });

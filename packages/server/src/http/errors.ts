@@ -19,9 +19,40 @@ function validationParam(item: ValidationItem | undefined, context: string | und
   return context === "body" ? undefined : context;
 }
 
-const DB_DOWN = new Set(["ECONNREFUSED", "ECONNRESET", "57P01", "57P02", "57P03", "08000", "08003", "08006", "53300", "ETIMEDOUT", "EPIPE"]);
+/**
+ * The database is away or refusing us for now, whatever the request: a 503 to retry, not a
+ * 500. Connection failures, shutdowns and restarts, a database not taking connections
+ * (`ALTER DATABASE … allow_connections false`: 55000), dropped (57P04) or not there (3D000),
+ * credentials rotated under a running process (28P01, 28000), out of connections, memory or
+ * disk (53xxx), the host unresolvable.
+ */
+const DB_DOWN = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "57P01",
+  "57P02",
+  "57P03",
+  "57P04",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "53000",
+  "53100",
+  "53200",
+  "53300",
+  "55000",
+  "28000",
+  "28P01",
+  "3D000",
+]);
 
-function isDatabaseDown(err: unknown): boolean {
+export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.code && DB_DOWN.has(e.code)) return true;
   if (

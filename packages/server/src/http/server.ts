@@ -78,7 +78,9 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     bodyLimit: BODY_LIMIT,
     genReqId: () => newId("request"),
     requestIdHeader: false,
-    return503OnClosing: true,
+    // While closing, requests on kept-alive connections are refused below, in the envelope
+    // (Fastify's own 503 has a body of its own shape).
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 200 },
     // Router-level refusals (malformed URL, over-long path parameter) answer in the envelope
     // like every other error, instead of Fastify's own body that echoes the URL.
@@ -153,6 +155,11 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
 
   // The hooks every request runs take callbacks and go async only when they must wait: an
   // async hook costs a promise and a microtask turn per request, on every route.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
   app.addHook("onRequest", (request, reply, done) => {
     request.startedAt = performance.now();
     request.meter = { providerMs: 0 };
@@ -167,6 +174,10 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
       reply.header("cache-control", "no-store");
     }
     if (ctx.publicUrl().startsWith("https://")) reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
+    if (closing) {
+      reply.header("connection", "close");
+      return done(new ApiError("service_unavailable", "This ZeroFee process is shutting down; retry (another one answers).", { retryAfter: 1 }));
+    }
     if (!request.url.startsWith("/sandbox") && !request.url.startsWith("/healthz") && !request.url.startsWith("/readyz")) {
       const wait = ipLimiter.hit(request.ip);
       if (wait > 0) return done(new ApiError("rate_limited", "Too many requests from this address.", { retryAfter: wait }));

@@ -4,6 +4,7 @@ import { type Config, ConfigError } from "./config.js";
 import { observeBatches } from "./db/batch.js";
 import { type Database, lockDataDir, openPglite, openPostgres } from "./db/client.js";
 import { judgeSettings, readSettings } from "./db/durability.js";
+import { checkMasterKey } from "./db/master-key.js";
 import { createHttpServer } from "./http/server.js";
 import type { ZodApp } from "./http/types.js";
 import { JobRunner, periodicJobs } from "./jobs/runner.js";
@@ -147,6 +148,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   const sandboxHere = config.sandbox && opts.api !== false;
   const readiness: Readiness = { migrated: false, workers: opts.workers ? false : null, sandbox: sandboxHere ? false : null, ping: () => database.ping() };
   await database.migrate();
+  await checkMasterKey(database.db, config.masterKey, clock.now());
   readiness.migrated = true;
   // Events committed by any process (this one included) wake this one's workers and streams.
   const unlisten = await database.listen(EVENTS_CHANNEL, signalEventsWritten);

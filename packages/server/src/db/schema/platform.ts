@@ -104,3 +104,14 @@ export const jobRuns = pgTable(
   },
   (t) => [primaryKey({ columns: [t.name, t.slot] })],
 );
+
+/**
+ * Facts about this installation, one row each. `master_key_check`: a value sealed with the
+ * master key by the first process that ran, so a process started with another key (every
+ * stored credential, webhook secret and checkout secret would fail to open) refuses to start.
+ */
+export const instanceSettings = pgTable("instance_settings", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+});

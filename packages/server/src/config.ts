@@ -56,6 +56,11 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default("ZeroFee <no-reply@zerofee.local>"),
   ZEROFEE_RATE_LIMIT_PER_KEY: whole().default(1000),
   ZEROFEE_RATE_LIMIT_PER_IP: whole().default(2000),
+  ZEROFEE_TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(off|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "off, a number of proxy hops, or proxy addresses/CIDRs separated by commas is expected")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -101,6 +106,11 @@ export interface Config {
   mailFrom: string;
   rateLimitPerKey: number;
   rateLimitPerIp: number;
+  /**
+   * Which `X-Forwarded-For` hops to believe for the client's address (the per-IP limits, the
+   * login guard): false (the socket's peer), a number of proxies in front, or their addresses.
+   */
+  trustProxy: false | number | string;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
 }
 
@@ -144,6 +154,11 @@ function loadMasterKey(env: z.infer<typeof EnvSchema>, production: boolean, data
   const key = randomBytes(32);
   writeFileSync(file, key.toString("base64"), { mode: 0o600 });
   return key;
+}
+
+function trustProxy(value: string | undefined): Config["trustProxy"] {
+  if (!value || value === "off") return false;
+  return /^\d+$/.test(value) ? Number(value) : value.replace(/\s+/g, "");
 }
 
 /**
@@ -212,6 +227,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: env.MAIL_FROM,
     rateLimitPerKey: env.ZEROFEE_RATE_LIMIT_PER_KEY,
     rateLimitPerIp: env.ZEROFEE_RATE_LIMIT_PER_IP,
+    trustProxy: trustProxy(env.ZEROFEE_TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
   };
 }

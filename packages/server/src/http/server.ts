@@ -65,6 +65,9 @@ function wellFormedStrings(_key: string, value: unknown): unknown {
  */
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
+/** The nearest `hops` proxies are believed (as Fastify reads a number). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /**
  * The Fastify instance with everything every route relies on: JSON with raw body kept,
  * request ids, the error envelope, auth, idempotency, rate limits, security headers and
@@ -81,6 +84,9 @@ export async function createHttpServer(ctx: ServiceContext, logger: Logger): Pro
     // While closing, requests on kept-alive connections are refused below, in the envelope
     // (Fastify's own 503 has a body of its own shape).
     return503OnClosing: false,
+    // Behind a load balancer every request comes from its address: the per-IP limits and the
+    // login guard would count every client as one. ZEROFEE_TRUST_PROXY names the proxies.
+    trustProxy: typeof ctx.config.trustProxy === "number" ? trustHops(ctx.config.trustProxy) : ctx.config.trustProxy,
     routerOptions: { maxParamLength: 200 },
     // Router-level refusals (malformed URL, over-long path parameter) answer in the envelope
     // like every other error, instead of Fastify's own body that echoes the URL.

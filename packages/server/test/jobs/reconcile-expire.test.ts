@@ -301,4 +301,18 @@ describe("return from a redirect flow (never trust the browser)", () => {
     expect(new URL(cRet.headers.get("location") ?? "").pathname).toBe("/cancel");
     await eventually(async () => (await get(cancelled.id)).status === "cancelled");
   });
+
+  it("without merchant URLs the return page itself says the result, in the customer's language", async () => {
+    const res = await t.call("POST", "/v1/payments", { token: m.sk, body: { amount: 2500, currency: "EUR", payment_method: "PAYIN_CARD", provider: "test" } });
+    expect(res.status, res.text).toBe(201);
+    const reference = new URL(res.body.data.next_action.redirect_url).pathname.split("/").at(-1) ?? "";
+    const back = await pay("approve", res.body.data.id, reference);
+    const fr = await fetch(back.location, { headers: { "accept-language": "fr-CI,fr;q=0.9,en;q=0.5" } }).then((r) => r.text());
+    expect(fr).toContain('<html lang="fr">');
+    expect(fr).toContain("Paiement reçu. Vous pouvez fermer cette page.");
+    expect(fr).toContain('data-status="completed"');
+    const en = await fetch(back.location, { headers: { "accept-language": "en-GB" } }).then((r) => r.text());
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain("Payment received. You can close this page.");
+  });
 });

@@ -7,12 +7,15 @@ import { handleReturn } from "../../services/payments/return.js";
 import { PaymentIdParams } from "../../services/payments/schemas.js";
 import { sendRelayPage } from "../checkout/relay.js";
 
-const MESSAGES: Record<string, string> = {
-  completed: "Payment received. You can close this page.",
-  failed: "The payment did not go through.",
-  expired: "The payment expired.",
-  cancelled: "The payment was cancelled.",
+/** The customer's own language where the browser prefers French (the sandbox countries' own), else English. */
+const MESSAGES: Record<string, { fr: string; en: string }> = {
+  completed: { fr: "Paiement reçu. Vous pouvez fermer cette page.", en: "Payment received. You can close this page." },
+  failed: { fr: "Le paiement n'a pas abouti.", en: "The payment did not go through." },
+  expired: { fr: "Le paiement a expiré.", en: "The payment expired." },
+  cancelled: { fr: "Le paiement a été annulé.", en: "The payment was cancelled." },
 };
+const CONFIRMING = { fr: "Nous confirmons encore le paiement auprès de l'opérateur.", en: "We are still confirming the payment with the provider." };
+const REFERENCE = { fr: "Référence", en: "Reference" };
 
 /** The provider's hints from the return query as plain strings (a repeated name keeps its first value). */
 function plainQuery(query: unknown): Record<string, string> {
@@ -41,18 +44,16 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
       const outcome = await handleReturn(forRequest(ctx, request), request.params.id, plainQuery(request.query));
       // Widget and hosted-page payments: relay to the opener instead of redirecting (SPEC §8).
       const browser = await findBrowserPayment(ctx, outcome.payment.id);
-      if (browser) {
-        const lang = /^fr\b/i.test(request.headers["accept-language"] ?? "") ? "fr" : "en";
-        return sendRelayPage(reply, outcome.payment, browser.openerOrigin, lang);
-      }
+      const lang = /^fr\b/i.test(request.headers["accept-language"] ?? "") ? "fr" : "en";
+      if (browser) return sendRelayPage(reply, outcome.payment, browser.openerOrigin, lang);
       if (outcome.kind === "redirect") return reply.code(303).header("location", outcome.location).send();
       const { payment } = outcome;
-      const message = MESSAGES[payment.status] ?? "We are still confirming the payment with the provider.";
+      const message = (MESSAGES[payment.status] ?? CONFIRMING)[lang];
       reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
       return reply
         .type("text/html; charset=utf-8")
         .send(
-          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ZeroFee</title></head><body style="font-family:system-ui;max-width:30rem;margin:4rem auto"><h1>${escapeHtml(message)}</h1><p>Reference ${escapeHtml(payment.id)} — status <strong data-status="${escapeHtml(payment.status)}">${escapeHtml(payment.status)}</strong></p></body></html>`,
+          `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ZeroFee</title></head><body style="font-family:system-ui;max-width:30rem;margin:4rem auto"><h1>${escapeHtml(message)}</h1><p>${REFERENCE[lang]} ${escapeHtml(payment.id)} — status <strong data-status="${escapeHtml(payment.status)}">${escapeHtml(payment.status)}</strong></p></body></html>`,
         );
     },
   });

@@ -17,8 +17,9 @@ import { CheckoutSession, formEncode, REFUND_EVENTS, Refund, refundStatus, SESSI
 
 /**
  * Marks ZeroFee's return URL when Stripe sends the customer back through `cancel_url`. Its
- * value is our provider-side id (random, never shown by ZeroFee's API), so knowing a
- * payment's `txn_…` id is not enough to cancel someone's checkout.
+ * value is our provider-side id (random; shown only to the merchant's secret key, in
+ * `attempts[].provider_payment_id`, never to a browser), so knowing a payment's `txn_…` id is
+ * not enough to cancel someone's checkout.
  */
 export const CANCEL_HINT = "stripe_cancel";
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { buildApp } from "./app.js";
 import { makeDemoPayments } from "./cli/demo-payments.js";
@@ -58,9 +59,13 @@ function config(overrides: Record<string, string> = {}) {
   }
 }
 
-function onSignals(stop: () => Promise<void>) {
-  const handler = () => {
-    void stop().then(() => process.exit(0));
+function onSignals(stop: () => Promise<void>, log: { info(msg: string): void }) {
+  const handler = (signal: NodeJS.Signals) => {
+    log.info(`${signal}: draining (in-flight requests answered, jobs handed back), then exiting`);
+    void stop().then(() => {
+      log.info("stopped");
+      process.exit(0);
+    });
   };
   process.once("SIGINT", handler);
   process.once("SIGTERM", handler);
@@ -83,7 +88,7 @@ async function start(mode: "serve" | "api" | "worker") {
     if (err instanceof DataDirLockedError || err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  onSignals(() => app.stop());
+  onSignals(() => app.stop(), app.ctx.log);
   if (mode === "worker") {
     // Listening also keeps the process alive while the database is away: every job timer is
     // unref'd, and a worker that lost its connections used to exit 0 without a word.
@@ -123,7 +128,8 @@ async function start(mode: "serve" | "api" | "worker") {
   }
 }
 
-const program = new Command().name("zerofee").description("ZeroFee payment orchestrator");
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const program = new Command().name("zerofee").description("ZeroFee payment orchestrator").version(version, "-v, --version");
 program
   .command("serve")
   .description("API, workers, sandboxes in one process (embedded PGlite unless DATABASE_URL)")

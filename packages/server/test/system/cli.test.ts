@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -74,6 +74,12 @@ describe("CLI", () => {
     expect(out).toMatch(/is in use by process \d+/);
     first.child.kill("SIGTERM");
     await first.done;
+  });
+
+  it("--version prints the package's version", async () => {
+    const { code, out } = await run(["--version"], {}).done;
+    expect(code).toBe(0);
+    expect(out.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")).version);
   });
 
   it("production refuses to start without a master key", async () => {

@@ -25,6 +25,13 @@ function* causes(err: unknown): Generator<{ code?: string; message?: string; add
  */
 function startupProblem(err: unknown): string | null {
   for (const e of causes(err)) {
+    // node-postgres' own connection failures carry no code.
+    if (/Connection terminated due to connection timeout|timeout exceeded when trying to connect/i.test(e.message ?? "")) {
+      return "the database did not answer in time: check DATABASE_URL and the network to PostgreSQL.";
+    }
+    if (/Connection terminated unexpectedly/i.test(e.message ?? "")) {
+      return "PostgreSQL closed the connection as it opened: check DATABASE_URL, and PostgreSQL's log for why.";
+    }
     switch (e.code) {
       case "ECONNREFUSED":
         return `cannot reach PostgreSQL${e.address ? ` at ${e.address}:${e.port}` : ""} (connection refused): is it running? Check DATABASE_URL.`;
@@ -60,15 +67,20 @@ function config(overrides: Record<string, string> = {}) {
 }
 
 function onSignals(stop: () => Promise<void>, log: { info(msg: string): void }) {
+  let draining = false;
   const handler = (signal: NodeJS.Signals) => {
+    // A signal sent to the whole process group (Ctrl-C, systemd's control-group kill) reaches
+    // this process twice, once through bin/zerofee.js: the drain under way is kept, not cut.
+    if (draining) return log.info(`${signal}: already draining`);
+    draining = true;
     log.info(`${signal}: draining (in-flight requests answered, jobs handed back), then exiting`);
     void stop().then(() => {
       log.info("stopped");
       process.exit(0);
     });
   };
-  process.once("SIGINT", handler);
-  process.once("SIGTERM", handler);
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
 }
 
 async function start(mode: "serve" | "api" | "worker") {

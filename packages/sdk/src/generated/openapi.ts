@@ -124,7 +124,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 200 once migrations, API, workers and sandboxes are up */
+        /** 200 once the database answers and what this process runs (migrations, workers, sandboxes) is up; only those are listed */
         get: {
             parameters: {
                 query?: never;

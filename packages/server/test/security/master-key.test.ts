@@ -7,13 +7,15 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { ConfigError } from "../../src/config.js";
-import { freshDatabase, testConfig } from "../harness.js";
+import { freshDatabase, testConfig, testLogStream } from "../harness.js";
 
 describe("master key", () => {
   it("a process with another key than the database's refuses to start; the same key starts", { timeout: 60_000 }, async () => {
     const fresh = await freshDatabase({ migrated: true });
     const first = randomBytes(32).toString("base64");
-    const boot = (key: string) => buildApp({ config: testConfig({ ZEROFEE_MASTER_KEY: key }), database: fresh.database, workers: false });
+    const logs: string[] = [];
+    const boot = (key: string) =>
+      buildApp({ config: testConfig({ ZEROFEE_MASTER_KEY: key }), database: fresh.database, workers: false, logStream: testLogStream(logs) });
     try {
       await (await boot(first)).stop();
       const other = await boot(randomBytes(32).toString("base64")).then(

@@ -141,6 +141,43 @@ describe("CLI", () => {
     expect(notUrl.out).toMatch(/Invalid configuration DATABASE_URL: a PostgreSQL URL is expected/);
   });
 
+  it("a database that accepts connections and never answers is one line too", { timeout: 60_000 }, async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const { code, out } = await run(["worker"], { DATABASE_URL: `postgres://zf@127.0.0.1:${port}/zf` }).done;
+      expect(code).toBe(1);
+      expect(out).toMatch(/^zerofee: the database did not answer in time: check DATABASE_URL and the network to PostgreSQL\.$/m);
+      expect(out).not.toMatch(/^\s+at /m);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("a signal sent twice (to the process group) keeps the drain going: the request in flight is answered", { timeout: 90_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
+    const server = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "off" }, /Publishable key/);
+    const banner = (await server.ready) ?? "";
+    const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
+    const sk = /Secret key\s+(sk_test_\S+)/.exec(banner)?.[1];
+    await fetch(`${url}/sandbox/test/_control`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"latency_ms":2000}' });
+    const inFlight = fetch(`${url}/v1/payments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sk}`, "content-type": "application/json", "idempotency-key": "twice-1" },
+      body: JSON.stringify({ amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 00" } }),
+    });
+    // In flight: its payment is written (before the provider is called), its answer is not.
+    await eventually(async () => {
+      const r = await fetch(`${url}/v1/payments?limit=1`, { headers: { authorization: `Bearer ${sk}` } });
+      return ((await r.json()) as { data: unknown[] }).data.length === 1;
+    });
+    server.child.kill("SIGTERM");
+    server.child.kill("SIGTERM");
+    expect((await inFlight).status).toBe(201);
+    expect((await server.done).code).toBe(0);
+  });
+
   it("a port already taken is one line naming it", { timeout: 60_000 }, async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));

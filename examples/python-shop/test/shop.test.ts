@@ -31,7 +31,15 @@ beforeAll(async () => {
   forwarder = await startForwarder();
   const secret = await setEndpoint(t, m, forwarder.url, { events: ["checkout.completed"] });
   shop = spawn("python3", [repo("examples/python-shop/shop.py")], {
-    env: { ...process.env, PYTHONPATH: repo("packages/sdk-python"), PORT: "0", ZEROFEE_URL: t.url, ZEROFEE_SECRET_KEY: m.sk, ZEROFEE_WEBHOOK_SECRET: secret, SHOP_DB: shopDb },
+    env: {
+      ...process.env,
+      PYTHONPATH: repo("packages/sdk-python"),
+      PORT: "0",
+      ZEROFEE_URL: t.url,
+      ZEROFEE_SECRET_KEY: m.sk,
+      ZEROFEE_WEBHOOK_SECRET: secret,
+      SHOP_DB: shopDb,
+    },
   });
   shop.stdout?.on("data", (c: Buffer) => (shopOutput += c));
   shop.stderr?.on("data", (c: Buffer) => (shopOutput += c));
@@ -47,7 +55,11 @@ afterAll(async () => {
 
 /** Another process holds the shop's database locked (a long backup, say) until `release()`. */
 async function lockShopDatabase(): Promise<{ release(): void }> {
-  const locker = spawn("python3", ["-c", `import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute("BEGIN EXCLUSIVE")\nprint("locked", flush=True)\nsys.stdin.read()`, shopDb]);
+  const locker = spawn("python3", [
+    "-c",
+    `import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute("BEGIN EXCLUSIVE")\nprint("locked", flush=True)\nsys.stdin.read()`,
+    shopDb,
+  ]);
   let out = "";
   locker.stdout.on("data", (c: Buffer) => (out += c));
   await eventually(async () => out.includes("locked"), 10_000);

@@ -148,7 +148,9 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
   const sandboxHere = config.sandbox && opts.api !== false;
   const readiness: Readiness = { migrated: false, workers: opts.workers ? false : null, sandbox: sandboxHere ? false : null, ping: () => database.ping() };
   await database.migrate();
-  await checkMasterKey(database.db, config.masterKey, clock.now());
+  // Processes that open sealed secrets (serving, delivering webhooks) check the key; a
+  // one-off like `zerofee settle` opens none and neither seals nor checks it.
+  if (opts.api !== false || opts.workers) await checkMasterKey(database.db, config.masterKey, clock.now());
   readiness.migrated = true;
   // Events committed by any process (this one included) wake this one's workers and streams.
   const unlisten = await database.listen(EVENTS_CHANNEL, signalEventsWritten);

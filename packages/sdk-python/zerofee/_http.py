@@ -103,15 +103,14 @@ class HttpClient:
                     time.sleep(backoff_s(attempt, None))
                     attempt += 1
                     continue
-                reason = getattr(e, "reason", e)
+                where = "ZeroFee at %s (%s %s): %s" % (self.base_url, method, path, getattr(e, "reason", e))
                 if key is None:
-                    raise APIConnectionError("Could not reach ZeroFee at %s (%s %s): %s" % (self.base_url, method, path, reason)) from None
+                    raise APIConnectionError("Could not reach " + where) from None
                 # A connection lost after sending may have lost only the answer: the request may
                 # have been carried out, and only its key resumes it rather than repeating it.
                 raise APIConnectionError(
-                    "No answer from ZeroFee at %s (%s %s): %s. The request may have been carried out: "
-                    "retry with idempotency_key=%r to resume it rather than make a second one."
-                    % (self.base_url, method, path, reason, key),
+                    "No answer from %s. The request may have been carried out: "
+                    "retry with idempotency_key=%r to resume it rather than make a second one." % (where, key),
                     idempotency_key=key,
                 ) from None
             try:

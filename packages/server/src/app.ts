@@ -224,8 +224,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       // A worker answers only /healthz, /readyz and /metrics, on a port of its own; the public
       // URL (return pages, the sandboxes' callbacks) stays the API's.
       const worker = opts.api === false;
-      const address = await http.listen({ port: worker ? config.workerPort : config.port, host: config.host });
-      if (!config.publicUrl && !worker) boundUrl = address.replace("[::1]", "localhost");
+      const address = (await http.listen({ port: worker ? config.workerPort : config.port, host: config.host })).replace("[::1]", "localhost");
+      if (!config.publicUrl && !worker) boundUrl = address;
       if (sandboxHere) {
         // Due confirmations and callbacks fire from a timer; this sweep also resumes the
         // ones a previous process left when it stopped.
@@ -240,7 +240,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
         webhooks.start();
         readiness.workers = true;
       }
-      return worker ? address.replace("[::1]", "localhost") : boundUrl;
+      return worker ? address : boundUrl;
     },
     async stop() {
       if (stopped) return;

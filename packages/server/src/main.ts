@@ -26,7 +26,7 @@ function* causes(err: unknown): Generator<{ code?: string; message?: string; add
 function startupProblem(err: unknown): string | null {
   for (const e of causes(err)) {
     // node-postgres' own connection failures carry no code.
-    if (/Connection terminated due to connection timeout|timeout exceeded when trying to connect/i.test(e.message ?? "")) {
+    if (e.code === "ETIMEDOUT" || /Connection terminated due to connection timeout|timeout exceeded when trying to connect/i.test(e.message ?? "")) {
       return "the database did not answer in time: check DATABASE_URL and the network to PostgreSQL.";
     }
     if (/Connection terminated unexpectedly/i.test(e.message ?? "")) {
@@ -38,8 +38,6 @@ function startupProblem(err: unknown): string | null {
       case "ENOTFOUND":
       case "EAI_AGAIN":
         return `cannot resolve the host "${e.hostname ?? "?"}": check DATABASE_URL (and HOST).`;
-      case "ETIMEDOUT":
-        return "the database did not answer in time: check DATABASE_URL and the network to PostgreSQL.";
       case "28P01":
       case "28000":
         return "PostgreSQL refused the user or password in DATABASE_URL.";

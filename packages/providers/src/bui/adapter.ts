@@ -9,7 +9,7 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
-import { credentialsRefused } from "../contract.js";
+import { credentialsRefused, refusesCredentials } from "../contract.js";
 import { toWholeMajorUnits } from "../sandbox/amounts.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
@@ -166,7 +166,7 @@ export const buiAdapter: ProviderAdapter = {
       return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, "BUI unavailable, not processed"), providerDown: true };
     }
     if (res.status === 429) return { outcome: "rejected", code: "rate_limited", message: errorMessage(res.body, "BUI rate limit") };
-    if (res.status === 401 || res.status === 403) return credentialsRefused("BUI", res.status);
+    if (refusesCredentials(res.status)) return credentialsRefused("BUI", res.status);
     if ([400, 409, 422].includes(res.status)) {
       return { outcome: "rejected", code: "provider_rejected", message: errorMessage(res.body, `BUI refused the payment (${res.status})`) };
     }

@@ -4,7 +4,7 @@ import { header } from "../sandbox/http.js";
 import { actionPage } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther, soonestDue } from "../sandbox/runtime.js";
 import { signPayload } from "../sandbox/signature.js";
-import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP, unansweredDeadline } from "../sandbox/test-numbers.js";
+import { deadlinePassed, MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP, unansweredDeadline } from "../sandbox/test-numbers.js";
 import {
   BUI_API_PREFIX,
   BUI_SERVICES,
@@ -219,7 +219,7 @@ export function createBuiSimulator(opts: SimulatorOptions): Simulator {
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the payment reaches the status it was due.
         onDue: (p) => {
-          if (!p.dueStatus && p.deadline && p.deadline <= Date.now() && !FINAL.includes(p.status)) {
+          if (!p.dueStatus && deadlinePassed(p.deadline) && !FINAL.includes(p.status)) {
             // Nobody finished it: BUI expires the payment (seen by a status call; no event for it).
             p.status = "expired";
             p.failureReason = "the customer did not complete the payment in time";

@@ -1,5 +1,5 @@
 import type { InitiateOutput, NextAction, OtpOutput, PaymentRef, ProviderAdapter, ProviderContext, StatusOutput, WebhookOutput } from "../contract.js";
-import { credentialsRefused } from "../contract.js";
+import { credentialsRefused, refusesCredentials } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import { verifyHub2 } from "./signature.js";
@@ -75,7 +75,7 @@ function notAccepted(res: Call, step: string, merchantAuth = false): InitiateOut
   // Nothing sent (connection refused): Hub2 unreachable, which counts against its health (SPEC §5).
   if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
   if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
-  if (merchantAuth && (res.status === 401 || res.status === 403)) return credentialsRefused("Hub2", res.status);
+  if (merchantAuth && refusesCredentials(res.status)) return credentialsRefused("Hub2", res.status);
   // 503: Hub2 (or the operator behind it) unavailable, request not processed — about Hub2,
   // not this payment, so it counts against its health. Other 4xx: a verdict on the request.
   if (res.status === 503) return { outcome: "rejected", code: "provider_down", message: `${step} answered ${res.status}`, providerDown: true };

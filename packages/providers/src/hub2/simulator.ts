@@ -3,7 +3,7 @@ import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../co
 import { header } from "../sandbox/http.js";
 import { actionPage, CARD_INPUT } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, seeOther, soonestDue } from "../sandbox/runtime.js";
-import { MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP, unansweredDeadline } from "../sandbox/test-numbers.js";
+import { deadlinePassed, MAX_OTP_ATTEMPTS, outcomeForPhone, SANDBOX_OTP, unansweredDeadline } from "../sandbox/test-numbers.js";
 import { signHub2 } from "./signature.js";
 import { AttemptRequest, AuthenticationRequest, authenticationFor, CreateIntentRequest, type PaymentIntent, type PaymentStatus } from "./wire.js";
 
@@ -239,7 +239,7 @@ export function createHub2Simulator(opts: SimulatorOptions): Simulator {
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the latest attempt reaches the status it was due.
         onDue: (r) => {
-          if (!r.due && r.deadline && r.deadline <= Date.now() && waiting(r)) {
+          if (!r.due && deadlinePassed(r.deadline) && waiting(r)) {
             // Nobody confirmed (an OTP never typed, a page never completed, a prompt never answered).
             finish(r, "failed", { code: "expired", message: "The customer did not complete the payment in time." });
             return true;

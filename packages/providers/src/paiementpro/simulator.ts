@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { actionPage, CARD_INPUT, NOT_A_TEST_CARD, TEST_CARDS, testCard } from "../sandbox/page.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, seeOther, soonestDue } from "../sandbox/runtime.js";
-import { outcomeForPhone, unansweredDeadline } from "../sandbox/test-numbers.js";
+import { deadlinePassed, outcomeForPhone, unansweredDeadline } from "../sandbox/test-numbers.js";
 import { INIT_PATH, InitRequest, PAGE_PATH, PP_CURRENCIES, type ResponseCode, STATUS_PATH, type StatusBody } from "./wire.js";
 
 interface SimTransaction extends Outbox {
@@ -61,7 +61,7 @@ export function createPaiementproSimulator(opts: SimulatorOptions): Simulator {
 
   /** The session lapsed with nobody paying: a failure at PaiementPro, notified like any outcome. */
   function lapsed(t: SimTransaction, now = Date.now()): boolean {
-    if (!untouched(t) || !t.deadline || now < t.deadline) return false;
+    if (!untouched(t) || !deadlinePassed(t.deadline)) return false;
     t.responsecode = "-1";
     t.deadline = null;
     t.date = new Date(now).toISOString().replace("T", " ").slice(0, 19);

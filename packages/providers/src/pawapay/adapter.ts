@@ -126,7 +126,7 @@ function unclear(res: Call): InitiateOutput {
   if (res.kind === "not_sent") return { outcome: "rejected", code: "connection_failed", message: res.message, providerDown: true };
   if (res.kind === "timeout") return { outcome: "ambiguous", code: "timeout", message: res.message };
   // 400 INVALID_INPUT, 401 AUTHENTICATION_ERROR, 403 AUTHORISATION_ERROR: refused before processing.
-  if (res.status === 401 || res.status === 403) return credentialsRefused("PawaPay", res.status);
+  if (refusesCredentials(res.status)) return credentialsRefused("PawaPay", res.status);
   if (res.status >= 400 && res.status < 500) return { outcome: "rejected", code: "provider_rejected", message: `PawaPay answered ${res.status}` };
   return { outcome: "ambiguous", code: "provider_error", message: `PawaPay answered ${res.status}` };
 }

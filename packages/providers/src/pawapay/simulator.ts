@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SimRequest, SimResponse, Simulator, SimulatorOptions } from "../contract.js";
 import { header } from "../sandbox/http.js";
 import { createSimRuntime, deliverDue, type Outbox, postCallback, queueCallback, sandboxWebhookUrl, soonestDue } from "../sandbox/runtime.js";
-import { outcomeForPhone, refundFails, unansweredDeadline } from "../sandbox/test-numbers.js";
+import { deadlinePassed, outcomeForPhone, refundFails, unansweredDeadline } from "../sandbox/test-numbers.js";
 import { fromPawapayAmount } from "./amount.js";
 import { createPaymentPageSim } from "./payment-page.js";
 import { sandboxSigningKey, signMessage } from "./signature.js";
@@ -39,6 +39,9 @@ const refundView = (r: RefundRecord) => ({
  * callbacks (RFC 9421, key served at `/v2/public-key/http`). The last two digits of the payer's
  * number choose the outcome (SPEC §14); state lives in the injected store.
  */
+/** A deposit not final yet: its customer may still approve it, until its deadline. */
+const waiting = (r: DepositRecord) => r.deposit.status === "PROCESSING" || r.deposit.status === "ACCEPTED";
+
 export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
   const rt = createSimRuntime(opts, () => sim.tick());
   const signing = sandboxSigningKey(opts.webhookSecret);
@@ -190,16 +193,14 @@ export function createPawapaySimulator(opts: SimulatorOptions): Simulator {
         },
         // A deposit still waiting on its customer stays due at its deadline.
         save: (r, dueInMs) =>
-          r.kind === "refund"
-            ? rt.put(r.refundId, r, dueInMs)
-            : rt.put(r.deposit.depositId, r, soonestDue(dueInMs, r.deposit.status === "PROCESSING" || r.deposit.status === "ACCEPTED" ? r.deadline : null)),
+          r.kind === "refund" ? rt.put(r.refundId, r, dueInMs) : rt.put(r.deposit.depositId, r, soonestDue(dueInMs, waiting(r) ? r.deadline : null)),
         send: (body) => postCallback(url, body, { ...signMessage({ url, body, keyId: signing.keyId, privateKey: signing.privateKey, date: new Date() }) }),
         drop: rt.control.dropCallbacks,
         exclusive: rt.exclusive,
         // The simulated customer's deadline: the deposit reaches the status it was due.
         onDue: (r) => {
           if (r.kind === "refund") return settleRefund(r);
-          if (!r.due && r.deadline && r.deadline <= Date.now() && (r.deposit.status === "PROCESSING" || r.deposit.status === "ACCEPTED")) {
+          if (!r.due && deadlinePassed(r.deadline) && waiting(r)) {
             // Nobody approved the prompt: PawaPay fails the deposit and calls back.
             r.deposit.status = "FAILED";
             r.deposit.failureReason = { failureCode: "PAYMENT_NOT_APPROVED", failureMessage: "The customer did not approve the payment in time." };

@@ -211,7 +211,7 @@ export const paypalAdapter: ProviderAdapter = {
     }
     // 401: the token endpoint refused the client id and secret (`invalid_client`), or the order
     // call refused a token fetched afresh; 403: the account may not create orders.
-    if (res.status === 401 || res.status === 403) return credentialsRefused("PayPal", res.status);
+    if (refusesCredentials(res.status)) return credentialsRefused("PayPal", res.status);
     if (res.status !== 200 && res.status !== 201)
       return { outcome: "rejected", code: "provider_rejected", message: describe(res.body, `paypal answered ${res.status}`) };
     const parsed = Order.safeParse(res.body);

@@ -30,6 +30,9 @@ export const UNANSWERED_MS = 10 * 60_000;
 /** When a payment waiting on its customer from now on is ended by the provider (epoch ms). */
 export const unansweredDeadline = (opts: { unansweredMs?: number }) => Date.now() + (opts.unansweredMs ?? UNANSWERED_MS);
 
+/** Whether such a deadline (a record's `deadline`, null once ended) has passed. */
+export const deadlinePassed = (deadline: number | null | undefined) => typeof deadline === "number" && deadline <= Date.now();
+
 /** The OTP every sandbox accepts. */
 export const SANDBOX_OTP = "123456";
 /** Wrong OTPs allowed before the payment fails. */

@@ -158,7 +158,7 @@ export const stripeAdapter: ProviderAdapter = {
       return { outcome: "rejected", code: "provider_down", message: errorMessage(res.body, `stripe answered ${res.status}`), providerDown: true };
     }
     // 401: an invalid API key; 403: a restricted key without this permission.
-    if (res.status === 401 || res.status === 403) return credentialsRefused("Stripe", res.status);
+    if (refusesCredentials(res.status)) return credentialsRefused("Stripe", res.status);
     if (res.status !== 200) return { outcome: "rejected", code: "provider_rejected", message: errorMessage(res.body, `stripe answered ${res.status}`) };
     const parsed = CheckoutSession.safeParse(res.body);
     if (!parsed.success || !parsed.data.url) return { outcome: "rejected", code: "unreadable_answer", message: "unreadable Checkout Session" };

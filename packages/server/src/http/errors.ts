@@ -52,7 +52,7 @@ const DB_DOWN = new Set([
   "3D000",
 ]);
 
-export function isDatabaseDown(err: unknown): boolean {
+function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown };
   if (e.code && DB_DOWN.has(e.code)) return true;
   if (

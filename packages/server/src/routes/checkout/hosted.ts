@@ -4,7 +4,7 @@ import { escapeHtml } from "../../lib/html.js";
 import { hostedSession } from "../../services/checkout/hosted.js";
 import { SessionIdParams } from "../../services/checkout/schemas.js";
 import type { ServiceContext } from "../../services/context.js";
-import { newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pages.js";
+import { browserLang, newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pages.js";
 
 /**
  * Boots the widget as a full page. On completion: top-level → the session's success URL;
@@ -42,7 +42,7 @@ export function hostedPageRoute(app: ZodApp, ctx: ServiceContext) {
     handler: async (request, reply) => {
       const s = await hostedSession(ctx, request.params.id);
       const nonce = newNonce();
-      const lang = s.locale ?? (/^fr\b/i.test(request.headers["accept-language"] ?? "") ? "fr" : "en");
+      const lang = s.locale ?? browserLang(request.headers["accept-language"]);
       pageHeaders(reply, { nonce, frameAncestors: s.allowedOrigins, coop: "same-origin-allow-popups", connect: true });
       const head = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${lang === "fr" ? "Paiement" : "Payment"} — ZeroFee</title><style nonce="${nonce}">${PAGE_STYLE}</style></head><body>`;
       if (s.status !== "open" || !s.clientSecret) {

@@ -4,6 +4,9 @@ import type { FastifyReply } from "fastify";
 /** A fresh nonce per page: the only inline scripts and styles the page's CSP admits. */
 export const newNonce = () => randomBytes(18).toString("base64");
 
+/** The customer's language for a page ZeroFee shows: French where the browser prefers it, else English. */
+export const browserLang = (acceptLanguage: string | undefined): "fr" | "en" => (/^fr\b/i.test(acceptLanguage ?? "") ? "fr" : "en");
+
 /** JSON safe inside `<script type="application/json">`: no `</script>` or `<!--` can close it. */
 export const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 

@@ -8,6 +8,10 @@ const TEXT: Record<string, [string, string]> = {
   expired: ["Le paiement a expiré.", "The payment expired."],
   cancelled: ["Le paiement a été annulé.", "The payment was cancelled."],
 };
+const CONFIRMING: [string, string] = ["Nous confirmons le paiement auprès de l'opérateur.", "We are still confirming the payment with the provider."];
+
+/** What a return page says of a payment's status, in the customer's language. */
+export const resultText = (status: string, lang: "fr" | "en") => (TEXT[status] ?? CONFIRMING)[lang === "fr" ? 0 : 1];
 
 /**
  * The return page of a widget or hosted-page payment (SPEC §8): it posts
@@ -22,9 +26,8 @@ setTimeout(function(){window.close()},1500)}})();`;
 export function sendRelayPage(reply: FastifyReply, payment: { id: string; status: string }, target: string | null, lang: "fr" | "en") {
   const nonce = newNonce();
   pageHeaders(reply, { nonce, frameAncestors: [], coop: null, connect: false });
-  const [fr, en] = TEXT[payment.status] ?? ["Nous confirmons le paiement auprès de l'opérateur.", "We are still confirming the payment with the provider."];
   const after = lang === "fr" ? "Vous pouvez fermer cette page et revenir au paiement." : "You can close this page and go back to the checkout.";
   return reply.send(
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ZeroFee</title><style nonce="${nonce}">${PAGE_STYLE}</style></head><body><main><h1>${escapeHtml(lang === "fr" ? fr : en)}</h1><p>${escapeHtml(after)}</p><p>Ref. ${escapeHtml(payment.id)} — <strong data-status="${escapeHtml(payment.status)}">${escapeHtml(payment.status)}</strong></p></main><script type="application/json" id="zf-result" nonce="${nonce}">${scriptJson({ id: payment.id, status: payment.status, target })}</script><script nonce="${nonce}">${RELAY}</script></body></html>`,
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ZeroFee</title><style nonce="${nonce}">${PAGE_STYLE}</style></head><body><main><h1>${escapeHtml(resultText(payment.status, lang))}</h1><p>${escapeHtml(after)}</p><p>Ref. ${escapeHtml(payment.id)} — <strong data-status="${escapeHtml(payment.status)}">${escapeHtml(payment.status)}</strong></p></main><script type="application/json" id="zf-result" nonce="${nonce}">${scriptJson({ id: payment.id, status: payment.status, target })}</script><script nonce="${nonce}">${RELAY}</script></body></html>`,
   );
 }

@@ -5,16 +5,10 @@ import { findBrowserPayment } from "../../services/checkout/access.js";
 import type { ServiceContext } from "../../services/context.js";
 import { handleReturn } from "../../services/payments/return.js";
 import { PaymentIdParams } from "../../services/payments/schemas.js";
-import { sendRelayPage } from "../checkout/relay.js";
+import { browserLang } from "../checkout/pages.js";
+import { resultText, sendRelayPage } from "../checkout/relay.js";
 
-/** The customer's own language where the browser prefers French (the sandbox countries' own), else English. */
-const MESSAGES: Record<string, { fr: string; en: string }> = {
-  completed: { fr: "Paiement reçu. Vous pouvez fermer cette page.", en: "Payment received. You can close this page." },
-  failed: { fr: "Le paiement n'a pas abouti.", en: "The payment did not go through." },
-  expired: { fr: "Le paiement a expiré.", en: "The payment expired." },
-  cancelled: { fr: "Le paiement a été annulé.", en: "The payment was cancelled." },
-};
-const CONFIRMING = { fr: "Nous confirmons encore le paiement auprès de l'opérateur.", en: "We are still confirming the payment with the provider." };
+const CLOSE_PAGE = { fr: "Vous pouvez fermer cette page.", en: "You can close this page." };
 const REFERENCE = { fr: "Référence", en: "Reference" };
 
 /** The provider's hints from the return query as plain strings (a repeated name keeps its first value). */
@@ -44,11 +38,12 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
       const outcome = await handleReturn(forRequest(ctx, request), request.params.id, plainQuery(request.query));
       // Widget and hosted-page payments: relay to the opener instead of redirecting (SPEC §8).
       const browser = await findBrowserPayment(ctx, outcome.payment.id);
-      const lang = /^fr\b/i.test(request.headers["accept-language"] ?? "") ? "fr" : "en";
+      const lang = browserLang(request.headers["accept-language"]);
       if (browser) return sendRelayPage(reply, outcome.payment, browser.openerOrigin, lang);
       if (outcome.kind === "redirect") return reply.code(303).header("location", outcome.location).send();
       const { payment } = outcome;
-      const message = (MESSAGES[payment.status] ?? CONFIRMING)[lang];
+      const result = resultText(payment.status, lang);
+      const message = payment.status === "completed" ? `${result} ${CLOSE_PAGE[lang]}` : result;
       reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
       return reply
         .type("text/html; charset=utf-8")

@@ -74,6 +74,12 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   masterKey: Buffer;
+  /**
+   * log2 of scrypt's N for new password hashes: 17 (OWASP), and no variable changes it. Only
+   * the test suite's apps lower it (harness `testConfig`), so its ~150 registrations do not
+   * each take 128 MiB and ~0.4 s; the tests of the hashing itself (SE-4) keep 17.
+   */
+  passwordHashLogN: number;
   production: boolean;
   checkResponses: boolean;
   sandbox: boolean;
@@ -192,6 +198,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
     masterKey: loadMasterKey(env, production, dataDir, opts.persistKey ?? true),
+    passwordHashLogN: 17,
     production,
     sandbox: production ? false : (env.ZEROFEE_SANDBOX ?? true),
     // Off under NODE_ENV=test: servers a test spawns count what they wrote.

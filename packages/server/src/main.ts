@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { buildApp } from "./app.js";
-import { makeDemoPayments } from "./cli/demo-payments.js";
-import { ListenError, listen } from "./cli/listen.js";
+import type { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { DataDirLockedError, openPglite, openPostgres } from "./db/client.js";
-import { seedDemo } from "./services/demo/seed.js";
-import { closeSettlements } from "./services/settlements/close.js";
+
+// The server's modules (~2 s to load) are imported by the commands that run it, so
+// `--version`, `--help` and a refusal to start (no DATABASE_URL, no https PUBLIC_URL) answer at once.
+const server = () => Promise.all([import("./app.js"), import("./db/client.js")]).then(([app, db]) => ({ ...app, ...db }));
 
 function fail(message: string): never {
   process.stderr.write(`zerofee: ${message}\n`);
@@ -91,6 +90,7 @@ async function start(mode: "serve" | "api" | "worker") {
   if (cfg.production && mode !== "worker" && !cfg.publicUrl?.startsWith("https://")) {
     fail("PUBLIC_URL is required when NODE_ENV=production: the https address customers and providers reach this API at, e.g. https://pay.example.com.");
   }
+  const { buildApp, DataDirLockedError } = await server();
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
     app = await buildApp({ config: cfg, api: mode !== "worker", workers: mode !== "api" });
@@ -110,6 +110,7 @@ async function start(mode: "serve" | "api" | "worker") {
   }
   // Seeded before listening, so /healthz is green only once the demo login exists. Never in
   // production: a known login with a printed password has no place there.
+  const { seedDemo } = await import("./services/demo/seed.js");
   const seeded = mode === "serve" && !cfg.production ? await seedDemo(app.ctx, cfg.databaseUrl ? null : cfg.dataDir) : null;
   const url = await app.listen();
   const runs = mode === "api" ? "API" : cfg.sandbox ? "(API, workers, sandboxes)" : "(API, workers)";
@@ -134,6 +135,7 @@ async function start(mode: "serve" | "api" | "worker") {
   process.stdout.write(`${lines.join("\n")}\n`);
   // A new demo app gets a few sandbox payments, so the dashboard has figures from the start.
   if (seeded?.created && cfg.sandbox && cfg.demoPayments) {
+    const { makeDemoPayments } = await import("./cli/demo-payments.js");
     makeDemoPayments(url, seeded.demo.secret_key).catch((err: unknown) => app.ctx.log.warn({ err }, "demo payments not made"));
   }
 }
@@ -157,6 +159,7 @@ program
   .description("Apply database migrations and exit")
   .action(async () => {
     const cfg = config();
+    const { openPglite, openPostgres } = await server();
     const db = cfg.databaseUrl ? await openPostgres(cfg.databaseUrl) : await openPglite(cfg.dataDir);
     await db.migrate();
     await db.close();
@@ -171,6 +174,7 @@ program
     const until = opts.until ? new Date(opts.until) : new Date();
     if (Number.isNaN(until.getTime())) fail(`--until must be an ISO time, e.g. 2026-01-31T00:00:00Z (got "${opts.until}").`);
     if (until.getTime() > Date.now()) fail("--until is in the future: a period can only be closed once it has ended.");
+    const [{ buildApp, DataDirLockedError }, { closeSettlements }] = await Promise.all([server(), import("./services/settlements/close.js")]);
     let app: Awaited<ReturnType<typeof buildApp>>;
     try {
       app = await buildApp({ config: config({ ZEROFEE_SANDBOX: "false" }), api: false, workers: false });
@@ -202,6 +206,7 @@ program
   .action(async (opts: { forwardTo: string; apiKey?: string; apiUrl?: string; events?: string }) => {
     const apiKey = opts.apiKey ?? process.env.ZEROFEE_API_KEY;
     if (!apiKey) fail("listen needs a test secret key: --api-key sk_test_… or ZEROFEE_API_KEY.");
+    const { ListenError, listen } = await import("./cli/listen.js");
     const controller = new AbortController();
     process.once("SIGINT", () => controller.abort());
     process.once("SIGTERM", () => controller.abort());

@@ -51,20 +51,25 @@ function scryptAsync(password: string, salt: Buffer, params: typeof SCRYPT): Pro
   return new Promise((resolve, reject) => scrypt(password.normalize("NFKC"), salt, params.keylen, params, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
-/** `scrypt$N$r$p$salt$hash` (base64url), parameters kept so they can be raised later. */
-export function hashPassword(password: string): Promise<string> {
+/**
+ * `scrypt$N$r$p$salt$hash` (base64url), parameters kept so they can be raised later. `logN`
+ * is the app's `passwordHashLogN`: 17 except in the test suite's apps (config.ts).
+ */
+export function hashPassword(password: string, logN = 17): Promise<string> {
   const salt = randomBytes(16);
+  const params = { ...SCRYPT, N: 2 ** logN };
   return hashSlots.run(async () => {
-    const key = await scryptAsync(password, salt, SCRYPT);
-    return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+    const key = await scryptAsync(password, salt, params);
+    return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
   });
 }
 
 /** A hash of a password nobody has, so unknown emails cost the same time as wrong passwords. */
-let decoyHash: Promise<string> | undefined;
-export function decoyPasswordHash(): Promise<string> {
-  decoyHash ??= hashPassword(randomToken());
-  return decoyHash;
+const decoyHashes = new Map<number, Promise<string>>();
+export function decoyPasswordHash(logN = 17): Promise<string> {
+  const decoy = decoyHashes.get(logN) ?? hashPassword(randomToken(), logN);
+  decoyHashes.set(logN, decoy);
+  return decoy;
 }
 
 export function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Database, openPglite } from "../../src/db/client.js";
-import { captureChildLogs, eventually, freshDatabase, onPostgres, paymentBody, testMasterKey } from "../harness.js";
+import { captureChildLogs, eventually, freshDatabase, migratedDataDir, onPostgres, paymentBody, testMasterKey } from "../harness.js";
 import { eventCounts, freePort, rows } from "./helpers.js";
 
 const ROOT = resolve(fileURLToPath(new URL(".", import.meta.url)), "../../../..");
@@ -69,7 +69,7 @@ async function serve(env: Record<string, string>): Promise<Child> {
 /** What a crash test's processes share: a port, a data folder, a master key, and on PostgreSQL a fresh database. */
 async function crashSetup(prefix: string): Promise<{ env: Record<string, string>; dataDir: string; pgDb: Database | undefined }> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const dataDir = onPostgres ? mkdtempSync(join(tmpdir(), prefix)) : await migratedDataDir(prefix);
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const env: Record<string, string> = {
     PORT: String(port),

@@ -14,12 +14,16 @@ import { API_KEY_RE, generateApiKey, parseApiKey } from "../../src/lib/api-keys.
 import { createMerchant, eventually, freshDatabase, type Merchant, paymentBody, startTestApp, type TestApp, tampered, testLogStream } from "../harness.js";
 import { findSecrets } from "./helpers.js";
 
+// The password hashing cost of an operator's process (the suite's other apps hash cheaper:
+// harness testConfig), so SE-4 checks what production stores.
+const OPERATOR_HASHING = { passwordHashLogN: loadConfig({ NODE_ENV: "test" }, { persistKey: false }).passwordHashLogN };
+
 let t: TestApp;
 let m: Merchant;
 
 beforeAll(async () => {
   // debug: the most the server ever writes, simulators included.
-  t = await startTestApp({ env: { LOG_LEVEL: "debug" } });
+  t = await startTestApp({ env: { LOG_LEVEL: "debug" }, config: OPERATOR_HASHING });
   m = await createMerchant(t, "secrets");
 });
 afterAll(() => t?.stop());
@@ -244,7 +248,7 @@ describe("SE-4 password hashing", () => {
     // Own app: the login guard allows 30 attempts per IP and 10 per email per 15 minutes, so
     // 3 users with 7, 7 and 6 logins (each email also spent one attempt registering) fit, on a
     // limiter no other test touched.
-    const s = await startTestApp();
+    const s = await startTestApp({ config: OPERATOR_HASHING });
     try {
       const emails: string[] = [];
       for (let i = 0; i < 3; i++) {

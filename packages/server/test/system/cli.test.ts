@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { captureChildLogs, eventually, freshDatabase, onPostgres } from "../harness.js";
+import { captureChildLogs, eventually, freshDatabase, migratedDataDir, onPostgres } from "../harness.js";
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 const BIN = join(import.meta.dirname, "../../bin/zerofee.js");
@@ -156,7 +156,7 @@ describe("CLI", () => {
   });
 
   it("a signal sent twice (to the process group) keeps the drain going: the request in flight is answered", { timeout: 90_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
+    const dir = await migratedDataDir("zf-cli-");
     const server = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "off" }, /Publishable key/);
     const banner = (await server.ready) ?? "";
     const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
@@ -183,7 +183,7 @@ describe("CLI", () => {
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const { code, out } = await run(["serve"], { ZEROFEE_DATA_DIR: mkdtempSync(join(tmpdir(), "zf-cli-")), PORT: String(port) }).done;
+      const { code, out } = await run(["serve"], { ZEROFEE_DATA_DIR: await migratedDataDir("zf-cli-"), PORT: String(port) }).done;
       expect(code).toBe(1);
       expect(out).toMatch(new RegExp(`^zerofee: port ${port} is already in use on 127\\.0\\.0\\.1`, "m"));
       expect(out).not.toMatch(/^\s+at /m);
@@ -193,7 +193,7 @@ describe("CLI", () => {
   });
 
   it("bin/zerofee.js passes SIGTERM on: the server drains and exits, nothing is left listening", { timeout: 90_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
+    const dir = await migratedDataDir("zf-cli-");
     const wrapped = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/, [BIN]);
     const banner = await wrapped.ready;
     const url = /listening on (http:\/\/\S+)/.exec(banner ?? "")?.[1];

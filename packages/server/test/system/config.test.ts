@@ -20,6 +20,11 @@ const refusal = (env: Record<string, string>) => {
 };
 
 describe("configuration", () => {
+  it("password hashing stays at scrypt N=2^17: no variable lowers it (only the test suite's apps hash cheaper)", () => {
+    expect(load({}).passwordHashLogN).toBe(17);
+    expect(load({ ZEROFEE_PASSWORD_HASH_LOG_N: "10", PASSWORD_HASH_LOG_N: "10" }).passwordHashLogN).toBe(17);
+  });
+
   it("a variable set to nothing takes its default, not 0: timeouts, limits, retries, the port", () => {
     const c = load({
       PORT: "",

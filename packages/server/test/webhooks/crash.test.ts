@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually, freshDatabase, httpCall, onPostgres, paymentBody, testMasterKey } from "../harness.js";
+import { eventually, freshDatabase, httpCall, migratedDataDir, onPostgres, paymentBody, testMasterKey } from "../harness.js";
 import { freePort } from "../reliability/helpers.js";
 import { type Child, runCli } from "./child.js";
 import { startReceiver } from "./receiver.js";
@@ -37,7 +37,7 @@ describe("C. crashes", () => {
       return { status: 200 };
     });
     cleanups.push(() => receiver.close());
-    const dataDir = mkdtempSync(join(tmpdir(), "zf-cf2-"));
+    const dataDir = onPostgres ? mkdtempSync(join(tmpdir(), "zf-cf2-")) : await migratedDataDir("zf-cf2-");
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const env: Record<string, string> = {
       PORT: String(await freePort()),

@@ -18,7 +18,7 @@ export async function login({ ctx, input }: { ctx: ServiceContext; input: z.infe
     .from(users)
     .innerJoin(accounts, eq(accounts.id, users.accountId))
     .where(sql`lower(${users.email}) = ${input.email}`);
-  const ok = await verifyPassword(input.password, row?.user.passwordHash ?? (await decoyPasswordHash()));
+  const ok = await verifyPassword(input.password, row?.user.passwordHash ?? (await decoyPasswordHash(ctx.config.passwordHashLogN)));
   if (!row || !ok) throw new ApiError("invalid_credentials", "Email or password is incorrect.");
   const token = await openSession(ctx.db, row.user.id, ctx.clock.now());
   return { token, user: serializeUser(row.user, row.account) };

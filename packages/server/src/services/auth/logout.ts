@@ -28,7 +28,7 @@ export async function changePassword({ ctx, userId, input }: { ctx: ServiceConte
   if (!user || !(await verifyPassword(input.current_password, user.passwordHash))) {
     throw new ApiError("invalid_credentials", "The current password is incorrect.", { param: "current_password" });
   }
-  const passwordHash = await hashPassword(input.new_password);
+  const passwordHash = await hashPassword(input.new_password, ctx.config.passwordHashLogN);
   const now = ctx.clock.now();
   const token = await withTransaction(ctx.db, async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));

@@ -11,7 +11,7 @@ import { openSession, serializeUser } from "./sessions.js";
 
 /** An account with its first user, signed in. */
 export async function register({ ctx, input }: { ctx: ServiceContext; input: z.infer<typeof RegisterBody> }) {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, ctx.config.passwordHashLogN);
   const now = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {
     const taken = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`);

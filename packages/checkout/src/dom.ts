@@ -1,5 +1,5 @@
 type Attr = string | boolean | undefined | ((e: Event) => void);
-type Kid = Node | string | null | undefined | false;
+export type Kid = Node | string | null | undefined | false;
 
 /** `h("button", {type: "button", onclick}, "Pay")`: the widget's only DOM helper. */
 export function h(tag: string, attrs: Record<string, Attr> = {}, ...kids: Kid[]): HTMLElement {

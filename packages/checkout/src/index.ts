@@ -1,5 +1,5 @@
 import { Api, ApiError, attemptKey } from "./api.js";
-import { adoptStyles, focusables, h, trapTab } from "./dom.js";
+import { adoptStyles, focusables, h, type Kid, trapTab } from "./dom.js";
 import { fill, money, pickLocale, type Strings, strings } from "./i18n.js";
 import { formatNational, isValid, nationalNumber, operatorFor } from "./phone.js";
 import { listenForReturn, openBlankPopup } from "./redirect.js";
@@ -43,6 +43,12 @@ class ZeroFeeCheckout {
   /** What render() replaces; the live region beside it stays, so screen readers keep listening. */
   private content?: HTMLElement;
   private live?: HTMLElement;
+  /** "Connection lost" / "restored": shown and announced. */
+  private note?: HTMLElement;
+  /** The view last drawn: drawing it again moves no focus. */
+  private view = "";
+  /** Page elements made inert while open. */
+  private inerted: Element[] = [];
   private cat?: Catalogue;
   private s: State = "idle";
   private step: Step = "loading";
@@ -72,10 +78,12 @@ class ZeroFeeCheckout {
    */
   private attempt?: { body: string; key: string };
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.key === "Escape" && !this.o.hosted) {
+    // Only the modal traps Tab: a (framed) full page must let it out (WCAG 2.1.2).
+    if (this.o.hosted || !this.root || !this.dlg) return;
+    if (e.key === "Escape") {
       e.preventDefault();
       this.close();
-    } else if (e.key === "Tab" && this.root && this.dlg) trapTab(e, this.root, this.dlg);
+    } else if (e.key === "Tab") trapTab(e, this.root, this.dlg);
   };
 
   constructor(options: CheckoutOptions) {
@@ -104,12 +112,13 @@ class ZeroFeeCheckout {
   open(): void {
     if (this.host) return;
     this.prevFocus = document.activeElement;
-    this.host = h("div", { "data-zerofee-checkout": "" });
+    this.host = h("div", { "data-zerofee-checkout": "", role: this.o.hosted && "main" });
     this.root = this.host.attachShadow({ mode: "open" });
     adoptStyles(this.root, CSS, this.o.cspNonce);
     this.content = h("div");
     this.live = h("div", { class: "sr", role: "status", "aria-live": "polite" });
-    this.dlg = h("div", { class: "d", role: "dialog", "aria-modal": "true", "aria-labelledby": "zf-t", lang: this.locale }, this.content, this.live);
+    this.note = h("div", { class: "e n", role: "status", "aria-live": "polite" });
+    this.dlg = h("div", { class: "d", role: "dialog", "aria-modal": "true", "aria-labelledby": "zf-t", lang: this.locale }, this.content, this.note, this.live);
     const overlay = h("div", { class: this.o.hosted ? "o h" : "o" }, this.dlg);
     this.root.append(overlay);
     this.root.addEventListener("keydown", this.onKey as EventListener);
@@ -117,7 +126,13 @@ class ZeroFeeCheckout {
     if (!this.o.hosted) {
       this.prevOverflow = document.documentElement.style.overflow;
       document.documentElement.style.overflow = "hidden";
+      for (const el of Array.from(document.body.children)) {
+        if (el === this.host || el.hasAttribute("inert")) continue;
+        el.setAttribute("inert", "");
+        this.inerted.push(el);
+      }
     }
+    this.view = "";
     this.render();
     void this.load();
   }
@@ -127,6 +142,8 @@ class ZeroFeeCheckout {
     this.stop();
     this.host.remove();
     this.host = undefined;
+    for (const el of this.inerted) el.removeAttribute("inert");
+    this.inerted = [];
     if (!this.o.hosted) document.documentElement.style.overflow = this.prevOverflow;
     (this.prevFocus as HTMLElement | null)?.focus?.();
     this.o.onClose?.();
@@ -266,6 +283,7 @@ class ZeroFeeCheckout {
     const key = this.attempt?.body === sent ? this.attempt.key : attemptKey();
     this.attempt = { body: sent, key };
     this.busy = true;
+    this.err = "";
     this.render();
     try {
       this.pay = await this.api.pay(body, key);
@@ -277,6 +295,11 @@ class ZeroFeeCheckout {
       // for this key forever — makes the next « Payer » a new attempt.
       const resumable = e instanceof ApiError && (e.status === 0 || e.status === 429 || e.status >= 500);
       if (!resumable) this.attempt = undefined;
+      // Started in another tab or device: follow that payment (see resume()).
+      if (e instanceof ApiError && e.code === "checkout_payment_in_progress" && this.cat) {
+        this.cat.session = (await this.api.catalogue().catch(() => this.cat))?.session ?? null;
+        if (await this.resume()) return;
+      }
       return this.fail(e);
     }
     this.attempt = undefined;
@@ -302,20 +325,16 @@ class ZeroFeeCheckout {
       return this.follow(m.flow === "redirect" ? "redirect_blocked" : "redirect_waiting");
     }
     popup?.close();
-    if (na?.type === "otp") {
-      this.go("processing", "otp");
-      return;
-    }
-    this.follow("processing");
+    this.follow("processing", na?.type === "otp" ? "otp" : "wait");
   }
 
   /** Waits for the outcome: status polling every 2 s, plus the return page's message for redirects. */
-  private follow(state: State): void {
+  private follow(state: State, step: Step = "wait"): void {
     const pay = this.pay;
     if (!pay) return;
     this.popupClosed = false;
     this.missedPolls = 0;
-    this.go(state, "wait");
+    this.go(state, step);
     this.stop();
     if (state === "redirect_waiting") {
       // A window closed before the end: say so, and offer it again (never a silent wait).
@@ -350,17 +369,18 @@ class ZeroFeeCheckout {
       // Another payment started meanwhile, or this one was already settled: nothing to do.
       if (this.pay !== pay || TERMINAL.includes(pay.status)) return;
       pay.status = st.status;
-      if (this.missedPolls > 0) {
-        this.missedPolls = 0;
-        this.render();
-      }
+      if (this.missedPolls > 1) this.say(this.t.reconnected);
+      this.missedPolls = 0;
       if (TERMINAL.includes(st.status)) this.settle(st.status);
     } catch {
       // A failed poll is retried at the next tick; from the second one in a row, the customer is told.
       if (this.pay !== pay) return;
-      this.missedPolls++;
-      if (this.missedPolls === 2) this.render();
+      if (++this.missedPolls === 2) this.say(this.t.reconnecting);
     }
+  }
+
+  private say(text: string): void {
+    if (this.note) this.note.textContent = text;
   }
 
   private settle(status: PaymentStatus): void {
@@ -385,6 +405,7 @@ class ZeroFeeCheckout {
     const pay = this.pay;
     if (!pay || this.busy) return;
     this.busy = true;
+    this.err = "";
     this.render();
     try {
       const r = await this.api.otp(pay.id, input.value.replace(/\D/g, ""), attemptKey());
@@ -450,57 +471,68 @@ class ZeroFeeCheckout {
     const header = h(
       "header",
       {},
-      h("h2", { id: "zf-t" }, t.title),
+      h(this.o.hosted ? "h1" : "h2", { id: "zf-t" }, t.title),
       this.testMode && h("span", { class: "tm" }, t.test),
       closable && h("button", { type: "button", class: "x", "aria-label": this.o.hosted ? t.cancel : t.close, onclick: () => this.close() }, "×"),
     );
     const amount = this.cat || this.o.amount ? h("p", { class: "amt" }, money(this.amount, this.currency, this.locale)) : null;
-    content.replaceChildren(header, amount ?? "", ...this.body());
-    // Focus goes to the step's own control, else to its heading: never to a button that would
-    // close or leave the payment (an Enter pressed twice on « Payer » lands here).
+    const view = [this.s, this.step, this.popupClosed, this.elsewhere, !this.popup].join();
+    const same = view === this.view;
+    this.view = view;
+    // The same view drawn again (busy, an error) keeps focus and what was typed.
+    const sig = (el: Element) => el.id || el.tagName + el.textContent;
+    const had = this.root.activeElement;
+    const key = had && content.contains(had) ? sig(had) : "";
+    const typed = new Map(Array.from(content.querySelectorAll("input"), (i) => [i.id, i.value]));
+    content.replaceChildren(header, amount ?? "", ...(this.body().filter(Boolean) as (Node | string)[]));
     const heading = content.querySelector<HTMLElement>("h3");
     heading?.setAttribute("tabindex", "-1");
-    const target =
-      content.querySelector<HTMLElement>("[data-f]") ??
-      (this.step === "wait" ? heading : focusables(content).find((el) => !el.classList.contains("x"))) ??
-      heading ??
-      focusables(content)[0];
+    if (same) {
+      for (const i of Array.from(content.querySelectorAll("input"))) i.value ||= typed.get(i.id) ?? "";
+      if (key)
+        Array.from(content.querySelectorAll<HTMLElement>("*"))
+          .find((el) => sig(el) === key)
+          ?.focus();
+      return;
+    }
+    this.say("");
+    // A new view: focus to its field, else its heading (read out); never to a button that
+    // would go back, close or pay (an Enter pressed twice on « Payer » lands here).
+    const target = content.querySelector<HTMLElement>("[data-f]") ?? heading ?? focusables(content)[0];
     target?.focus();
-    // Announced after the swap, the error first, so screen readers read what changed once.
+    // Errors are announced by their role="alert" only.
     live.textContent = "";
     setTimeout(() => {
-      live.textContent = this.err || (heading?.textContent ?? "");
+      live.textContent = target === heading ? "" : (heading?.textContent ?? "");
     }, 50);
   }
 
-  private body(): Node[] {
+  private body(): Kid[] {
     const t = this.t;
     const err = h("p", { class: "e", id: "zf-e", role: "alert" }, this.err);
     const back = (to: Step) => h("button", { type: "button", class: "l", onclick: () => this.go("idle", to) }, `← ${t.back}`);
     const spinner = h("div", { class: "sp", "aria-hidden": "true" });
-    const offline = this.missedPolls >= 2 && h("p", { class: "e" }, t.reconnecting);
     switch (this.s) {
       case "completed":
         return [
           h("p", { class: "big", "aria-hidden": "true" }, "✓"),
           h("h3", {}, t.success),
-          this.pay ? h("p", { class: "m" }, fill(t.ref, this.pay.id)) : h("p", { class: "m" }, this.err),
+          h("p", { class: "m" }, this.pay ? fill(t.ref, this.pay.id) : this.err),
           !this.o.hosted && h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.close() }, t.close),
-        ].filter(Boolean) as Node[];
+        ];
       case "failed": {
         const cancelled = this.pay?.status === "cancelled";
         return [
           !cancelled && h("p", { class: "big", "aria-hidden": "true" }, "✕"),
           h("h3", {}, cancelled ? t.cancelled : t.failed),
           h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.retry),
-        ].filter(Boolean) as Node[];
+        ];
       }
       case "expired":
-        return [
-          h("h3", {}, t.expired),
-          err,
-          this.cat?.session && this.err ? h("p", {}) : h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.restart),
-        ];
+        // The session ended: the way back, not a new payment.
+        return this.err === t.closed
+          ? [h("h3", {}, t.closed), this.leave()]
+          : [h("h3", {}, t.expired), h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.retry() }, t.restart)];
       case "redirect_waiting":
         // No window of ours (see submit()): the page is one link away.
         if (!this.popup) return this.pageLink(t.onPage, t.onPageHelp);
@@ -510,16 +542,14 @@ class ZeroFeeCheckout {
             h("p", { class: "m" }, t.popupClosedHelp),
             h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.reopen() }, t.reopen),
             h("button", { type: "button", onclick: () => void this.check() }, t.iPaid),
-            offline,
-          ].filter(Boolean) as Node[];
+          ];
         }
         return [
           spinner,
           h("h3", {}, t.waiting),
           h("button", { type: "button", onclick: () => this.reopen() }, t.reopen),
           h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
-          offline,
-        ].filter(Boolean) as Node[];
+        ];
       case "redirect_blocked":
         return this.pageLink(t.blocked);
       case "processing":
@@ -528,15 +558,8 @@ class ZeroFeeCheckout {
         return this.step === "otp"
           ? this.otpView(err)
           : this.elsewhere
-            ? ([spinner, h("h3", {}, t.elsewhere), h("p", { class: "m" }, t.elsewhereHelp), offline].filter(Boolean) as Node[])
-            : ([
-                spinner,
-                h("h3", {}, t.ussd),
-                this.phone ? h("p", { class: "m" }, fill(t.ussdHelp, this.phone)) : "",
-                err,
-                offline,
-                h("p", { class: "m" }, t.ussdWait),
-              ].filter(Boolean) as Node[]);
+            ? [spinner, h("h3", {}, t.elsewhere), h("p", { class: "m" }, t.elsewhereHelp)]
+            : [spinner, h("h3", {}, t.ussd), this.phone ? h("p", { class: "m" }, fill(t.ussdHelp, this.phone)) : "", err, h("p", { class: "m" }, t.ussdWait)];
       default:
         return this.idleView(err, back);
     }
@@ -546,7 +569,7 @@ class ZeroFeeCheckout {
    * The provider page as a link (« Ouvrir la page de paiement ») and « J'ai effectué le
    * paiement », both at once, while the status poll runs: the popup was blocked, or none was opened.
    */
-  private pageLink(title: string, help?: string): Node[] {
+  private pageLink(title: string, help?: string): Kid[] {
     const t = this.t;
     return [
       h("h3", {}, title),
@@ -554,22 +577,27 @@ class ZeroFeeCheckout {
       h("a", { class: "b", href: this.redirectUrl, target: "_blank", rel: "noopener", "data-f": true }, t.openPage),
       h("button", { type: "button", class: "p", onclick: () => void this.check() }, t.iPaid),
       h("p", { class: "m" }, t.checking),
-      this.missedPolls >= 2 && h("p", { class: "e" }, t.reconnecting),
       h("div", { class: "sp", "aria-hidden": "true" }),
-    ].filter(Boolean) as Node[];
+    ];
   }
 
-  private idleView(err: HTMLElement, back: (to: Step) => HTMLElement): Node[] {
+  private leave(): HTMLElement | false {
+    const url = this.o.returnUrl;
+    if (url && /^https?:\/\//i.test(url)) return h("a", { class: "b", href: url, target: "_top" }, this.t.shop);
+    return !this.o.hosted && h("button", { type: "button", class: "p", onclick: () => this.close() }, this.t.close);
+  }
+
+  private idleView(err: HTMLElement, back: (to: Step) => HTMLElement): Kid[] {
     const t = this.t;
     if (this.step === "loading" || this.step === "wait") {
       if (!this.err) return [h("div", { class: "sp", "aria-hidden": "true" }), h("p", { class: "m" }, t.loading)];
       // The methods never arrived (network, server): the customer can ask again.
       const again = !this.cat && h("button", { type: "button", class: "p", "data-f": true, onclick: () => this.reload() }, t.tryAgain);
-      return [err, again].filter(Boolean) as Node[];
+      return [err, again];
     }
     if (this.step === "country") {
       return [
-        h("p", { class: "m", id: "zf-h" }, t.country),
+        h("h3", {}, t.country),
         ...this.countries.map((c) => h("button", { type: "button", onclick: () => this.chooseCountry(c) }, this.name(c))),
         // Card and PayPal need no country: offered here too.
         ...(this.cat?.global_methods ?? []).map((m) => this.methodButton(m)),
@@ -578,12 +606,13 @@ class ZeroFeeCheckout {
     }
     const canBack = this.countries.length > 1;
     if (this.step === "method" || !this.method) {
-      return [canBack && back("country"), h("p", { class: "m" }, t.method), ...this.methods().map((m) => this.methodButton(m)), err].filter(Boolean) as Node[];
+      return [canBack && back("country"), h("h3", {}, t.method), ...this.methods().map((m) => this.methodButton(m)), err];
     }
     const m = this.method;
     const f = this.country?.phone;
     const payLabel = fill(t.pay, money(this.amount, this.currency, this.locale));
-    const submit = h("button", { type: "submit", class: "p", disabled: this.busy }, payLabel);
+    // aria-disabled: a disabled button would lose focus.
+    const submit = h("button", { type: "submit", class: "p", "aria-disabled": this.busy && "true" }, payLabel);
     const form = h("form", { novalidate: true }) as HTMLFormElement;
     const op = h("p", { class: "m", id: "zf-op" }, m.kind === "mobile_money" ? fill(t.operator, m.name) : t.redirectHint);
     let input: HTMLInputElement | undefined;
@@ -596,15 +625,12 @@ class ZeroFeeCheckout {
         inputmode: "tel",
         placeholder: f.example,
         "aria-describedby": "zf-op zf-e",
-        "aria-invalid": this.err ? "true" : "false",
+        // Field errors only.
+        "aria-invalid": String(this.err === fill(t.badPhone, f.example)),
         "data-f": true,
         oninput: () => {
           this.detect(input as HTMLInputElement, op);
-          if (this.err) {
-            this.err = "";
-            err.textContent = "";
-            input?.setAttribute("aria-invalid", "false");
-          }
+          this.fixed(input as HTMLInputElement, err);
         },
         onblur: () => {
           const el = input as HTMLInputElement;
@@ -614,14 +640,21 @@ class ZeroFeeCheckout {
       }) as HTMLInputElement;
       input.value = this.phone;
       form.append(h("label", { for: "zf-phone" }, t.phone), h("div", { class: "ph" }, h("span", { "aria-hidden": "true" }, `+${f.dial_code}`), input));
-    } else submit.setAttribute("data-f", "");
+    }
     form.append(op, err, submit);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       if (input) this.phone = input.value;
       void this.submit(input);
     });
-    return [back("method"), h("p", { id: "zf-m" }, h("img", { src: m.logo, alt: "" }), " ", this.name(m)), form];
+    return [back("method"), h("h3", { id: "zf-m" }, h("img", { src: m.logo, alt: "" }), " ", this.name(m)), form];
+  }
+
+  private fixed(input: HTMLInputElement, err: HTMLElement): void {
+    if (!this.err) return;
+    this.err = "";
+    err.textContent = "";
+    input.setAttribute("aria-invalid", "false");
   }
 
   /** Pre-selects the operator that owns the typed prefix (same flow only: a push stays a push). */
@@ -637,7 +670,7 @@ class ZeroFeeCheckout {
     }
   }
 
-  private otpView(err: HTMLElement): Node[] {
+  private otpView(err: HTMLElement): Kid[] {
     const t = this.t;
     const input = h("input", {
       id: "zf-otp",
@@ -645,7 +678,9 @@ class ZeroFeeCheckout {
       inputmode: "numeric",
       autocomplete: "one-time-code",
       "aria-describedby": "zf-oh zf-e",
+      "aria-invalid": String(this.err === t.badOtp),
       "data-f": true,
+      oninput: () => this.fixed(input, err),
     }) as HTMLInputElement;
     const form = h(
       "form",
@@ -654,7 +689,7 @@ class ZeroFeeCheckout {
       input,
       h("p", { class: "m", id: "zf-oh" }, this.otpHelp()),
       err,
-      h("button", { type: "submit", class: "p", disabled: this.busy }, t.otpSubmit),
+      h("button", { type: "submit", class: "p", "aria-disabled": this.busy && "true" }, t.otpSubmit),
     );
     form.addEventListener("submit", (e) => {
       e.preventDefault();

@@ -76,6 +76,12 @@ export interface CheckoutOptions {
   hosted?: boolean;
   /** Full-page mode: the page has a cancel URL to go back to, so « Annuler le paiement » is offered (never while a payment is under way). */
   cancelable?: boolean;
+  /**
+   * Where « Retour à la boutique » / "Back to the shop" leads once the checkout has ended (an
+   * http(s) URL of yours; the hosted page passes the session's cancel URL, else its success
+   * URL). Without it the widget offers « Fermer » / "Close" there.
+   */
+  returnUrl?: string;
   /** A nonce for the widget's `<style>` where the page's CSP needs one (browsers without constructable stylesheets). */
   cspNonce?: string;
   /** UX only: confirm the payment on your server (webhook or GET) before fulfilling. */

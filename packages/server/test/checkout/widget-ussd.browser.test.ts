@@ -171,7 +171,7 @@ describe("checkout.js — mobile money in the browser", () => {
     await ctx.close();
   });
 
-  it("an expired session opens in the expired state", async () => {
+  it("an expired session opens in the expired state, saying the checkout has ended (not a payment timing out)", async () => {
     const s = await createSession(t, m);
     expect((await t.call("POST", `/v1/checkout/sessions/${s.id}/expire`, { token: m.sk })).status).toBe(200);
     site.pages.set("/expired", widgetPage(t.url, { clientSecret: s.client_secret, locale: "fr" }));
@@ -180,7 +180,7 @@ describe("checkout.js — mobile money in the browser", () => {
     await page.goto(`${site.origin}/expired`);
     await page.click("#pay-btn");
     await expectState(page, "expired");
-    await dialog(page).getByRole("heading", { name: "Le délai de paiement est dépassé" }).waitFor();
+    await dialog(page).getByRole("heading", { name: "Cette session de paiement est terminée." }).waitFor();
     await shot(page, "07-expired-fr");
     await ctx.close();
   });

@@ -16,7 +16,7 @@ import { browserLang, newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pa
 const BOOT = `(function(){var c=JSON.parse(document.getElementById("zf-hosted").textContent);var framed=window.top!==window.self;
 function go(u){if(!framed){location.assign(u);return}setTimeout(function(){try{window.top.location.href=u}catch(e){}},1000)}
 function post(m){if(framed)c.origins.forEach(function(o){try{parent.postMessage(m,o)}catch(e){}})}
-new ZeroFeeCheckout({clientSecret:c.secret,apiUrl:location.origin,locale:c.locale||undefined,hosted:true,cancelable:!!c.cancel,
+new ZeroFeeCheckout({clientSecret:c.secret,apiUrl:location.origin,locale:c.locale||undefined,hosted:true,cancelable:!!c.cancel,returnUrl:c.cancel||c.success,
 onSuccess:function(r){var u=new URL(c.success);u.searchParams.set("session_id",c.id);post({type:"zerofee:checkout.completed",session_id:c.id,transaction_id:r.transactionId});go(u.href)},
 onError:function(e){post({type:"zerofee:checkout.error",session_id:c.id,code:e.code})},
 onClose:function(){post({type:"zerofee:checkout.closed",session_id:c.id});if(c.cancel)go(c.cancel)}}).open()})();`;
@@ -47,8 +47,10 @@ export function hostedPageRoute(app: ZodApp, ctx: ServiceContext) {
       const head = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${lang === "fr" ? "Paiement" : "Payment"} — ZeroFee</title><style nonce="${nonce}">${PAGE_STYLE}</style></head><body>`;
       if (s.status !== "open" || !s.clientSecret) {
         const text = CLOSED[s.status] ?? CLOSED.expired;
-        const link =
-          s.status === "complete" ? `<p><a href="${escapeHtml(s.successUrl)}">${lang === "fr" ? "Retour à la boutique" : "Back to the shop"}</a></p>` : "";
+        // The way back is the merchant's own URL from the session (validated when it was made):
+        // its success URL once paid, else its cancel URL (or, without one, its success URL).
+        const back = s.status === "complete" ? s.successUrl : (s.cancelUrl ?? s.successUrl);
+        const link = `<p><a href="${escapeHtml(back)}">${lang === "fr" ? "Retour à la boutique" : "Back to the shop"}</a></p>`;
         return reply.send(
           `${head}<main data-state="${s.status === "complete" ? "completed" : "expired"}"><h1>${escapeHtml(lang === "fr" ? (text?.fr ?? "") : (text?.en ?? ""))}</h1>${link}</main></body></html>`,
         );

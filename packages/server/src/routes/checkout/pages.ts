@@ -4,8 +4,13 @@ import type { FastifyReply } from "fastify";
 /** A fresh nonce per page: the only inline scripts and styles the page's CSP admits. */
 export const newNonce = () => randomBytes(18).toString("base64");
 
-/** The customer's language for a page ZeroFee shows: French where the browser prefers it, else English. */
-export const browserLang = (acceptLanguage: string | undefined): "fr" | "en" => (/^fr\b/i.test(acceptLanguage ?? "") ? "fr" : "en");
+/**
+ * The customer's language for a page ZeroFee shows, by the widget's own rule (checkout.js
+ * `pickLocale`): French when any language the browser lists is French (`fr`, `fr-CI`…), else
+ * English. A tag the browser refuses (`q=0`) does not count. A session's `locale` comes first.
+ */
+export const browserLang = (acceptLanguage: string | undefined): "fr" | "en" =>
+  (acceptLanguage ?? "").split(",").some((tag) => /^\s*fr\b/i.test(tag) && !/;\s*q=0(\.0*)?\s*$/i.test(tag)) ? "fr" : "en";
 
 /** JSON safe inside `<script type="application/json">`: no `</script>` or `<!--` can close it. */
 export const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");

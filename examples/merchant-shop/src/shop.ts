@@ -13,8 +13,13 @@ export interface ShopConfig {
   db: PGlite;
   zerofeeUrl: string;
   secretKey: string;
-  /** The endpoint's `whsec_…` secret (read at each delivery, so it can be set once the endpoint exists). */
-  webhookSecret: string;
+  /**
+   * The endpoint's `whsec_…` secret, read at each delivery: the shop can start before the
+   * endpoint exists (ZeroFee shows the secret when the endpoint is created). While it is
+   * unset, deliveries are refused with a 500 and a log line — ZeroFee keeps retrying them, so
+   * none is lost once the secret is set.
+   */
+  webhookSecret?: string;
   /** Where customers reach the shop (success and cancel URLs). */
   publicUrl: string;
   /** Called once per order fulfilled (ship, credit, grant). */
@@ -110,6 +115,12 @@ export function createShop(cfg: ShopConfig) {
    */
   async function receiveWebhook(raw: string, headers: IncomingMessage["headers"]): Promise<{ status: number; body: string }> {
     let event: Awaited<ReturnType<typeof zf.webhooks.verify>>;
+    if (!cfg.webhookSecret) {
+      console.error(
+        "shop: webhook delivery refused (500): ZEROFEE_WEBHOOK_SECRET is not set. Give the shop the endpoint's whsec_… secret; ZeroFee retries the delivery.",
+      );
+      return { status: 500, body: "webhook secret not configured: set ZEROFEE_WEBHOOK_SECRET" };
+    }
     try {
       event = await zf.webhooks.verify(raw, headers, cfg.webhookSecret);
     } catch (err) {

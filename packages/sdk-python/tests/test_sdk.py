@@ -372,6 +372,32 @@ class TransportOffline(unittest.TestCase):
         finally:
             server.close()
 
+    def test_keys_no_header_can_carry_are_refused_at_once_and_nothing_is_sent(self):
+        server = LocalServer(answer(200, {"data": {}}))
+        try:
+            # The README's placeholder pasted as is ("…" is U+2026): refused when the client is made.
+            with self.assertRaises(AuthenticationError) as e:
+                ZeroFee("sk_test_\u2026", base_url=server.url)
+            self.assertEqual((e.exception.code, e.exception.status_code), ("invalid_api_key", None))
+            self.assertIn("U+2026", str(e.exception))
+            self.assertIn("Nothing was sent", str(e.exception))
+            with self.assertRaises(AuthenticationError):
+                ZeroFee("sk_test_abc def", base_url=server.url)
+            zf = ZeroFee(self.KEY, base_url=server.url, max_retries=2)
+            for key in ("\u8ba2\u5355-1001", "order\n1001", "order 1001", "caf\u00e9", "", "k" * 256):
+                with self.assertRaises(InvalidRequestError) as e:
+                    zf.payments.create({"amount": 1500}, idempotency_key=key)
+                self.assertNotIsInstance(e.exception, zerofee.APIConnectionError)
+                self.assertEqual((e.exception.code, e.exception.param, e.exception.status_code), ("invalid_idempotency_key", "idempotency_key", None))
+                self.assertIn("1 to 255 visible ASCII characters", str(e.exception))
+                self.assertNotIn("may have been carried out", str(e.exception))
+            self.assertEqual(server.seen, [])
+            # A key read from a file with its line break still works; the idempotency key is sent as given.
+            ZeroFee(self.KEY + "\n", base_url=server.url).payments.create({"amount": 1500}, idempotency_key="order:1001/a")
+            self.assertEqual([(h["authorization"], h["idempotency-key"]) for _, _, h in server.seen], [("Bearer " + self.KEY, "order:1001/a")])
+        finally:
+            server.close()
+
     def test_a_5xx_error_carries_the_key_to_retry_with(self):
         body = {"error": {"type": "api_error", "code": "provider_unavailable", "message": "retry with the same Idempotency-Key."}}
         server = LocalServer(answer(503, body))

@@ -231,6 +231,7 @@ class _PaymentRequired(TypedDict):
     reference: Union[str, None]
     description: Union[str, None]
     metadata: Dict[str, str]
+    amount_source: Literal["server", "client"]
     fee_amount: Union[int, None]
     net_amount: Union[int, None]
     amount_refunded: int

@@ -12,7 +12,7 @@ import urllib.request
 import uuid
 from typing import Any, Dict, Mapping, Optional
 
-from ._errors import APIConnectionError, APIError, ZeroFeeError, error_from_response
+from ._errors import APIConnectionError, APIError, AuthenticationError, InvalidRequestError, ZeroFeeError, error_from_response
 from ._version import __version__
 
 USER_AGENT = "zerofee-python/%s" % __version__
@@ -41,6 +41,52 @@ def backoff_s(attempt: int, retry_after: Optional[float]) -> float:
     return jittered if retry_after is None else min(60.0, max(retry_after, jittered))
 
 
+def _first_invisible(value: str) -> Optional[str]:
+    """The first character ZeroFee cannot read in a header (visible ASCII only), described, or None."""
+    for i, c in enumerate(value):
+        if not ("\x21" <= c <= "\x7e"):
+            code = "U+%04X" % ord(c)
+            shown = "a space" if c == " " else ('"%s" (%s)' % (c, code) if c.isprintable() else code)
+            return "%s at position %d" % (shown, i + 1)
+    return None
+
+
+def check_api_key(key: str) -> str:
+    """The API key as it will be sent: surrounding whitespace dropped (a key read from a file),
+    otherwise visible ASCII only — else ``AuthenticationError`` now, since no request could carry
+    it (a placeholder's "…" pasted from a README, say). Never quotes the key."""
+    trimmed = key.strip() if isinstance(key, str) else ""
+    if not trimmed:
+        raise AuthenticationError("zerofee: an API key is required (sk_test_…, sk_live_… or pk_…).", code="invalid_api_key")
+    bad = _first_invisible(trimmed)
+    if bad:
+        raise AuthenticationError(
+            "zerofee: the API key has %s, which an HTTP header cannot carry: it is not a ZeroFee key (those are "
+            'letters, digits and "_"). Copy the whole key from the dashboard rather than a placeholder such as '
+            '"sk_test_…". Nothing was sent.' % bad,
+            code="invalid_api_key",
+        )
+    return trimmed
+
+
+def check_idempotency_key(key: str) -> str:
+    """An Idempotency-Key as ZeroFee takes it (1 to 255 visible ASCII characters: no spaces, accents
+    or line breaks), surrounding whitespace dropped — else ``InvalidRequestError`` now, before
+    anything is sent."""
+    trimmed = key.strip() if isinstance(key, str) else ""
+    bad = _first_invisible(trimmed) if trimmed else None
+    if not trimmed or len(trimmed) > 255 or bad:
+        why = "it is empty" if not trimmed else ("it has " + bad if bad else "it has %d characters" % len(trimmed))
+        raise InvalidRequestError(
+            "zerofee: idempotency_key must be 1 to 255 visible ASCII characters (letters, digits, punctuation; "
+            'no spaces, accents or line breaks), and %s. Derive it from your order\'s id, e.g. "order-1001". '
+            "Nothing was sent." % why,
+            code="invalid_idempotency_key",
+            param="idempotency_key",
+        )
+    return trimmed
+
+
 def _retryable(status: int, code: Optional[str]) -> bool:
     return status == 429 or status >= 500 or (status == 409 and code == "idempotency_key_in_use")
 
@@ -58,7 +104,7 @@ _OPENER = urllib.request.build_opener(_NoRedirects)
 
 class HttpClient:
     def __init__(self, key: str, base_url: str, timeout: float, max_retries: int) -> None:
-        self.__key = key  # name-mangled and never in a repr
+        self.__key = check_api_key(key)  # name-mangled and never in a repr
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
@@ -83,7 +129,9 @@ class HttpClient:
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         key = None
         if method == "POST":
-            key = idempotency_key or str(uuid.uuid4())
+            # Checked here: a header http.client cannot send raises UnicodeEncodeError or
+            # ValueError from deep inside urllib, after nothing left the process.
+            key = check_idempotency_key(idempotency_key) if idempotency_key is not None else str(uuid.uuid4())
             headers["Idempotency-Key"] = key
         data = None
         if body is not None:

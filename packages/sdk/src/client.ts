@@ -22,7 +22,8 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 const id = (value: string) => encodeURIComponent(value);
 
 /**
- * ZeroFee's API with a secret key (server side), or a publishable key for the calls it allows.
+ * ZeroFee's API from your server, with a secret key. (The routes a publishable key may call
+ * are the checkout widget's, `checkout.js`; this client has no method for them.)
  * @example
  * const zf = new ZeroFee(process.env.ZEROFEE_SECRET_KEY!, { baseUrl: "http://127.0.0.1:8000" });
  * const payment = await zf.payments.create({ amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+2250700000000" } });
@@ -31,7 +32,7 @@ export class ZeroFee {
   readonly #http: HttpClient;
 
   constructor(secretKey: string, options: ClientOptions = {}) {
-    if (!secretKey) throw new Error("zerofee: an API key is required");
+    // HttpClient refuses (AuthenticationError) a missing key or one no HTTP header can carry.
     this.#http = new HttpClient(secretKey, options);
   }
 

@@ -1,5 +1,5 @@
 import { randomUuid } from "./crypto.js";
-import { APIConnectionError, APIError, errorFromResponse, type ZeroFeeError } from "./errors.js";
+import { APIConnectionError, APIError, AuthenticationError, errorFromResponse, InvalidRequestError, type ZeroFeeError } from "./errors.js";
 import { VERSION } from "./version.js";
 
 export interface ClientOptions {
@@ -43,6 +43,52 @@ export function backoffMs(attempt: number, retryAfter: number | undefined): numb
   return retryAfter === undefined ? jittered : Math.min(60_000, Math.max(retryAfter, jittered));
 }
 
+/** The first character an HTTP header cannot carry as ZeroFee reads it (visible ASCII only), described, or null. */
+function firstInvisible(value: string): string | null {
+  const at = [...value].findIndex((c) => !/^[\x21-\x7e]$/.test(c));
+  if (at < 0) return null;
+  const c = [...value][at] as string;
+  const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+  const shown = /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(c) ? `"${c}" (${code})` : code === "U+0020" ? "a space" : code;
+  return `${shown} at position ${at + 1}`;
+}
+
+/**
+ * The API key as it will be sent: surrounding whitespace dropped (a key read from a file),
+ * otherwise visible ASCII only — else an `AuthenticationError` now, since no request could
+ * carry it (a placeholder's "…" pasted from a README, say). Never quotes the key.
+ */
+export function checkApiKey(key: string): string {
+  const trimmed = typeof key === "string" ? key.trim() : "";
+  if (!trimmed) throw new AuthenticationError("zerofee: an API key is required (sk_test_…, sk_live_… or pk_…).", { code: "invalid_api_key" });
+  const bad = firstInvisible(trimmed);
+  if (bad) {
+    throw new AuthenticationError(
+      `zerofee: the API key has ${bad}, which an HTTP header cannot carry: it is not a ZeroFee key (those are letters, digits and "_"). Copy the whole key from the dashboard rather than a placeholder such as "sk_test_…". Nothing was sent.`,
+      { code: "invalid_api_key" },
+    );
+  }
+  return trimmed;
+}
+
+/**
+ * An Idempotency-Key as ZeroFee takes it (1 to 255 visible ASCII characters: no spaces,
+ * accents or line breaks), surrounding whitespace dropped — else an `InvalidRequestError`
+ * now, before anything is sent.
+ */
+export function checkIdempotencyKey(key: string): string {
+  const trimmed = typeof key === "string" ? key.trim() : "";
+  const bad = trimmed ? firstInvisible(trimmed) : null;
+  if (!trimmed || trimmed.length > 255 || bad) {
+    const why = !trimmed ? "it is empty" : bad ? `it has ${bad}` : `it has ${trimmed.length} characters`;
+    throw new InvalidRequestError(
+      `zerofee: idempotencyKey must be 1 to 255 visible ASCII characters (letters, digits, punctuation; no spaces, accents or line breaks), and ${why}. Derive it from your order's id, e.g. "order-1001". Nothing was sent.`,
+      { code: "invalid_idempotency_key", param: "idempotencyKey" },
+    );
+  }
+  return trimmed;
+}
+
 function retryable(status: number, code: string | undefined): boolean {
   return status === 429 || status >= 500 || (status === 409 && code === "idempotency_key_in_use");
 }
@@ -56,7 +102,7 @@ export class HttpClient {
   readonly #fetch: typeof fetch;
 
   constructor(key: string, options: ClientOptions = {}) {
-    this.#key = key;
+    this.#key = checkApiKey(key);
     this.baseUrl = (options.baseUrl ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 2;
@@ -72,7 +118,9 @@ export class HttpClient {
     // Not from a web page: there a User-Agent header is either dropped or, where browsers send it,
     // turns every call into a CORS preflight that ZeroFee's publishable-key routes do not allow.
     if (typeof (globalThis as { document?: unknown }).document === "undefined") headers["user-agent"] = `zerofee-node/${VERSION}`;
-    const idempotencyKey = method === "POST" ? (opts.idempotencyKey ?? (await randomUuid())) : undefined;
+    // Checked here, not left to `fetch`: a header it cannot send is a TypeError that would
+    // read as a lost connection ("may have been carried out") after a second of retries.
+    const idempotencyKey = method === "POST" ? (opts.idempotencyKey !== undefined ? checkIdempotencyKey(opts.idempotencyKey) : await randomUuid()) : undefined;
     if (idempotencyKey) headers["idempotency-key"] = idempotencyKey;
     let body: string | undefined;
     if (opts.body !== undefined) {

@@ -344,6 +344,42 @@ describe("TypeScript SDK transport", () => {
     }
   });
 
+  it("a key or idempotency key no header can carry is refused at once, locally, as what it is: nothing is sent, nothing 'may have been carried out'", async () => {
+    const server = await standIn((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"data":{}}'));
+    try {
+      // The README's placeholder pasted as is ("…" is U+2026): refused when the client is made.
+      const placeholder = (() => {
+        try {
+          new ZeroFee("sk_test_…", { baseUrl: server.url });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(placeholder).toBeInstanceOf(AuthenticationError);
+      expect(placeholder).toMatchObject({ code: "invalid_api_key", statusCode: undefined });
+      expect(String(placeholder)).toContain("U+2026");
+      expect(String(placeholder)).toContain("Nothing was sent");
+      expect(() => new ZeroFee("sk_test_abc def", { baseUrl: server.url })).toThrow(AuthenticationError);
+
+      const sdk = new ZeroFee(KEY, { baseUrl: server.url, maxRetries: 2 });
+      for (const key of ["订单-1001", "order\n1001", "order 1001", "", "k".repeat(256)]) {
+        const err = await sdk.payments.create({ amount: 1500, payment_method: "PAYIN_ORANGE_CI" }, { idempotencyKey: key }).catch((e: unknown) => e);
+        expect(err, JSON.stringify(key)).toBeInstanceOf(InvalidRequestError);
+        expect(err, JSON.stringify(key)).not.toBeInstanceOf(APIConnectionError);
+        expect(err).toMatchObject({ code: "invalid_idempotency_key", param: "idempotencyKey", statusCode: undefined });
+        expect(String(err)).toMatch(/1 to 255 visible ASCII characters/);
+        expect(String(err)).not.toContain("may have been carried out");
+      }
+      expect(server.seen).toEqual([]);
+      // A key read from a file with its line break still works (surrounding whitespace is dropped), and the idempotency key is sent as given.
+      const fromFile = new ZeroFee(`${KEY}\n`, { baseUrl: server.url });
+      await fromFile.payments.create({ amount: 1500, payment_method: "PAYIN_ORANGE_CI" }, { idempotencyKey: "order:1001/a" });
+      expect(server.seen.map((s) => [s.headers.authorization, s.headers["idempotency-key"]])).toEqual([[`Bearer ${KEY}`, "order:1001/a"]]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("a 5xx after its retries carries the key to retry with", async () => {
     const body = { error: { type: "api_error", code: "provider_unavailable", message: "retry with the same Idempotency-Key." } };
     const server = await standIn((_req, res) => res.writeHead(503, { "content-type": "application/json" }).end(JSON.stringify(body)));

@@ -1602,7 +1602,7 @@ export interface paths {
                          */
                         mode?: "test" | "live";
                         /** @description Restrict a secret key; omitted = every scope */
-                        scopes?: ("payments:read" | "payments:write" | "refunds:read" | "refunds:write" | "events:read" | "checkout:write" | "webhooks:write")[];
+                        scopes?: ("payments:read" | "payments:write" | "refunds:read" | "refunds:write" | "events:read" | "checkout:read" | "checkout:write" | "webhooks:write")[];
                         /** @enum {string} */
                         type: "secret" | "publishable";
                     };
@@ -2966,8 +2966,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Omitted: every type */
-                        events?: ("payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success" | "refund.created" | "refund.completed" | "refund.failed" | "checkout.completed" | "checkout.expired" | "settlement.created")[];
+                        /** @description Omitted or null: every type */
+                        events?: ("payment.created" | "payment.completed" | "payment.failed" | "payment.expired" | "payment.cancelled" | "payment.late_success" | "refund.created" | "refund.completed" | "refund.failed" | "checkout.completed" | "checkout.expired" | "settlement.created")[] | null;
                         /**
                          * @description test or live; a secret key acts in its own mode
                          * @enum {string}
@@ -8684,6 +8684,11 @@ export interface components {
             amount: number;
             /** @description The sum of its refunds that are not failed (pending included): never above `amount` */
             amount_refunded: number;
+            /**
+             * @description Who set `amount`: `server` (your server, through the API or a checkout session) or `client` (the page, in checkout's simple mode)
+             * @enum {string}
+             */
+            amount_source: "server" | "client";
             app_id: string;
             /** @description Every provider tried, in order (single-payment answers) */
             attempts?: components["schemas"]["PaymentAttempt"][];
@@ -8779,6 +8784,11 @@ export interface components {
             amount: number;
             /** @description The sum of its refunds that are not failed (pending included): never above `amount` */
             amount_refunded: number;
+            /**
+             * @description Who set `amount`: `server` (your server, through the API or a checkout session) or `client` (the page, in checkout's simple mode)
+             * @enum {string}
+             */
+            amount_source: "server" | "client";
             app_id: string;
             /** @description Every provider tried, in order (single-payment answers) */
             attempts?: components["schemas"]["PaymentAttemptInput"][];

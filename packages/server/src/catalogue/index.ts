@@ -113,6 +113,12 @@ export function listCountries(): string[] {
   return Object.keys(COUNTRIES);
 }
 
+/** Every method code the catalogue knows: each country's mobile-money operators, then the global methods. */
+export function listMethodCodes(): string[] {
+  const mobile = Object.entries(COUNTRIES).flatMap(([country, entry]) => Object.keys(entry.operators).map((op) => `PAYIN_${op}_${country}`));
+  return [...mobile, ...Object.keys(GLOBAL_METHODS)];
+}
+
 /** Masks a phone for logs and non-owner views: `+225 07•••••00`. */
 export function maskPhone(phone: string | undefined | null): string | undefined {
   if (!phone) return undefined;

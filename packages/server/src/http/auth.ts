@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { parseApiKey } from "../lib/api-keys.js";
 import { ApiError } from "../lib/errors.js";
 import type { InFlight, WindowLimiter } from "../lib/rate-limit.js";
 import { getApp } from "../services/apps/apps.js";
@@ -9,6 +10,20 @@ import { authenticateKey } from "../services/keys/keys.js";
 import { checkCookieCsrf } from "./csrf.js";
 
 export const SESSION_COOKIE = "zerofee_session";
+
+/**
+ * A Bearer that is neither a well-formed API key nor a dashboard session token (a placeholder,
+ * a truncated key, another secret pasted): say what a key looks like, not "sign in again".
+ */
+function notAnApiKey(token: string): ApiError {
+  const what = token.startsWith("whsec_")
+    ? "This is a webhook signing secret (whsec_…), not a ZeroFee API key: it only verifies deliveries."
+    : "This is not a ZeroFee API key.";
+  return new ApiError(
+    "invalid_api_key",
+    `${what} API keys start with sk_test_ or sk_live_ (secret, for your server) or pk_test_ or pk_live_ (publishable), followed by 38 letters and digits: copy the whole key from the dashboard.`,
+  );
+}
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -57,6 +72,7 @@ export async function authenticate(deps: AuthDeps, request: FastifyRequest, repl
     const wait = deps.keyLimiter.hit(session.sessionId);
     if (wait > 0) throw new ApiError("rate_limited", "Too many requests for this checkout session.", { retryAfter: wait });
   } else if (token.startsWith("sk_") || token.startsWith("pk_")) {
+    if (!parseApiKey(token)) throw notAnApiKey(token);
     const key = await authenticateKey(ctx, token);
     if (!key) throw new ApiError("invalid_api_key", "Invalid API key.");
     if (!allowed.includes(key.type)) {
@@ -70,6 +86,9 @@ export async function authenticate(deps: AuthDeps, request: FastifyRequest, repl
     if (!deps.inFlight.enter(key.keyId)) throw new ApiError("too_many_concurrent_requests", "Too many requests in flight for this key.", { retryAfter: 1 });
     reply.raw.once("close", () => deps.inFlight.leave(key.keyId));
   } else {
+    // Dashboard session tokens (and any session cookie) keep the sign-in message; any other
+    // Bearer was meant as an API key.
+    if (!token.startsWith(SESSION_PREFIX) && !request.viaCookie) throw notAnApiKey(token);
     const session = token.startsWith(SESSION_PREFIX) ? await findSession(ctx.db, token, ctx.clock.now()) : null;
     if (!session) throw new ApiError("authentication_required", "Your session has ended; sign in again.");
     if (!allowed.includes("user")) throw new ApiError("forbidden", "This route takes an API key, not a dashboard session.");

@@ -28,6 +28,7 @@ const payment = {
   reference: null,
   description: 'Order \u2028 "42" </script>',
   metadata: { order: "42" },
+  amount_source: "server",
   fee_amount: null,
   net_amount: null,
   amount_refunded: 0,

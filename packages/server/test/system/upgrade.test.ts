@@ -68,6 +68,34 @@ describe("upgrade", () => {
     }
   });
 
+  it("simple-mode payments made before 0012 read amount_source client after it; every other payment server", { timeout: 120_000 }, async () => {
+    const fresh = await freshDatabase();
+    try {
+      const { db } = fresh.database;
+      await migrateUpTo(fresh.database, "0012_amount_source_hand_resend");
+      const made = (id: string) => sql`
+        insert into payments (id, app_id, livemode, amount, currency, status, payment_method, customer, metadata, timeline, expires_at, created_at, updated_at)
+        values (${id}, 'app_old', false, 700, 'XOF', 'completed', 'PAYIN_ORANGE_CI', '{}'::jsonb, '{}'::jsonb, '[]'::jsonb, now(), now(), now())`;
+      const linked = (id: string, source: string) => sql`
+        insert into checkout_payments (payment_id, app_id, livemode, session_id, amount_source, created_at)
+        values (${id}, 'app_old', false, ${source === "session" ? "cs_old" : null}, ${source}, now())`;
+      await db.execute(sql`set session_replication_role = replica`); // no app or session rows needed for the set-up
+      for (const id of ["txn_api", "txn_simple", "txn_session"]) await db.execute(made(id));
+      await db.execute(linked("txn_simple", "client"));
+      await db.execute(linked("txn_session", "session"));
+      await db.execute(sql`set session_replication_role = origin`);
+      await fresh.database.migrate();
+      const rows = (await db.execute(sql`select id, amount_source from payments order by id`)) as unknown as { rows: unknown[] };
+      expect(rows.rows).toEqual([
+        { id: "txn_api", amount_source: "server" },
+        { id: "txn_session", amount_source: "server" },
+        { id: "txn_simple", amount_source: "client" },
+      ]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it("payments made before 0005_settlements are in the stats rollup it builds (counted by hand)", { timeout: 120_000 }, async () => {
     const fresh = await freshDatabase();
     try {

@@ -42,6 +42,10 @@ export const payments = pgTable(
     reference: text("reference"),
     description: text("description"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull(),
+    /** Who set `amount`: the merchant's server (API, checkout session) or the browser (checkout simple mode, SPEC §8). */
+    amountSource: text("amount_source", { enum: ["server", "client"] })
+      .notNull()
+      .default("server"),
     feeAmount: bigint("fee_amount", { mode: "number" }),
     netAmount: bigint("net_amount", { mode: "number" }),
     /**

@@ -48,6 +48,11 @@ export const webhookJobs = pgTable(
     /** The claim holding the job, `<worker>#<n>`: new for every claim (`services/webhooks/claim.ts`). */
     lockedBy: text("locked_by"),
     lastError: text("last_error"),
+    /**
+     * Set by a hand resend (`POST /v1/events/{id}/resend`): the merchant asked for this event,
+     * so it goes whatever the endpoint's `events` filter says (automatic deliveries keep it).
+     */
+    byHand: boolean("by_hand").notNull().default(false),
     deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),

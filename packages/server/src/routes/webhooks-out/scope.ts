@@ -13,9 +13,8 @@ export async function endpointScope(ctx: ServiceContext, request: FastifyRequest
   if (p.kind === "user") return userAppScope(ctx, request, appId, mode);
   if (p.appId !== appId) throw notFound("app", "app_id");
   if (mode && (mode === "live") !== p.livemode) {
-    throw new ApiError("validation_error", `A ${p.livemode ? "live" : "test"} key manages the ${p.livemode ? "live" : "test"} endpoint only.`, {
-      param: "mode",
-    });
+    // The wrong mode for this credential: a permission (SPEC §4: 403), not a malformed request.
+    throw new ApiError("forbidden", `A ${p.livemode ? "live" : "test"} key manages the ${p.livemode ? "live" : "test"} endpoint only.`, { param: "mode" });
   }
   return { appId, livemode: p.livemode };
 }

@@ -1,4 +1,4 @@
-import { resolveMethod } from "../../catalogue/index.js";
+import { listMethodCodes, resolveMethod } from "../../catalogue/index.js";
 import { checkoutSessions } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
@@ -24,6 +24,41 @@ function expiry(now: Date, raw: string | undefined): Date {
 }
 
 /**
+ * Refuses a session no customer could pay: no method left once its currency and allow-lists
+ * are applied, by the rule the hosted page and `/v1/checkout/pay` apply (a method's country
+ * among `allowed_countries`, global methods — card, PayPal — whatever the country; the method
+ * takes the currency). Providers are not asked: an app may set one up before the customer
+ * comes. The 400 names what to change.
+ */
+function checkPayable(input: CreateSessionInput): void {
+  const currency = input.currency;
+  const takesCurrency = (code: string) => resolveMethod(code)?.currencies.includes(currency as never) ?? false;
+  const inCountries = (code: string) => {
+    const country = resolveMethod(code)?.country ?? null;
+    return !input.allowed_countries || country === null || input.allowed_countries.includes(country);
+  };
+  const all = listMethodCodes();
+  if (!all.some(takesCurrency)) {
+    throw new ApiError("validation_error", `No payment method takes ${currency}.`, { param: "currency" });
+  }
+  const allowed = input.allowed_methods ?? all;
+  if (input.allowed_methods && !allowed.some(takesCurrency)) {
+    throw new ApiError(
+      "validation_error",
+      `None of allowed_methods takes ${currency}: this session could not be paid. Allow a method that takes ${currency}, or create the session in the methods' currency.`,
+      { param: "allowed_methods" },
+    );
+  }
+  if (!allowed.some((code) => takesCurrency(code) && inCountries(code))) {
+    throw new ApiError(
+      "validation_error",
+      `No ${input.allowed_methods ? "allowed " : ""}method in allowed_countries takes ${currency}: this session could not be paid.`,
+      { param: "allowed_countries" },
+    );
+  }
+}
+
+/**
  * Creates a checkout session (SPEC §8, hosted flow): the server fixes amount, currency and
  * reference; the browser gets only the client secret or the hosted URL. Idempotent through
  * the request's Idempotency-Key (one insert, replayed whole).
@@ -33,6 +68,7 @@ export async function createSession({ ctx, scope, input }: { ctx: ServiceContext
   for (const [i, code] of (input.allowed_methods ?? []).entries()) {
     if (!resolveMethod(code)) throw new ApiError("validation_error", `Unknown payment method ${code}.`, { param: `allowed_methods.${i}` });
   }
+  checkPayable(input);
   const now = ctx.clock.now();
   const id = newId("checkoutSession", now);
   const { secret, hash } = newClientSecret(id);

@@ -146,8 +146,11 @@ async function paySimple(args: PayArgs): Promise<PaymentRow> {
       customer: input.customer,
       reference: input.reference,
       description: input.description,
+      // Kept beside the payment's own `amount_source` for integrations that read it here
+      // (checkout tests browser-api and widget-ussd, written before the field existed).
       metadata: { amount_source: "client" },
     },
+    amountSource: "client",
   });
   return link(ctx, payment, args, "client");
 }

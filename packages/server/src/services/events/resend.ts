@@ -19,15 +19,18 @@ export const requeue = (now: Date) => ({
 
 /**
  * Delivers one event again, whatever its state (delivered, failed, skipped). The receiver
- * sees the same `webhook-id`, so it can tell a resend from a new event.
+ * sees the same `webhook-id`, so it can tell a resend from a new event. The job is marked
+ * `by_hand`: the merchant asked for this event, so it goes even when the endpoint's `events`
+ * filter leaves its type out (a `skipped` event, SPEC §7); automatic deliveries and a
+ * recovery's requeue keep the filter.
  */
 export async function resendEvent({ ctx, scope, id }: { ctx: ServiceContext; scope: Scope; id: string }) {
   await getEvent({ ctx, scope, id });
   const now = ctx.clock.now();
   await ctx.db
     .insert(webhookJobs)
-    .values({ eventId: id, appId: scope.appId, livemode: scope.livemode, status: "pending", nextAttemptAt: now, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: webhookJobs.eventId, set: requeue(now) });
+    .values({ eventId: id, appId: scope.appId, livemode: scope.livemode, status: "pending", nextAttemptAt: now, byHand: true, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: webhookJobs.eventId, set: { ...requeue(now), byHand: true } });
   await notifyEventsQueued(ctx.db);
   return getEvent({ ctx, scope, id });
 }

@@ -10,7 +10,21 @@ import { newId } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { cachedLookup, forgetKeys } from "./cache.js";
 
-export const SCOPES = ["payments:read", "payments:write", "refunds:read", "refunds:write", "events:read", "checkout:write", "webhooks:write"] as const;
+/**
+ * What a restricted secret key may be granted: every scope a route checks (`access(…, scope)`)
+ * must be here, or no restricted key could ever call that route (test: keys/scopes.test.ts).
+ * Merchant-facing list: docs/payments.md "Restricted keys".
+ */
+export const SCOPES = [
+  "payments:read",
+  "payments:write",
+  "refunds:read",
+  "refunds:write",
+  "events:read",
+  "checkout:read",
+  "checkout:write",
+  "webhooks:write",
+] as const;
 export const DEFAULT_ROLL_GRACE_S = 24 * 60 * 60;
 
 export const CreateKeyBody = z.strictObject({

@@ -59,7 +59,17 @@ function prepare(input: CreatePaymentInput, livemode: boolean) {
  * new. A key already known writes nothing and answers `claimed: null`; the caller then claims
  * it the usual way (replay, 409, or a crashed request's lock taken over).
  */
-async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePaymentInput, idem: IdempotencyHandle | null, claim?: ClaimInput) {
+/** Who set a payment's amount (SPEC §8): the merchant's server, or the browser in checkout's simple mode. */
+export type AmountSource = PaymentRow["amountSource"];
+
+async function insertPayment(
+  ctx: ServiceContext,
+  scope: Scope,
+  input: CreatePaymentInput,
+  idem: IdempotencyHandle | null,
+  claim?: ClaimInput,
+  amountSource: AmountSource = "server",
+) {
   const { method, currency, customer, urls } = prepare(input, scope.livemode);
   const setup = await loadRoutingSetup(ctx, scope);
   const candidates = await routeCandidates(ctx, { scope, method, currency, forced: input.provider, setup });
@@ -81,6 +91,7 @@ async function insertPayment(ctx: ServiceContext, scope: Scope, input: CreatePay
     reference: input.reference ?? null,
     description: input.description ?? null,
     metadata: input.metadata ?? {},
+    amountSource,
     feeAmount: null,
     netAmount: null,
     amountRefunded: 0,
@@ -497,6 +508,8 @@ export async function createPayment(args: {
   scope: Scope;
   input: CreatePaymentInput;
   idem: IdempotencyHandle | null;
+  /** Default `server`; checkout's simple mode says `client`. */
+  amountSource?: AmountSource;
 }): Promise<PaymentRow> {
   const created = await createPaymentWithAttempts(args);
   if (created.kind !== "created") throw new Error("a create without a key to claim answered a replay");
@@ -533,6 +546,7 @@ export async function createPaymentWithAttempts({
   idem: held,
   claim,
   answer,
+  amountSource,
 }: {
   ctx: ServiceContext;
   scope: Scope;
@@ -540,13 +554,14 @@ export async function createPaymentWithAttempts({
   idem: IdempotencyHandle | null;
   claim?: FirstWriteClaim;
   answer?: AnswerPlan["build"];
+  amountSource?: AmountSource;
 }): Promise<CreateOutcome> {
   let idem = held;
   let first: Extract<Awaited<ReturnType<typeof insertPayment>>, { payment: PaymentRow }> | undefined;
   if (claim && !idem) {
     // Refused before its first write (a 400 or 422 of validation or routing): the key may hold
     // an answer already, so it is claimed the usual way below and the create runs again with it.
-    const inserted = await insertPayment(ctx, scope, input, null, claim.input).catch((err: unknown) => {
+    const inserted = await insertPayment(ctx, scope, input, null, claim.input, amountSource).catch((err: unknown) => {
       if (err instanceof ApiError) return { claimed: null };
       throw err;
     });
@@ -578,7 +593,7 @@ export async function createPaymentWithAttempts({
     rows = setup.rows;
     candidates = method ? await routeCandidates(ctx, { scope, method, currency: payment.currency, forced: input.provider, setup }) : [];
   } else {
-    const inserted = await insertPayment(ctx, scope, input, idem);
+    const inserted = await insertPayment(ctx, scope, input, idem, undefined, amountSource);
     if (!inserted.payment) throw new Error("payment insert wrote nothing");
     ({ payment, candidates, attempts, rows, writtenBy } = inserted);
   }

@@ -61,6 +61,9 @@ export const PaymentSchema = z
     reference: z.string().nullable(),
     description: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
+    amount_source: z
+      .enum(["server", "client"])
+      .describe("Who set `amount`: `server` (your server, through the API or a checkout session) or `client` (the page, in checkout's simple mode)"),
     fee_amount: z.number().int().nullable(),
     net_amount: z.number().int().nullable(),
     amount_refunded: z.number().int().describe("The sum of its refunds that are not failed (pending included): never above `amount`"),

@@ -16,6 +16,8 @@ export interface ClaimedJob {
   /** Attempts already recorded: this one is number `attempts + 1`. */
   attempts: number;
   scheduleStart: number;
+  /** Resent by hand: delivered whatever the endpoint's `events` filter says. */
+  byHand: boolean;
   type: string;
   data: Record<string, unknown>;
   createdAt: Date;
@@ -36,6 +38,7 @@ interface ClaimRow {
   livemode: boolean;
   attempts: number;
   schedule_start: number;
+  by_hand: boolean;
   type: string;
   data: unknown;
   created_at: Date | string;
@@ -68,8 +71,8 @@ export async function claimDueJobs(db: Db, input: { claim: string; now: Date; le
           order by next_attempt_at
           limit ${input.limit}
           for update skip locked)
-      returning j.event_id, j.app_id, j.livemode, j.attempts, j.schedule_start, j.next_attempt_at)
-    select c.event_id, c.app_id, c.livemode, c.attempts, c.schedule_start, e.type, e.data, e.created_at,
+      returning j.event_id, j.app_id, j.livemode, j.attempts, j.schedule_start, j.by_hand, j.next_attempt_at)
+    select c.event_id, c.app_id, c.livemode, c.attempts, c.schedule_start, c.by_hand, e.type, e.data, e.created_at,
            w.url, w.active, w.events, w.secret_sealed, w.old_secret_sealed, w.old_secret_expires_at
       from claimed c
       join events e on e.id = c.event_id
@@ -82,6 +85,7 @@ export async function claimDueJobs(db: Db, input: { claim: string; now: Date; le
     livemode: r.livemode,
     attempts: Number(r.attempts),
     scheduleStart: Number(r.schedule_start),
+    byHand: r.by_hand === true,
     type: r.type,
     data: json(r.data) as Record<string, unknown>,
     createdAt: new Date(r.created_at),

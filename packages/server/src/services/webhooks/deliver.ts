@@ -26,7 +26,9 @@ export async function deliverJob(ctx: ServiceContext, deps: DeliverDeps, job: Cl
     await parkJob(ctx, job, "failed", endpoint ? "endpoint_disabled" : "no_endpoint");
     return "parked";
   }
-  if (endpoint.events && job.type !== TEST_EVENT_TYPE && !endpoint.events.includes(job.type)) {
+  // The filter is the endpoint's choice for automatic deliveries; a hand resend is the
+  // merchant asking for this very event (docs/webhooks.md: skipped events are resent one by one).
+  if (endpoint.events && !job.byHand && job.type !== TEST_EVENT_TYPE && !endpoint.events.includes(job.type)) {
     await parkJob(ctx, job, "skipped", "event type not subscribed");
     return "parked";
   }

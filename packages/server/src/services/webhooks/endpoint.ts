@@ -15,7 +15,8 @@ export const Mode = z.enum(["test", "live"]);
 export const EndpointBody = z.strictObject({
   mode: Mode.optional().describe("test or live; a secret key acts in its own mode"),
   url: z.string().min(1).max(2048),
-  events: z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length).optional().describe("Omitted: every type"),
+  // Null as GET answers it: a merchant can send back what they read.
+  events: z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length).nullable().optional().describe("Omitted or null: every type"),
 });
 export type EndpointInput = z.infer<typeof EndpointBody>;
 

@@ -105,6 +105,8 @@ interface Row {
 
 /** Per scenario, the ratio ZeroFee/bare of each round (printed as a range beside the total). */
 const ratioRanges = new Map<string, number[]>();
+/** Each round's client p99 (ms), ZeroFee's, in order: the table's p99 is the worst of them. */
+const p99Rounds = new Map<string, number[]>();
 /**
  * The create's three group-commit statements (`db/batch.ts`) as `/metrics` names them: what
  * most of a create's time under load is spent on, one database round trip each.
@@ -498,6 +500,10 @@ async function benchDb(kind: "pglite" | "postgres"): Promise<{ rows: Row[]; logi
       `${kind}:${scenario}`,
       zfRounds.map((m, i) => m.rps / (bareRounds[i]?.rps ?? Number.NaN)),
     );
+    p99Rounds.set(
+      `${kind}:${scenario}`,
+      zfRounds.map((m) => m.p99),
+    );
     const single = await load(zfUrl, scenario, SINGLE, token, paymentId, zf, true, 1);
     rows.push({ db: kind, scenario, bare: b, zf: z, single });
     if (scenario === "create" && OPEN_LOOP_SHARES.length > 0) {
@@ -562,7 +568,8 @@ function roundsNote(r: Row): string {
   const checkpoints = checkpointsDuring.get(`${r.db}:${r.scenario}`) ?? 0;
   const during = checkpoints > 0 ? `; ${checkpoints} PostgreSQL checkpoint(s) ran during the rounds` : "";
   if (ratios.length < 2) return during ? ` (${during.slice(2)})` : "";
-  return ` (rounds ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}${during})`;
+  const p99s = p99Rounds.get(`${r.db}:${r.scenario}`) ?? [];
+  return ` (rounds ${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}, p99 by round ${p99s.join(", ")} ms${during})`;
 }
 /**
  * What the create's two floors ask of this machine. Under closed-loop connections a request's
@@ -702,6 +709,7 @@ if (flags.json) {
           single: { ...r.single, samples: undefined },
         })),
         ratios: Object.fromEntries(ratioRanges),
+        p99Rounds: Object.fromEntries(p99Rounds),
         checkpoints: Object.fromEntries(checkpointsDuring),
         createBatches: Object.fromEntries(createBatches),
         openLoops: Object.fromEntries(openLoops),

@@ -33,8 +33,8 @@ type Step = "loading" | "country" | "method" | "details" | "otp" | "wait";
  */
 class ZeroFeeCheckout {
   private readonly o: CheckoutOptions;
-  private readonly t: Strings;
-  private readonly locale: "fr" | "en";
+  private t: Strings;
+  private locale: "fr" | "en";
   private readonly api: Api;
   private readonly origin: string;
   private host?: HTMLElement;
@@ -175,6 +175,13 @@ class ZeroFeeCheckout {
       return this.fail(e);
     }
     const c = this.cat;
+    // The session's locale, where the page passed none (as its hosted page does).
+    const l = c.session?.locale;
+    if (!this.o.locale && (l === "fr" || l === "en")) {
+      this.locale = l;
+      this.t = strings(l);
+      this.dlg.lang = l;
+    }
     if (c.session && c.session.status !== "open") {
       const complete = c.session.status === "complete";
       this.go(complete ? "completed" : "expired", "wait", this.t.closed);

@@ -297,3 +297,18 @@ describe("states", () => {
     await ctx.close();
   });
 });
+
+describe("language", () => {
+  it("the widget speaks the session's locale when the page passes none (an English browser, a French session)", async () => {
+    const s = await createSession(t, m, { allowed_countries: ["CI"], locale: "fr" });
+    shop.pages.set("/session-fr", widgetPage(t.url, { clientSecret: s.client_secret }));
+    const ctx = await context(browser, { locale: "en-US" });
+    const page = await ctx.newPage();
+    await page.goto(`${shop.origin}/session-fr`);
+    await page.click("#pay-btn");
+    const dlg = dialog(page);
+    await dlg.getByRole("heading", { name: "Choisissez votre moyen de paiement" }).waitFor();
+    expect(await page.locator("[data-zerofee-checkout]").evaluate((el) => el.shadowRoot?.querySelector("[role=dialog]")?.getAttribute("lang"))).toBe("fr");
+    await ctx.close();
+  });
+});

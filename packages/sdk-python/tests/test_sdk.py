@@ -372,6 +372,13 @@ class TransportOffline(unittest.TestCase):
         finally:
             server.close()
 
+    def test_a_base_url_without_its_scheme_is_refused_when_the_client_is_made(self):
+        for bad in ("127.0.0.1:8000", "pay.example.com", "ftp://pay.example.com", "https://pay.example.com/?x=1", "not a url"):
+            with self.assertRaises(ValueError) as e:
+                ZeroFee(self.KEY, base_url=bad)
+            self.assertIn("base_url must be an http(s) address", str(e.exception))
+        self.assertEqual(ZeroFee(self.KEY, base_url=" https://pay.example.com/zf/ ").base_url, "https://pay.example.com/zf")
+
     def test_keys_no_header_can_carry_are_refused_at_once_and_nothing_is_sent(self):
         server = LocalServer(answer(200, {"data": {}}))
         try:

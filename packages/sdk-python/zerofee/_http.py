@@ -102,10 +102,23 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
+def check_base_url(raw: str) -> str:
+    """The base URL as requests will use it: an http(s) address with a host and no query — else
+    ``ValueError`` now ("127.0.0.1:8000" without its scheme used to read as a network failure)."""
+    base = str(raw).strip().rstrip("/")
+    parts = urllib.parse.urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            "zerofee: base_url must be an http(s) address such as https://pay.example.com or "
+            'http://127.0.0.1:8000 (got "%s").' % base
+        )
+    return base
+
+
 class HttpClient:
     def __init__(self, key: str, base_url: str, timeout: float, max_retries: int) -> None:
         self.__key = check_api_key(key)  # name-mangled and never in a repr
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url)
         self.timeout = timeout
         self.max_retries = max_retries
 

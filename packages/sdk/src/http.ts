@@ -72,6 +72,22 @@ export function checkApiKey(key: string): string {
 }
 
 /**
+ * The base URL as requests will use it: an http(s) address with a host and no query — else a
+ * `TypeError` now ("127.0.0.1:8000" without its scheme used to read as a network failure).
+ */
+export function checkBaseUrl(raw: string): string {
+  const base = String(raw).trim().replace(/\/+$/, "");
+  let url: URL | null = null;
+  try {
+    url = new URL(base);
+  } catch {}
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || !url.host || url.search || url.hash) {
+    throw new TypeError(`zerofee: baseUrl must be an http(s) address such as https://pay.example.com or http://127.0.0.1:8000 (got "${base}").`);
+  }
+  return base;
+}
+
+/**
  * An Idempotency-Key as ZeroFee takes it (1 to 255 visible ASCII characters: no spaces,
  * accents or line breaks), surrounding whitespace dropped — else an `InvalidRequestError`
  * now, before anything is sent.
@@ -103,7 +119,7 @@ export class HttpClient {
 
   constructor(key: string, options: ClientOptions = {}) {
     this.#key = checkApiKey(key);
-    this.baseUrl = (options.baseUrl ?? "http://127.0.0.1:8000").replace(/\/+$/, "");
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? "http://127.0.0.1:8000");
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 2;
     const f = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;

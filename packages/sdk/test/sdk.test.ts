@@ -344,6 +344,13 @@ describe("TypeScript SDK transport", () => {
     }
   });
 
+  it("a base URL without its scheme, or with a query, is refused when the client is made (not a network error later)", () => {
+    for (const bad of ["127.0.0.1:8000", "pay.example.com", "ftp://pay.example.com", "https://pay.example.com/?x=1", "not a url"]) {
+      expect(() => new ZeroFee(KEY, { baseUrl: bad }), bad).toThrow(/baseUrl must be an http\(s\) address/);
+    }
+    expect(new ZeroFee(KEY, { baseUrl: " https://pay.example.com/zf/ " }).baseUrl).toBe("https://pay.example.com/zf");
+  });
+
   it("a key or idempotency key no header can carry is refused at once, locally, as what it is: nothing is sent, nothing 'may have been carried out'", async () => {
     const server = await standIn((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end('{"data":{}}'));
     try {

@@ -180,7 +180,7 @@ class ZeroFeeCheckout {
     if (!this.o.locale && (l === "fr" || l === "en")) {
       this.locale = l;
       this.t = strings(l);
-      this.dlg.lang = l;
+      if (this.dlg) this.dlg.lang = l;
     }
     if (c.session && c.session.status !== "open") {
       const complete = c.session.status === "complete";

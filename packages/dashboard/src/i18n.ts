@@ -26,6 +26,7 @@ const en = {
   "auth.company": "Company",
   "auth.passwordHint": "At least 10 characters.",
   "common.loading": "Loading…",
+  "common.retry": "Try again",
   "common.next": "Next",
   "common.previous": "Previous",
   "common.save": "Save",
@@ -147,6 +148,8 @@ const en = {
   "refund.reason.late_success": "Paid after expiry or cancellation",
   "refund.reason.duplicate_checkout": "Duplicate payment of a checkout",
   "refund.done": "Refund created.",
+  "refund.unknown": "No answer from the server: this refund may have been made. Press Refund again to check first; it is never sent twice.",
+  "refund.wasMade": "That refund was made after all (see Refunds on this page): nothing more was sent.",
   "refunds.title": "Refunds",
   "refunds.none": "No refund yet. Refund a completed payment from its page in Transactions.",
   "refunds.payment": "Payment",
@@ -214,6 +217,10 @@ const en = {
   "webhook.events": "Events (comma-separated, empty = all)",
   "webhook.secret": "Signing secret: copy it now, it is shown only once.",
   "webhook.rotate": "Rotate secret",
+  "webhook.rotateTitle": "Rotate the signing secret?",
+  "webhook.rotateBody": "A new secret is shown once. The current one keeps signing beside it for 24 hours, then stops: update your server before then.",
+  "webhook.rotateLive": "This is the live endpoint: your production server checks its signatures.",
+  "webhook.rotateConfirm": "Rotate secret",
   "webhook.test": "Send test event",
   "webhook.enable": "Re-enable",
   "webhook.disabled": "Disabled",
@@ -240,6 +247,7 @@ const en = {
   "settings.changed": "Password changed; other sessions are signed out.",
   "error.generic": "Something went wrong.",
   "error.network": "The server could not be reached.",
+  "signOut.failed": "You are still signed in: the server could not be reached to sign you out. Try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -269,6 +277,7 @@ const fr: Record<MessageKey, string> = {
   "auth.company": "Entreprise",
   "auth.passwordHint": "Au moins 10 caractères.",
   "common.loading": "Chargement…",
+  "common.retry": "Réessayer",
   "common.next": "Suivant",
   "common.previous": "Précédent",
   "common.save": "Enregistrer",
@@ -392,6 +401,9 @@ const fr: Record<MessageKey, string> = {
   "refund.reason.late_success": "Payé après expiration ou annulation",
   "refund.reason.duplicate_checkout": "Paiement en double d'une session",
   "refund.done": "Remboursement créé.",
+  "refund.unknown":
+    "Pas de réponse du serveur\u00a0: ce remboursement a peut-être été fait. Appuyez de nouveau sur Rembourser pour vérifier d'abord\u00a0; il n'est jamais envoyé deux fois.",
+  "refund.wasMade": "Ce remboursement a bien été fait (voir Remboursements sur cette page)\u00a0: rien de plus n'a été envoyé.",
   "refunds.title": "Remboursements",
   "refunds.none": "Aucun remboursement. Remboursez un paiement réussi depuis sa page dans Transactions.",
   "refunds.payment": "Paiement",
@@ -460,6 +472,11 @@ const fr: Record<MessageKey, string> = {
   "webhook.events": "Événements (séparés par des virgules, vide = tous)",
   "webhook.secret": "Secret de signature\u00a0: copiez-le maintenant, il n'est affiché qu'une fois.",
   "webhook.rotate": "Changer le secret",
+  "webhook.rotateTitle": "Changer le secret de signature\u00a0?",
+  "webhook.rotateBody":
+    "Un nouveau secret n'est affiché qu'une fois. L'actuel signe encore à côté pendant 24 heures, puis s'arrête\u00a0: mettez votre serveur à jour d'ici là.",
+  "webhook.rotateLive": "C'est l'endpoint live\u00a0: votre serveur de production vérifie ses signatures.",
+  "webhook.rotateConfirm": "Changer le secret",
   "webhook.test": "Envoyer un événement de test",
   "webhook.enable": "Réactiver",
   "webhook.disabled": "Désactivé",
@@ -486,6 +503,7 @@ const fr: Record<MessageKey, string> = {
   "settings.changed": "Mot de passe changé\u00a0; les autres sessions sont déconnectées.",
   "error.generic": "Une erreur est survenue.",
   "error.network": "Le serveur est injoignable.",
+  "signOut.failed": "Vous êtes toujours connecté : le serveur est injoignable, la déconnexion n'a pas eu lieu. Réessayez.",
 };
 
 export type Lang = "en" | "fr";

@@ -1,8 +1,8 @@
 import { A, useLocation, useNavigate } from "@solidjs/router";
-import { createEffect, For, type JSX, Show } from "solid-js";
-import { call } from "./api";
+import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
+import { ApiFailure, call } from "./api";
 import { type Lang, lang, type MessageKey, setLang, t } from "./i18n";
-import { apps, currentApp, mode, refreshApps, setCurrentApp, setMode, setUser, user } from "./state";
+import { apps, checkSession, currentApp, mode, refreshApps, sessionUnchecked, setCurrentApp, setMode, setUser, user } from "./state";
 import { ErrorBox } from "./ui";
 
 const NAV: Array<[string, MessageKey]> = [
@@ -86,12 +86,37 @@ export function Shell(props: { children?: JSX.Element }) {
     if (who === null) navigate("/login", { replace: true });
     else if (who) refreshApps().catch(() => undefined);
   });
+  // Signed out only when the server says so (or the session had already ended): a sign-out the
+  // server never heard of leaves the session cookie working, so the page says so and stays.
+  const [signOutFailed, setSignOutFailed] = createSignal(false);
   const signOut = async () => {
-    await call("POST", "/v1/auth/logout").catch(() => undefined);
+    setSignOutFailed(false);
+    try {
+      await call("POST", "/v1/auth/logout");
+    } catch (e) {
+      if (!(e instanceof ApiFailure && e.status === 401)) {
+        setSignOutFailed(true);
+        return;
+      }
+    }
     setUser(null);
   };
   return (
-    <Show when={user()} fallback={<p class="p-6 text-sm text-slate-500">{t("common.loading")}</p>}>
+    <Show
+      when={user()}
+      fallback={
+        <Show when={sessionUnchecked()} fallback={<p class="p-6 text-sm text-slate-500">{t("common.loading")}</p>}>
+          <div class="p-6 text-sm">
+            <p role="alert" class="mb-2 text-red-800">
+              {t("error.network")}
+            </p>
+            <button type="button" class="btn" onClick={() => void checkSession()}>
+              {t("common.retry")}
+            </button>
+          </div>
+        </Show>
+      }
+    >
       <div class="min-h-screen">
         <header class="border-b border-slate-200 bg-white">
           <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-2 px-3 py-2">
@@ -135,6 +160,11 @@ export function Shell(props: { children?: JSX.Element }) {
             </ul>
           </nav>
         </header>
+        <Show when={signOutFailed()}>
+          <p role="alert" class="bg-red-100 px-3 py-1 text-center text-sm text-red-900">
+            {t("signOut.failed")}
+          </p>
+        </Show>
         <Show when={mode() === "test"}>
           <p class="bg-amber-100 px-3 py-1 text-center text-xs text-amber-900">{t("mode.testBanner")}</p>
         </Show>

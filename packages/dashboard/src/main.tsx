@@ -2,12 +2,11 @@ import { Route, Router } from "@solidjs/router";
 import { lazy } from "solid-js";
 import { render } from "solid-js/web";
 import "./styles.css";
-import { call, whenSignedOut } from "./api";
+import { whenSignedOut } from "./api";
 import { t } from "./i18n";
 import { Shell } from "./layout";
 import { Login, Register } from "./pages/login";
-import { setUser } from "./state";
-import type { User } from "./types";
+import { checkSession, setUser } from "./state";
 
 // Pages other than sign-in load on demand: the first load stays small (size-limit, 60 KB).
 const Overview = lazy(() => import("./pages/overview").then((m) => ({ default: m.Overview })));
@@ -22,7 +21,7 @@ const Settings = lazy(() => import("./pages/settings").then((m) => ({ default: m
 
 whenSignedOut(() => setUser(null));
 // The server marks the page when a session cookie came with it (the cookie itself is httpOnly).
-if (document.querySelector('meta[name="zerofee-session"]')) call<User>("GET", "/v1/auth/me").then(setUser, () => setUser(null));
+if (document.querySelector('meta[name="zerofee-session"]')) void checkSession();
 else setUser(null);
 
 const NotFound = () => <p class="card">{t("common.notFound")}</p>;

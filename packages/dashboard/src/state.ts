@@ -1,10 +1,27 @@
 import { createMemo, createSignal, untrack } from "solid-js";
-import { type CallOptions, call } from "./api";
+import { ApiFailure, type CallOptions, call } from "./api";
 import type { App, User } from "./types";
 
 /** Who is signed in (`undefined` while unknown, `null` when signed out). */
 export const [user, setUser] = createSignal<User | null | undefined>(undefined);
 export const [apps, setApps] = createSignal<App[]>([]);
+/** The session could not be checked (the server unreachable or failing): neither signed in nor out yet. */
+export const [sessionUnchecked, setSessionUnchecked] = createSignal(false);
+
+/**
+ * Who the session cookie belongs to. Only the server's 401 signs the page out: a server that
+ * cannot be reached says nothing about the session, so the page says so and offers to try again
+ * (never the sign-in form, which would lose the page asked for and suggest a signed-out session).
+ */
+export async function checkSession(): Promise<void> {
+  setSessionUnchecked(false);
+  try {
+    setUser(await call<User>("GET", "/v1/auth/me"));
+  } catch (e) {
+    if (e instanceof ApiFailure && e.status === 401) setUser(null);
+    else setSessionUnchecked(true);
+  }
+}
 
 const MODE_KEY = "zerofee.mode";
 const APP_KEY = "zerofee.app";

@@ -1,4 +1,4 @@
-import { createResource, createSignal, Show } from "solid-js";
+import { createEffect, createResource, createSignal, on, Show } from "solid-js";
 import { call } from "../api";
 import { ConfirmDialog } from "../dialog";
 import { dateTime } from "../format";
@@ -17,9 +17,16 @@ export function Keys(props: { appId: string }) {
     (app) => call<ApiKey[]>("GET", `/v1/apps/${app}/keys`),
   );
   const [type, setType] = createSignal<"secret" | "publishable">("secret");
-  const [fresh, setFresh] = createSignal<{ id: string; key: string } | null>(null);
+  const [fresh, setFresh] = createSignal<{ id: string; key: string; app: string; mode: string } | null>(null);
   const [asking, setAsking] = createSignal<{ action: "revoke" | "roll"; key: ApiKey } | null>(null);
-  const showOnce = (k: ApiKey) => setFresh(k.key ? { id: k.id, key: k.key } : null);
+  const showOnce = (k: ApiKey) => setFresh(k.key ? { id: k.id, key: k.key, app: props.appId, mode: k.mode } : null);
+  // A key shown once belongs to its app and mode: switching either takes it off the screen, so
+  // a test key never stands under "live" (nor a live one under "test") to be copied by mistake.
+  createEffect(on([() => props.appId, mode], () => setFresh(null), { defer: true }));
+  const shown = () => {
+    const k = fresh();
+    return k && k.app === props.appId && k.mode === mode() ? k : null;
+  };
   const create = createAction(async () => {
     showOnce(await call<ApiKey>("POST", `/v1/apps/${props.appId}/keys`, { body: { type: type(), mode: mode() } }));
     refetch();
@@ -52,7 +59,7 @@ export function Keys(props: { appId: string }) {
           {t("keys.create")}
         </button>
       </div>
-      <Show when={fresh()}>{(k) => <SecretBox label={t("keys.shownOnce")} value={k().key} />}</Show>
+      <Show when={shown()}>{(k) => <SecretBox label={t("keys.shownOnce")} value={k().key} />}</Show>
       <ActionError action={create} />
       <Load data={keys}>
         {(all) => {

@@ -42,7 +42,9 @@ function ProviderForm(props: { appId: string; initial: ProviderConfig }) {
     }
     const updated = await call<ProviderConfig>("PUT", `/v1/apps/${props.appId}/providers/${config().provider}`, {
       body: {
-        mode: mode(),
+        // The form's own mode, never the header's: the header may already show the other mode
+        // while its forms are on their way, and this one's values must not land there.
+        mode: config().mode,
         enabled: data.get("enabled") === "on",
         ...(priority === "" ? {} : { priority: Number(priority) }),
         ...(Object.keys(credentials).length > 0 ? { credentials } : {}),
@@ -134,11 +136,15 @@ export function Providers(props: { appId: string }) {
 export function Routing(props: { appId: string }) {
   const [text, setText] = createSignal("");
   const [saved, setSaved] = createSignal(false);
+  // The mode the rules on screen were read for: a save sends them there, never to the mode the
+  // header switched to while its rules are on their way.
+  const [textMode, setTextMode] = createSignal(mode());
   const [rules] = createResource(
     () => ({ app: props.appId, mode: mode() }),
     async (s) => {
       const r = await call<{ rules: unknown[] }>("GET", `/v1/apps/${s.app}/routing?mode=${s.mode}`);
       setText(JSON.stringify(r.rules, null, 2));
+      setTextMode(s.mode);
       return r;
     },
   );
@@ -150,7 +156,7 @@ export function Routing(props: { appId: string }) {
     } catch {
       throw new Error(t("routing.badJson"));
     }
-    await call("PUT", `/v1/apps/${props.appId}/routing`, { body: { mode: mode(), rules: parsed } });
+    await call("PUT", `/v1/apps/${props.appId}/routing`, { body: { mode: textMode(), rules: parsed } });
     setSaved(true);
   });
   return (

@@ -27,6 +27,10 @@ function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => v
   const [amount, setAmount] = createSignal("");
   const [reason, setReason] = createSignal<string>("requested_by_customer");
   const [invalid, setInvalid] = createSignal<string | null>(null);
+  // A refund asked for whose answer never came (no network, a 5xx) may have been made, and the API
+  // replays no Idempotency-Key for a dashboard session: until the payment has been read again, the
+  // dialog sends no other refund. It holds the ids of the refunds known before that request.
+  const [unsure, setUnsure] = createSignal<Set<string> | null>(null);
   const refund = createAction(async () => {
     const minor = parseAmount(amount(), currency());
     const cur = currency();
@@ -34,9 +38,24 @@ function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => v
     else if (minor > left()) setInvalid(tf("refund.tooMuch", { left: money(left(), cur) }));
     else setInvalid(null);
     if (minor === null || invalid()) return;
+    let known = new Set((props.payment.refunds ?? []).map((r) => r.id));
+    const pending = unsure();
+    if (pending) {
+      // Fails as the request did while the server is still away: nothing is sent.
+      const fresh = await call<Payment>("GET", `/v1/payments/${props.payment.id}`, inScope(scopeOf(props.payment)));
+      setUnsure(null);
+      props.onStale();
+      if ((fresh.refunds ?? []).some((r) => !pending.has(r.id))) throw new LocalError(() => t("refund.wasMade"));
+      known = new Set((fresh.refunds ?? []).map((r) => r.id));
+    }
     try {
       await call("POST", "/v1/refunds", inScope(scopeOf(props.payment), { body: { payment_id: props.payment.id, amount: minor, reason: reason() } }));
     } catch (e) {
+      if (e instanceof ApiFailure && (e.status === 0 || e.status >= 500)) {
+        setUnsure(known);
+        props.onStale();
+        throw new LocalError(() => t("refund.unknown"));
+      }
       // Less was left than this page knew (a refund made elsewhere meanwhile): say how much, in the payment's currency.
       if (e instanceof ApiFailure && e.code === "refund_exceeds_payment") {
         const fresh = await call<Payment>("GET", `/v1/payments/${props.payment.id}`, inScope(scopeOf(props.payment))).catch(() => null);
@@ -264,20 +283,23 @@ export function Transaction() {
           </>
         )}
       </Load>
-      <Section title={t("tx.events")} id="events">
-        <Load data={events}>
-          {(e) => (
-            <EventTable
-              events={e.data}
-              scope={e.scope}
-              onResent={() => {
-                eventPoll.restart();
-                ev.refetch();
-              }}
-            />
-          )}
-        </Load>
-      </Section>
+      {/* A payment that could not be read has no events to wait for (never a "Loading…" that stays). */}
+      <Show when={payment.state !== "errored" || events.state === "ready" || events.state === "refreshing"}>
+        <Section title={t("tx.events")} id="events">
+          <Load data={events}>
+            {(e) => (
+              <EventTable
+                events={e.data}
+                scope={e.scope}
+                onResent={() => {
+                  eventPoll.restart();
+                  ev.refetch();
+                }}
+              />
+            )}
+          </Load>
+        </Section>
+      </Show>
     </>
   );
 }

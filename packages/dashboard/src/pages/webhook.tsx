@@ -1,5 +1,6 @@
 import { createEffect, createResource, createSignal, type JSX, on, Show } from "solid-js";
 import { call, list } from "../api";
+import { ConfirmDialog } from "../dialog";
 import { dateTime } from "../format";
 import { t, tf } from "../i18n";
 import { createPager, PagerButtons } from "../pager";
@@ -18,16 +19,27 @@ export function Webhook(props: { appId: string }) {
   const scope = () => ({ app: props.appId, mode: mode() });
   const [url, setUrl] = createSignal("");
   const [eventsText, setEventsText] = createSignal("");
+  // The mode the form on screen was filled for: while the other mode's endpoint is on its way the
+  // form still shows this one, and a save must not send its URL to the mode the header names now.
+  const [formMode, setFormMode] = createSignal(mode());
   const [endpoint, { mutate }] = createResource(scope, async (s) => {
     // As a list (none or one): an app without an endpoint is a 200, not a 404 in the console (SPEC §11).
     const ep = (await list<Endpoint>(`/v1/apps/${s.app}/webhooks?mode=${s.mode}`)).data[0] ?? null;
     // The form starts from what is stored for this app and mode; a save keeps what was typed.
     setUrl(ep?.url ?? "");
     setEventsText(ep?.events?.join(", ") ?? "");
+    setFormMode(s.mode);
     return ep;
   });
-  const [secret, setSecret] = createSignal<string | null>(null);
+  // The signing secret shown once, with the app and mode it signs for: it is shown only under them.
+  const [secret, setSecret] = createSignal<{ value: string; app: string; mode: string } | null>(null);
+  const shownSecret = () => {
+    const s = secret();
+    return s && s.app === props.appId && s.mode === mode() ? s.value : null;
+  };
   const [notice, setNotice] = createSignal<WebhookNotice | null>(null);
+  // Rotating cannot be undone (the old secret stops signing after 24 hours): it asks first, naming the mode.
+  const [askRotate, setAskRotate] = createSignal(false);
   const [since, setSince] = createSignal("");
   const log = createPager(scope, (cursor, s) => list<ZfEvent>("/v1/events", inScope(s, { query: { cursor, limit: 20 } })));
   const poll = refreshWhile(() => lastValue(log.page)?.data.some((e) => e.delivery.status === "pending") ?? false, log.refetch);
@@ -35,7 +47,19 @@ export function Webhook(props: { appId: string }) {
     poll.restart();
     log.refetch();
   };
-  createEffect(on(scope, () => setNotice(null), { defer: true }));
+  // Another app or mode: what was said, and the secret shown once, belonged to the previous one
+  // (a test secret must never stand under "live" to be pasted into a live server).
+  createEffect(
+    on(
+      scope,
+      () => {
+        setNotice(null);
+        setSecret(null);
+        setAskRotate(false);
+      },
+      { defer: true },
+    ),
+  );
   // One action at a time owns the notice: it is cleared when the next one starts.
   const act = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     createAction(async (...args: A) => {
@@ -47,14 +71,17 @@ export function Webhook(props: { appId: string }) {
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
-    const ep = await call<Endpoint>("PUT", base(), { body: { mode: mode(), url: url(), ...(events.length > 0 ? { events } : {}) } });
-    if (ep.secret) setSecret(ep.secret);
+    const m = formMode();
+    const ep = await call<Endpoint>("PUT", base(), { body: { mode: m, url: url(), ...(events.length > 0 ? { events } : {}) } });
+    if (ep.secret) setSecret({ value: ep.secret, app: props.appId, mode: m });
     mutate(ep);
     setNotice({ kind: "saved" });
   });
   const rotate = act(async () => {
-    const ep = await call<Endpoint>("POST", `${base()}/rotate-secret`, { body: { mode: mode() } });
-    setSecret(ep.secret ?? null);
+    const m = mode();
+    const ep = await call<Endpoint>("POST", `${base()}/rotate-secret`, { body: { mode: m } });
+    setSecret(ep.secret ? { value: ep.secret, app: props.appId, mode: m } : null);
+    setAskRotate(false);
     setNotice({ kind: "rotated" });
   });
   const enable = act(async () => {
@@ -110,18 +137,26 @@ export function Webhook(props: { appId: string }) {
                 <input id="wh-events" class="input" value={eventsText()} onInput={(e) => setEventsText(e.currentTarget.value)} />
               </div>
               <div class="flex flex-wrap gap-2 sm:col-span-2">
-                <button type="submit" class="btn btn-primary" disabled={save.busy()}>
+                <button type="submit" class="btn btn-primary" disabled={save.busy() || endpoint.loading}>
                   {t("common.save")}
                 </button>
                 <Show when={ep}>
-                  <button type="button" class="btn" disabled={test.busy()} onClick={() => test.run()}>
+                  <button type="button" class="btn" disabled={test.busy() || endpoint.loading} onClick={() => test.run()}>
                     {t("webhook.test")}
                   </button>
-                  <button type="button" class="btn" disabled={rotate.busy()} onClick={() => rotate.run()}>
+                  <button
+                    type="button"
+                    class="btn"
+                    disabled={rotate.busy() || endpoint.loading}
+                    onClick={() => {
+                      rotate.clear();
+                      setAskRotate(true);
+                    }}
+                  >
                     {t("webhook.rotate")}
                   </button>
                   <Show when={ep && !ep.active}>
-                    <button type="button" class="btn" disabled={enable.busy()} onClick={() => enable.run()}>
+                    <button type="button" class="btn" disabled={enable.busy() || endpoint.loading} onClick={() => enable.run()}>
                       {t("webhook.enable")}
                     </button>
                   </Show>
@@ -131,7 +166,7 @@ export function Webhook(props: { appId: string }) {
           </>
         )}
       </Load>
-      <Show when={secret()}>{(s) => <SecretBox label={t("webhook.secret")} value={s()} />}</Show>
+      <Show when={shownSecret()}>{(s) => <SecretBox label={t("webhook.secret")} value={s()} />}</Show>
       <Show when={notice()} keyed>
         {(n) => (
           <Show when={n.kind !== "resent"}>
@@ -141,8 +176,21 @@ export function Webhook(props: { appId: string }) {
           </Show>
         )}
       </Show>
+      <ConfirmDialog
+        title={t("webhook.rotateTitle")}
+        open={askRotate()}
+        confirmLabel={t("webhook.rotateConfirm")}
+        disabled={rotate.busy() || endpoint.loading}
+        onConfirm={() => rotate.run()}
+        onClose={() => setAskRotate(false)}
+      >
+        <p>{t("webhook.rotateBody")}</p>
+        <Show when={mode() === "live"}>
+          <p class="font-medium text-red-800">{t("webhook.rotateLive")}</p>
+        </Show>
+        <ActionError action={rotate} />
+      </ConfirmDialog>
       <ActionError action={save} />
-      <ActionError action={rotate} />
       <ActionError action={enable} />
       <ActionError action={test} />
       <h3 class="mt-5 mb-2 text-sm font-semibold">{t("webhook.log")}</h3>

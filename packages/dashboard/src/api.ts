@@ -34,6 +34,8 @@ export interface CallOptions {
   query?: Query;
   /** App-scoped user routes: `X-App-Id` and `X-ZeroFee-Mode` (SPEC §4). */
   scope?: { app: string | null; mode: "test" | "live" };
+  /** Sent as `Idempotency-Key`: a retry with the same key is replayed, never acted on twice. */
+  key?: string;
 }
 
 let onSignedOut: () => void = () => {};
@@ -58,6 +60,7 @@ export function withQuery(path: string, query?: Query): string {
 async function raw(method: string, path: string, o: CallOptions = {}): Promise<{ body: Record<string, unknown> }> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (o.body !== undefined) headers["content-type"] = "application/json";
+  if (o.key) headers["idempotency-key"] = o.key;
   if (o.scope) {
     headers["x-zerofee-mode"] = o.scope.mode;
     if (o.scope.app) headers["x-app-id"] = o.scope.app;

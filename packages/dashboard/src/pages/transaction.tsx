@@ -31,6 +31,10 @@ function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => v
   // replays no Idempotency-Key for a dashboard session: until the payment has been read again, the
   // dialog sends no other refund. It holds the ids of the refunds known before that request.
   const [unsure, setUnsure] = createSignal<Set<string> | null>(null);
+  // Each refund asked for carries an Idempotency-Key, kept for the retry of one whose answer
+  // was lost: still running on the server, or done, the retry is replayed, never a second refund.
+  let key = "";
+  let keyFor = "";
   const refund = createAction(async () => {
     const minor = parseAmount(amount(), currency());
     const cur = currency();
@@ -48,8 +52,14 @@ function RefundDialog(props: { payment: Payment; open: boolean; onClose: () => v
       if ((fresh.refunds ?? []).some((r) => !pending.has(r.id))) throw new LocalError(() => t("refund.wasMade"));
       known = new Set((fresh.refunds ?? []).map((r) => r.id));
     }
+    const body = { payment_id: props.payment.id, amount: minor, reason: reason() };
+    if (!pending || keyFor !== JSON.stringify(body)) {
+      // getRandomValues, not randomUUID: the latter exists on https and localhost pages only.
+      key = `dash_${Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+      keyFor = JSON.stringify(body);
+    }
     try {
-      await call("POST", "/v1/refunds", inScope(scopeOf(props.payment), { body: { payment_id: props.payment.id, amount: minor, reason: reason() } }));
+      await call("POST", "/v1/refunds", inScope(scopeOf(props.payment), { body, key }));
     } catch (e) {
       if (e instanceof ApiFailure && (e.status === 0 || e.status >= 500)) {
         setUnsure(known);

@@ -4,6 +4,7 @@ import { ApiError } from "../lib/errors.js";
 import type { ServiceContext } from "../services/context.js";
 import { claimIdempotencyKey } from "../services/idempotency/claim.js";
 import { finishIdempotencyKey, isStorable, releaseIdempotencyKey } from "../services/idempotency/finish.js";
+import { resolveScope } from "./auth.js";
 
 /** Stable JSON: key order does not change the fingerprint. */
 function canonical(value: unknown): string {
@@ -27,18 +28,24 @@ export function parseIdempotencyKey(raw: string | string[] | undefined): string 
 }
 
 /**
- * Claims the key of a POST made with an API key (dashboard sessions, sandbox and provider
- * webhooks ignore it). A finished request is replayed from storage here and the handler never
- * runs; otherwise the handle rides on the request to the verb (recovery points) and `onSend`.
+ * Claims the key of a POST made with an API key, or by a dashboard user on a route an API key
+ * can call too (a refund, an event resend) in the app `X-App-Id` names — the app's own key
+ * namespace, so a click retried after a lost answer never acts twice. The dashboard's other
+ * routes (apps, keys, sign-in), sandbox and provider webhooks ignore it. A finished request is
+ * replayed from storage here and the handler never runs; otherwise the handle rides on the
+ * request to the verb (recovery points) and `onSend`.
  */
 export async function claimForRequest(ctx: ServiceContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   const p = request.principal;
-  if (request.method !== "POST" || !p || p.kind === "user") return undefined;
+  if (request.method !== "POST" || !p) return undefined;
+  if (p.kind === "user" && (!p.appId || !request.routeOptions.config.auth?.includes("secret"))) return undefined;
   const key = parseIdempotencyKey(request.headers["idempotency-key"]);
   if (!key) return undefined;
+  // A user's app must be one of their account's (else 404, as the handler would say).
+  const scope = p.kind === "user" ? await resolveScope(ctx, request) : { appId: p.appId, livemode: p.livemode };
   const path = request.url.split("?")[0] ?? request.url;
   const fingerprint = sha256Hex(`${request.method} ${path}\n${canonical(request.body ?? null)}`);
-  const input = { scope: { appId: p.appId, livemode: p.livemode }, key, method: request.method, path, fingerprint };
+  const input = { scope, key, method: request.method, path, fingerprint };
   if (request.routeOptions.config.claimsIdempotency) {
     request.idemClaim = input;
     return undefined;

@@ -1,7 +1,8 @@
 /**
  * A refund whose answer is lost (the request reached the server, the reply never came back)
- * is never sent twice from the refund dialog: the API replays no Idempotency-Key for a
- * dashboard session, so the dialog reads the payment again before it sends another.
+ * is never sent twice from the refund dialog: the dialog reads the payment again before it
+ * sends another, and the retry carries the first request's Idempotency-Key (which the API
+ * honours for a dashboard session too), so a request still running on the server is replayed.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -74,6 +75,31 @@ describe("a refund whose answer is lost", () => {
     await dialog.waitFor({ state: "hidden" });
     expect(posts).toBe(2);
     expect((await refundsOnServer()).map((r) => r.amount).sort((a, b) => a - b)).toEqual([500, 1000]);
+    w.errors.splice(0, w.errors.length, ...w.errors.filter((e) => !e.includes("ERR_CONNECTION_RESET")));
+    expectClean(w);
+  });
+
+  it("a refund that never reached the server is sent again with the same Idempotency-Key, and made once", async () => {
+    await page.goto(`${t.url}/dashboard/transactions/${paymentId}`);
+    await page.getByRole("button", { name: "Refund", exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Amount").fill("300");
+    const keys: string[] = [];
+    await page.route("**/v1/refunds", async (route) => {
+      keys.push(route.request().headers()["idempotency-key"] ?? "");
+      if (keys.length === 1) await route.abort("connectionreset");
+      else await route.continue();
+    });
+    const before = (await refundsOnServer()).length;
+    await dialog.getByRole("button", { name: "Refund", exact: true }).click();
+    await dialog.getByRole("alert").waitFor();
+    await dialog.getByRole("button", { name: "Refund", exact: true }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.unroute("**/v1/refunds");
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^dash_[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await refundsOnServer()).length).toBe(before + 1);
     w.errors.splice(0, w.errors.length, ...w.errors.filter((e) => !e.includes("ERR_CONNECTION_RESET")));
     expectClean(w);
   });

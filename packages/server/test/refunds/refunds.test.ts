@@ -210,6 +210,40 @@ describe("refunds (SPEC §10)", () => {
   });
 });
 
+describe("Idempotency-Key from the dashboard", () => {
+  it("a signed-in merchant's refund retried with its key is replayed, never made twice; the key is the app's own namespace; another account's app stays 404", async () => {
+    const paymentId = await completedPayment(t, m, 6_000);
+    const asUser = { token: m.token, headers: { "x-app-id": m.appId, "x-zerofee-mode": "test" } };
+    const body = { payment_id: paymentId, amount: 1_000, reason: "requested_by_customer" };
+    const first = await t.call("POST", "/v1/refunds", { ...asUser, body, idempotencyKey: "dash-refund-1" });
+    expect(first.status, first.text).toBe(201);
+    const again = await t.call("POST", "/v1/refunds", { ...asUser, body, idempotencyKey: "dash-refund-1" });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body.data.id).toBe(first.body.data.id);
+    // The same key for another amount is a different request: refused, nothing refunded.
+    const reused = await t.call("POST", "/v1/refunds", { ...asUser, body: { ...body, amount: 500 }, idempotencyKey: "dash-refund-1" });
+    expect(reused.status, reused.text).toBe(409);
+    expect(reused.body.error.code).toBe("idempotency_key_reused");
+    // One namespace per app and mode: the app's secret key sees the same key as used.
+    const viaKey = await refund(body, m.sk, "dash-refund-1");
+    expect(viaKey.headers.get("idempotent-replayed")).toBe("true");
+    const listed = await t.call("GET", `/v1/refunds?payment_id=${paymentId}`, asUser);
+    expect(listed.body.data.map((r: { id: string }) => r.id)).toEqual([first.body.data.id]);
+    // Another account naming this app: 404, and its key claims nothing here.
+    const stranger = await t.call("POST", "/v1/refunds", {
+      token: other.token,
+      headers: { "x-app-id": m.appId, "x-zerofee-mode": "test" },
+      body,
+      idempotencyKey: "dash-refund-2",
+    });
+    expect(stranger.status).toBe(404);
+    const mine = await t.call("POST", "/v1/refunds", { ...asUser, body: { ...body, amount: 700 }, idempotencyKey: "dash-refund-2" });
+    expect(mine.status, mine.text).toBe(201);
+    expect(mine.headers.get("idempotent-replayed")).toBeNull();
+  });
+});
+
 describe("fee plan (SPEC §10)", () => {
   it("150 bps + 100 XOF: a 10 000 XOF payment completes with fee 250, net 9 750; earlier payments keep their fee", async () => {
     const before = await completedPayment(t, m, 10_000);

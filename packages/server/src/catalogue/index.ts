@@ -119,6 +119,22 @@ export function listMethodCodes(): string[] {
   return [...mobile, ...Object.keys(GLOBAL_METHODS)];
 }
 
+/**
+ * Whether a checkout session takes a method: the method takes the session's currency, is among
+ * its allowed methods, and its country among its allowed countries (global methods — card,
+ * PayPal — have none and pass). Null lists limit nothing. One rule for `/v1/checkout/pay` and
+ * for refusing, at creation, a session no method could pay.
+ */
+export function sessionTakes(
+  session: { currency: string; allowedMethods: readonly string[] | null; allowedCountries: readonly string[] | null },
+  code: string,
+): boolean {
+  const method = resolveMethod(code);
+  if (!method?.currencies.includes(session.currency as never)) return false;
+  const countryOk = !session.allowedCountries || method.country === null || session.allowedCountries.includes(method.country);
+  return countryOk && (!session.allowedMethods || session.allowedMethods.includes(code));
+}
+
 /** Masks a phone for logs and non-owner views: `+225 07•••••00`. */
 export function maskPhone(phone: string | undefined | null): string | undefined {
   if (!phone) return undefined;

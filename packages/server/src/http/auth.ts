@@ -125,9 +125,13 @@ export async function resolveScope(ctx: ServiceContext, request: FastifyRequest)
   const p = requirePrincipal(request);
   if (p.kind !== "user") return { appId: p.appId, livemode: p.livemode };
   if (!p.appId) throw new ApiError("validation_error", "Name the app with the X-App-Id header.", { param: "X-App-Id" });
-  await getApp({ ctx, accountId: p.accountId, appId: p.appId });
+  // Checked once a request: the Idempotency-Key claim and the handler both ask.
+  const checked = userAppsChecked.get(request) ?? getApp({ ctx, accountId: p.accountId, appId: p.appId });
+  userAppsChecked.set(request, checked);
+  await checked;
   return { appId: p.appId, livemode: p.livemode };
 }
+const userAppsChecked = new WeakMap<FastifyRequest, Promise<unknown>>();
 
 /** `test` or `live`, as the API names a scope's mode. */
 export const modeName = (scope: { livemode: boolean }) => (scope.livemode ? ("live" as const) : ("test" as const));

@@ -1,4 +1,4 @@
-import { listMethodCodes, resolveMethod } from "../../catalogue/index.js";
+import { listMethodCodes, resolveMethod, sessionTakes } from "../../catalogue/index.js";
 import { checkoutSessions } from "../../db/schema/index.js";
 import { ApiError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
@@ -25,31 +25,24 @@ function expiry(now: Date, raw: string | undefined): Date {
 
 /**
  * Refuses a session no customer could pay: no method left once its currency and allow-lists
- * are applied, by the rule the hosted page and `/v1/checkout/pay` apply (a method's country
- * among `allowed_countries`, global methods — card, PayPal — whatever the country; the method
- * takes the currency). Providers are not asked: an app may set one up before the customer
- * comes. The 400 names what to change.
+ * are applied, by the rule `/v1/checkout/pay` applies (`sessionTakes`). Providers are not
+ * asked: an app may set one up before the customer comes. The 400 names what to change.
  */
 function checkPayable(input: CreateSessionInput): void {
-  const currency = input.currency;
-  const takesCurrency = (code: string) => resolveMethod(code)?.currencies.includes(currency as never) ?? false;
-  const inCountries = (code: string) => {
-    const country = resolveMethod(code)?.country ?? null;
-    return !input.allowed_countries || country === null || input.allowed_countries.includes(country);
-  };
-  const all = listMethodCodes();
-  if (!all.some(takesCurrency)) {
+  const { currency } = input;
+  const any = (allowedMethods: string[] | null, allowedCountries: string[] | null) =>
+    (allowedMethods ?? listMethodCodes()).some((code) => sessionTakes({ currency, allowedMethods, allowedCountries }, code));
+  if (!any(null, null)) {
     throw new ApiError("validation_error", `No payment method takes ${currency}.`, { param: "currency" });
   }
-  const allowed = input.allowed_methods ?? all;
-  if (input.allowed_methods && !allowed.some(takesCurrency)) {
+  if (input.allowed_methods && !any(input.allowed_methods, null)) {
     throw new ApiError(
       "validation_error",
       `None of allowed_methods takes ${currency}: this session could not be paid. Allow a method that takes ${currency}, or create the session in the methods' currency.`,
       { param: "allowed_methods" },
     );
   }
-  if (!allowed.some((code) => takesCurrency(code) && inCountries(code))) {
+  if (!any(input.allowed_methods ?? null, input.allowed_countries ?? null)) {
     throw new ApiError(
       "validation_error",
       `No ${input.allowed_methods ? "allowed " : ""}method in allowed_countries takes ${currency}: this session could not be paid.`,

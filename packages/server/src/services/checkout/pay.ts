@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import { resolveMethod } from "../../catalogue/index.js";
+import { resolveMethod, sessionTakes } from "../../catalogue/index.js";
 import { checkoutPayments, checkoutSessions, payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
@@ -30,9 +30,7 @@ export interface PayArgs {
 function checkAllowed(session: SessionRow, code: string): void {
   const method = resolveMethod(code);
   if (!method) throw new ApiError("validation_error", `Unknown payment method ${code}.`, { param: "payment_method" });
-  const countryOk = !session.allowedCountries || method.country === null || session.allowedCountries.includes(method.country);
-  const methodOk = !session.allowedMethods || session.allowedMethods.includes(code);
-  if (!countryOk || !methodOk || !method.currencies.includes(session.currency as never)) {
+  if (!sessionTakes(session, code)) {
     throw new ApiError("method_not_supported", `This checkout does not take ${code}.`, { param: "payment_method" });
   }
 }

@@ -64,6 +64,14 @@ export interface Scope {
   mode: Mode;
 }
 
+/**
+ * Whether an answer fetched for `s` still belongs on screen: the page's app, the header's mode
+ * now. A resource drops a superseded answer itself; a fetcher that also fills a form must ask.
+ */
+export function isCurrent(s: Scope, app: string): boolean {
+  return s.app === app && s.mode === untrack(mode);
+}
+
 /** Call options naming an app and mode given by the caller (a page's own, never the header's by accident). */
 export function inScope(s: Scope, o: Omit<CallOptions, "scope"> = {}): CallOptions {
   return { ...o, scope: { app: s.app, mode: s.mode } };

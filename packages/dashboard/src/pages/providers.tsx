@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { call } from "../api";
 import { t } from "../i18n";
-import { mode } from "../state";
+import { isCurrent, mode } from "../state";
 import type { ProviderConfig } from "../types";
 import { ActionError, createAction, Load, Section } from "../ui";
 
@@ -143,6 +143,8 @@ export function Routing(props: { appId: string }) {
     () => ({ app: props.appId, mode: mode() }),
     async (s) => {
       const r = await call<{ rules: unknown[] }>("GET", `/v1/apps/${s.app}/routing?mode=${s.mode}`);
+      // A late answer for a mode switched away from fills nothing (as the webhook form).
+      if (!isCurrent(s, props.appId)) return r;
       setText(JSON.stringify(r.rules, null, 2));
       setTextMode(s.mode);
       return r;

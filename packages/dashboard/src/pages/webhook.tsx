@@ -4,7 +4,7 @@ import { ConfirmDialog } from "../dialog";
 import { dateTime } from "../format";
 import { t, tf } from "../i18n";
 import { createPager, PagerButtons } from "../pager";
-import { inScope, mode } from "../state";
+import { inScope, isCurrent, mode } from "../state";
 import type { Endpoint, ZfEvent } from "../types";
 import { ActionError, Badge, createAction, Load, lastValue, Notice, refreshWhile, SecretBox, Section } from "../ui";
 import { EventTable } from "./events";
@@ -25,6 +25,9 @@ export function Webhook(props: { appId: string }) {
   const [endpoint, { mutate }] = createResource(scope, async (s) => {
     // As a list (none or one): an app without an endpoint is a 200, not a 404 in the console (SPEC §11).
     const ep = (await list<Endpoint>(`/v1/apps/${s.app}/webhooks?mode=${s.mode}`)).data[0] ?? null;
+    // A late answer for a mode switched away from fills nothing: the form shows the mode on
+    // screen, and would otherwise save the mode this answer was for.
+    if (!isCurrent(s, props.appId)) return ep;
     // The form starts from what is stored for this app and mode; a save keeps what was typed.
     setUrl(ep?.url ?? "");
     setEventsText(ep?.events?.join(", ") ?? "");

@@ -183,6 +183,65 @@ describe("the webhook and routing forms of the mode switched away from", () => {
     expectClean(w);
   });
 
+  it("a late answer for the mode switched away from does not take over the webhook form: the save goes to the mode on screen", async () => {
+    const token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+    const section = page.locator("#webhook").locator("xpath=..");
+    await page.getByLabel("Endpoint URL").fill(receiver.url);
+    await section.getByRole("button", { name: "Save" }).click();
+    await section.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    // Live's endpoint is slow to come; the merchant switches to live and straight back to test,
+    // whose endpoint arrives first. Live's answer lands afterwards.
+    const done = await holdLive(/\/webhooks\?mode=live/);
+    const testLoaded = page.waitForResponse((r) => /\/webhooks\?mode=test/.test(r.url()));
+    await toggle().click();
+    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("false");
+    await toggle().click();
+    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("true");
+    await testLoaded;
+    await done();
+    // The form still holds the test endpoint, and saving it writes test, not live.
+    await expect.poll(() => page.getByLabel("Endpoint URL").inputValue()).toBe(receiver.url);
+    const [put] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "PUT" && r.url().endsWith("/webhook")),
+      section.getByRole("button", { name: "Save" }).click(),
+    ]);
+    expect(put.status(), await put.text()).toBe(200);
+    expect(JSON.parse(put.request().postData() ?? "{}").mode).toBe("test");
+    await section.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    expect((await t.call("GET", `/v1/apps/${demo.app_id}/webhooks?mode=live`, { token })).body.data).toEqual([]);
+    expectClean(w);
+  });
+
+  it("a late answer for the mode switched away from does not take over the routing rules", async () => {
+    const token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
+    const rules = async (mode: string) => (await t.call("GET", `/v1/apps/${demo.app_id}/routing?mode=${mode}`, { token })).body.data.rules;
+    const mine = [{ payment_method: "PAYIN_MTN_CI", providers: ["test"] }];
+    expect((await t.call("PUT", `/v1/apps/${demo.app_id}/routing`, { token, body: { mode: "test", rules: mine } })).status).toBe(200);
+    const stored = await rules("test");
+    const liveBefore = await rules("live");
+    expect(liveBefore).not.toEqual(stored);
+    await page.reload();
+    const section = page.locator("#routing").locator("xpath=..");
+    await expect.poll(async () => JSON.parse(await section.getByLabel("Rules (JSON)").inputValue())).toEqual(stored);
+    const done = await holdLive(/\/routing\?mode=live/);
+    const testLoaded = page.waitForResponse((r) => /\/routing\?mode=test/.test(r.url()));
+    await toggle().click();
+    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("false");
+    await toggle().click();
+    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("true");
+    await testLoaded;
+    await done();
+    await expect.poll(async () => JSON.parse(await section.getByLabel("Rules (JSON)").inputValue())).toEqual(stored);
+    const [put] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "PUT" && r.url().endsWith("/routing")),
+      section.getByRole("button", { name: "Save" }).click(),
+    ]);
+    expect(put.status(), await put.text()).toBe(200);
+    expect(JSON.parse(put.request().postData() ?? "{}").mode).toBe("test");
+    expect(await rules("live")).toEqual(liveBefore);
+    expectClean(w);
+  });
+
   it("routing rules read for test are saved to test, not to live", async () => {
     const token = (await t.call("POST", "/v1/auth/login", { body: { email: demo.email, password: demo.password } })).body.data.token;
     const rules = async (mode: string) => (await t.call("GET", `/v1/apps/${demo.app_id}/routing?mode=${mode}`, { token })).body.data.rules;

@@ -27,6 +27,34 @@ afterAll(async () => {
 });
 
 describe("checkout.js — mobile money in the browser", () => {
+  it("the ES module build (for bundlers), imported by a page on another origin, opens the same widget", async () => {
+    site.pages.set(
+      "/esm-shop",
+      `<!doctype html><html><head><meta charset="utf-8"><title>Shop</title></head><body><button id="pay-btn">Pay</button>
+<script type="module">
+import ZeroFeeCheckout from "${t.url}/checkout.esm.js";
+const checkout = new ZeroFeeCheckout({ publicKey: "${m.pk}", amount: 5000, currency: "XOF", locale: "en" });
+document.getElementById("pay-btn").addEventListener("click", () => checkout.open());
+</script></body></html>`,
+    );
+    const ctx = await context(browser, { locale: "en-US" });
+    const page = await ctx.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    const logs: string[] = [];
+    page.on("console", (msg) => logs.push(msg.text()));
+    await page.goto(`${site.origin}/esm-shop`);
+    await page.click("#pay-btn");
+    const dlg = dialog(page);
+    await dlg.getByText("TEST MODE").waitFor();
+    await expectState(page, "idle");
+    // It talks to the server it was imported from (import.meta.url), not to the shop's origin.
+    await dlg.getByRole("button", { name: "Côte d'Ivoire", exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    expect(logs.filter((l) => l.includes("ZeroFeeCheckout"))).toEqual([]);
+    await ctx.close();
+  });
+
   it("the article's snippet, unchanged, on another origin: Orange Money in the sandbox (French), onSuccess with the transaction id", async () => {
     site.pages.set("/shop", articlePage(t.url, m.pk));
     const ctx = await context(browser, { locale: "fr-FR" });

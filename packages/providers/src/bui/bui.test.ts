@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InitiateInput, ProviderContext } from "../contract.js";
 import { type DocumentedMeaning, statusMapContradictions } from "../sandbox/documented-statuses.js";
-import { signPayload } from "../sandbox/signature.js";
+import { signPayload, verifySignature } from "../sandbox/signature.js";
 import { buiAdapter, paymentRequest } from "./adapter.js";
 import { BUI_SERVICES, BUI_SIGNATURE_HEADER, BUI_STATUSES, mapStatus, PaymentRequest } from "./wire.js";
 
@@ -118,5 +118,9 @@ describe("BUI webhooks", () => {
     const stored = { ...ctx, credentials: { webhook_secret: "ws_mysecret" } };
     expect(await buiAdapter.parseWebhook(stored, signed("whsec_test"))).toMatchObject({ kind: "event" });
     expect(await buiAdapter.parseWebhook(stored, signed("ws_mysecret"))).toMatchObject({ kind: "invalid" });
+    // Live with no webhook_secret stored: nothing verifies, not even a message signed with "".
+    const none = { ...ctx, livemode: true, credentials: {}, webhookSecret: "" };
+    expect(await buiAdapter.parseWebhook(none, signed(""))).toMatchObject({ kind: "invalid" });
+    expect(verifySignature("", body, signPayload("", body, now()), now())).toBe(false);
   });
 });

@@ -6,9 +6,13 @@ export function signPayload(secret: string, body: string, timestamp: number): st
   return `t=${timestamp},v1=${mac}`;
 }
 
-/** Checks a `t=…,v1=…` header against the body, any `v1` matching, within `toleranceS`. */
+/**
+ * Checks a `t=…,v1=…` header against the body, any `v1` matching, within `toleranceS`. An
+ * empty secret verifies nothing: an app with no `webhook_secret` (or whose set-up was removed)
+ * must not take messages anyone can sign with HMAC("").
+ */
 export function verifySignature(secret: string, body: string, header: string | undefined, nowS: number, toleranceS = 300): boolean {
-  if (!header) return false;
+  if (!header || !secret) return false;
   const parts = header.split(",").map((p) => p.trim().split("="));
   const t = Number(parts.find(([k]) => k === "t")?.[1]);
   if (!Number.isInteger(t) || Math.abs(nowS - t) > toleranceS) return false;

@@ -177,6 +177,42 @@ describe("live mode uses the app's credentials", () => {
     expect(["pending", "requires_action"]).toContain(after.status);
   });
 
+  it("a live callback for an app that holds no webhook secret is refused: an empty secret verifies nothing", async () => {
+    // The app's live set-up has no webhook_secret (optional for the calls), or its credentials
+    // were removed while a payment was pending: a message signed with HMAC("") must not pass.
+    const C = await createMerchant(t, "creds-c");
+    expect((await put(C, "test_live", { mode: "live", credentials: { api_key: apiKey, merchant_id: merchantId } })).status).toBe(200);
+    const created = await t.call("POST", "/v1/payments", { token: C.skLive, body: paymentBody("02") });
+    expect(created.status, created.text).toBe(201);
+    const [attempt] = created.body.data.attempts;
+    const forged = (eventId: string) =>
+      JSON.stringify({
+        event_id: eventId,
+        type: "collection.updated",
+        data: {
+          id: "x",
+          reference: attempt.provider_payment_id,
+          status: "SUCCESSFUL",
+          amount: 1500,
+          currency: "XOF",
+          flow: "ussd_push",
+          payment_url: null,
+          failure_reason: null,
+        },
+      });
+    const { signPayload } = await import("@zerofee/providers");
+    const send = (body: string) =>
+      t.call("POST", `/v1/webhooks/providers/test_live?app=${C.appId}&mode=live`, {
+        rawBody: body,
+        headers: { "content-type": "application/json", "x-test-signature": signPayload("", body, Math.floor(Date.now() / 1000)) },
+      });
+    expect((await send(forged(`forged_${randomBytes(4).toString("hex")}`))).status).toBe(401);
+    expect((await t.call("DELETE", `/v1/apps/${C.appId}/providers/test_live?mode=live`, { token: C.token })).status).toBe(200);
+    expect((await send(forged(`forged_${randomBytes(4).toString("hex")}`))).status).toBe(401);
+    const after = (await t.call("GET", `/v1/payments/${created.body.data.id}`, { token: C.skLive })).body.data;
+    expect(["pending", "requires_action"]).toContain(after.status);
+  });
+
   it("reconciliation after dropped callbacks asks the provider with the app's live credentials, and applies once", async () => {
     await t.call("POST", "/sandbox/test_live/_control", { body: { drop_callbacks: true } });
     try {

@@ -77,6 +77,22 @@ describe("catalogue for the browser", () => {
     expect(amountSmuggled.body.error.param).toBe("amount");
   });
 
+  it("a client secret cannot rewrite what the merchant's server set: the description is refused, the buyer's name and email stand; the browser's phone pays", async () => {
+    const s = await createSession(t, A, { description: "Order 77: 1 T-shirt", customer: { name: "Real Buyer", phone: "+225 07 00 00 00 02" } });
+    const described = await pay(t, s.client_secret, { ...orange("00"), description: "PAID IN FULL - ship 50 units" });
+    expect(described.status).toBe(400);
+    expect(described.body.error.param).toBe("description");
+    const r = await pay(t, s.client_secret, {
+      payment_method: "PAYIN_ORANGE_CI",
+      customer: { phone: "+225 07 00 00 00 00", name: "Someone Else", email: "buyer@example.com" },
+    });
+    expect(r.status, r.text).toBe(201);
+    const p = (await t.call("GET", `/v1/payments/${r.body.data.id}`, { token: A.sk })).body.data;
+    expect(p.description).toBe("Order 77: 1 T-shirt");
+    // The session's name stands; the email it left empty is the browser's; the phone is the one that pays.
+    expect(p.customer).toMatchObject({ name: "Real Buyer", email: "buyer@example.com", phone: "+2250700000000" });
+  });
+
   it("simple mode: a publishable key pays an amount the page sets (amount_source client); live mode refuses it unless the app allows it", async () => {
     const r = await pay(t, A.pk, { ...orange("00"), amount: 700, currency: "XOF" });
     expect(r.status, r.text).toBe(201);

@@ -91,13 +91,21 @@ async function link(ctx: ServiceContext, payment: PaymentRow, args: PayArgs, amo
   });
 }
 
+/**
+ * Who pays: what the merchant's server put in the session stands (the browser holding the
+ * client secret cannot rename the buyer on the merchant's records); the browser fills what the
+ * session left empty, and its phone is the number that pays.
+ */
+function sessionCustomer(fromSession: PayInput["customer"] | null, fromBrowser: PayInput["customer"]): PayInput["customer"] {
+  const merged = { ...fromBrowser, ...fromSession };
+  const phone = fromBrowser?.phone ?? fromSession?.phone;
+  return phone === undefined ? merged : { ...merged, phone };
+}
+
 async function paySession(args: PayArgs & { sessionId: string }): Promise<PaymentRow> {
   const { ctx, scope, input, idem } = args;
-  if (input.amount !== undefined || input.currency !== undefined || input.reference !== undefined) {
-    throw new ApiError("validation_error", "A checkout session fixes amount, currency and reference.", {
-      param: input.amount !== undefined ? "amount" : input.currency !== undefined ? "currency" : "reference",
-    });
-  }
+  const fixed = (["amount", "currency", "reference", "description"] as const).find((f) => input[f] !== undefined);
+  if (fixed) throw new ApiError("validation_error", "A checkout session fixes amount, currency, reference and description.", { param: fixed });
   // A retry with the same Idempotency-Key resumes its own payment: no new reservation.
   const session = idem?.resourceId ? await loadSession(ctx.db, scope, args.sessionId) : await reserve(ctx, scope, args.sessionId, input.payment_method);
   let payment: PaymentRow;
@@ -110,9 +118,9 @@ async function paySession(args: PayArgs & { sessionId: string }): Promise<Paymen
         amount: session.amount,
         currency: session.currency,
         payment_method: input.payment_method,
-        customer: { ...session.customer, ...input.customer },
+        customer: sessionCustomer(session.customer, input.customer),
         reference: session.reference,
-        description: input.description ?? session.description ?? undefined,
+        description: session.description ?? undefined,
         // The session's metadata travels with its payments (`checkout_session` names the session).
         metadata: { ...session.metadata, checkout_session: session.id },
       },

@@ -10,6 +10,7 @@ import { signPayload } from "@zerofee/providers";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcilePayments } from "../../src/jobs/reconcile.js";
+import { closeSettlements } from "../../src/services/settlements/close.js";
 import { createMerchant, eventually, type Merchant, metricValue, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { eventCounts, rows, type SandboxStatus, sendProviderCallback } from "../reliability/helpers.js";
 import { testRegistry } from "./registry.js";
@@ -169,7 +170,9 @@ describe("late success (SPEC §3): recorded, payment.late_success, refunded auto
   const refundEvents = (refundId: string) => rows(t.database.db, sql`select type, data from events where object_id = ${refundId} order by id`);
 
   it("a success after cancel: not applied, payment.late_success once, one refund re_… completed with its events; replays refund nothing more", async () => {
+    const totals = async () => (await t.call("GET", "/v1/stats?currency=XOF", { token: m.sk })).body.data.totals;
     const p = await cancelled();
+    const before = await totals();
     await providerSays(p.reference, "SUCCESSFUL");
     const res = await callback(p, "SUCCESSFUL");
     expect(res.body.data).toEqual({ received: true, duplicate: false, applied: false });
@@ -194,6 +197,18 @@ describe("late success (SPEC §3): recorded, payment.late_success, refunded auto
     await reconcilePayments(t.app.ctx);
     expect((await get(p.id)).refunds).toHaveLength(1);
     expect(await eventCounts(t.database.db, p.id)).toEqual({ "payment.created": 1, "payment.cancelled": 1, "payment.late_success": 1 });
+
+    // The money came in after the payment closed and went straight back: no volume counted it,
+    // so neither stats nor a settlement take the refund off (it would lower net by 1,500).
+    expect(await totals()).toEqual(before);
+    await closeSettlements(t.app.ctx, new Date());
+    expect((await t.call("GET", `/v1/refunds/${refund.id}`, { token: m.sk })).body.data.settlement_id).toBeNull();
+    const settled = (await t.call("GET", "/v1/settlements?limit=100", { token: m.sk })).body.data as Array<{ id: string; refunded_amount: number }>;
+    for (const s of settled) {
+      const deducted = (await t.call("GET", `/v1/settlements/${s.id}/refunds?limit=100`, { token: m.sk })).body.data as Array<{ id: string; amount: number }>;
+      expect(deducted.map((r) => r.id)).not.toContain(refund.id);
+      expect(s.refunded_amount).toBe(deducted.reduce((n, r) => n + r.amount, 0));
+    }
   });
 
   it("a refund the provider refuses is failed with refund.failed", async () => {

@@ -97,11 +97,15 @@ async function closeOne(ctx: ServiceContext, tx: Tx, g: Group, until: Date): Pro
     gross: string;
     fees: string;
   }>;
+  // Refunds of completed payments only. A late success's automatic refund (its payment
+  // expired or was cancelled, so no settlement counts it) gave back money that came in after
+  // the payment had closed: in and out at the provider, it is in neither gross nor refunds.
   const refunded = (await tx.execute(sql`
     with moved as (
       update refunds set settlement_id = ${id}
       where app_id = ${g.appId} and livemode = ${g.livemode} and currency = ${g.currency}
         and status = 'completed' and settlement_id is null and ${refunds.completedAt} < ${at}::timestamptz
+        and payment_id in (select p.id from payments p where p.id = refunds.payment_id and p.status = 'completed')
       returning amount
     )
     select count(*)::int as count, coalesce(sum(amount), 0)::text as amount from moved`)) as unknown as Rows<{ count: number; amount: string }>;

@@ -20,7 +20,10 @@ export type StatsChange =
   | { kind: "payment_created"; payment: PaymentRow }
   /** A payment reached a terminal status (the row after the update). */
   | { kind: "payment_ended"; payment: PaymentRow }
-  /** A refund completed: its amount counts on its payment's row. */
+  /**
+   * A refund completed: its amount counts on its payment's row when the payment is completed
+   * (a late success's automatic refund gives back what no volume counted: it counts nowhere).
+   */
   | { kind: "refund_completed"; refund: { paymentId: string; amount: number } };
 
 const TERMINAL: readonly string[] = ["completed", "failed", "expired", "cancelled"];
@@ -77,7 +80,7 @@ function rollupSql(change: StatsChange): SQL | null {
     return sql`
       ${sql.raw(STATS_INSERT)}
       select app_id, livemode, currency, (created_at at time zone 'UTC')::date, coalesce(provider, ''), payment_method, 0, 0, 0, 0, 0, 0, ${amount}
-      from payments where id = ${paymentId}
+      from payments where id = ${paymentId} and status = 'completed'
       ${sql.raw(STATS_ON_CONFLICT)}`;
   }
   const p = change.payment;
@@ -108,7 +111,7 @@ SELECT p.app_id, p.livemode, p.currency, (p.created_at AT TIME ZONE 'UTC')::date
   (count(*) FILTER (WHERE p.status IN ('completed', 'failed', 'expired', 'cancelled')))::int,
   coalesce(sum(p.amount) FILTER (WHERE p.status = 'completed'), 0)::bigint,
   coalesce(sum(p.fee_amount) FILTER (WHERE p.status = 'completed'), 0)::bigint,
-  coalesce(sum(r.refunded), 0)::bigint
+  coalesce(sum(r.refunded) FILTER (WHERE p.status = 'completed'), 0)::bigint
 FROM payments p
 LEFT JOIN (SELECT payment_id, sum(amount) AS refunded FROM refunds WHERE status = 'completed' GROUP BY payment_id) r ON r.payment_id = p.id
 GROUP BY 1, 2, 3, 4, 5, 6;`;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeFee, feeAndNet, MAX_AMOUNT } from "./money.js";
+import { computeFee, feeAndNet, MAX_AMOUNT, majorUnits } from "./money.js";
 
 /**
  * Oracles that are not the code: cases worked by hand from SPEC §10 (fee = min(amount, fixed +
@@ -57,5 +57,16 @@ describe("fee and net (SPEC §10)", () => {
       ),
       { seed: 42, numRuns: 2000 },
     );
+  });
+});
+
+describe("majorUnits: an amount as a person reads it, in messages", () => {
+  it("writes the currency's decimals, none for a currency without minor unit", () => {
+    expect(majorUnits(1500, "EUR")).toBe("15.00 EUR");
+    expect(majorUnits(5, "EUR")).toBe("0.05 EUR");
+    expect(majorUnits(0, "USD")).toBe("0.00 USD");
+    expect(majorUnits(-752, "EUR")).toBe("-7.52 EUR");
+    expect(majorUnits(1500, "XOF")).toBe("1500 XOF");
+    expect(majorUnits(1_000_000_000_000, "KES")).toBe("10000000000.00 KES");
   });
 });

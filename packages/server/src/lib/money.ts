@@ -21,6 +21,18 @@ export const CURRENCY_EXPONENT = {
 
 export type Currency = keyof typeof CURRENCY_EXPONENT;
 
+/**
+ * An amount in minor units written in major units with its currency, for messages a person reads.
+ * @example majorUnits(1500, "EUR") // "15.00 EUR"; majorUnits(1500, "XOF") // "1500 XOF"
+ */
+export function majorUnits(amount: number, currency: string): string {
+  const exp = isCurrency(currency) ? CURRENCY_EXPONENT[currency] : 0;
+  if (exp === 0) return `${amount} ${currency}`;
+  const sign = amount < 0 ? "-" : "";
+  const digits = String(Math.abs(amount)).padStart(exp + 1, "0");
+  return `${sign}${digits.slice(0, -exp)}.${digits.slice(-exp)} ${currency}`;
+}
+
 export const MIN_AMOUNT = 1;
 export const MAX_AMOUNT = 1_000_000_000_000;
 

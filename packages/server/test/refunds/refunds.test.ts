@@ -68,6 +68,8 @@ describe("refunds (SPEC §10)", () => {
     const third = await refund({ payment_id: paymentId, amount: 1 });
     expect(third.status).toBe(422);
     expect(third.body.error).toMatchObject({ code: "refund_exceeds_payment", param: "amount" });
+    // What is left, in the payment's currency, not only a bare number of minor units.
+    expect(third.body.error.message).toContain("0 in minor units (0 XOF)");
     const p = (await t.call("GET", `/v1/payments/${paymentId}`, { token: m.sk })).body.data;
     expect(p.amount_refunded).toBe(10_000);
     expect(p.refunds.map((r: { amount: number; status: string }) => `${r.amount}:${r.status}`)).toEqual(["3000:completed", "7000:completed"]);

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { payments } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { ApiError, notFound } from "../../lib/errors.js";
+import { majorUnits } from "../../lib/money.js";
 import type { Scope, ServiceContext } from "../context.js";
 import type { IdempotencyHandle } from "../idempotency/claim.js";
 import { setRecoveryPoint } from "../idempotency/finish.js";
@@ -11,8 +12,12 @@ import { processOpenedRefund } from "./process.js";
 import type { CreateRefundInput } from "./schemas.js";
 import type { RefundRow } from "./serialize.js";
 
-const exceeds = (left: number) =>
-  new ApiError("refund_exceeds_payment", `The refund is more than what is left to refund on this payment (${left}).`, { param: "amount" });
+const exceeds = (left: number, currency: string) =>
+  new ApiError(
+    "refund_exceeds_payment",
+    `The refund is more than what is left to refund on this payment: ${left} in minor units (${majorUnits(left, currency)}).`,
+    { param: "amount" },
+  );
 
 /**
  * Opens a merchant's refund (SPEC §10) in atomic phases: (1) what is left to refund is
@@ -56,7 +61,7 @@ async function openRefund(ctx: ServiceContext, scope: Scope, input: CreateRefund
   }
   const left = payment.amount - payment.amountRefunded;
   const amount = input.amount ?? left;
-  if (amount < 1) throw exceeds(left);
+  if (amount < 1) throw exceeds(left, payment.currency);
   const at = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {
     const [reserved] = await tx
@@ -69,7 +74,7 @@ async function openRefund(ctx: ServiceContext, scope: Scope, input: CreateRefund
         .select({ left: sql<number>`${payments.amount} - ${payments.amountRefunded}` })
         .from(payments)
         .where(eq(payments.id, payment.id));
-      throw exceeds(Number(now?.left ?? 0));
+      throw exceeds(Number(now?.left ?? 0), payment.currency);
     }
     const row = await insertRefundRow(tx, { payment, provider, amount, reason: input.reason ?? null, at });
     if (!row) throw new Error("refund insert returned nothing");

@@ -1,5 +1,5 @@
 import { Show } from "solid-js";
-import { dateTime, money } from "./format";
+import { dateTime, money, utcDateTime } from "./format";
 import { codeLabel, t } from "./i18n";
 import type { Payment, Refund } from "./types";
 import { Badge, type Column, IdLink } from "./ui";
@@ -34,5 +34,6 @@ export const refundColumns = {
   payment: (): Column<Refund> => [t("refunds.payment"), (r) => <IdLink id={r.payment_id} href={`/transactions/${r.payment_id}`} />],
   reason: (): Column<Refund> => [t("refund.reason"), (r) => (r.reason ? codeLabel("refund.reason", r.reason) : "—")],
   created: (): Column<Refund> => [t("common.created"), (r) => dateTime(r.created_at)],
-  completed: (): Column<Refund> => [t("settlements.completedAt"), (r) => dateTime(r.completed_at)],
+  /** When a refund a settlement deducted completed: in UTC, as the settlement's period is cut. */
+  completed: (): Column<Refund> => [t("settlements.completedAt"), (r) => utcDateTime(r.completed_at)],
 };

@@ -49,6 +49,43 @@ export function dateTime(iso: string | null | undefined): string {
   return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
+/** How finely a UTC time is written: minutes, or seconds (and milliseconds) when a time has them. */
+type Precision = 0 | 1 | 2;
+const precision = (d: Date): Precision => (d.getUTCMilliseconds() !== 0 ? 2 : d.getUTCSeconds() !== 0 ? 1 : 0);
+
+function utcText(d: Date, p: Precision): string {
+  const opts: Intl.DateTimeFormatOptions = {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  };
+  if (p >= 1) opts.second = "2-digit";
+  if (p === 2) opts.fractionalSecondDigits = 3;
+  return `${new Intl.DateTimeFormat(locale(), opts).format(d)} UTC`;
+}
+
+/**
+ * A time in UTC with its zone written, for what is cut in UTC (settlements close at 00:00 UTC):
+ * "7 Dec 2026, 00:00 UTC" / "7 déc. 2026, 00:00 UTC", with seconds (and milliseconds) when the
+ * time is not on a whole minute, so two different times never read the same.
+ */
+export function utcDateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return utcText(d, precision(d));
+}
+
+/** A period `[start, end)` in UTC, both bounds as finely as the finer one needs. */
+export function utcPeriod(start: string, end: string): string {
+  const [a, b] = [new Date(start), new Date(end)];
+  const p = Math.max(precision(a), precision(b)) as Precision;
+  return `${utcText(a, p)} → ${utcText(b, p)}`;
+}
+
 export function day(iso: string): string {
   return new Intl.DateTimeFormat(locale(), { day: "numeric", month: "short", timeZone: "UTC" }).format(new Date(iso));
 }

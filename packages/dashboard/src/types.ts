@@ -16,6 +16,8 @@ export type Refund = Schemas["Refund"];
 export type ZfEvent = Schemas["Event"];
 export type Delivery = Schemas["WebhookDelivery"];
 export type Settlement = Schemas["Settlement"];
+/** A refund a settlement deducted, with its payment's `payment_reference` and `payment_method`. */
+export type SettlementRefund = Schemas["SettlementRefund"];
 export type Stats = Schemas["Stats"];
 export type ApiKey = Schemas["ApiKey"];
 export type ProviderConfig = Schemas["ProviderConfig"];

@@ -374,6 +374,27 @@ class Settlement(TypedDict):
     created_at: str
 
 
+class SettlementRefund(TypedDict):
+    id: str
+    object: Literal["refund"]
+    payment_id: str
+    livemode: bool
+    amount: int
+    currency: str
+    status: Literal["pending", "completed", "failed"]
+    reason: Union[Literal["requested_by_customer", "duplicate", "fraudulent", "late_success", "duplicate_checkout"], None]
+    provider: str
+    provider_refund_id: Union[str, None]
+    failure_code: Union[str, None]
+    failure_message: Union[str, None]
+    created_at: str
+    updated_at: str
+    completed_at: Union[str, None]
+    settlement_id: Union[str, None]
+    payment_reference: Union[str, None]
+    payment_method: str
+
+
 class StatsTotals(TypedDict):
     count: int
     completed_count: int
@@ -521,4 +542,4 @@ class RefundCreateParams(_RefundCreateParamsRequired, total=False):
     reason: Literal["requested_by_customer", "duplicate", "fraudulent"]
 
 
-__all__ = ["ApiKey", "App", "CheckoutCatalogue", "CheckoutCatalogueCountriesItem", "CheckoutCatalogueCountriesItemMethodsItem", "CheckoutCatalogueCountriesItemPhone", "CheckoutCatalogueCountriesItemPhoneFormatsItem", "CheckoutCatalogueGlobalMethodsItem", "CheckoutCatalogueSession1", "CheckoutSession", "CheckoutSessionCreateParams", "CheckoutSessionCreateParamsCustomer", "CheckoutSessionCreated", "CheckoutSessionCreatedCustomer", "CheckoutSessionCustomer", "Error", "ErrorError", "Event", "EventDelivery", "FeePlan", "Payment", "PaymentAttempt", "PaymentCreateParams", "PaymentCreateParamsCustomer", "PaymentCustomer", "PaymentNextAction11", "PaymentNextAction12", "PaymentNextAction13", "PaymentTimelineItem", "ProviderConfig", "ProviderConfigCredentialsItem", "ProviderStats", "ProviderStatsHealthItem", "ProviderStatsRatesItem", "Refund", "RefundCreateParams", "Routing", "RoutingRulesItem1", "RoutingRulesItem2", "RoutingRulesItem2SplitItem", "Settlement", "Stats", "StatsByDayItem", "StatsByMethodItem", "StatsByProviderItem", "StatsTotals", "User", "WebhookDelivery", "WebhookEndpoint"]
+__all__ = ["ApiKey", "App", "CheckoutCatalogue", "CheckoutCatalogueCountriesItem", "CheckoutCatalogueCountriesItemMethodsItem", "CheckoutCatalogueCountriesItemPhone", "CheckoutCatalogueCountriesItemPhoneFormatsItem", "CheckoutCatalogueGlobalMethodsItem", "CheckoutCatalogueSession1", "CheckoutSession", "CheckoutSessionCreateParams", "CheckoutSessionCreateParamsCustomer", "CheckoutSessionCreated", "CheckoutSessionCreatedCustomer", "CheckoutSessionCustomer", "Error", "ErrorError", "Event", "EventDelivery", "FeePlan", "Payment", "PaymentAttempt", "PaymentCreateParams", "PaymentCreateParamsCustomer", "PaymentCustomer", "PaymentNextAction11", "PaymentNextAction12", "PaymentNextAction13", "PaymentTimelineItem", "ProviderConfig", "ProviderConfigCredentialsItem", "ProviderStats", "ProviderStatsHealthItem", "ProviderStatsRatesItem", "Refund", "RefundCreateParams", "Routing", "RoutingRulesItem1", "RoutingRulesItem2", "RoutingRulesItem2SplitItem", "Settlement", "SettlementRefund", "Stats", "StatsByDayItem", "StatsByMethodItem", "StatsByProviderItem", "StatsTotals", "User", "WebhookDelivery", "WebhookEndpoint"]

@@ -2,13 +2,13 @@ import { A, useParams } from "@solidjs/router";
 import { createResource, Show } from "solid-js";
 import { call, list } from "../api";
 import { paymentColumns, refundColumns } from "../columns";
-import { settlementCsv } from "../csv";
-import { dateTime, money } from "../format";
-import { t, tf } from "../i18n";
+import { csvSeparator, settlementCsv } from "../csv";
+import { money, utcPeriod } from "../format";
+import { lang, t, tf } from "../i18n";
 import { NeedsApp } from "../layout";
 import { createPager, PagerButtons } from "../pager";
 import { inApp, inScope, objectSource, type Scope } from "../state";
-import type { Payment, Refund, Settlement } from "../types";
+import type { Payment, Refund, Settlement, SettlementRefund } from "../types";
 import { ActionError, Badge, createAction, DataTable, IdLink, Load, PageTitle, Section } from "../ui";
 
 /** Refunds of the app and mode (`GET /v1/refunds`, SPEC §10). */
@@ -42,7 +42,8 @@ export function Refunds() {
   );
 }
 
-const period = (s: Settlement) => `${dateTime(s.period_start)} → ${dateTime(s.period_end)}`;
+/** Settlements are cut at 00:00 UTC: their periods read in UTC, zone written, wherever the browser is. */
+const period = (s: Settlement) => utcPeriod(s.period_start, s.period_end);
 
 /** Settlements of the app and mode (`GET /v1/settlements`, SPEC §10). */
 export function Settlements() {
@@ -89,13 +90,17 @@ async function allPages<T>(path: string, scope: Scope): Promise<T[]> {
   }
 }
 
-/** The settlement's payments and refunds as one CSV (csv.ts: a `kind` column, amounts in minor units). */
+/**
+ * The settlement's payments and refunds as one CSV (csv.ts: a `kind` column, amounts in minor
+ * units; UTF-8 with a byte order mark, `;` between cells in French, `,` in English).
+ */
 async function exportCsv(s: Settlement, scope: Scope): Promise<void> {
   const [payments, refunds] = await Promise.all([
     allPages<Payment>(`/v1/settlements/${s.id}/payments`, scope),
-    allPages<Refund>(`/v1/settlements/${s.id}/refunds`, scope),
+    allPages<SettlementRefund>(`/v1/settlements/${s.id}/refunds`, scope),
   ]);
-  const url = URL.createObjectURL(new Blob([settlementCsv(payments, refunds)], { type: "text/csv" }));
+  const csv = settlementCsv(payments, refunds, csvSeparator(lang()));
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
   const a = document.createElement("a");
   a.href = url;
   a.download = `${s.id}.csv`;

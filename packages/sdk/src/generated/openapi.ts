@@ -7746,7 +7746,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The completed refunds a settlement deducted (its refunded_amount), newest first */
+        /** The completed refunds a settlement deducted (its refunded_amount), newest first, each with its payment's reference and payment_method */
         get: {
             parameters: {
                 query?: {
@@ -7770,7 +7770,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["Refund"][];
+                            data: components["schemas"]["SettlementRefund"][];
                             has_more: boolean;
                             next_cursor: string | null;
                             /** @enum {boolean} */
@@ -9079,6 +9079,66 @@ export interface components {
             refunded_amount: number;
             /** @constant */
             status: "paid";
+        };
+        SettlementRefund: {
+            amount: number;
+            /** @description When the provider reported the money sent back */
+            completed_at: string | null;
+            created_at: string;
+            currency: string;
+            failure_code: string | null;
+            failure_message: string | null;
+            id: string;
+            livemode: boolean;
+            /** @constant */
+            object: "refund";
+            payment_id: string;
+            /** @description The refunded payment's payment_method */
+            payment_method: string;
+            /** @description The refunded payment's reference (the merchant's order id), or null when it had none */
+            payment_reference: string | null;
+            provider: string;
+            provider_refund_id: string | null;
+            /** @description The merchant's reason, or ZeroFee's own for automatic refunds: late_success (paid after expiry or cancel), duplicate_checkout */
+            reason: ("requested_by_customer" | "duplicate" | "fraudulent" | "late_success" | "duplicate_checkout") | null;
+            /** @description The settlement whose refunded_amount deducted this completed refund (set once, when it closes) */
+            settlement_id: string | null;
+            /**
+             * @description pending until the provider answers; then completed or failed (a failed refund frees its amount)
+             * @enum {string}
+             */
+            status: "pending" | "completed" | "failed";
+            updated_at: string;
+        };
+        SettlementRefundInput: {
+            amount: number;
+            /** @description When the provider reported the money sent back */
+            completed_at: string | null;
+            created_at: string;
+            currency: string;
+            failure_code: string | null;
+            failure_message: string | null;
+            id: string;
+            livemode: boolean;
+            /** @constant */
+            object: "refund";
+            payment_id: string;
+            /** @description The refunded payment's payment_method */
+            payment_method: string;
+            /** @description The refunded payment's reference (the merchant's order id), or null when it had none */
+            payment_reference: string | null;
+            provider: string;
+            provider_refund_id: string | null;
+            /** @description The merchant's reason, or ZeroFee's own for automatic refunds: late_success (paid after expiry or cancel), duplicate_checkout */
+            reason: ("requested_by_customer" | "duplicate" | "fraudulent" | "late_success" | "duplicate_checkout") | null;
+            /** @description The settlement whose refunded_amount deducted this completed refund (set once, when it closes) */
+            settlement_id: string | null;
+            /**
+             * @description pending until the provider answers; then completed or failed (a failed refund frees its amount)
+             * @enum {string}
+             */
+            status: "pending" | "completed" | "failed";
+            updated_at: string;
         };
         Stats: {
             by_day: {

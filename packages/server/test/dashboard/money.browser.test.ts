@@ -2,16 +2,19 @@
  * The dashboard's money pages (issue #12, SPEC §10–11) in real Chromium against the real
  * server: overview totals and chart from `GET /v1/stats`, a partial refund through the
  * dialog, the refunds list, and a settlement after `zerofee settle` with its payments, the
- * refund it deducted, and one CSV of both that adds up to its net.
+ * refund it deducted, and one CSV of both that adds up to its net; a settlement's period and
+ * times in UTC whatever the browser's zone, and its CSV as Excel opens it in French.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { settlements } from "../../src/db/schema/index.js";
+import { newId } from "../../src/lib/ids.js";
 import { closeSettlements } from "../../src/services/settlements/close.js";
 import { captureChildLogs, eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { clearWatch, completedEurPayment, demoLogin, demoToken, expectClean, launch, navLink, openPage, shot, signIn, type Watch } from "./helpers.js";
+import { clearWatch, completedEurPayment, demoLogin, demoToken, expectClean, launch, navLink, openPage, shot, signIn, type Watch, watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
@@ -20,6 +23,7 @@ let ctx: BrowserContext;
 let page: Page;
 let paymentId = "";
 let refundId = "";
+let settlementId = "";
 const w: Watch = { errors: [], foreign: [] };
 
 beforeAll(async () => {
@@ -47,6 +51,27 @@ afterAll(async () => {
 beforeEach(() => clearWatch(w));
 
 const nav = (name: string) => navLink(page, name);
+
+/**
+ * A time as the settlement pages write it: UTC, the zone named, seconds (and milliseconds) only
+ * when `finest` has them — what the browser's own zone would never change.
+ */
+function utc(iso: string, locale: string, finest: string[] = [iso]): string {
+  const ms = finest.some((x) => new Date(x).getUTCMilliseconds() !== 0);
+  const s = ms || finest.some((x) => new Date(x).getUTCSeconds() !== 0);
+  const f = new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+    ...(s ? { second: "2-digit" } : {}),
+    ...(ms ? { fractionalSecondDigits: 3 } : {}),
+  });
+  return `${f.format(new Date(iso))} UTC`;
+}
 
 /** `npx zerofee settle`: the CLI as its own process on PostgreSQL; on PGlite (one process) the function it runs. */
 async function settle(): Promise<string> {
@@ -154,7 +179,7 @@ describe("settlements", () => {
     await page.goto(`${t.url}/dashboard/settlements`);
     const row = page.getByRole("row").filter({ hasText: /stl_/ });
     await expect.poll(() => row.count()).toBe(1);
-    const settlementId = /stl_[0-9A-Z]{26}/.exec((await row.textContent()) ?? "")?.[0] ?? "";
+    settlementId = /stl_[0-9A-Z]{26}/.exec((await row.textContent()) ?? "")?.[0] ?? "";
     const api = (await t.call("GET", `/v1/settlements/${settlementId}`, { token: demo.secret_key })).body.data;
     expect(api).toMatchObject({ count: 1, gross_amount: 5000, fee_amount: 175, refunded_amount: 2000, net_amount: 2825 });
     await page.getByRole("link", { name: settlementId }).click();
@@ -173,12 +198,14 @@ describe("settlements", () => {
     expect(await refundRow.textContent()).toMatch(/2,000/);
     expect(await refundRow.getByRole("link", { name: paymentId }).getAttribute("href")).toBe(`/dashboard/transactions/${paymentId}`);
     const completed = (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data.completed_at;
-    expect(await refundRow.locator("td").last().textContent()).toBe(
-      await page.evaluate((iso) => new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)), completed),
-    );
+    // In UTC, as the period is cut.
+    expect(await refundRow.locator("td").last().textContent()).toBe(utc(completed, "en-GB"));
     // One CSV: a row per payment and per refund, by kind; amounts in minor units, as the API gives them.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
-    const csv = readFileSync((await download.path()) ?? "", "utf8");
+    const bytes = readFileSync((await download.path()) ?? "");
+    // UTF-8 with a byte order mark, so Excel does not read it as Windows-1252.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = bytes.subarray(3).toString("utf8");
     const [header = "", ...lines] = csv.split("\r\n").filter((l) => l !== "");
     expect(header).toBe("kind,id,payment_id,reference,amount,fee_amount,net_amount,currency,payment_method,provider,completed_at");
     const records = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [header.split(",")[i], v])));
@@ -187,10 +214,103 @@ describe("settlements", () => {
       ["refund", refundId, paymentId, "2000"],
     ]);
     expect(records[0]).toMatchObject({ reference: "order-money-1", fee_amount: "175", net_amount: "4825", currency: "XOF" });
+    // The refund names its payment's reference and method, so it matches its order.
+    expect(records[1]).toMatchObject({ reference: "order-money-1", payment_method: "PAYIN_ORANGE_CI", fee_amount: "0", net_amount: "-2000" });
     const sum = (kind: string, column: string) => records.filter((r) => r.kind === kind).reduce((n, r) => n + Number(r[column]), 0);
     expect(sum("payment", "amount") - sum("payment", "fee_amount") - sum("refund", "amount")).toBe(api.net_amount);
     expect(sum("payment", "net_amount") + sum("refund", "net_amount")).toBe(api.net_amount);
     await ctx.close();
+    expectClean(w);
+  });
+});
+
+describe("settlement times in UTC, in a browser in Paris", () => {
+  it("shows periods and completion times in UTC with the zone written, in English and French, and the French CSV is ;-separated UTF-8", async () => {
+    // A day closed at 00:00 UTC (as the daily job cuts it), beside the one `zerofee settle` made.
+    const day = { start: "2026-12-06T00:00:00.000Z", end: "2026-12-07T00:00:00.000Z" };
+    const dayId = newId("settlement", new Date(day.end));
+    await t.database.db.insert(settlements).values({
+      id: dayId,
+      appId: demo.app_id,
+      livemode: false,
+      currency: "EUR",
+      periodStart: new Date(day.start),
+      periodEnd: new Date(day.end),
+      count: 0,
+      grossAmount: 0,
+      feeAmount: 0,
+      refundedAmount: 0,
+      netAmount: 0,
+      status: "paid",
+      createdAt: new Date(day.end),
+    });
+    const settled = (await t.call("GET", `/v1/settlements/${settlementId}`, { token: demo.secret_key })).body.data;
+    const completed = (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data.completed_at;
+    const bounds = [settled.period_start, settled.period_end];
+
+    for (const [locale, labels, dayText] of [
+      ["en-GB", { email: "Email", password: "Password", button: "Sign in" }, "6 Dec 2026, 00:00 UTC → 7 Dec 2026, 00:00 UTC"],
+      ["fr-FR", { email: "Email", password: "Mot de passe", button: "Se connecter" }, "6 déc. 2026, 00:00 UTC → 7 déc. 2026, 00:00 UTC"],
+    ] as const) {
+      const paris = await browser.newContext({ locale, timezoneId: "Europe/Paris", viewport: { width: 1280, height: 900 } });
+      const p = await paris.newPage();
+      p.setDefaultTimeout(15_000);
+      watch(p, new URL(t.url).origin, w);
+      // The browser is in Paris: 00:00 UTC is 01:00 there.
+      expect(await p.evaluate(() => [Intl.DateTimeFormat().resolvedOptions().timeZone, new Date("2026-12-07T00:00:00Z").getHours()])).toEqual([
+        "Europe/Paris",
+        1,
+      ]);
+      await signIn(p, t.url, demo.email, demo.password, labels);
+      await p.getByRole("navigation").waitFor();
+      await p.goto(`${t.url}/dashboard/settlements`);
+      const dayRow = p.getByRole("row").filter({ hasText: dayId });
+      await expect.poll(() => dayRow.count()).toBe(1);
+      expect(await dayRow.textContent()).toContain(dayText);
+      expect(await dayRow.textContent()).not.toContain("01:00");
+      // Bounds not on a whole minute are written to the millisecond: two short periods never read the same.
+      const settledRow = p.getByRole("row").filter({ hasText: settlementId });
+      expect(await settledRow.textContent()).toContain(`${utc(bounds[0], locale, bounds)} → ${utc(bounds[1], locale, bounds)}`);
+
+      await p.goto(`${t.url}/dashboard/settlements/${dayId}`);
+      await expect.poll(() => p.locator("#settlement-figures > div").first().textContent()).toContain(dayText);
+      await p.goto(`${t.url}/dashboard/settlements/${settlementId}`);
+      const refundRow = p.locator("#settlement-refunds").locator("xpath=..").getByRole("table").getByRole("row").filter({ hasText: refundId });
+      await expect.poll(() => refundRow.count()).toBe(1);
+      expect(await refundRow.locator("td").last().textContent()).toBe(utc(completed, locale));
+      expect(await p.locator("#settlement-figures > div").first().textContent()).toContain(
+        `${utc(bounds[0], locale, bounds)} → ${utc(bounds[1], locale, bounds)}`,
+      );
+
+      if (locale === "fr-FR") {
+        // French Excel splits on ;: the file says what it is (text/csv;charset=utf-8), starts with a BOM, ; between cells.
+        await p.evaluate(() => {
+          const made: string[] = [];
+          (window as unknown as { blobTypes: string[] }).blobTypes = made;
+          const create = URL.createObjectURL.bind(URL);
+          URL.createObjectURL = (b: Blob | MediaSource) => {
+            made.push(b instanceof Blob ? b.type : "");
+            return create(b);
+          };
+        });
+        const [download] = await Promise.all([p.waitForEvent("download"), p.getByRole("button", { name: "Exporter en CSV" }).click()]);
+        expect(await p.evaluate(() => (window as unknown as { blobTypes: string[] }).blobTypes)).toEqual(["text/csv;charset=utf-8"]);
+        const bytes = readFileSync((await download.path()) ?? "");
+        expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+        const [header = "", ...lines] = bytes
+          .subarray(3)
+          .toString("utf8")
+          .split("\r\n")
+          .filter((l) => l !== "");
+        expect(header).toBe("kind;id;payment_id;reference;amount;fee_amount;net_amount;currency;payment_method;provider;completed_at");
+        const rows = lines.map((l) => l.split(";"));
+        expect(rows.map((r) => [r[0], r[1], r[3], r[4], r[8]])).toEqual([
+          ["payment", paymentId, "order-money-1", "5000", "PAYIN_ORANGE_CI"],
+          ["refund", refundId, "order-money-1", "2000", "PAYIN_ORANGE_CI"],
+        ]);
+      }
+      await paris.close();
+    }
     expectClean(w);
   });
 });

@@ -4,12 +4,12 @@ import { sendPaymentPage } from "../../http/prebuilt.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { PaymentSchema } from "../../services/payments/schemas.js";
-import { RefundSchema, serializeRefund } from "../../services/refunds/serialize.js";
 import { getSettlement, listSettlementPayments, listSettlementRefunds, listSettlements } from "../../services/settlements/read.js";
 import {
   ListSettlementsQuery,
   SettlementIdParams,
   SettlementPaymentsQuery,
+  SettlementRefundSchema,
   SettlementSchema,
   serializeSettlement,
 } from "../../services/settlements/serialize.js";
@@ -72,14 +72,14 @@ export function settlementRoutes(app: ZodApp, ctx: ServiceContext) {
     schema: {
       ...read.schemaExtras,
       tags: ["Settlements"],
-      summary: "The completed refunds a settlement deducted (its refunded_amount), newest first",
+      summary: "The completed refunds a settlement deducted (its refunded_amount), newest first, each with its payment's reference and payment_method",
       params: SettlementIdParams,
       querystring: SettlementPaymentsQuery,
-      response: { 200: listEnvelope(RefundSchema), ...errorResponses },
+      response: { 200: listEnvelope(SettlementRefundSchema), ...errorResponses },
     },
     handler: async (request) => {
       const result = await listSettlementRefunds({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, input: request.query });
-      return { success: true as const, data: result.items.map(serializeRefund), has_more: result.has_more, next_cursor: result.next_cursor };
+      return { success: true as const, data: result.items, has_more: result.has_more, next_cursor: result.next_cursor };
     },
   });
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { payments, settlements } from "../../db/schema/index.js";
 import { decodeCursor, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
@@ -6,7 +6,8 @@ import type { Scope, ServiceContext } from "../context.js";
 import { createdRange } from "../created-range.js";
 import { paymentsPage } from "../payments/list.js";
 import { listRefunds } from "../refunds/list.js";
-import type { ListSettlementsInput } from "./serialize.js";
+import { type RefundRow, serializeRefund } from "../refunds/serialize.js";
+import type { ListSettlementsInput, SettlementRefund } from "./serialize.js";
 
 /** A settlement of this app and mode; another app's or mode's is "not found". */
 export async function getSettlement({ ctx, scope, id }: { ctx: ServiceContext; scope: Scope; id: string }) {
@@ -47,7 +48,30 @@ interface SettlementPageArgs {
  */
 export async function listSettlementRefunds({ ctx, scope, id, input }: SettlementPageArgs) {
   const settlement = await getSettlement({ ctx, scope, id });
-  return listRefunds({ ctx, scope, input: { ...input, settlement_id: settlement.id } });
+  const result = await listRefunds({ ctx, scope, input: { ...input, settlement_id: settlement.id } });
+  return { ...result, items: await withPayments(ctx, scope, result.items) };
+}
+
+/**
+ * The refunds with what an accountant matches them to an order by: their payment's
+ * `reference` and `payment_method` (the payment may sit in an earlier settlement, so the
+ * settlement's own payments do not always hold it). One query a page, in the caller's app and mode.
+ */
+async function withPayments(ctx: ServiceContext, scope: Scope, rows: RefundRow[]): Promise<SettlementRefund[]> {
+  const ids = [...new Set(rows.map((r) => r.paymentId))];
+  const found =
+    ids.length === 0
+      ? []
+      : await ctx.db
+          .select({ id: payments.id, reference: payments.reference, paymentMethod: payments.paymentMethod })
+          .from(payments)
+          .where(and(inArray(payments.id, ids), eq(payments.appId, scope.appId), eq(payments.livemode, scope.livemode)));
+  const byId = new Map(found.map((p) => [p.id, p]));
+  return rows.map((r) => {
+    const p = byId.get(r.paymentId);
+    // A refund's payment is always of its app and mode; the fallback only keeps the schema's promise.
+    return { ...serializeRefund(r), payment_reference: p?.reference ?? null, payment_method: p?.paymentMethod ?? "" };
+  });
 }
 
 /** The payments a settlement holds, newest first: what a bank line is made of. */

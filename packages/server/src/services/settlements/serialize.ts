@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { settlements } from "../../db/schema/index.js";
 import { CreatedBound } from "../created-range.js";
+import { RefundSchema } from "../refunds/serialize.js";
 
 export type SettlementRow = typeof settlements.$inferSelect;
 
@@ -59,3 +60,13 @@ export const SettlementPaymentsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
+
+/**
+ * A refund a settlement deducted, with what an accountant matches it to an order by: its
+ * payment's `reference` and `payment_method`.
+ */
+export const SettlementRefundSchema = RefundSchema.extend({
+  payment_reference: z.string().nullable().describe("The refunded payment's reference (the merchant's order id), or null when it had none"),
+  payment_method: z.string().describe("The refunded payment's payment_method"),
+}).meta({ id: "SettlementRefund" });
+export type SettlementRefund = z.infer<typeof SettlementRefundSchema>;

@@ -22,8 +22,9 @@ export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
 /**
  * A fresh database for one test file: empty, or with `migrated` (for an app about to boot on
- * it, which migrates anyway) already migrated where that is cheaper — on PGlite, loaded from
- * the run's migrated image (global-pglite.ts): no initdb, no migrations.
+ * it, which migrates anyway) already migrated — on PGlite loaded from the run's migrated
+ * image, on PostgreSQL copied from the run's migrated template (global-pglite.ts): no initdb,
+ * no migrations.
  */
 export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<{ database: Database; url?: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
@@ -34,7 +35,8 @@ export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<
   const name = `zf_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  const template = opts.migrated ? process.env.ZEROFEE_TEST_PG_TEMPLATE : undefined;
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;

@@ -4551,6 +4551,7 @@ export interface paths {
                             name?: string;
                             phone?: string;
                         };
+                        /** @description Simple mode only (a checkout session fixes its own) */
                         description?: string;
                         payment_method: string;
                         /** @description Simple mode only */

@@ -117,7 +117,7 @@ export const PayBody = z.strictObject({
     .optional()
     .describe("Simple mode only"),
   reference: z.string().min(1).max(200).optional().describe("Simple mode only"),
-  description: z.string().max(500).optional(),
+  description: z.string().max(500).optional().describe("Simple mode only (a checkout session fixes its own)"),
 });
 export type PayInput = z.infer<typeof PayBody>;
 

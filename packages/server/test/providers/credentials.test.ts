@@ -39,6 +39,13 @@ afterAll(async () => {
   await proxy?.close();
 });
 
+/** A `test_live` callback saying the payment behind `reference` succeeded, under a fresh event id. */
+const successCallback = (reference: string) =>
+  JSON.stringify({
+    event_id: `forged_${randomBytes(4).toString("hex")}`,
+    type: "collection.updated",
+    data: { id: "x", reference, status: "SUCCESSFUL", amount: 1500, currency: "XOF", flow: "ussd_push", payment_url: null, failure_reason: null },
+  });
 const put = (m: Merchant, provider: string, body: unknown) => t.call("PUT", `/v1/apps/${m.appId}/providers/${provider}`, { token: m.token, body });
 const liveCredentials = () => ({ api_key: apiKey, merchant_id: merchantId, webhook_secret: t.app.ctx.providers.sandboxSecret("test_live") });
 
@@ -137,20 +144,7 @@ describe("live mode uses the app's credentials", () => {
     const created = await t.call("POST", "/v1/payments", { token: A.skLive, body: paymentBody("02") });
     expect(created.status).toBe(201);
     const [attempt] = created.body.data.attempts;
-    const body = JSON.stringify({
-      event_id: `forged_${randomBytes(4).toString("hex")}`,
-      type: "collection.updated",
-      data: {
-        id: "x",
-        reference: attempt.provider_payment_id,
-        status: "SUCCESSFUL",
-        amount: 1500,
-        currency: "XOF",
-        flow: "ussd_push",
-        payment_url: null,
-        failure_reason: null,
-      },
-    });
+    const body = successCallback(attempt.provider_payment_id);
     const { signPayload } = await import("@zerofee/providers");
     const wrong = signPayload("not-the-app-secret", body, Math.floor(Date.now() / 1000));
     const res = await t.call("POST", `/v1/webhooks/providers/test_live?app=${A.appId}&mode=live`, {
@@ -185,30 +179,15 @@ describe("live mode uses the app's credentials", () => {
     const created = await t.call("POST", "/v1/payments", { token: C.skLive, body: paymentBody("02") });
     expect(created.status, created.text).toBe(201);
     const [attempt] = created.body.data.attempts;
-    const forged = (eventId: string) =>
-      JSON.stringify({
-        event_id: eventId,
-        type: "collection.updated",
-        data: {
-          id: "x",
-          reference: attempt.provider_payment_id,
-          status: "SUCCESSFUL",
-          amount: 1500,
-          currency: "XOF",
-          flow: "ussd_push",
-          payment_url: null,
-          failure_reason: null,
-        },
-      });
     const { signPayload } = await import("@zerofee/providers");
     const send = (body: string) =>
       t.call("POST", `/v1/webhooks/providers/test_live?app=${C.appId}&mode=live`, {
         rawBody: body,
         headers: { "content-type": "application/json", "x-test-signature": signPayload("", body, Math.floor(Date.now() / 1000)) },
       });
-    expect((await send(forged(`forged_${randomBytes(4).toString("hex")}`))).status).toBe(401);
+    expect((await send(successCallback(attempt.provider_payment_id))).status).toBe(401);
     expect((await t.call("DELETE", `/v1/apps/${C.appId}/providers/test_live?mode=live`, { token: C.token })).status).toBe(200);
-    expect((await send(forged(`forged_${randomBytes(4).toString("hex")}`))).status).toBe(401);
+    expect((await send(successCallback(attempt.provider_payment_id))).status).toBe(401);
     const after = (await t.call("GET", `/v1/payments/${created.body.data.id}`, { token: C.skLive })).body.data;
     expect(["pending", "requires_action"]).toContain(after.status);
   });

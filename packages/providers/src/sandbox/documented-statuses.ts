@@ -1,7 +1,7 @@
 /**
  * The oracle of the status-map tests: what each provider status *means* in the provider's
- * documentation (`reference/providers.md`), written in each test beside its citation — never
- * our own table restated. A map passes when every documented status is mapped (no more, no
+ * own public documentation, written in each test beside its citation — never our own table
+ * restated. A map passes when every documented status is mapped (no more, no
  * fewer) and each lands in a ZeroFee status that meaning allows: paid is `completed` and only
  * that, a final refusal never reads as open or paid, and a status the provider still works
  * on never closes the payment.

@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { ProviderPaymentStatus } from "../contract.js";
 
 /**
- * Wire format of the `test` provider: a deliberately plain collections API, documented in
- * this folder's README, that exercises every flow (USSD push, OTP, redirect) ZeroFee runs.
+ * Wire format of the `test` provider: a deliberately plain collections API, described in
+ * docs/test-mode.md ("The `test` provider's API"), that exercises every flow (USSD push, OTP,
+ * redirect) ZeroFee runs.
  */
 export const TEST_STATUSES = ["PENDING", "OTP_REQUIRED", "PROCESSING", "SUCCESSFUL", "FAILED", "CANCELLED"] as const;
 export type TestStatus = (typeof TEST_STATUSES)[number];

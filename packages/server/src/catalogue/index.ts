@@ -6,7 +6,6 @@ import data from "./catalogue.json" with { type: "json" };
 interface OperatorEntry {
   name: string;
   prefixes: string[];
-  providers: string[];
 }
 interface CountryEntry {
   name: string;
@@ -20,7 +19,6 @@ interface GlobalMethodEntry {
   name: string;
   name_fr: string;
   currencies: string[];
-  providers: string[];
 }
 
 const COUNTRIES = data.countries as Record<string, CountryEntry>;
@@ -34,8 +32,6 @@ export interface ResolvedMethod {
   operator: string | null;
   /** Currencies the method takes; the first is the default. */
   currencies: Currency[];
-  /** Providers the catalogue says can serve it (routing filters further). */
-  providers: string[];
 }
 
 const METHOD_RE = /^PAYIN_([A-Z0-9]+)_([A-Z]{2})$/;
@@ -52,7 +48,6 @@ export function resolveMethod(code: string): ResolvedMethod | null {
       country: null,
       operator: null,
       currencies: global.currencies.filter(isCurrency),
-      providers: global.providers,
     };
   }
   const match = METHOD_RE.exec(code);
@@ -61,7 +56,7 @@ export function resolveMethod(code: string): ResolvedMethod | null {
   const entry = Object.hasOwn(COUNTRIES, country) ? COUNTRIES[country] : undefined;
   const op = entry && Object.hasOwn(entry.operators, operator) ? entry.operators[operator] : undefined;
   if (!entry || !op || !isCurrency(entry.currency)) return null;
-  return { code, kind: "mobile_money", country, operator, currencies: [entry.currency], providers: op.providers };
+  return { code, kind: "mobile_money", country, operator, currencies: [entry.currency] };
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ProviderPaymentStatus } from "../contract.js";
 
 /**
- * BUI Corporation's wire format (reference/providers.md §5).
+ * BUI Corporation's wire format (its API documentation; docs/providers/bui.md).
  * Confirmed: base `https://api.buicorporation.io/v1.0`, `Authorization: Bearer <key>`,
  * `X-Idempotence-Key: <uuid>`, errors `{statusCode, message, field?}`, the pay-in body
  * (`paymentMethod`, `mobileMoney{service, amount (integer), recipient (E.164), reference,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ProviderPaymentStatus } from "../contract.js";
 
 /**
- * PaiementPro's wire format (reference/providers.md §4).
+ * PaiementPro's wire format (its integration guide; docs/providers/paiementpro.md).
  * Documented: the JSON init `POST /webservice/onlinepayment/init/curl-init.php` (no auth
  * header, `merchantId` in the body), its fields and `{success, message, url}` answer, the
  * hosted page at `…/sandbox.php?sessionid=…`, channel codes, `countryCurrencyCode` "952".

@@ -1,5 +1,5 @@
 /**
- * PawaPay's signed callbacks (RFC 9421, reference/providers.md §1.2) at ZeroFee's inbound
+ * PawaPay's signed callbacks (RFC 9421; docs/providers/pawapay.md) at ZeroFee's inbound
  * route, against PawaPay's real sandbox over HTTP: the sandbox's own callbacks are accepted;
  * a captured signed callback replayed after the freshness window is refused; a signature that
  * does not cover the request line (`@method`, `@authority`, `@path`) is refused. The messages

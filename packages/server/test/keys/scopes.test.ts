@@ -67,4 +67,23 @@ describe("restricted keys", () => {
     expect(write.status).toBe(403);
     expect(write.body.error.message).toContain("checkout:write");
   });
+  it("the browser's payment routes (status, OTP) hold a restricted secret key to its payments scopes", async () => {
+    const created = await t.call("POST", "/v1/payments", {
+      token: m.sk,
+      idempotencyKey: randomUUID(),
+      body: { amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 03" } },
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = created.body.data.id as string;
+    const checkoutOnly = await restrictedKey(["checkout:write"]);
+    const status = await t.call("GET", `/v1/payments/${id}/status`, { token: checkoutOnly });
+    expect(status.status).toBe(403);
+    expect(status.body.error.message).toMatch(/lacks the payments:read scope/);
+    const otp = await t.call("POST", `/v1/payments/${id}/authenticate`, { token: checkoutOnly, idempotencyKey: randomUUID(), body: { otp: "000000" } });
+    expect(otp.status).toBe(403);
+    expect(otp.body.error.message).toMatch(/lacks the payments:write scope/);
+    // With the scopes they work as for the publishable key.
+    expect((await t.call("GET", `/v1/payments/${id}/status`, { token: await restrictedKey(["payments:read"]) })).status).toBe(200);
+    expect((await t.call("GET", `/v1/payments/${id}/status`, { token: m.pk })).status).toBe(200);
+  });
 });

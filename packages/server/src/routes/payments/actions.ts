@@ -26,7 +26,8 @@ export function paymentActionRoutes(app: ZodApp, ctx: ServiceContext) {
     handler: async (request) =>
       ok(await paymentDetail(ctx, await cancelPayment({ ctx: forRequest(ctx, request), scope: await resolveScope(ctx, request), id: request.params.id }))),
   });
-  const otp = access(["publishable", "client_secret", "secret"]);
+  // A restricted secret key submits a code under its payments:write scope.
+  const otp = access(["publishable", "client_secret", "secret"], "payments:write");
   app.route({
     method: "POST",
     url: "/v1/payments/:id/authenticate",

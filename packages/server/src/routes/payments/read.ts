@@ -49,7 +49,8 @@ export function readPaymentRoutes(app: ZodApp, ctx: ServiceContext) {
       return sendPaymentPage(reply, result, PageEnvelope, ctx.config.checkResponses);
     },
   });
-  const pub = access(["publishable", "client_secret", "secret"]);
+  // A restricted secret key reads it under its payments:read scope (publishable keys and client secrets have no scopes).
+  const pub = access(["publishable", "client_secret", "secret"], "payments:read");
   app.route({
     method: "GET",
     url: "/v1/payments/:id/status",

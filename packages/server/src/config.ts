@@ -185,10 +185,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (production && !env.DATABASE_URL) throw new ConfigError("DATABASE_URL is required when NODE_ENV=production");
   if (production && env.ZEROFEE_SANDBOX === true) throw new ConfigError("ZEROFEE_SANDBOX cannot be on when NODE_ENV=production");
   if (production && env.ZEROFEE_FAULT) throw new ConfigError("ZEROFEE_FAULT is refused when NODE_ENV=production");
-  const retryDelaysS = env.ZEROFEE_WEBHOOK_RETRY_DELAYS.split(",").map((s) => Number(s.trim()));
-  if (retryDelaysS.some((n) => !Number.isInteger(n) || n < 0)) {
-    throw new ConfigError("ZEROFEE_WEBHOOK_RETRY_DELAYS must be comma-separated whole seconds");
+  // Digits only, as every number here: `Number` would take "1e2", "0x10" and "" (a stray comma
+  // adding an immediate retry).
+  const delayParts = env.ZEROFEE_WEBHOOK_RETRY_DELAYS.split(",").map((s) => s.trim());
+  if (delayParts.some((s) => !/^\d+$/.test(s))) {
+    throw new ConfigError("Invalid configuration ZEROFEE_WEBHOOK_RETRY_DELAYS: comma-separated whole seconds (digits only) are expected");
   }
+  const retryDelaysS = delayParts.map(Number);
   const dataDir = resolve(env.ZEROFEE_DATA_DIR);
   return {
     port: env.PORT,

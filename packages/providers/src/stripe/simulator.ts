@@ -8,7 +8,7 @@ import { outcomeForPhone, refundFails } from "../sandbox/test-numbers.js";
 import type { CheckoutSession, LastPaymentError, PaymentIntent } from "./wire.js";
 
 interface SessionRecord extends Outbox {
-  session: Omit<CheckoutSession, "payment_intent"> & { payment_intent: string | null; success_url: string; cancel_url: string; created: number };
+  session: Omit<CheckoutSession, "payment_intent"> & { payment_intent: string | null; success_url: string; cancel_url: string | null; created: number };
   intent: PaymentIntent | null;
   /** Refund ids by Idempotency-Key (each refund is its own record, `re_…`). */
   refund_ids?: Record<string, string>;
@@ -103,7 +103,8 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     if (!Number.isInteger(amount) || amount < 1 || !currency || !Number.isInteger(quantity) || quantity < 1) {
       return stripeError(400, "invalid_request_error", "line_items[0] needs price_data[currency], price_data[unit_amount] and quantity.", "parameter_missing");
     }
-    if (!b.success_url || !b.cancel_url) return stripeError(400, "invalid_request_error", "Missing required param: success_url.", "parameter_missing");
+    // As Stripe: success_url is required, cancel_url is not (without it there is no way back to the shop).
+    if (!b.success_url) return stripeError(400, "invalid_request_error", "Missing required param: success_url.", "parameter_missing");
     // SPEC §14 …05: an outage at creation that keeps nothing.
     if (outcomeForPhone(b["metadata[sandbox_phone]"] ?? "") === "provider_error" && b["metadata[sandbox_phone]"]) {
       return stripeError(500, "api_error", "An unknown error occurred while processing your request (sandbox …05).");
@@ -136,7 +137,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
         expires_at: expiresAt,
         metadata,
         success_url: b.success_url,
-        cancel_url: b.cancel_url,
+        cancel_url: b.cancel_url ?? null,
       },
       intent: null,
     };
@@ -267,7 +268,7 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     }
     await opts.store.put(`pi:${intentId}`, { session_id: r.session.id }, null);
     await save(r, 0);
-    if (outcome !== "paid") return seeOther(r.session.cancel_url);
+    if (outcome !== "paid") return backToShop(r);
     return seeOther(r.session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", r.session.id));
   }
 
@@ -278,14 +279,24 @@ export function createStripeSimulator(opts: SimulatorOptions): Simulator {
     message: "The provided PaymentMethod has failed authentication.",
   };
 
+  /** The session's `cancel_url`; without one (Stripe shows no back link then), a page saying where things stand. */
+  function backToShop(r: SessionRecord): SimResponse {
+    if (r.session.cancel_url) return seeOther(r.session.cancel_url);
+    const text =
+      r.session.status === "open" ? "You left the payment: you can close this window." : "This checkout session has ended: you can close this window.";
+    return {
+      status: 200,
+      headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Checkout</title></head><body><p>${text}</p></body></html>`,
+    };
+  }
+
   async function pageAction(r: SessionRecord, body: unknown): Promise<SimResponse> {
     const b = (body ?? {}) as Record<string, string>;
     if (r.session.status !== "open") {
-      return r.session.status === "complete"
-        ? seeOther(r.session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", r.session.id))
-        : seeOther(r.session.cancel_url);
+      return r.session.status === "complete" ? seeOther(r.session.success_url.replaceAll("{CHECKOUT_SESSION_ID}", r.session.id)) : backToShop(r);
     }
-    if (b.action === "cancel") return seeOther(r.session.cancel_url);
+    if (b.action === "cancel") return backToShop(r);
     if (b.action === "decline") return pay(r, b.step === "3ds" ? AUTH_FAILED : DECLINE);
     if (b.action !== "approve") return stripeError(400, "invalid_request_error", "unknown action");
     const card = testCard(b.card_number);

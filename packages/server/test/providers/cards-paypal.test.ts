@@ -109,6 +109,37 @@ describe("stripe", () => {
     expect((await refused.json()).error.type).toBe("invalid_request_error");
   });
 
+  it("the sandbox takes what Stripe takes: cancel_url is optional (no way back then), success_url is required and named", async () => {
+    const create = (fields: Record<string, string>) =>
+      fetch(`${t.url}/sandbox/stripe/v1/checkout/sessions`, {
+        method: "POST",
+        headers: { authorization: "Bearer sk_test_x", "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          mode: "payment",
+          "line_items[0][price_data][currency]": "eur",
+          "line_items[0][price_data][unit_amount]": "900",
+          "line_items[0][quantity]": "1",
+          ...fields,
+        }).toString(),
+      });
+    const noSuccess = await create({ cancel_url: "https://example.com/no" });
+    expect(noSuccess.status).toBe(400);
+    expect((await noSuccess.json()).error.message).toContain("success_url");
+    const made = await create({ success_url: "https://example.com/ok" });
+    expect(made.status).toBe(200);
+    const session = await made.json();
+    expect(session).toMatchObject({ status: "open" });
+    // Declined without a cancel_url: the page says the session ended instead of sending the customer nowhere.
+    const declined = await fetch(session.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ session: session.id, step: "card", card_number: "4000 0000 0000 0002", action: "approve" }).toString(),
+      redirect: "manual",
+    });
+    expect(declined.status).toBe(200);
+    expect(await declined.text()).toContain("This checkout session has ended");
+  });
+
   it("4000 0000 0000 3220 shows a 3-D Secure challenge; failing it fails the payment with the intent's error", async () => {
     const p = await create("stripe");
     const page = await fetch(p.next_action.redirect_url, {

@@ -50,6 +50,12 @@ describe("configuration", () => {
     expect(refusal({ ZEROFEE_KEY_CACHE_MS: "1.5" })).toMatch(/ZEROFEE_KEY_CACHE_MS/);
     expect(refusal({ PORT: "99999" })).toMatch(/PORT: at most 65535/);
     expect(load({ ZEROFEE_DB_POOL_SIZE: " 12 " }).dbPoolSize).toBe(12);
+    // The retry schedule too: no exponent, no hex, and no empty entry from a stray comma
+    // (which would have added an immediate retry).
+    for (const bad of ["1e2,60", "0x10", "60,,300", "60,300,", "60;300", "-5"]) {
+      expect(refusal({ ZEROFEE_WEBHOOK_RETRY_DELAYS: bad }), bad).toMatch(/ZEROFEE_WEBHOOK_RETRY_DELAYS/);
+    }
+    expect(load({ ZEROFEE_WEBHOOK_RETRY_DELAYS: " 60, 300 " }).webhook.retryDelaysS).toEqual([60, 300]);
   });
 
   it("a timeout of 0 is refused (every call would fail at once); documented zeros still turn a limit off", () => {

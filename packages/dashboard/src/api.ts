@@ -99,3 +99,18 @@ export async function list<T>(path: string, o?: CallOptions): Promise<ListPage<T
   const { body } = await raw("GET", path, o);
   return { data: body.data as T[], has_more: Boolean(body.has_more), next_cursor: (body.next_cursor as string | null) ?? null };
 }
+
+/**
+ * Every row of a list route, following `next_cursor` (100 a page): for the short lists a page
+ * shows whole (apps, keys, an event's deliveries, providers), which the API pages like any list.
+ */
+export async function listAll<T>(path: string, o: CallOptions = {}): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await list<T>(path, { ...o, query: { ...o.query, limit: 100, cursor } });
+    rows.push(...page.data);
+    if (!page.has_more || !page.next_cursor) return rows;
+    cursor = page.next_cursor;
+  }
+}

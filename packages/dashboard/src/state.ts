@@ -1,5 +1,5 @@
 import { createMemo, createSignal, untrack } from "solid-js";
-import { ApiFailure, type CallOptions, call } from "./api";
+import { ApiFailure, type CallOptions, call, listAll } from "./api";
 import type { App, User } from "./types";
 
 /** Who is signed in (`undefined` while unknown, `null` when signed out). */
@@ -47,7 +47,7 @@ export function setCurrentApp(id: string): void {
 }
 
 export async function refreshApps(): Promise<void> {
-  setApps(await call<App[]>("GET", "/v1/apps"));
+  setApps(await listAll<App>("/v1/apps"));
 }
 
 /** A resource source for app-scoped data: nothing is fetched until an app is known. */

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from "solid-js";
-import { call } from "../api";
+import { call, listAll } from "../api";
 import { dateTime } from "../format";
 import { type MessageKey, t } from "../i18n";
 import { inScope, type Scope } from "../state";
@@ -13,7 +13,7 @@ import { ActionError, Badge, createAction, Load } from "../ui";
 function Deliveries(props: { eventId: string; attempts: number; scope: Scope }) {
   const [rows] = createResource(
     () => ({ id: props.eventId, attempts: props.attempts, ...props.scope }),
-    (s) => call<Delivery[]>("GET", `/v1/events/${s.id}/deliveries`, inScope(s)),
+    (s) => listAll<Delivery>(`/v1/events/${s.id}/deliveries`, inScope(s)),
   );
   return (
     <Load data={rows}>

@@ -1,5 +1,5 @@
 import { createEffect, createResource, createSignal, on, Show } from "solid-js";
-import { call } from "../api";
+import { call, listAll } from "../api";
 import { ConfirmDialog } from "../dialog";
 import { dateTime } from "../format";
 import { t, tf } from "../i18n";
@@ -14,7 +14,7 @@ import { ActionError, createAction, DataTable, Load, SecretBox, Section } from "
 export function Keys(props: { appId: string }) {
   const [keys, { refetch }] = createResource(
     () => props.appId,
-    (app) => call<ApiKey[]>("GET", `/v1/apps/${app}/keys`),
+    (app) => listAll<ApiKey>(`/v1/apps/${app}/keys`),
   );
   const [type, setType] = createSignal<"secret" | "publishable">("secret");
   const [fresh, setFresh] = createSignal<{ id: string; key: string; app: string; mode: string } | null>(null);

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from "solid-js";
-import { call, list } from "../api";
+import { call, list, listAll } from "../api";
 import { paymentColumns } from "../columns";
 import { day, money, percent } from "../format";
 import { t, tf } from "../i18n";
@@ -99,7 +99,7 @@ const firstPaymentCommand = (origin: string) => `curl -s ${origin}/v1/payments -
 export function FirstPaymentHint() {
   const [keys] = createResource(
     () => inApp(),
-    (s) => call<ApiKey[]>("GET", `/v1/apps/${s.app}/keys`),
+    (s) => listAll<ApiKey>(`/v1/apps/${s.app}/keys`),
   );
   const secret = () => keys.latest?.find((k) => k.type === "secret" && k.mode === mode() && !k.revoked_at);
   return (

@@ -1,5 +1,5 @@
 import { createResource, createSignal, For, Show } from "solid-js";
-import { call } from "../api";
+import { call, listAll } from "../api";
 import { t } from "../i18n";
 import { isCurrent, mode } from "../state";
 import type { ProviderConfig } from "../types";
@@ -117,7 +117,7 @@ function ProviderForm(props: { appId: string; initial: ProviderConfig }) {
 export function Providers(props: { appId: string }) {
   const [configs] = createResource(
     () => ({ app: props.appId, mode: mode() }),
-    (s) => call<ProviderConfig[]>("GET", `/v1/apps/${s.app}/providers?mode=${s.mode}`),
+    (s) => listAll<ProviderConfig>(`/v1/apps/${s.app}/providers`, { query: { mode: s.mode } }),
   );
   return (
     <Section title={t("providers.title")} id="providers">

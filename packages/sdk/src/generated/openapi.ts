@@ -284,10 +284,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List apps */
+        /** List apps, newest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1461,10 +1464,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List keys (display prefix only) */
+        /** List keys (display prefix only), newest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     app_id: string;
@@ -2011,6 +2017,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    cursor?: string;
+                    limit?: number;
                     /** @description test or live; omitted: the X-ZeroFee-Mode header (default test) */
                     mode?: "test" | "live";
                 };
@@ -5430,7 +5438,10 @@ export interface paths {
         /** Delivery attempts of an event, oldest first */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -5449,6 +5460,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["WebhookDelivery"][];
+                            has_more: boolean;
+                            next_cursor: string | null;
                             /** @enum {boolean} */
                             success: true;
                         };

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { requireUser } from "../../http/auth.js";
-import { dataEnvelope, errorResponses } from "../../http/envelope.js";
+import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.js";
 import { access, ok, type ZodApp } from "../../http/types.js";
-import { AppBody, AppSchema, createApp, deleteApp, getApp, listApps, serializeApp, updateApp } from "../../services/apps/apps.js";
+import { AppBody, AppSchema, createApp, deleteApp, getApp, ListAppsQuery, listApps, serializeApp, updateApp } from "../../services/apps/apps.js";
 import type { ServiceContext } from "../../services/context.js";
 
 export const AppParams = z.strictObject({ app_id: z.string().min(1).max(64) });
@@ -26,17 +26,14 @@ export function appRoutes(app: ZodApp, ctx: ServiceContext) {
     schema: {
       ...a.schemaExtras,
       tags,
-      summary: "List apps",
-      response: {
-        200: z.object({ success: z.literal(true), data: z.array(AppSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }),
-        ...errorResponses,
-      },
+      summary: "List apps, newest first",
+      querystring: ListAppsQuery,
+      response: { 200: listEnvelope(AppSchema), ...errorResponses },
     },
-    handler: async (request) => ({
-      ...ok((await listApps({ ctx, accountId: requireUser(request).accountId })).map(serializeApp)),
-      has_more: false,
-      next_cursor: null,
-    }),
+    handler: async (request) => {
+      const result = await listApps({ ctx, accountId: requireUser(request).accountId, input: request.query });
+      return { ...ok(result.items.map(serializeApp)), has_more: result.has_more, next_cursor: result.next_cursor };
+    },
   });
   app.route({
     method: "GET",

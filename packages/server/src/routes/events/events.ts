@@ -8,7 +8,7 @@ import { getEvent } from "../../services/events/get.js";
 import { listEvents } from "../../services/events/list.js";
 import { recoverEvents } from "../../services/events/recover.js";
 import { resendEvent } from "../../services/events/resend.js";
-import { DeliverySchema, EventIdParams, EventSchema, ListEventsQuery, RecoverBody } from "../../services/events/schemas.js";
+import { DeliverySchema, EventIdParams, EventSchema, ListDeliveriesQuery, ListEventsQuery, RecoverBody } from "../../services/events/schemas.js";
 import { serializeDelivery, serializeEvent } from "../../services/events/serialize.js";
 
 /** Events of the caller's app and mode, their delivery attempts, resend and recovery. */
@@ -56,9 +56,13 @@ export function eventRoutes(app: ZodApp, ctx: ServiceContext) {
       tags,
       summary: "Delivery attempts of an event, oldest first",
       params: EventIdParams,
-      response: { 200: dataEnvelope(z.array(DeliverySchema)), ...errorResponses },
+      querystring: ListDeliveriesQuery,
+      response: { 200: listEnvelope(DeliverySchema), ...errorResponses },
     },
-    handler: async (request) => ok((await listDeliveries({ ctx, scope: await resolveScope(ctx, request), id: request.params.id })).map(serializeDelivery)),
+    handler: async (request) => {
+      const result = await listDeliveries({ ctx, scope: await resolveScope(ctx, request), id: request.params.id, input: request.query });
+      return { ...ok(result.items.map(serializeDelivery)), has_more: result.has_more, next_cursor: result.next_cursor };
+    },
   });
   app.route({
     method: "POST",

@@ -4,7 +4,7 @@ import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.
 import { access, ok, type ZodApp } from "../../http/types.js";
 import { getApp } from "../../services/apps/apps.js";
 import type { ServiceContext } from "../../services/context.js";
-import { CreateKeyBody, createKey, KeySchema, listKeys, RollKeyBody, revokeKey, rollKey, serializeKey } from "../../services/keys/keys.js";
+import { CreateKeyBody, createKey, KeySchema, ListKeysQuery, listKeys, RollKeyBody, revokeKey, rollKey, serializeKey } from "../../services/keys/keys.js";
 import { AppParams } from "../apps/apps.js";
 
 const KeyParams = AppParams.extend({ key_id: z.string().min(1).max(64) });
@@ -39,13 +39,15 @@ export function keyRoutes(app: ZodApp, ctx: ServiceContext) {
     schema: {
       ...a.schemaExtras,
       tags,
-      summary: "List keys (display prefix only)",
+      summary: "List keys (display prefix only), newest first",
       params: AppParams,
+      querystring: ListKeysQuery,
       response: { 200: listEnvelope(KeySchema), ...errorResponses },
     },
     handler: async (request) => {
       await ownApp(requireUser(request).accountId, request.params.app_id);
-      return { ...ok((await listKeys({ ctx, appId: request.params.app_id })).map((k) => serializeKey(k))), has_more: false, next_cursor: null };
+      const result = await listKeys({ ctx, appId: request.params.app_id, input: request.query });
+      return { ...ok(result.items.map((k) => serializeKey(k))), has_more: result.has_more, next_cursor: result.next_cursor };
     },
   });
   app.route({

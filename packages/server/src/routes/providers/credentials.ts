@@ -4,7 +4,7 @@ import { dataEnvelope, errorResponses, listEnvelope } from "../../http/envelope.
 import { access, ok, type ZodApp } from "../../http/types.js";
 import type { ServiceContext } from "../../services/context.js";
 import { deleteProviderConfig, getProviderConfig, listProviderConfigs, setProviderConfig } from "../../services/providers/credentials.js";
-import { ModeQuery, ProviderConfigSchema, ProviderParams, PutProviderBody } from "../../services/providers/schemas.js";
+import { ListProvidersQuery, ModeQuery, ProviderConfigSchema, ProviderParams, PutProviderBody } from "../../services/providers/schemas.js";
 import { AppParams } from "../apps/apps.js";
 
 /** Provider credentials per app and mode (SPEC §4): set, read (never the values), list, remove. */
@@ -20,12 +20,13 @@ export function providerConfigRoutes(app: ZodApp, ctx: ServiceContext) {
       tags,
       summary: "List the providers usable in a mode, with what the app has set (never the values)",
       params: AppParams,
-      querystring: ModeQuery,
+      querystring: ListProvidersQuery,
       response: { 200: listEnvelope(ProviderConfigSchema), ...errorResponses },
     },
     handler: async (request) => {
       const scope = await userAppScope(ctx, request, request.params.app_id, request.query.mode);
-      return { ...ok(await listProviderConfigs({ ctx, scope })), has_more: false, next_cursor: null };
+      const result = await listProviderConfigs({ ctx, scope, input: request.query });
+      return { ...ok(result.items), has_more: result.has_more, next_cursor: result.next_cursor };
     },
   });
   app.route({

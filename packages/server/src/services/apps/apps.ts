@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, apps } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
+import { decodeCursor, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
@@ -9,6 +10,11 @@ import { forgetKeys } from "../keys/cache.js";
 import { routingSetupCache } from "../routing/setup-cache.js";
 
 export const AppBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const ListAppsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListAppsInput = z.infer<typeof ListAppsQuery>;
 export const AppSchema = z
   .object({ id: z.string(), object: z.literal("app"), name: z.string(), created_at: z.string(), updated_at: z.string() })
   .meta({ id: "App" });
@@ -32,12 +38,17 @@ export async function createApp({ ctx, accountId, name }: { ctx: ServiceContext;
   return row;
 }
 
-export function listApps({ ctx, accountId }: { ctx: ServiceContext; accountId: string }): Promise<AppRow[]> {
-  return ctx.db
+/** The account's apps, newest first, cursor-paginated (SPEC §4). */
+export async function listApps({ ctx, accountId, input }: { ctx: ServiceContext; accountId: string; input: ListAppsInput }) {
+  const where: SQL[] = [eq(apps.accountId, accountId), isNull(apps.deletedAt)];
+  if (input.cursor) where.push(lt(apps.id, decodeCursor(input.cursor)));
+  const rows = await ctx.db
     .select()
     .from(apps)
-    .where(and(eq(apps.accountId, accountId), isNull(apps.deletedAt)))
-    .orderBy(desc(apps.id));
+    .where(and(...where))
+    .orderBy(desc(apps.id))
+    .limit(input.limit + 1);
+  return page(rows, input.limit);
 }
 
 /** An app of the caller's account; any other is "not found". */

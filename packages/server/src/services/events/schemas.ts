@@ -17,6 +17,12 @@ export const ListEventsQuery = z.strictObject({
 });
 export type ListEventsInput = z.infer<typeof ListEventsQuery>;
 
+export const ListDeliveriesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListDeliveriesInput = z.infer<typeof ListDeliveriesQuery>;
+
 export const EventSchema = z
   .object({
     id: z.string(),

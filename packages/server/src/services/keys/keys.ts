@@ -1,10 +1,11 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { prepared } from "../../db/prepared.js";
 import { apiKeys, apps } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { generateApiKey, type KeyType, parseApiKey } from "../../lib/api-keys.js";
 import { sha256Hex } from "../../lib/crypto.js";
+import { decodeCursor, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
@@ -32,6 +33,11 @@ export const CreateKeyBody = z.strictObject({
   mode: z.enum(["test", "live"]).optional().describe("omitted: the X-ZeroFee-Mode header (default test)"),
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional().describe("Restrict a secret key; omitted = every scope"),
 });
+export const ListKeysQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListKeysInput = z.infer<typeof ListKeysQuery>;
 export const RollKeyBody = z.strictObject({
   expire_now: z.boolean().optional().describe("Invalidate the old key at once instead of after the grace period"),
   grace_period_s: z
@@ -95,12 +101,17 @@ export function createKey({ ctx, scope, input }: { ctx: ServiceContext; scope: S
   return insertKey(ctx, scope.appId, input.type, scope.livemode, input.scopes ?? null, ctx.clock.now());
 }
 
-export function listKeys({ ctx, appId }: { ctx: ServiceContext; appId: string }): Promise<KeyRow[]> {
-  return ctx.db
+/** The app's unrevoked keys (both modes), newest first, cursor-paginated (SPEC §4). */
+export async function listKeys({ ctx, appId, input }: { ctx: ServiceContext; appId: string; input: ListKeysInput }) {
+  const where: SQL[] = [eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)];
+  if (input.cursor) where.push(lt(apiKeys.id, decodeCursor(input.cursor)));
+  const rows = await ctx.db
     .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.appId, appId), isNull(apiKeys.revokedAt)))
-    .orderBy(desc(apiKeys.id));
+    .where(and(...where))
+    .orderBy(desc(apiKeys.id))
+    .limit(input.limit + 1);
+  return page(rows, input.limit);
 }
 
 export async function revokeKey({ ctx, appId, keyId }: { ctx: ServiceContext; appId: string; keyId: string }): Promise<KeyRow> {

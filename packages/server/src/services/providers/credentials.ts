@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { and, asc, eq } from "drizzle-orm";
 import { appProviders } from "../../db/schema/index.js";
 import { decryptSecret, encryptSecret } from "../../lib/crypto.js";
+import { encodeCursor } from "../../lib/cursor.js";
 import { ApiError, notFound } from "../../lib/errors.js";
 import type { Scope, ServiceContext } from "../context.js";
 import { routingSetupCache } from "../routing/setup-cache.js";
-import type { PutProviderInput } from "./schemas.js";
+import type { ListProvidersInput, PutProviderInput } from "./schemas.js";
 
 export type ConfigRow = typeof appProviders.$inferSelect;
 
@@ -157,13 +158,29 @@ export async function getProviderConfig({ ctx, scope, provider }: { ctx: Service
   return serializeProviderConfig(ctx, { ...scope, provider, row });
 }
 
-/** Every provider usable in the mode, configured or not, so a dashboard can offer them. */
-export async function listProviderConfigs({ ctx, scope }: { ctx: ServiceContext; scope: Scope }) {
+/**
+ * Every provider usable in the scope's mode, configured or not (a dashboard offers them all),
+ * in the registry's order, paged like every list
+ * (SPEC §4): the cursor is the last provider name of the previous page, opaque to the client.
+ */
+export async function listProviderConfigs({ ctx, scope, input }: { ctx: ServiceContext; scope: Scope; input: ListProvidersInput }) {
+  const names = ctx.providers.names().filter((name) => ctx.providers.usable(name, scope.livemode));
+  let start = 0;
+  if (input.cursor) {
+    const after = names.indexOf(Buffer.from(input.cursor, "base64url").toString("utf8"));
+    if (after < 0 || encodeCursor(names[after] ?? "") !== input.cursor) {
+      throw new ApiError("validation_error", "cursor is not one this API gave out.", { param: "cursor" });
+    }
+    start = after + 1;
+  }
+  const slice = names.slice(start, start + input.limit);
+  const hasMore = start + input.limit < names.length;
   const rows = new Map((await listProviderConfigRows(ctx, scope)).map((r) => [r.provider, r]));
-  return ctx.providers
-    .names()
-    .filter((name) => ctx.providers.usable(name, scope.livemode))
-    .map((provider) => serializeProviderConfig(ctx, { ...scope, provider, row: rows.get(provider) ?? null }));
+  return {
+    items: slice.map((provider) => serializeProviderConfig(ctx, { ...scope, provider, row: rows.get(provider) ?? null })),
+    has_more: hasMore,
+    next_cursor: hasMore && slice.length > 0 ? encodeCursor(slice.at(-1) ?? "") : null,
+  };
 }
 
 /**

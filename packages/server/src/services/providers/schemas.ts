@@ -5,6 +5,12 @@ export const ModeSchema = z.enum(["test", "live"]);
 /** A dashboard user names the mode here or with `X-ZeroFee-Mode` (default test). */
 const OptionalMode = ModeSchema.optional().describe("test or live; omitted: the X-ZeroFee-Mode header (default test)");
 export const ModeQuery = z.strictObject({ mode: OptionalMode });
+/** The provider list pages like every list (SPEC §4), over the registry's fixed order. */
+export const ListProvidersQuery = ModeQuery.extend({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ListProvidersInput = z.infer<typeof ListProvidersQuery>;
 
 const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
 const credentialValue = z

@@ -158,6 +158,32 @@ describe("CF-4 provider faults at initiation", () => {
     }
   });
 
+  it("CF-4 (b) then the provider's own callback settles it: completed once, with the provider's reference it never answered at initiation", async () => {
+    // `test` (ZeroFee's own simulator, whose callbacks verify) slower than the 800 ms timeout.
+    await control("test", { latency_ms: 2_000 });
+    let id = "";
+    try {
+      const res = await t.call("POST", "/v1/payments", { token: m.sk, body: paymentBody("00", { provider: "test" }) });
+      expect(res.status, res.text).toBe(201);
+      id = res.body.data.id;
+      expect(res.body.data).toMatchObject({ status: "pending", provider: "test", provider_reference: null });
+      expect(res.body.data.attempts.map((a: { status: string }) => a.status)).toEqual(["ambiguous"]);
+    } finally {
+      await control("test", { latency_ms: 0 });
+    }
+    // No reconciliation here: the sandbox customer confirms and the provider calls back.
+    const done = await eventually(async () => {
+      const p = await get(id);
+      return p.status === "completed" ? p : null;
+    }, 15_000);
+    expect(done.timeline.at(-1).source).toBe("provider_webhook");
+    expect(done.provider_reference).toMatch(/\S/);
+    expect(done.attempts.map((a: { status: string; provider_reference: string | null }) => [a.status, a.provider_reference])).toEqual([
+      ["accepted", done.provider_reference],
+    ]);
+    expect(await eventCounts(t.database.db, id)).toEqual({ "payment.created": 1, "payment.completed": 1 });
+  });
+
   it("CF-4 (c) first candidate accepts but its response is dropped (TCP proxy): no cascade, pending, reconciliation settles it exactly once", async () => {
     await control("test_b", { drop_callbacks: true });
     proxy.dropResponses(true);

@@ -143,7 +143,11 @@ export async function applyStatus(
     const [fresh] = await tx.select().from(payments).where(eq(payments.id, paymentId));
     if (!fresh) return { kind: "unknown" as const, reason: "no such payment" };
     if (attempt.status !== "accepted") {
-      await tx.update(paymentAttempts).set({ status: "accepted", updatedAt: ctx.clock.now() }).where(eq(paymentAttempts.id, attempt.id));
+      const reference = attempt.providerReference ?? status.providerReference ?? null;
+      await tx
+        .update(paymentAttempts)
+        .set({ status: "accepted", providerReference: reference, updatedAt: ctx.clock.now() })
+        .where(eq(paymentAttempts.id, attempt.id));
       if (!fresh.providerReference && status.providerReference) {
         await tx.update(payments).set({ provider: attempt.provider, providerReference: status.providerReference }).where(eq(payments.id, paymentId));
       }

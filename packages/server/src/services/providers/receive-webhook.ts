@@ -115,10 +115,20 @@ export async function receiveProviderWebhook(ctx: ServiceContext, input: Receive
     });
     if (!stored) return { received: true as const, duplicate: true, applied: false };
     if (!match) return { received: true as const, duplicate: false, applied: false };
-    const [payment] = await tx.select().from(payments).where(eq(payments.id, match.payment.id));
+    let [payment] = await tx.select().from(payments).where(eq(payments.id, match.payment.id));
     if (!payment) return { received: true as const, duplicate: false, applied: false };
     if (match.attempt.status !== "accepted") {
-      await tx.update(paymentAttempts).set({ status: "accepted", updatedAt: now }).where(eq(paymentAttempts.id, match.attempt.id));
+      // An attempt whose answer never came (ambiguous): the provider's message proves it took
+      // the payment, and names it — the provider's own id, kept as reconciliation keeps it.
+      const reference = match.attempt.providerReference ?? event.providerReference ?? null;
+      await tx
+        .update(paymentAttempts)
+        .set({ status: "accepted", providerReference: reference, updatedAt: now })
+        .where(eq(paymentAttempts.id, match.attempt.id));
+      if (!payment.providerReference && reference) {
+        [payment] = await tx.update(payments).set({ provider, providerReference: reference }).where(eq(payments.id, payment.id)).returning();
+        if (!payment) return { received: true as const, duplicate: false, applied: false };
+      }
     }
     const applied = await applyProviderStatus(ctx, tx, {
       payment,

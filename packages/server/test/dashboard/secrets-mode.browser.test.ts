@@ -141,6 +141,21 @@ describe("a provider form of the mode switched away from", () => {
   });
 });
 
+/**
+ * Live's `GET …/<what>?mode=live` is slow: the merchant switches to live and straight back to
+ * test, test's answer comes first, then live's lands (late) — the race a form must not lose.
+ */
+async function liveLandsLast(what: "webhooks" | "routing") {
+  const done = await holdLive(new RegExp(`/${what}\\?mode=live`));
+  const testLoaded = page.waitForResponse((r) => new RegExp(`/${what}\\?mode=test`).test(r.url()));
+  await toggle().click();
+  await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("false");
+  await toggle().click();
+  await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("true");
+  await testLoaded;
+  await done();
+}
+
 /** Holds the other mode's GET of `path` until released: its forms are slow to come. */
 async function holdLive(path: RegExp) {
   let release: () => void = () => {};
@@ -191,14 +206,7 @@ describe("the webhook and routing forms of the mode switched away from", () => {
     await section.getByRole("status").filter({ hasText: "Saved." }).waitFor();
     // Live's endpoint is slow to come; the merchant switches to live and straight back to test,
     // whose endpoint arrives first. Live's answer lands afterwards.
-    const done = await holdLive(/\/webhooks\?mode=live/);
-    const testLoaded = page.waitForResponse((r) => /\/webhooks\?mode=test/.test(r.url()));
-    await toggle().click();
-    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("false");
-    await toggle().click();
-    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("true");
-    await testLoaded;
-    await done();
+    await liveLandsLast("webhooks");
     // The form still holds the test endpoint, and saving it writes test, not live.
     await expect.poll(() => page.getByLabel("Endpoint URL").inputValue()).toBe(receiver.url);
     const [put] = await Promise.all([
@@ -223,14 +231,7 @@ describe("the webhook and routing forms of the mode switched away from", () => {
     await page.reload();
     const section = page.locator("#routing").locator("xpath=..");
     await expect.poll(async () => JSON.parse(await section.getByLabel("Rules (JSON)").inputValue())).toEqual(stored);
-    const done = await holdLive(/\/routing\?mode=live/);
-    const testLoaded = page.waitForResponse((r) => /\/routing\?mode=test/.test(r.url()));
-    await toggle().click();
-    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("false");
-    await toggle().click();
-    await expect.poll(() => toggle().getAttribute("aria-checked")).toBe("true");
-    await testLoaded;
-    await done();
+    await liveLandsLast("routing");
     await expect.poll(async () => JSON.parse(await section.getByLabel("Rules (JSON)").inputValue())).toEqual(stored);
     const [put] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === "PUT" && r.url().endsWith("/routing")),

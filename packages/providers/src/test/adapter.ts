@@ -10,10 +10,14 @@ import type {
   StatusOutput,
   WebhookOutput,
 } from "../contract.js";
+import { credentialsRefused, refundCredentialsRefused, refusesCredentials } from "../contract.js";
 import { callProvider } from "../sandbox/http.js";
 import { verifySignature } from "../sandbox/signature.js";
 import { parseWebhookBody } from "../webhook-body.js";
 import { CallbackBody, Collection, mapRefundStatus, mapStatus, TestRefund } from "./wire.js";
+
+/** As merchants know it (refusal messages name it). */
+const NAME = "ZeroFee test provider";
 
 const json = (ctx: ProviderContext, body?: unknown): RequestInit => ({
   headers: {
@@ -51,7 +55,7 @@ async function getStatus(ctx: ProviderContext, ref: PaymentRef): Promise<StatusO
 export const testAdapter: ProviderAdapter = {
   metadata: {
     name: "test",
-    displayName: "ZeroFee test provider",
+    displayName: NAME,
     countries: "*",
     methods: "*",
     currencies: "*",
@@ -89,6 +93,8 @@ export const testAdapter: ProviderAdapter = {
     if (res.status === 400 || res.status === 422) {
       return { outcome: "rejected", code: "provider_rejected", message: "provider refused the request" };
     }
+    // Its documented UNAUTHORIZED: the app's key was refused before anything was processed.
+    if (refusesCredentials(res.status)) return credentialsRefused(NAME, res.status);
     if (res.status !== 200 && res.status !== 201) {
       return { outcome: "ambiguous", code: "provider_error", message: `provider answered ${res.status}` };
     }
@@ -134,6 +140,7 @@ export const testAdapter: ProviderAdapter = {
       if (status === "failed") return { kind: "rejected", code: "refund_failed", message: made.data.failure_reason ?? "refund failed" };
       return { kind: "accepted", providerRefundId: made.data.id, status };
     }
+    if (refusesCredentials(res.status)) return refundCredentialsRefused(NAME, res.status);
     if (res.status === 409 || res.status === 400 || res.status === 404) {
       const body = res.body as { message?: unknown } | null;
       return { kind: "rejected", code: "refund_rejected", message: typeof body?.message === "string" ? body.message : "refund refused" };

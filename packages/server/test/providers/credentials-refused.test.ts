@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CallResult, createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
+import { testRegistry } from "./registry.js";
 
 /** Each provider with HTTP-authenticated credentials: what it is set up with and a payment it takes. */
 const PROVIDERS = {
@@ -36,6 +37,12 @@ const PROVIDERS = {
     credentials: { client_id: "paypal-client-refused", client_secret: "paypal_secret_refused_0123456789", webhook_id: "WH-REFUSED" },
     body: { amount: 1500, currency: "EUR", payment_method: "PAYIN_PAYPAL", customer: { email: "buyer@example.com" } },
   },
+  // The `test` adapter as a live provider (../providers/registry.ts): the template's own rule.
+  test_live: {
+    name: "ZeroFee test provider",
+    credentials: { api_key: "test_live_refused_0123456789abcdef" },
+    body: { amount: 1500, currency: "XOF", payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 00" } },
+  },
 } as const;
 type Provider = keyof typeof PROVIDERS;
 
@@ -55,7 +62,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => provider.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
   const env = Object.fromEntries(Object.keys(PROVIDERS).map((p) => [`ZEROFEE_PROVIDER_${p.toUpperCase()}_URL`, url]));
-  t = await startTestApp({ env });
+  t = await startTestApp({ env, providers: testRegistry() });
   m = await createMerchant(t, "refused");
   for (const [p, spec] of Object.entries(PROVIDERS)) {
     const put = await t.call("PUT", `/v1/apps/${m.appId}/providers/${p}`, { token: m.token, body: { mode: "live", credentials: spec.credentials } });

@@ -1,4 +1,11 @@
+import { z } from "zod";
 import { ApiError } from "./errors.js";
+
+/** What every list takes (SPEC §4): `limit` 1–100, default 20, and the `cursor` of the page before. */
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
 
 /** Opaque, URL-safe list cursors: the last id of the previous page. */
 export const encodeCursor = (id: string): string => Buffer.from(id, "utf8").toString("base64url");

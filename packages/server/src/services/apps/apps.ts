@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, apps } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
-import { decodeCursor, page } from "../../lib/cursor.js";
+import { decodeCursor, PageQuery, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { ServiceContext } from "../context.js";
@@ -10,10 +10,7 @@ import { forgetKeys } from "../keys/cache.js";
 import { routingSetupCache } from "../routing/setup-cache.js";
 
 export const AppBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
-export const ListAppsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const ListAppsQuery = PageQuery;
 export type ListAppsInput = z.infer<typeof ListAppsQuery>;
 export const AppSchema = z
   .object({ id: z.string(), object: z.literal("app"), name: z.string(), created_at: z.string(), updated_at: z.string() })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PageQuery } from "../../lib/cursor.js";
 import { CreatedBound } from "../created-range.js";
 import { EVENT_TYPES, TEST_EVENT_TYPE } from "./record.js";
 
@@ -6,9 +7,7 @@ export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "skipped"] a
 
 export const EventIdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
-export const ListEventsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+export const ListEventsQuery = PageQuery.extend({
   type: z.enum([...EVENT_TYPES, TEST_EVENT_TYPE]).optional(),
   delivery_status: z.enum(DELIVERY_STATUSES).optional(),
   object_id: z.string().min(1).max(64).optional().describe("Only the events of one object: a payment's `txn_…` or a refund's `re_…`"),
@@ -17,10 +16,7 @@ export const ListEventsQuery = z.strictObject({
 });
 export type ListEventsInput = z.infer<typeof ListEventsQuery>;
 
-export const ListDeliveriesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const ListDeliveriesQuery = PageQuery;
 export type ListDeliveriesInput = z.infer<typeof ListDeliveriesQuery>;
 
 export const EventSchema = z

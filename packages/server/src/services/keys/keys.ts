@@ -5,7 +5,7 @@ import { apiKeys, apps } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/tx.js";
 import { generateApiKey, type KeyType, parseApiKey } from "../../lib/api-keys.js";
 import { sha256Hex } from "../../lib/crypto.js";
-import { decodeCursor, page } from "../../lib/cursor.js";
+import { decodeCursor, PageQuery, page } from "../../lib/cursor.js";
 import { notFound } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Scope, ServiceContext } from "../context.js";
@@ -33,10 +33,7 @@ export const CreateKeyBody = z.strictObject({
   mode: z.enum(["test", "live"]).optional().describe("omitted: the X-ZeroFee-Mode header (default test)"),
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional().describe("Restrict a secret key; omitted = every scope"),
 });
-export const ListKeysQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const ListKeysQuery = PageQuery;
 export type ListKeysInput = z.infer<typeof ListKeysQuery>;
 export const RollKeyBody = z.strictObject({
   expire_now: z.boolean().optional().describe("Invalidate the old key at once instead of after the grace period"),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PAYMENT_STATUSES } from "../../db/schema/index.js";
+import { PageQuery } from "../../lib/cursor.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
 import { CreatedBound } from "../created-range.js";
 import { PaymentDetailExtras } from "./detail.js";
@@ -83,9 +84,7 @@ export const PaymentSchema = z
   })
   .meta({ id: "Payment" });
 
-export const ListPaymentsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+export const ListPaymentsQuery = PageQuery.extend({
   status: z.enum(PAYMENT_STATUSES).optional(),
   provider: z.string().max(40).optional(),
   payment_method: z.string().max(64).optional(),

@@ -167,8 +167,8 @@ export async function listProviderConfigs({ ctx, scope, input }: { ctx: ServiceC
   const names = ctx.providers.names().filter((name) => ctx.providers.usable(name, scope.livemode));
   let start = 0;
   if (input.cursor) {
-    const after = names.indexOf(Buffer.from(input.cursor, "base64url").toString("utf8"));
-    if (after < 0 || encodeCursor(names[after] ?? "") !== input.cursor) {
+    const after = names.findIndex((name) => encodeCursor(name) === input.cursor);
+    if (after < 0) {
       throw new ApiError("validation_error", "cursor is not one this API gave out.", { param: "cursor" });
     }
     start = after + 1;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PageQuery } from "../../lib/cursor.js";
 
 export const ModeSchema = z.enum(["test", "live"]);
 
@@ -6,10 +7,7 @@ export const ModeSchema = z.enum(["test", "live"]);
 const OptionalMode = ModeSchema.optional().describe("test or live; omitted: the X-ZeroFee-Mode header (default test)");
 export const ModeQuery = z.strictObject({ mode: OptionalMode });
 /** The provider list pages like every list (SPEC §4), over the registry's fixed order. */
-export const ListProvidersQuery = ModeQuery.extend({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const ListProvidersQuery = ModeQuery.extend(PageQuery.shape);
 export type ListProvidersInput = z.infer<typeof ListProvidersQuery>;
 
 const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;

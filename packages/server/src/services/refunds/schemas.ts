@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MERCHANT_REFUND_REASONS, REFUND_STATUSES } from "../../db/schema/index.js";
+import { PageQuery } from "../../lib/cursor.js";
 import { MAX_AMOUNT, MIN_AMOUNT } from "../../lib/money.js";
 import { CreatedBound } from "../created-range.js";
 
@@ -10,9 +11,7 @@ export const CreateRefundBody = z.strictObject({
 });
 export type CreateRefundInput = z.infer<typeof CreateRefundBody>;
 
-export const ListRefundsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+export const ListRefundsQuery = PageQuery.extend({
   payment_id: z.string().min(1).max(64).optional(),
   settlement_id: z.string().min(1).max(64).optional(),
   status: z.enum(REFUND_STATUSES).optional(),

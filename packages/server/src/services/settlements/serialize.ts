@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { settlements } from "../../db/schema/index.js";
+import { PageQuery } from "../../lib/cursor.js";
 import { CreatedBound } from "../created-range.js";
 import { RefundSchema } from "../refunds/serialize.js";
 
@@ -44,9 +45,7 @@ export const SettlementSchema = z
 
 export const SettlementIdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
-export const ListSettlementsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+export const ListSettlementsQuery = PageQuery.extend({
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/)
@@ -56,10 +55,7 @@ export const ListSettlementsQuery = z.strictObject({
 });
 export type ListSettlementsInput = z.infer<typeof ListSettlementsQuery>;
 
-export const SettlementPaymentsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
-});
+export const SettlementPaymentsQuery = PageQuery;
 
 /**
  * A refund a settlement deducted, with what an accountant matches it to an order by: its

@@ -133,6 +133,23 @@ export async function syncFromProvider(
   return applyStatus(ctx, { paymentId, attempt, status, source });
 }
 
+/**
+ * An attempt whose initiation answer never came (ambiguous), now shown taken by the provider —
+ * its status call or its own callback: accepted, with the provider's own id on the attempt and,
+ * when the payment has none, on the payment. Answers the payment as it now stands.
+ */
+export async function acceptAttempt(
+  tx: Tx,
+  input: { payment: PaymentRow; attempt: AttemptRow; providerReference: string | null | undefined; at: Date },
+): Promise<PaymentRow> {
+  const { payment, attempt } = input;
+  const reference = attempt.providerReference ?? input.providerReference ?? null;
+  await tx.update(paymentAttempts).set({ status: "accepted", providerReference: reference, updatedAt: input.at }).where(eq(paymentAttempts.id, attempt.id));
+  if (payment.providerReference || !reference) return payment;
+  const [updated] = await tx.update(payments).set({ provider: attempt.provider, providerReference: reference }).where(eq(payments.id, payment.id)).returning();
+  return updated ?? payment;
+}
+
 /** Records a status a provider call answered (`found`) for a payment's attempt, in one transaction. */
 export async function applyStatus(
   ctx: ServiceContext,
@@ -142,18 +159,12 @@ export async function applyStatus(
   const result = await withTransaction(ctx.db, async (tx) => {
     const [fresh] = await tx.select().from(payments).where(eq(payments.id, paymentId));
     if (!fresh) return { kind: "unknown" as const, reason: "no such payment" };
-    if (attempt.status !== "accepted") {
-      const reference = attempt.providerReference ?? status.providerReference ?? null;
-      await tx
-        .update(paymentAttempts)
-        .set({ status: "accepted", providerReference: reference, updatedAt: ctx.clock.now() })
-        .where(eq(paymentAttempts.id, attempt.id));
-      if (!fresh.providerReference && status.providerReference) {
-        await tx.update(payments).set({ provider: attempt.provider, providerReference: status.providerReference }).where(eq(payments.id, paymentId));
-      }
-    }
+    const payment =
+      attempt.status === "accepted"
+        ? fresh
+        : await acceptAttempt(tx, { payment: fresh, attempt, providerReference: status.providerReference, at: ctx.clock.now() });
     return applyProviderStatus(ctx, tx, {
-      payment: fresh,
+      payment,
       provider: attempt.provider,
       status: status.status,
       source,

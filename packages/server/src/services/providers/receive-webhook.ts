@@ -4,7 +4,7 @@ import { paymentAttempts, payments, providerCallbacks } from "../../db/schema/in
 import { withTransaction } from "../../db/tx.js";
 import { ApiError } from "../../lib/errors.js";
 import type { ServiceContext } from "../context.js";
-import { applyProviderStatus, queryProviderStatus } from "../payments/sync.js";
+import { acceptAttempt, applyProviderStatus, queryProviderStatus } from "../payments/sync.js";
 import { processOpenedRefund } from "../refunds/process.js";
 import { receiveRefundWebhook } from "../refunds/sync.js";
 import { recordCallback } from "./callbacks.js";
@@ -35,7 +35,9 @@ async function verify(ctx: ServiceContext, provider: string, input: ReceiveInput
   const pctx = appId ? await providerContextFor(ctx, { appId, livemode }, provider) : ctx.providers.context(provider, livemode);
   const parsed = await ctx.providers.adapter(provider).parseWebhook(pctx, { headers: input.headers, rawBody: input.rawBody });
   if (parsed.kind === "invalid") {
-    ctx.log.warn({ provider, reason: parsed.reason }, "provider webhook refused");
+    // An empty secret verifies nothing (verifySignature): say so, where the operator looks.
+    const reason = pctx.webhookSecret ? parsed.reason : `${parsed.reason}; no webhook_secret is set for this app and mode`;
+    ctx.log.warn({ provider, reason }, "provider webhook refused");
     throw new ApiError("invalid_credentials", "Webhook signature could not be verified.");
   }
   return { event: parsed, livemode, ...(appId ? { appId } : {}) };
@@ -115,21 +117,13 @@ export async function receiveProviderWebhook(ctx: ServiceContext, input: Receive
     });
     if (!stored) return { received: true as const, duplicate: true, applied: false };
     if (!match) return { received: true as const, duplicate: false, applied: false };
-    let [payment] = await tx.select().from(payments).where(eq(payments.id, match.payment.id));
-    if (!payment) return { received: true as const, duplicate: false, applied: false };
-    if (match.attempt.status !== "accepted") {
-      // An attempt whose answer never came (ambiguous): the provider's message proves it took
-      // the payment, and names it — the provider's own id, kept as reconciliation keeps it.
-      const reference = match.attempt.providerReference ?? event.providerReference ?? null;
-      await tx
-        .update(paymentAttempts)
-        .set({ status: "accepted", providerReference: reference, updatedAt: now })
-        .where(eq(paymentAttempts.id, match.attempt.id));
-      if (!payment.providerReference && reference) {
-        [payment] = await tx.update(payments).set({ provider, providerReference: reference }).where(eq(payments.id, payment.id)).returning();
-        if (!payment) return { received: true as const, duplicate: false, applied: false };
-      }
-    }
+    const [read] = await tx.select().from(payments).where(eq(payments.id, match.payment.id));
+    if (!read) return { received: true as const, duplicate: false, applied: false };
+    // The provider's message proves an attempt whose answer never came took the payment, and names it.
+    const payment =
+      match.attempt.status === "accepted"
+        ? read
+        : await acceptAttempt(tx, { payment: read, attempt: match.attempt, providerReference: event.providerReference, at: now });
     const applied = await applyProviderStatus(ctx, tx, {
       payment,
       provider,

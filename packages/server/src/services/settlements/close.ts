@@ -105,7 +105,7 @@ async function closeOne(ctx: ServiceContext, tx: Tx, g: Group, until: Date): Pro
       update refunds set settlement_id = ${id}
       where app_id = ${g.appId} and livemode = ${g.livemode} and currency = ${g.currency}
         and status = 'completed' and settlement_id is null and ${refunds.completedAt} < ${at}::timestamptz
-        and payment_id in (select p.id from payments p where p.id = refunds.payment_id and p.status = 'completed')
+        and exists (select 1 from payments p where p.id = refunds.payment_id and p.status = 'completed')
       returning amount
     )
     select count(*)::int as count, coalesce(sum(amount), 0)::text as amount from moved`)) as unknown as Rows<{ count: number; amount: string }>;

@@ -1,6 +1,6 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, Show } from "solid-js";
-import { call, list } from "../api";
+import { call, list, listAll } from "../api";
 import { paymentColumns, refundColumns } from "../columns";
 import { csvSeparator, settlementCsv } from "../csv";
 import { money, utcPeriod } from "../format";
@@ -78,26 +78,14 @@ export function Settlements() {
   );
 }
 
-/** Every page of a settlement's list (`/payments` or `/refunds`), following its cursors. */
-async function allPages<T>(path: string, scope: Scope): Promise<T[]> {
-  const rows: T[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await list<T>(path, inScope(scope, { query: { cursor, limit: 100 } }));
-    rows.push(...page.data);
-    if (!page.has_more || !page.next_cursor) return rows;
-    cursor = page.next_cursor;
-  }
-}
-
 /**
  * The settlement's payments and refunds as one CSV (csv.ts: a `kind` column, amounts in minor
  * units; UTF-8 with a byte order mark, `;` between cells in French, `,` in English).
  */
 async function exportCsv(s: Settlement, scope: Scope): Promise<void> {
   const [payments, refunds] = await Promise.all([
-    allPages<Payment>(`/v1/settlements/${s.id}/payments`, scope),
-    allPages<SettlementRefund>(`/v1/settlements/${s.id}/refunds`, scope),
+    listAll<Payment>(`/v1/settlements/${s.id}/payments`, inScope(scope)),
+    listAll<SettlementRefund>(`/v1/settlements/${s.id}/refunds`, inScope(scope)),
   ]);
   const csv = settlementCsv(payments, refunds, csvSeparator(lang()));
   const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));

@@ -78,7 +78,8 @@ export interface ZeroFee {
 }
 
 async function openDatabase(config: Config): Promise<{ database: Database; unlock: () => void }> {
-  if (config.databaseUrl) return { database: await openPostgres(config.databaseUrl, { max: config.dbPoolSize }), unlock: () => {} };
+  if (config.databaseUrl)
+    return { database: await openPostgres(config.databaseUrl, { max: config.dbPoolSize, connectTimeoutMs: config.dbConnectTimeoutMs }), unlock: () => {} };
   const unlock = lockDataDir(config.dataDir);
   try {
     return { database: await openPglite(config.dataDir), unlock };

@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   ZEROFEE_CONCURRENCY_PER_KEY: whole().default(50),
   ZEROFEE_KEY_CACHE_MS: whole().default(5000),
   ZEROFEE_DB_POOL_SIZE: whole(1).default(10),
+  ZEROFEE_DB_CONNECT_TIMEOUT_MS: whole(100).default(5_000),
   ZEROFEE_FAULT: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SMTP_URL: z.string().optional(),
@@ -107,6 +108,8 @@ export interface Config {
   keyCacheMs: number;
   /** PostgreSQL connections per process (`pg` pool size). */
   dbPoolSize: number;
+  /** How long opening a PostgreSQL connection may take (`pg`'s `connectionTimeoutMillis`): a database that accepts the connection and never answers. */
+  dbConnectTimeoutMs: number;
   fault?: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -232,6 +235,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     concurrencyPerKey: env.ZEROFEE_CONCURRENCY_PER_KEY,
     keyCacheMs: env.ZEROFEE_KEY_CACHE_MS,
     dbPoolSize: env.ZEROFEE_DB_POOL_SIZE,
+    dbConnectTimeoutMs: env.ZEROFEE_DB_CONNECT_TIMEOUT_MS,
     fault: env.ZEROFEE_FAULT,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

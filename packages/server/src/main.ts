@@ -160,7 +160,7 @@ program
   .action(async () => {
     const cfg = config();
     const { openPglite, openPostgres } = await server();
-    const db = cfg.databaseUrl ? await openPostgres(cfg.databaseUrl) : await openPglite(cfg.dataDir);
+    const db = cfg.databaseUrl ? await openPostgres(cfg.databaseUrl, { connectTimeoutMs: cfg.dbConnectTimeoutMs }) : await openPglite(cfg.dataDir);
     await db.migrate();
     await db.close();
     process.stdout.write(`Migrations applied (${db.kind}).\n`);

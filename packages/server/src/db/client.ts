@@ -65,9 +65,13 @@ export async function openPglite(dataDir?: string, image?: Blob): Promise<Databa
   };
 }
 
-/** PostgreSQL over TCP through a `pg` pool. */
-export async function openPostgres(connectionString: string, opts: { max?: number } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
+/**
+ * PostgreSQL over TCP through a `pg` pool. `connectTimeoutMs`: how long a new connection may
+ * take (ZEROFEE_DB_CONNECT_TIMEOUT_MS, 5000 by default), for the pool and the LISTEN connection.
+ */
+export async function openPostgres(connectionString: string, opts: { max?: number; connectTimeoutMs?: number } = {}): Promise<Database> {
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 5_000;
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: connectTimeoutMs });
   // A broken connection (server restart, network reset) must not crash the process: the
   // pool reports idle clients here, and a checked-out client (inside a transaction, between
   // two queries) emits on itself — with no listener that is an uncaught exception. The query
@@ -149,7 +153,7 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
       await pool.query("select 1");
       return true;
     },
-    listen: (channel, onNotify) => listenPostgres(connectionString, channel, onNotify),
+    listen: (channel, onNotify) => listenPostgres(connectionString, connectTimeoutMs, channel, onNotify),
     close: () => pool.end(),
   };
 }
@@ -158,7 +162,7 @@ export async function openPostgres(connectionString: string, opts: { max?: numbe
  * A LISTEN on its own connection (outside the pool, so it never holds a pooled client),
  * reconnecting every second while the server is away; polling covers the gap.
  */
-async function listenPostgres(connectionString: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+async function listenPostgres(connectionString: string, connectTimeoutMs: number, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
   let closed = false;
   let current: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -171,7 +175,7 @@ async function listenPostgres(connectionString: string, channel: string, onNotif
     retry.unref();
   };
   const connect = async (again: boolean) => {
-    const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({ connectionString, connectionTimeoutMillis: connectTimeoutMs });
     client.on("error", () => {});
     client.on("end", () => {
       if (current === client) current = undefined;

@@ -1,16 +1,28 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, it } from "vitest";
 import { captureChildLogs, eventually, freshDatabase, migratedDataDir, onPostgres } from "../harness.js";
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 const BIN = join(import.meta.dirname, "../../bin/zerofee.js");
+
+let template: Promise<string> | undefined;
+/**
+ * A new data directory holding a migrated PGlite database, for one `serve`: a copy of one made
+ * once for the file (a file copy instead of loading the image into PGlite for each test).
+ */
+async function migratedCopy(): Promise<string> {
+  template ??= migratedDataDir("zf-cli-template-");
+  const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
+  cpSync(await template, dir, { recursive: true });
+  return dir;
+}
 
 function run(args: string[], env: Record<string, string>, waitFor?: RegExp, entry: string[] = ["--import", "tsx", MAIN]) {
   const child = spawn(process.execPath, [...entry, ...args], {
@@ -43,19 +55,25 @@ function run(args: string[], env: Record<string, string>, waitFor?: RegExp, entr
   return { child, done, ready };
 }
 
-describe("CLI", () => {
-  it("api and worker refuse to start without PostgreSQL, saying why", { timeout: 90_000 }, async () => {
-    for (const cmd of ["api", "worker"]) {
-      const { done } = run([cmd], { DATABASE_URL: "" });
-      const { code, out } = await done;
+// Every test runs its own child processes (own data directory or database, port 0): they run
+// concurrently, so one test's waits (a database that never answers, a drain, a second start)
+// overlap the others' instead of adding up. `expect` is each test's own (concurrent tests).
+describe.concurrent("CLI", () => {
+  it("api and worker refuse to start without PostgreSQL, saying why", { timeout: 90_000 }, async ({ expect }) => {
+    const runs = ["api", "worker"].map((cmd) => run([cmd], { DATABASE_URL: "" }).done);
+    for (const { code, out } of await Promise.all(runs)) {
       expect(code).toBe(1);
       expect(out).toMatch(/needs PostgreSQL: set DATABASE_URL/);
     }
   });
 
-  it("serve prints a demo login and keys; a second serve on the same data directory exits with a clear error", { timeout: 120_000 }, async () => {
+  it("serve prints a demo login and keys; a second serve on the same data directory exits with a clear error", { timeout: 120_000 }, async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
     const first = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "on" }, /Publishable key/);
+    // The second serve starts once the first holds the data directory (its lock file, written
+    // before initdb), so its own start overlaps the first's initdb, migrations and demo seed.
+    await eventually(async () => existsSync(join(dir, "zerofee.pid")) && first.child.exitCode === null, 60_000);
+    const second = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" });
     const banner = await first.ready;
     expect(banner).toMatch(/Demo login \(created now\): demo@zerofee\.dev/);
     expect(banner).toMatch(/Secret key\s+sk_test_[0-9A-Za-z]{38}/);
@@ -68,7 +86,6 @@ describe("CLI", () => {
       return body.data.length === 5 ? body.data : null;
     }, 30_000);
     expect(listed.map((p) => p.reference).sort()).toEqual(["demo-1001", "demo-1002", "demo-1003", "demo-1004", "demo-1005"]);
-    const second = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" });
     const { code, out } = await second.done;
     expect(code).toBe(1);
     expect(out).toMatch(/is in use by process \d+/);
@@ -76,22 +93,79 @@ describe("CLI", () => {
     await first.done;
   });
 
-  it("--version prints the package's version", async () => {
-    const { code, out } = await run(["--version"], {}).done;
-    expect(code).toBe(0);
-    expect(out.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")).version);
-  });
-
-  it("production refuses to start without a master key", async () => {
+  it("production refuses to start without a master key", async ({ expect }) => {
     const { code, out } = await run(["serve"], { NODE_ENV: "production", DATABASE_URL: "postgres://x@127.0.0.1:1/x", ZEROFEE_MASTER_KEY: "" }).done;
     expect(code).toBe(1);
     expect(out).toMatch(/ZEROFEE_MASTER_KEY is required/);
   });
 
+  it("production: PUBLIC_URL must be https; a database it cannot reach is one line naming what to check, no stack, no password", async ({ expect }) => {
+    const prod = { NODE_ENV: "production", ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"), PORT: "0" };
+    // Three independent starts, run at once.
+    const [noUrl, away, notUrl] = await Promise.all([
+      run(["api"], { ...prod, DATABASE_URL: "postgres://zf:s3cret-pw@127.0.0.1:1/zf" }).done,
+      run(["api"], { ...prod, PUBLIC_URL: "https://pay.example.com", DATABASE_URL: "postgres://zf:s3cret-pw@127.0.0.1:1/zf" }).done,
+      run(["api"], { DATABASE_URL: "not a url" }).done,
+    ]);
+    expect(noUrl.code).toBe(1);
+    expect(noUrl.out).toMatch(/PUBLIC_URL is required when NODE_ENV=production/);
+    expect(away.code).toBe(1);
+    expect(away.out).toMatch(/^zerofee: cannot reach PostgreSQL at 127\.0\.0\.1:1 \(connection refused\): is it running\? Check DATABASE_URL\.$/m);
+    expect(away.out).not.toMatch(/^\s+at /m);
+    expect(away.out).not.toContain("s3cret-pw");
+    expect(notUrl.out).toMatch(/Invalid configuration DATABASE_URL: a PostgreSQL URL is expected/);
+  });
+
+  it("a database that accepts connections and never answers is one line too", { timeout: 60_000 }, async ({ expect }) => {
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      // A short connect timeout (5 s by default): the same failure, pg's connection timeout, sooner.
+      const { code, out } = await run(["worker"], { DATABASE_URL: `postgres://zf@127.0.0.1:${port}/zf`, ZEROFEE_DB_CONNECT_TIMEOUT_MS: "300" }).done;
+      expect(code).toBe(1);
+      expect(out).toMatch(/^zerofee: the database did not answer in time: check DATABASE_URL and the network to PostgreSQL\.$/m);
+      expect(out).not.toMatch(/^\s+at /m);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it("a signal sent twice (to the process group) keeps the drain going: the request in flight is answered", { timeout: 90_000 }, async ({ expect }) => {
+    const dir = await migratedCopy();
+    const server = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "off" }, /Publishable key/);
+    const banner = (await server.ready) ?? "";
+    const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
+    const sk = /Secret key\s+(sk_test_\S+)/.exec(banner)?.[1];
+    await fetch(`${url}/sandbox/test/_control`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"latency_ms":2000}' });
+    const inFlight = fetch(`${url}/v1/payments`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sk}`, "content-type": "application/json", "idempotency-key": "twice-1" },
+      body: JSON.stringify({ amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 00" } }),
+    });
+    // In flight: its payment is written (before the provider is called), its answer is not.
+    await eventually(async () => {
+      const r = await fetch(`${url}/v1/payments?limit=1`, { headers: { authorization: `Bearer ${sk}` } });
+      return ((await r.json()) as { data: unknown[] }).data.length === 1;
+    });
+    server.child.kill("SIGTERM");
+    server.child.kill("SIGTERM");
+    expect((await inFlight).status).toBe(201);
+    expect((await server.done).code).toBe(0);
+  });
+
+  // Not concurrent: the tests above run together, then this one, then those below together,
+  // so that at most two or three servers on PGlite (~1 GB each) run at once.
+  it.sequential("--version prints the package's version", async ({ expect }) => {
+    const { code, out } = await run(["--version"], {}).done;
+    expect(code).toBe(0);
+    expect(out.trim()).toBe(JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")).version);
+  });
+
   it.skipIf(!onPostgres)(
     "a worker answers /healthz and /metrics on its own port, and outlives its database connections being cut",
     { timeout: 90_000 },
-    async () => {
+    async ({ expect }) => {
       const db = await freshDatabase({ migrated: true });
       await db.database.close();
       const worker = run(["worker"], { DATABASE_URL: db.url ?? "", ZEROFEE_WORKER_PORT: "0" }, /Health, metrics\s+\S+\/healthz/);
@@ -127,63 +201,12 @@ describe("CLI", () => {
     },
   );
 
-  it("production: PUBLIC_URL must be https; a database it cannot reach is one line naming what to check, no stack, no password", async () => {
-    const prod = { NODE_ENV: "production", ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"), PORT: "0" };
-    const noUrl = await run(["api"], { ...prod, DATABASE_URL: "postgres://zf:s3cret-pw@127.0.0.1:1/zf" }).done;
-    expect(noUrl.code).toBe(1);
-    expect(noUrl.out).toMatch(/PUBLIC_URL is required when NODE_ENV=production/);
-    const away = await run(["api"], { ...prod, PUBLIC_URL: "https://pay.example.com", DATABASE_URL: "postgres://zf:s3cret-pw@127.0.0.1:1/zf" }).done;
-    expect(away.code).toBe(1);
-    expect(away.out).toMatch(/^zerofee: cannot reach PostgreSQL at 127\.0\.0\.1:1 \(connection refused\): is it running\? Check DATABASE_URL\.$/m);
-    expect(away.out).not.toMatch(/^\s+at /m);
-    expect(away.out).not.toContain("s3cret-pw");
-    const notUrl = await run(["api"], { DATABASE_URL: "not a url" }).done;
-    expect(notUrl.out).toMatch(/Invalid configuration DATABASE_URL: a PostgreSQL URL is expected/);
-  });
-
-  it("a database that accepts connections and never answers is one line too", { timeout: 60_000 }, async () => {
-    const silent = createServer(() => {});
-    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
-    try {
-      const port = (silent.address() as AddressInfo).port;
-      const { code, out } = await run(["worker"], { DATABASE_URL: `postgres://zf@127.0.0.1:${port}/zf` }).done;
-      expect(code).toBe(1);
-      expect(out).toMatch(/^zerofee: the database did not answer in time: check DATABASE_URL and the network to PostgreSQL\.$/m);
-      expect(out).not.toMatch(/^\s+at /m);
-    } finally {
-      silent.close();
-    }
-  });
-
-  it("a signal sent twice (to the process group) keeps the drain going: the request in flight is answered", { timeout: 90_000 }, async () => {
-    const dir = await migratedDataDir("zf-cli-");
-    const server = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "off" }, /Publishable key/);
-    const banner = (await server.ready) ?? "";
-    const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
-    const sk = /Secret key\s+(sk_test_\S+)/.exec(banner)?.[1];
-    await fetch(`${url}/sandbox/test/_control`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"latency_ms":2000}' });
-    const inFlight = fetch(`${url}/v1/payments`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${sk}`, "content-type": "application/json", "idempotency-key": "twice-1" },
-      body: JSON.stringify({ amount: 1500, payment_method: "PAYIN_ORANGE_CI", customer: { phone: "+225 07 00 00 00 00" } }),
-    });
-    // In flight: its payment is written (before the provider is called), its answer is not.
-    await eventually(async () => {
-      const r = await fetch(`${url}/v1/payments?limit=1`, { headers: { authorization: `Bearer ${sk}` } });
-      return ((await r.json()) as { data: unknown[] }).data.length === 1;
-    });
-    server.child.kill("SIGTERM");
-    server.child.kill("SIGTERM");
-    expect((await inFlight).status).toBe(201);
-    expect((await server.done).code).toBe(0);
-  });
-
-  it("a port already taken is one line naming it", { timeout: 60_000 }, async () => {
+  it("a port already taken is one line naming it", { timeout: 60_000 }, async ({ expect }) => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const { code, out } = await run(["serve"], { ZEROFEE_DATA_DIR: await migratedDataDir("zf-cli-"), PORT: String(port) }).done;
+      const { code, out } = await run(["serve"], { ZEROFEE_DATA_DIR: await migratedCopy(), PORT: String(port) }).done;
       expect(code).toBe(1);
       expect(out).toMatch(new RegExp(`^zerofee: port ${port} is already in use on 127\\.0\\.0\\.1`, "m"));
       expect(out).not.toMatch(/^\s+at /m);
@@ -192,8 +215,8 @@ describe("CLI", () => {
     }
   });
 
-  it("bin/zerofee.js passes SIGTERM on: the server drains and exits, nothing is left listening", { timeout: 90_000 }, async () => {
-    const dir = await migratedDataDir("zf-cli-");
+  it("bin/zerofee.js passes SIGTERM on: the server drains and exits, nothing is left listening", { timeout: 90_000 }, async ({ expect }) => {
+    const dir = await migratedCopy();
     const wrapped = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/, [BIN]);
     const banner = await wrapped.ready;
     const url = /listening on (http:\/\/\S+)/.exec(banner ?? "")?.[1];
@@ -203,7 +226,7 @@ describe("CLI", () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
-  it.skipIf(!onPostgres)("production serve makes no demo login, and says how to create the first account", { timeout: 90_000 }, async () => {
+  it.skipIf(!onPostgres)("production serve makes no demo login, and says how to create the first account", { timeout: 90_000 }, async ({ expect }) => {
     const db = await freshDatabase({ migrated: true });
     await db.database.close();
     const prod = run(
@@ -232,7 +255,7 @@ describe("CLI", () => {
     }
   });
 
-  it.skipIf(!onPostgres)("a database that does not exist is one line saying so", { timeout: 60_000 }, async () => {
+  it.skipIf(!onPostgres)("a database that does not exist is one line saying so", { timeout: 60_000 }, async ({ expect }) => {
     const url = new URL(process.env.TEST_DATABASE_URL as string);
     url.pathname = "/zf_no_such_database";
     const { code, out } = await run(["worker"], { DATABASE_URL: url.toString() }).done;

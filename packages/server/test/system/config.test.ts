@@ -58,6 +58,15 @@ describe("configuration", () => {
     expect(load({ ZEROFEE_WEBHOOK_RETRY_DELAYS: " 60, 300 " }).webhook.retryDelaysS).toEqual([60, 300]);
   });
 
+  it("ZEROFEE_DB_CONNECT_TIMEOUT_MS: 5000 unless set, at least 100, digits only", () => {
+    expect(load({}).dbConnectTimeoutMs).toBe(5_000);
+    expect(load({ ZEROFEE_DB_CONNECT_TIMEOUT_MS: " 750 " }).dbConnectTimeoutMs).toBe(750);
+    for (const bad of ["0x10", "1e3", "1.5", "-1"]) {
+      expect(refusal({ ZEROFEE_DB_CONNECT_TIMEOUT_MS: bad }), bad).toMatch(/ZEROFEE_DB_CONNECT_TIMEOUT_MS: a whole number/);
+    }
+    expect(refusal({ ZEROFEE_DB_CONNECT_TIMEOUT_MS: "99" })).toMatch(/ZEROFEE_DB_CONNECT_TIMEOUT_MS: at least 100/);
+  });
+
   it("a timeout of 0 is refused (every call would fail at once); documented zeros still turn a limit off", () => {
     expect(refusal({ ZEROFEE_WEBHOOK_TIMEOUT_MS: "0" })).toMatch(/ZEROFEE_WEBHOOK_TIMEOUT_MS: at least 100/);
     expect(refusal({ ZEROFEE_PROVIDER_TIMEOUT_MS: "0" })).toMatch(/ZEROFEE_PROVIDER_TIMEOUT_MS: at least 100/);

@@ -29,9 +29,14 @@ async function serve(env: Record<string, string>): Promise<{ child: Child; url: 
 describe("C. crashes", () => {
   it("CF-2 kill -9 during webhook delivery: after restart the event is delivered again (same webhook-id); delivered + pending = written", async () => {
     let held = "";
+    // Set once the payment is created (the server must answer that first): from then on the
+    // first server is SIGKILLed the moment the held POST is in — out, unanswered and
+    // unrecorded (asserted below), well inside the delivery timeout.
+    let killFirst: (() => void) | undefined;
     const receiver = await startReceiver((req) => {
       if (!held) {
         held = String(req.headers["webhook-id"]);
+        killFirst?.();
         return "hold";
       }
       return { status: 200 };
@@ -44,7 +49,9 @@ describe("C. crashes", () => {
       ZEROFEE_DATA_DIR: dataDir,
       ZEROFEE_MASTER_KEY: testMasterKey(),
       ZEROFEE_SANDBOX_CONFIRM_MS: "100",
-      ZEROFEE_WEBHOOK_TIMEOUT_MS: "2000",
+      // The dead worker's lease is this timeout + 10 s (jobs/webhooks.ts LEASE_MARGIN_MS): the
+      // wait for the redelivery. Still far longer than the kill takes to land.
+      ZEROFEE_WEBHOOK_TIMEOUT_MS: "1000",
       ZEROFEE_WEBHOOK_RETRY_DELAYS: "1,1,1",
       ZEROFEE_RATE_LIMIT_PER_KEY: "0",
       ZEROFEE_RATE_LIMIT_PER_IP: "0",
@@ -65,15 +72,17 @@ describe("C. crashes", () => {
     expect(put.status, put.text).toBe(201);
     const pay = await httpCall(first.url, "POST", "/v1/payments", { token: sk, body: paymentBody("02") });
     expect(pay.status).toBe(201);
+    killFirst = () => first.child.proc.kill("SIGKILL");
+    if (held) killFirst();
     await eventually(async () => held || null);
-    first.child.proc.kill("SIGKILL");
     expect((await first.child.exited).signal).toBe("SIGKILL");
 
     const second = await serve(env);
     const more = await httpCall(second.url, "POST", "/v1/payments", { token: sk, body: paymentBody("00") });
     expect(more.status).toBe(201);
     // The held event comes back once the dead worker's lease (timeout + 10 s) runs out: within 60 s.
-    const again = await eventually(async () => receiver.delivered.get(held), 60_000, 200);
+    // (The kill lands when the receiver gets the POST; the second server's boot runs inside the lease.)
+    const again = await eventually(async () => receiver.delivered.get(held), 60_000);
     expect(again[0]?.headers["webhook-id"]).toBe(held);
     expect(receiver.received.filter((r) => r.headers["webhook-id"] === held).length).toBeGreaterThanOrEqual(2);
     const events = await eventually(async () => {
@@ -83,6 +92,11 @@ describe("C. crashes", () => {
     }, 30_000);
     // payment.created ×2 and the completed one: written = delivered, each reached the receiver.
     for (const e of events) expect(receiver.delivered.has(e.id), e.id).toBe(true);
+    // The killed attempt was never recorded (the kill came before any answer or timeout): the
+    // one attempt on record is the redelivery's.
+    const dels = await httpCall(second.url, "GET", `/v1/events/${held}/deliveries`, { token: sk });
+    expect(dels.body.data).toHaveLength(1);
+    expect(dels.body.data[0]).toMatchObject({ attempt: 1, status_code: 200 });
     second.child.proc.kill("SIGTERM");
     await second.child.exited;
   }, 180_000);

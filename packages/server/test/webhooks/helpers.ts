@@ -4,10 +4,12 @@ import { createHmac } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { withTransaction } from "../../src/db/tx.js";
 import { recordEvent } from "../../src/services/events/record.js";
-import type { Merchant, TestApp } from "../harness.js";
+import type { Merchant, TestApp, TestClock } from "../harness.js";
+import { rows } from "../reliability/helpers.js";
 import type { Received } from "./receiver.js";
 
 const HERE = fileURLToPath(new URL("./verifiers/", import.meta.url));
@@ -110,4 +112,32 @@ export async function writeEvents(t: TestApp, m: Merchant, n: number, perTx = 10
       for (let k = i; k < Math.min(n, i + perTx); k++) await recordEvent(tx, one(++changeSeq));
     });
   }
+}
+
+/**
+ * For an app on a test clock, called from the `eventually` that waits for deliveries: moves
+ * `clock` (the app's injected clock) on towards the next retry due, instead of waiting out the
+ * retry schedule in real time, and wakes the app's worker. While a job no worker holds is due
+ * already, it only wakes the worker. Otherwise the clock moves at least `stepMs` — the
+ * resolution at which the tests see a retry's gap, the worker's own poll (250 ms) — or straight
+ * to the earliest retry pending. It never carries the clock to within 5 s of a held job's lease
+ * (a lease runs `timeout + 10 s` of clock from its claim): an attempt still out can neither
+ * have its job handed to another claim nor be dropped as stale from the worker's queue.
+ */
+export async function advanceToNextRetry(t: TestApp, clock: TestClock, stepMs = 250): Promise<void> {
+  const now = clock.now().getTime();
+  const at = clock.now().toISOString();
+  const [row] = await rows(
+    t.database.db,
+    sql`select min(next_attempt_at) filter (where locked_until is null or locked_until <= ${at}::timestamptz) as due,
+               min(locked_until) filter (where locked_until > ${at}::timestamptz) as lease
+          from webhook_jobs where status = 'pending'`,
+  );
+  const due = row?.due ? new Date(row.due).getTime() : null;
+  if (due !== null && due > now) {
+    const limit = row?.lease ? new Date(row.lease).getTime() - t.app.ctx.config.webhook.timeoutMs - 5_000 : Number.POSITIVE_INFINITY;
+    const target = Math.min(Math.max(due, now + stepMs), limit);
+    if (target > now) clock.advance(target - now);
+  }
+  t.app.webhooks.pump();
 }

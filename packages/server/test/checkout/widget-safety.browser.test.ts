@@ -13,20 +13,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
 import { actOnProviderPage, context, dialog, events, expectState, launch, pauseClock, type Site, startSite, widgetPage } from "./browser.js";
 import { createSession, orange, pay } from "./helpers.js";
+import { installPollClock, pollUntil, pollUntilState, pollUntilUrl } from "./poll-clock.js";
 
 let t: TestApp;
 let m: Merchant;
 let shop: Site;
 let browser: Browser;
+let launching: Promise<Browser> | undefined;
 
 beforeAll(async () => {
+  // Chromium starts while the server boots.
+  launching = launch();
   t = await startTestApp();
   m = await createMerchant(t, "safety-shop");
   shop = await startSite("localhost");
-  browser = await launch();
+  browser = await launching;
 });
 afterAll(async () => {
-  await browser?.close();
+  await (browser ?? (await launching?.catch(() => undefined)))?.close();
   await shop?.close();
   await t?.stop();
 });
@@ -271,6 +275,7 @@ describe("hosted page — its cancel", () => {
     // Another tab (its own storage), as on another device.
     const second = await browser.newContext({ locale: "en-US" });
     const b = await second.newPage();
+    await installPollClock(b);
     await b.goto(s.url);
     const db = dialog(b);
     await db.getByRole("heading", { name: "A payment for this order is already under way" }).waitFor();
@@ -279,12 +284,14 @@ describe("hosted page — its cancel", () => {
     // The merchant cancels it (say, the customer called): the page says so and offers the choice again.
     const session = (await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: m.sk })).body.data;
     expect((await t.call("POST", `/v1/payments/${session.payments[0]}/cancel`, { token: m.sk })).status).toBe(200);
+    await pollUntilState(b, "failed");
     await expectState(b, "failed");
     await db.getByRole("heading", { name: "Payment cancelled" }).waitFor();
     await db.getByRole("button", { name: "Try another way to pay" }).click();
     await db.getByRole("button", { name: "Orange Money" }).click();
     await db.getByLabel("Phone number").fill("07 00 00 00 00");
     await db.getByRole("button", { name: /^Pay/ }).click();
+    await pollUntilUrl(b, new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`));
     await b.waitForURL(new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`), { timeout: 20_000 });
     expect((await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: m.sk })).body.data.status).toBe("complete");
     await first.close();
@@ -295,6 +302,7 @@ describe("hosted page — its cancel", () => {
     const s = await createSession(t, m, { allowed_countries: ["CI"], success_url: `${shop.origin}/thanks` });
     const ctx = await context(browser);
     const page = await ctx.newPage();
+    await installPollClock(page);
     await page.goto(s.url);
     const dlg = dialog(page);
     await dlg.getByRole("button", { name: "Orange Money" }).click();
@@ -309,11 +317,13 @@ describe("hosted page — its cancel", () => {
     expect(await dlg.getByText("A payment is already in progress.").count()).toBe(0);
     expect(await dlg.getByLabel("Phone number").count()).toBe(0);
     expect((await t.call("POST", `/v1/payments/${other.body.data.id}/cancel`, { token: m.sk })).status).toBe(200);
+    await pollUntil(page, async () => (await dlg.getByRole("heading", { name: "Payment cancelled" }).count()) > 0);
     await dlg.getByRole("heading", { name: "Payment cancelled" }).waitFor();
     await dlg.getByRole("button", { name: "Try another way to pay" }).click();
     await dlg.getByRole("button", { name: "Orange Money" }).click();
     await dlg.getByLabel("Phone number").fill("07 00 00 00 00");
     await dlg.getByRole("button", { name: /^Pay/ }).click();
+    await pollUntilUrl(page, new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`));
     await page.waitForURL(new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`), { timeout: 20_000 });
     await ctx.close();
   });

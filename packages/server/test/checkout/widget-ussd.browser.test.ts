@@ -8,20 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
 import { articlePage, context, dialog, events, expectState, launch, type Site, shot, startSite, widgetPage } from "./browser.js";
 import { createSession } from "./helpers.js";
+import { installPollClock, pollUntilState, pollUntilUrl } from "./poll-clock.js";
 
 let t: TestApp;
 let m: Merchant;
 let site: Site;
 let browser: Browser;
+let launching: Promise<Browser> | undefined;
 
 beforeAll(async () => {
+  // Chromium starts while the server boots.
+  launching = launch();
   t = await startTestApp();
   m = await createMerchant(t, "ussd-shop");
   site = await startSite("localhost");
-  browser = await launch();
+  browser = await launching;
 });
 afterAll(async () => {
-  await browser?.close();
+  await (browser ?? (await launching?.catch(() => undefined)))?.close();
   await site?.close();
   await t?.stop();
 });
@@ -61,6 +65,7 @@ document.getElementById("pay-btn").addEventListener("click", () => checkout.open
     const page = await ctx.newPage();
     const logs: string[] = [];
     page.on("console", (msg) => logs.push(msg.text()));
+    await installPollClock(page);
     await page.goto(`${site.origin}/shop`);
     expect(new URL(page.url()).origin).not.toBe(new URL(t.url).origin);
     await page.click("#pay-btn");
@@ -86,6 +91,7 @@ document.getElementById("pay-btn").addEventListener("click", () => checkout.open
     await expectState(page, "processing");
     await dlg.getByRole("heading", { name: "Confirmez le paiement sur votre téléphone" }).waitFor();
     await shot(page, "03-processing-ussd-fr");
+    await pollUntilUrl(page, `${site.origin}/thank-you`);
     await page.waitForURL(`${site.origin}/thank-you`, { timeout: 20_000 });
     const line = logs.find((l) => l.startsWith("Payment completed:"));
     const id = line?.split(" ").at(-1) ?? "";
@@ -175,6 +181,7 @@ document.getElementById("pay-btn").addEventListener("click", () => checkout.open
     site.pages.set("/session", widgetPage(t.url, { clientSecret: s.client_secret }));
     const ctx = await context(browser, { locale: "en-US" });
     const page = await ctx.newPage();
+    await installPollClock(page);
     await page.goto(`${site.origin}/session`);
     await page.click("#pay-btn");
     const dlg = dialog(page);
@@ -182,6 +189,7 @@ document.getElementById("pay-btn").addEventListener("click", () => checkout.open
     await dlg.getByRole("button", { name: "Orange Money" }).click();
     await dlg.getByLabel("Phone number").fill("07 00 00 00 01");
     await dlg.getByRole("button", { name: /^Pay/ }).click();
+    await pollUntilState(page, "failed");
     await expectState(page, "failed");
     await shot(page, "06-failed-en");
     expect((await events(page)).map((e) => e.type)).toContain("error");
@@ -190,6 +198,7 @@ document.getElementById("pay-btn").addEventListener("click", () => checkout.open
     await dlg.getByLabel("Phone number").fill("05 00 00 00 00");
     await dlg.getByText("Operator: MTN Mobile Money").waitFor();
     await dlg.getByRole("button", { name: /^Pay/ }).click();
+    await pollUntilState(page, "completed");
     await expectState(page, "completed");
     const session = (await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: m.sk })).body.data;
     expect(session.status).toBe("complete");

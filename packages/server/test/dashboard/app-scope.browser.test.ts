@@ -6,12 +6,14 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { installPollClock, pollUntil } from "../checkout/poll-clock.js";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { type Receiver, receiverPool } from "../webhooks/receiver.js";
 import { demoLogin, demoToken, expectClean, launch, openPage, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
+let launching: Promise<Browser> | undefined;
 let demo: Awaited<ReturnType<typeof demoLogin>>;
 let page: Page;
 let receiver: Receiver;
@@ -29,19 +31,21 @@ async function newApp(name: string): Promise<{ id: string; sk: string }> {
 }
 
 beforeAll(async () => {
+  // Chromium starts while the server boots and the demo is seeded.
+  launching = launch();
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
   w.allow404 = [];
   receiver = await receivers.start();
   token = await demoToken(t, demo);
-  browser = await launch();
+  browser = await launching;
   ({ page } = await openPage(browser, t, w));
   page.setDefaultTimeout(15_000);
   await signIn(page, t.url, demo.email, demo.password);
   await nav("Overview").waitFor();
 });
 afterAll(async () => {
-  await browser?.close();
+  await (browser ?? (await launching?.catch(() => undefined)))?.close();
   await receivers.closeAll();
   await t?.stop();
 });
@@ -126,6 +130,8 @@ describe("delivery log", () => {
   it("keeps its rows, an open Deliveries panel and 'Queued again.' while it refreshes a pending event, at a calm pace", async () => {
     receiver.behave = () => ({ status: 500 }); // first attempt fails; the next is a minute away: the event stays pending
     await t.call("PUT", `/v1/apps/${demo.app_id}/webhook`, { token, body: { mode: "test", url: receiver.url } });
+    // The log's refreshes run on the page's clock: moved on where the test waits for one, left to run in real time where it measures their pace.
+    await installPollClock(page);
     await page.goto(`${t.url}/dashboard/apps/${demo.app_id}`);
     const polls: number[] = [];
     page.on("request", (r) => {
@@ -137,6 +143,12 @@ describe("delivery log", () => {
     expect(eventId).toMatch(/^evt_/);
     const row = page.locator(`tr[data-event="${eventId}"]`);
     await expect.poll(() => row.locator("[data-status]").getAttribute("data-status")).toBe("pending");
+    const shownPending = polls.length;
+    // Once the server has made (and seen refused) the first attempt, one move of the page's clock brings the log's next
+    // refresh — unless that refresh already came by itself: then the clock is left alone, so the pace measured below is
+    // the page's own.
+    await eventually(async () => (await t.call("GET", `/v1/events/${eventId}`, { token: demo.secret_key })).body.data?.delivery?.attempts >= 1);
+    if (polls.length === shownPending) await page.clock.fastForward(2000);
     await expect.poll(() => row.locator("td").nth(3).textContent(), { timeout: 10_000 }).toBe("1"); // the log's next refresh
     await row.getByRole("button", { name: "Deliveries" }).click();
     const deliveries = page.getByRole("table", { name: `Deliveries ${eventId}` });
@@ -159,8 +171,10 @@ describe("delivery log", () => {
     // Resend: the message stays, and the open panel shows the new attempt in place.
     await row.getByRole("button", { name: "Resend" }).click();
     await expect.poll(() => row.textContent()).toContain("Queued again.");
+    await pollUntil(page, async () => (await deliveries.getByRole("row").count()) === 3);
     await expect.poll(() => deliveries.getByRole("row").count(), { timeout: 10_000 }).toBe(3);
     const afterResend = polls.length;
+    await pollUntil(page, async () => polls.length > afterResend);
     await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThan(afterResend);
     expect(await row.textContent()).toContain("Queued again.");
     expect(await row.evaluate(kept)).toBe(true);

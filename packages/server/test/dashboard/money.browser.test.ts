@@ -13,11 +13,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { settlements } from "../../src/db/schema/index.js";
 import { newId } from "../../src/lib/ids.js";
 import { closeSettlements } from "../../src/services/settlements/close.js";
+import { installPollClock, pollUntil } from "../checkout/poll-clock.js";
 import { captureChildLogs, eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { clearWatch, completedEurPayment, demoLogin, demoToken, expectClean, launch, navLink, openPage, shot, signIn, type Watch, watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
+let launching: Promise<Browser> | undefined;
 let demo: Awaited<ReturnType<typeof demoLogin>>;
 let ctx: BrowserContext;
 let page: Page;
@@ -27,6 +29,8 @@ let settlementId = "";
 const w: Watch = { errors: [], foreign: [] };
 
 beforeAll(async () => {
+  // Chromium starts while the server boots and the first payment completes.
+  launching = launch();
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
   // A fee plan, so that a settlement's figures have fees to take off: 100 + 1.5 % of 5 000 = 175.
@@ -37,13 +41,13 @@ beforeAll(async () => {
   expect(created.status, created.text).toBe(201);
   paymentId = created.body.data.id;
   await eventually(async () => (await t.call("GET", `/v1/payments/${paymentId}`, { token: demo.secret_key })).body.data.status === "completed");
-  browser = await launch();
+  browser = await launching;
   ({ ctx, page } = await openPage(browser, t, w));
   await signIn(page, t.url, demo.email, demo.password);
   await page.getByRole("navigation").getByRole("link", { name: "Overview" }).waitFor();
 });
 afterAll(async () => {
-  await browser?.close();
+  await (browser ?? (await launching?.catch(() => undefined)))?.close();
   await t?.stop();
 });
 
@@ -321,6 +325,8 @@ describe("refunds in French, in euros", () => {
     const fr = await openPage(browser, t, w, { locale: "fr-FR" });
     const p = fr.page;
     p.setDefaultTimeout(15_000);
+    // The payment page's refreshes (refunds at their provider) run on the page's clock, moved on where the test waits for one.
+    await installPollClock(p);
     await signIn(p, t.url, demo.email, demo.password, { email: "Email", password: "Mot de passe", button: "Se connecter" });
     await p.getByRole("navigation").getByRole("link", { name: "Aperçu" }).waitFor();
     await p.goto(`${t.url}/dashboard/transactions/${eurId}`);
@@ -360,6 +366,7 @@ describe("refunds in French, in euros", () => {
     await expect.poll(() => opener.evaluate((el) => el === document.activeElement)).toBe(true);
     const refunds = p.locator("#payment-refunds").locator("xpath=..").getByRole("table");
     const failed = refunds.getByRole("row").filter({ hasText: "12,01" });
+    await pollUntil(p, async () => (await failed.locator("[data-status]").allTextContents()).includes("Échoué"));
     await expect.poll(() => failed.locator("[data-status]").textContent(), { timeout: 10_000 }).toBe("Échoué");
     const api = (await t.call("GET", `/v1/payments/${eurId}`, { token: demo.secret_key })).body.data;
     const failure = api.refunds.find((r: { amount: number }) => r.amount === 1201);
@@ -367,11 +374,13 @@ describe("refunds in French, in euros", () => {
     expect(await failed.textContent()).toContain(failure.failure_message);
     // The earlier refund and its reason, in French; a pending one becomes completed on the page by itself.
     const first = refunds.getByRole("row").filter({ hasText: "100,00" });
+    await pollUntil(p, async () => (await first.locator("[data-status]").allTextContents()).includes("Réussi"));
     await expect.poll(() => first.locator("[data-status]").textContent(), { timeout: 10_000 }).toBe("Réussi");
     await opener.click();
     await amount.fill("10");
     await dialog.getByRole("button", { name: "Rembourser", exact: true }).click();
     const last = refunds.getByRole("row").filter({ hasText: "10,00\u00a0€" });
+    await pollUntil(p, async () => (await last.locator("[data-status]").allTextContents()).includes("Réussi"));
     await expect.poll(() => last.locator("[data-status]").textContent(), { timeout: 10_000 }).toBe("Réussi");
     expect(await last.textContent()).toContain("Demandé par le client");
     expect(await refunds.textContent()).not.toMatch(/completed|failed|pending|requested_by_customer/);

@@ -6,12 +6,12 @@
  * ZeroFee payment, which completes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, it } from "vitest";
 import { type Database, openPglite } from "../../src/db/client.js";
 import { captureChildLogs, eventually, freshDatabase, migratedDataDir, onPostgres, paymentBody, testMasterKey } from "../harness.js";
 import { eventCounts, freePort, rows } from "./helpers.js";
@@ -66,10 +66,22 @@ async function serve(env: Record<string, string>): Promise<Child> {
   };
 }
 
+let template: Promise<string> | undefined;
+/** A data folder holding a migrated PGlite database: a copy of one made once for the file. */
+async function migratedCopy(prefix: string): Promise<string> {
+  template ??= migratedDataDir("zf-crash-template-").then((dir) => {
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(await template, dir, { recursive: true });
+  return dir;
+}
+
 /** What a crash test's processes share: a port, a data folder, a master key, and on PostgreSQL a fresh database. */
 async function crashSetup(prefix: string): Promise<{ env: Record<string, string>; dataDir: string; pgDb: Database | undefined }> {
   const port = await freePort();
-  const dataDir = onPostgres ? mkdtempSync(join(tmpdir(), prefix)) : await migratedDataDir(prefix);
+  const dataDir = onPostgres ? mkdtempSync(join(tmpdir(), prefix)) : await migratedCopy(prefix);
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const env: Record<string, string> = {
     PORT: String(port),
@@ -82,7 +94,8 @@ async function crashSetup(prefix: string): Promise<{ env: Record<string, string>
   };
   let pgDb: Database | undefined;
   if (onPostgres) {
-    const fresh = await freshDatabase();
+    // Already migrated (the run's template), as the PGlite data folder above: the servers would migrate it anyway.
+    const fresh = await freshDatabase({ migrated: true });
     if (!fresh.url) throw new Error("no database url");
     env.DATABASE_URL = fresh.url;
     pgDb = fresh.database;
@@ -98,8 +111,11 @@ afterAll(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
 
-describe("C. crashes", () => {
-  it("CF-1 kill -9 after the provider call, before commit: the retry resumes, one provider payment", async () => {
+// CF-1 and CF-R share nothing (each its own port, data folder or database, master key and
+// processes): they run at once, so one's process starts and waits overlap the other's.
+// `expect` is each test's own (concurrent tests).
+describe.concurrent("C. crashes", () => {
+  it("CF-1 kill -9 after the provider call, before commit: the retry resumes, one provider payment", async ({ expect }) => {
     const { env, dataDir, pgDb } = await crashSetup("zf-cf1-");
 
     // 1. The faulty process: it dies right after the provider accepted.
@@ -193,7 +209,9 @@ describe("C. crashes", () => {
     }
   }, 180_000);
 
-  it("CF-R: kill -9 after the provider accepted a refund, before commit: reconciliation asks again with the same id, one provider refund", async () => {
+  it("CF-R: kill -9 after the provider accepted a refund, before commit: reconciliation asks again with the same id, one provider refund", async ({
+    expect,
+  }) => {
     const { env, dataDir, pgDb } = await crashSetup("zf-cfr-");
 
     // 1. The faulty process completes a payment, then dies right after the provider accepted its refund.

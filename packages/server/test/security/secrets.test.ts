@@ -31,10 +31,15 @@ afterAll(() => t?.stop());
 describe("SE-1 logs stay clean", () => {
   it("SE-1 logs stay clean: register, login, keys, payments, OTP and failed auth leave no secret in any log line", { timeout: 120_000 }, async () => {
     const email: string = (await t.call("GET", "/v1/auth/me", { token: m.token })).body.data.email;
-    const login = await t.call("POST", "/v1/auth/login", { body: { email, password: "correct horse battery" } });
+    // Three independent logins (each one scrypt at 2^17), sent at once.
+    const [login, wrong, unknown] = await Promise.all([
+      t.call("POST", "/v1/auth/login", { body: { email, password: "correct horse battery" } }),
+      t.call("POST", "/v1/auth/login", { body: { email, password: "wrong horse battery" } }),
+      t.call("POST", "/v1/auth/login", { body: { email: "nobody@example.com", password: "wrong horse battery" } }),
+    ]);
     expect(login.status).toBe(200);
-    expect((await t.call("POST", "/v1/auth/login", { body: { email, password: "wrong horse battery" } })).status).toBe(401);
-    expect((await t.call("POST", "/v1/auth/login", { body: { email: "nobody@example.com", password: "wrong horse battery" } })).status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
     const cookieCall = await t.call("GET", "/v1/apps", { headers: { cookie: `zerofee_session=${login.body.data.token}` } });
     expect(cookieCall.status).toBe(200);
 
@@ -250,11 +255,13 @@ describe("SE-4 password hashing", () => {
     // limiter no other test touched.
     const s = await startTestApp({ config: OPERATOR_HASHING });
     try {
-      const emails: string[] = [];
-      for (let i = 0; i < 3; i++) {
-        const mm = await createMerchant(s, `par${i}`);
-        emails.push((await s.call("GET", "/v1/auth/me", { token: mm.token })).body.data.email);
-      }
+      // The three registrations (each one scrypt at 2^17) at once.
+      const emails: string[] = await Promise.all(
+        [0, 1, 2].map(async (i) => {
+          const mm = await createMerchant(s, `par${i}`);
+          return (await s.call("GET", "/v1/auth/me", { token: mm.token })).body.data.email as string;
+        }),
+      );
       // Settle the allocator after registration, then measure the burst against that baseline.
       await new Promise((r) => setTimeout(r, 200));
       const baseline = process.memoryUsage().rss;

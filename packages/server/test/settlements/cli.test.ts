@@ -4,9 +4,7 @@
  * totals; two runs at once give one settlement per currency (PostgreSQL only).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp, type ZeroFee } from "../../src/app.js";
@@ -18,6 +16,7 @@ import {
   freshDatabase,
   httpCall,
   type Merchant,
+  migratedDataDir,
   onPostgres,
   paymentBody,
   type TestApp,
@@ -38,24 +37,28 @@ async function openShared(): Promise<Database> {
   return env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : openPglite(env.ZEROFEE_DATA_DIR);
 }
 
-async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
+/** Reads the shared data with one connection (on PGlite, one open of the data directory) for all the queries. */
+async function read<R>(fn: (q: <T>(query: ReturnType<typeof sql>) => Promise<T[]>) => Promise<R>): Promise<R> {
   const db = await openShared();
   try {
-    return ((await db.db.execute(query)) as unknown as { rows: T[] }).rows;
+    return await fn(async <T>(query: ReturnType<typeof sql>) => ((await db.db.execute(query)) as unknown as { rows: T[] }).rows);
   } finally {
     await db.close();
   }
 }
+const rows = <T>(query: ReturnType<typeof sql>) => read((q) => q<T>(query));
 
 beforeAll(async () => {
   if (onPostgres) {
-    const fresh = await freshDatabase();
+    // Already migrated (the run's template): the app below would migrate it anyway.
+    const fresh = await freshDatabase({ migrated: true });
     if (!fresh.url) throw new Error("no database url");
     env.DATABASE_URL = fresh.url;
     await fresh.database.close();
     cleanups.push(() => fresh.drop());
   } else {
-    env.ZEROFEE_DATA_DIR = mkdtempSync(join(tmpdir(), "zf-settle-"));
+    // Already migrated (the run's image): no initdb and migrations before the app below starts.
+    env.ZEROFEE_DATA_DIR = await migratedDataDir("zf-settle-");
     cleanups.push(() => rmSync(env.ZEROFEE_DATA_DIR as string, { recursive: true, force: true }));
   }
   app = await buildApp({ config: testConfig(env), workers: false, logStream: testLogStream() });
@@ -87,16 +90,26 @@ interface Totals {
   count: number;
   gross: number;
 }
-const totals = () =>
-  rows<Totals>(sql`select currency, count(*)::int as settlements, sum(count)::int as count, sum(gross_amount)::int as gross
-    from settlements group by currency order by currency`);
+const TOTALS = sql`select currency, count(*)::int as settlements, sum(count)::int as count, sum(gross_amount)::int as gross
+    from settlements group by currency order by currency`;
+const totals = () => rows<Totals>(TOTALS);
 
 describe("npx zerofee settle", () => {
-  it.skipIf(onPostgres)("on PGlite, refuses while a server holds the data directory, saying so", async () => {
+  // These two run at once (neither writes): the refusal while the server (started above) still
+  // holds the data directory, and the bad --until values, refused before any database is opened.
+  it.skipIf(onPostgres).concurrent("on PGlite, refuses while a server holds the data directory, saying so", async ({ expect }) => {
     const run = settle([]);
     const { code } = await run.exited;
     expect(code).toBe(1);
     expect(run.output()).toMatch(/is in use by process \d+/);
+  });
+
+  it.concurrent("refuses an --until that is not a time or is in the future", { timeout: 90_000 }, async ({ expect }) => {
+    const runs = ["yesterday", new Date(Date.now() + 3_600_000).toISOString()].map((bad) => settle(["--until", bad]));
+    for (const run of runs) {
+      expect((await run.exited).code).toBe(1);
+      expect(run.output()).toMatch(/--until/);
+    }
   });
 
   it("killed after its first settlement, run again with the same --until: the same totals, each payment once", { timeout: 120_000 }, async () => {
@@ -112,25 +125,19 @@ describe("npx zerofee settle", () => {
     const again = settle(["--until", until]);
     expect((await again.exited).code, again.output()).toBe(0);
     expect(again.output()).toMatch(/1 settlement closed up to /);
+    const [after, [unsettled]] = await read((q) =>
+      Promise.all([q<Totals>(TOTALS), q<{ n: number }>(sql`select count(*)::int as n from payments where status = 'completed' and settlement_id is null`)]),
+    );
     // Worked out from the payments made above: 1500 + 2500 + 1000 XOF, 700 + 300 XAF.
-    expect(await totals()).toEqual([
+    expect(after).toEqual([
       { currency: "XAF", settlements: 1, count: 2, gross: 1000 },
       { currency: "XOF", settlements: 1, count: 3, gross: 5000 },
     ]);
-    const [unsettled] = await rows<{ n: number }>(sql`select count(*)::int as n from payments where status = 'completed' and settlement_id is null`);
     expect(unsettled?.n).toBe(0);
 
     const nothing = settle([]);
     expect((await nothing.exited).code).toBe(0);
     expect(nothing.output()).toMatch(/0 settlements closed/);
-  });
-
-  it("refuses an --until that is not a time or is in the future", { timeout: 90_000 }, async () => {
-    for (const bad of ["yesterday", new Date(Date.now() + 3_600_000).toISOString()]) {
-      const run = settle(["--until", bad]);
-      expect((await run.exited).code).toBe(1);
-      expect(run.output()).toMatch(/--until/);
-    }
   });
 
   it.skipIf(!onPostgres)(

@@ -178,6 +178,7 @@ describe("return page relay (WG-2 server half)", () => {
     const r2 = await t.call("POST", "/v1/checkout/pay", { token: s2.client_secret, body: { payment_method: "PAYIN_CARD" } });
     const html2 = await (await fetch(`${t.url}/v1/payments/${r2.body.data.id}/return`)).text();
     expect(html2).toContain('"target":null');
+    expect(html2).toContain('<link rel="icon" href="data:image/svg+xml,');
     // A server-made payment keeps the plain redirect to the merchant's URL.
     const plain = await t.call("POST", "/v1/payments", {
       token: A.sk,

@@ -41,7 +41,11 @@ describe("/dashboard/", () => {
   it("marks the page when a session cookie came with it, so a signed-out visit asks nothing of /v1/auth/me", async () => {
     const signedOut = await fetch(`${t.url}/dashboard/`);
     expect(signedOut.headers.get("vary")).toContain("cookie");
-    expect(await signedOut.text()).not.toContain("zerofee-session");
+    const page = await signedOut.text();
+    expect(page).not.toContain("zerofee-session");
+    // Its icon inline, which its CSP allows: no request for /favicon.ico (a 404).
+    expect(page).toContain('<link rel="icon" href="data:image/svg+xml,');
+    expect(signedOut.headers.get("content-security-policy")).toContain("img-src 'self' data:");
     const signedIn = await fetch(`${t.url}/dashboard/settings`, { headers: { cookie: `zerofee_session=${m.token}` } });
     expect(await signedIn.text()).toContain('<meta name="zerofee-session" content="1">');
   });

@@ -1,6 +1,6 @@
 import { access, type ZodApp } from "../../http/types.js";
 import { loadBundle } from "../../lib/checkout-bundle.js";
-import { escapeHtml } from "../../lib/html.js";
+import { escapeHtml, ICON_LINK } from "../../lib/html.js";
 import { hostedSession } from "../../services/checkout/hosted.js";
 import { SessionIdParams } from "../../services/checkout/schemas.js";
 import type { ServiceContext } from "../../services/context.js";
@@ -44,7 +44,7 @@ export function hostedPageRoute(app: ZodApp, ctx: ServiceContext) {
       const nonce = newNonce();
       const lang = s.locale ?? browserLang(request.headers["accept-language"]);
       pageHeaders(reply, { nonce, frameAncestors: s.allowedOrigins, coop: "same-origin-allow-popups", connect: true });
-      const head = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${lang === "fr" ? "Paiement" : "Payment"} — ZeroFee</title><style nonce="${nonce}">${PAGE_STYLE}</style></head><body>`;
+      const head = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${lang === "fr" ? "Paiement" : "Payment"} — ZeroFee</title>${ICON_LINK}<style nonce="${nonce}">${PAGE_STYLE}</style></head><body>`;
       if (s.status !== "open" || !s.clientSecret) {
         const text = CLOSED[s.status] ?? CLOSED.expired;
         // The way back is the merchant's own URL from the session (validated when it was made):

@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import { escapeHtml } from "../../lib/html.js";
+import { escapeHtml, ICON_LINK } from "../../lib/html.js";
 import { newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pages.js";
 
 const TEXT: Record<string, [string, string]> = {
@@ -47,6 +47,6 @@ export function sendRelayPage(reply: FastifyReply, payment: { id: string; status
   pageHeaders(reply, { nonce, frameAncestors: [], coop: null, connect: false });
   const after = lang === "fr" ? "Vous pouvez fermer cette page et revenir au paiement." : "You can close this page and go back to the checkout.";
   return reply.send(
-    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ZeroFee</title><style nonce="${nonce}">${PAGE_STYLE}</style></head><body><main><h1>${escapeHtml(resultText(payment.status, lang))}</h1><p>${escapeHtml(after)}</p><p>${statusLine(payment.id, payment.status, lang)}</p></main><script type="application/json" id="zf-result" nonce="${nonce}">${scriptJson({ id: payment.id, status: payment.status, target })}</script><script nonce="${nonce}">${RELAY}</script></body></html>`,
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ZeroFee</title>${ICON_LINK}<style nonce="${nonce}">${PAGE_STYLE}</style></head><body><main><h1>${escapeHtml(resultText(payment.status, lang))}</h1><p>${escapeHtml(after)}</p><p>${statusLine(payment.id, payment.status, lang)}</p></main><script type="application/json" id="zf-result" nonce="${nonce}">${scriptJson({ id: payment.id, status: payment.status, target })}</script><script nonce="${nonce}">${RELAY}</script></body></html>`,
   );
 }

@@ -4,6 +4,7 @@ import { SESSION_COOKIE } from "../../http/auth.js";
 import { access, type ZodApp } from "../../http/types.js";
 import { loadDashboard } from "../../lib/dashboard-bundle.js";
 import { ApiError } from "../../lib/errors.js";
+import { ICON_LINK } from "../../lib/html.js";
 import type { ServiceContext } from "../../services/context.js";
 
 /** The dashboard's own origin only: its scripts, styles and `/v1` calls; no framing (SPEC §11, §13). */
@@ -57,7 +58,8 @@ export function dashboardRoutes(app: ZodApp, ctx: ServiceContext) {
   // `/v1/auth/me` only then, so a signed-out visit makes no failing request.
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     const { index } = await loadDashboard(ctx.config.production);
-    const html = request.cookies?.[SESSION_COOKIE] ? index.toString("utf8").replace("<head>", '<head><meta name="zerofee-session" content="1">') : index;
+    const session = request.cookies?.[SESSION_COOKIE] ? '<meta name="zerofee-session" content="1">' : "";
+    const html = index.toString("utf8").replace("<head>", `<head>${session}${ICON_LINK}`);
     return reply
       .header("vary", "cookie")
       .header("content-security-policy", DASHBOARD_CSP)

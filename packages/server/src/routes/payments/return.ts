@@ -1,6 +1,6 @@
 import { forRequest } from "../../http/server.js";
 import { access, type ZodApp } from "../../http/types.js";
-import { escapeHtml } from "../../lib/html.js";
+import { escapeHtml, ICON_LINK } from "../../lib/html.js";
 import { findBrowserPayment } from "../../services/checkout/access.js";
 import { loadSession } from "../../services/checkout/get.js";
 import type { ServiceContext } from "../../services/context.js";
@@ -48,11 +48,11 @@ export function returnRoute(app: ZodApp, ctx: ServiceContext) {
       const { payment } = outcome;
       const result = resultText(payment.status, lang);
       const message = payment.status === "completed" ? `${result} ${CLOSE_PAGE[lang]}` : result;
-      reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+      reply.header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
       return reply
         .type("text/html; charset=utf-8")
         .send(
-          `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ZeroFee</title></head><body style="font-family:system-ui;max-width:30rem;margin:4rem auto"><h1>${escapeHtml(message)}</h1><p>${statusLine(payment.id, payment.status, lang)}</p></body></html>`,
+          `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ZeroFee</title>${ICON_LINK}</head><body style="font-family:system-ui;max-width:30rem;margin:4rem auto"><h1>${escapeHtml(message)}</h1><p>${statusLine(payment.id, payment.status, lang)}</p></body></html>`,
         );
     },
   });

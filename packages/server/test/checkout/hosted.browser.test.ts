@@ -43,7 +43,8 @@ describe("hosted checkout page", () => {
     // The page's icon is inline (and allowed by its CSP): Chromium, which asks a page's origin for
     // /favicon.ico otherwise (a 404 here), asks nothing. Its own requests for it are not the page's
     // (Playwright does not see them): counted by the server, as requests no route matched.
-    const unmatched = async () => metricValue((await t.call("GET", "/metrics")).text, 'zerofee_http_requests_total{method="GET",route="unmatched",status="404"}');
+    const unmatched = async () =>
+      metricValue((await t.call("GET", "/metrics")).text, 'zerofee_http_requests_total{method="GET",route="unmatched",status="404"}');
     const unmatchedBefore = await unmatched();
     const res = await page.goto(s.url);
     expect(res?.headers()["content-security-policy"]).toContain(`frame-ancestors ${shop.origin}`);

@@ -31,7 +31,9 @@ async function serve(env: Record<string, string>): Promise<Child> {
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("ZEROFEE_") && k !== "DATABASE_URL") childEnv[k] = v;
   const proc = spawn(process.execPath, ["--import", "tsx", "packages/server/src/main.ts", "serve"], {
     cwd: ROOT,
-    env: { ...childEnv, NODE_ENV: "test", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
+    // Info: the children's lines are what SE-1's scan reads (at warn they may print none, and a
+    // run of this file alone would end on an empty scan, which proves nothing).
+    env: { ...childEnv, NODE_ENV: "test", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   captureChildLogs(proc, "serve");

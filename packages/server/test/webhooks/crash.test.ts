@@ -49,6 +49,9 @@ describe("C. crashes", () => {
       ZEROFEE_DATA_DIR: dataDir,
       ZEROFEE_MASTER_KEY: testMasterKey(),
       ZEROFEE_SANDBOX_CONFIRM_MS: "100",
+      // Info, not the children's usual warn: lines for SE-1's scan to read (a run of this file
+      // alone would otherwise capture two silent processes, which the scan refuses as proving nothing).
+      LOG_LEVEL: "info",
       // The dead worker's lease is this timeout + 10 s (jobs/webhooks.ts LEASE_MARGIN_MS): the
       // wait for the redelivery. Still far longer than the kill takes to land.
       ZEROFEE_WEBHOOK_TIMEOUT_MS: "1000",

@@ -6,15 +6,21 @@
  * cores); dropped when the run ends.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import { openPostgres } from "../src/db/client.js";
 import { migratedPgliteImage } from "./pglite-image.js";
 
-export async function setup(): Promise<(() => Promise<void>) | undefined> {
+export async function setup(): Promise<() => Promise<void>> {
+  const runDir = mkdtempSync(join(tmpdir(), "zf-test-run-"));
+  process.env.ZEROFEE_TEST_TMP = runDir;
+  const removeRunDir = () => rmSync(runDir, { recursive: true, force: true });
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
     process.env.ZEROFEE_TEST_PGLITE_IMAGE = await migratedPgliteImage();
-    return undefined;
+    return async () => removeRunDir();
   }
   const name = `zf_template_${randomBytes(6).toString("hex")}`;
   await admin(base, `CREATE DATABASE ${name}`);
@@ -27,7 +33,10 @@ export async function setup(): Promise<(() => Promise<void>) | undefined> {
     await database.close();
   }
   process.env.ZEROFEE_TEST_PG_TEMPLATE = name;
-  return () => admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  return async () => {
+    removeRunDir();
+    await admin(base, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  };
 }
 
 async function admin(base: string, statement: string): Promise<void> {

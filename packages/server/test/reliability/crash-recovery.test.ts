@@ -6,7 +6,7 @@
  * ZeroFee payment, which completes.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -68,22 +68,10 @@ async function serve(env: Record<string, string>): Promise<Child> {
   };
 }
 
-let template: Promise<string> | undefined;
-/** A data folder holding a migrated PGlite database: a copy of one made once for the file. */
-async function migratedCopy(prefix: string): Promise<string> {
-  template ??= migratedDataDir("zf-crash-template-").then((dir) => {
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    return dir;
-  });
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cpSync(await template, dir, { recursive: true });
-  return dir;
-}
-
 /** What a crash test's processes share: a port, a data folder, a master key, and on PostgreSQL a fresh database. */
 async function crashSetup(prefix: string): Promise<{ env: Record<string, string>; dataDir: string; pgDb: Database | undefined }> {
   const port = await freePort();
-  const dataDir = onPostgres ? mkdtempSync(join(tmpdir(), prefix)) : await migratedCopy(prefix);
+  const dataDir = onPostgres ? mkdtempSync(join(tmpdir(), prefix)) : await migratedDataDir(prefix);
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const env: Record<string, string> = {
     PORT: String(port),

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,18 +11,6 @@ import { captureChildLogs, eventually, freshDatabase, migratedDataDir, onPostgre
 
 const MAIN = join(import.meta.dirname, "../../src/main.ts");
 const BIN = join(import.meta.dirname, "../../bin/zerofee.js");
-
-let template: Promise<string> | undefined;
-/**
- * A new data directory holding a migrated PGlite database, for one `serve`: a copy of one made
- * once for the file (a file copy instead of loading the image into PGlite for each test).
- */
-async function migratedCopy(): Promise<string> {
-  template ??= migratedDataDir("zf-cli-template-");
-  const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
-  cpSync(await template, dir, { recursive: true });
-  return dir;
-}
 
 function run(args: string[], env: Record<string, string>, waitFor?: RegExp, entry: string[] = ["--import", "tsx", MAIN]) {
   const child = spawn(process.execPath, [...entry, ...args], {
@@ -132,7 +120,7 @@ describe.concurrent("CLI", () => {
   });
 
   it("a signal sent twice (to the process group) keeps the drain going: the request in flight is answered", { timeout: 90_000 }, async ({ expect }) => {
-    const dir = await migratedCopy();
+    const dir = await migratedDataDir("zf-cli-");
     const server = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "off" }, /Publishable key/);
     const banner = (await server.ready) ?? "";
     const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
@@ -206,7 +194,7 @@ describe.concurrent("CLI", () => {
     await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const { code, out } = await run(["serve"], { ZEROFEE_DATA_DIR: await migratedCopy(), PORT: String(port) }).done;
+      const { code, out } = await run(["serve"], { ZEROFEE_DATA_DIR: await migratedDataDir("zf-cli-"), PORT: String(port) }).done;
       expect(code).toBe(1);
       expect(out).toMatch(new RegExp(`^zerofee: port ${port} is already in use on 127\\.0\\.0\\.1`, "m"));
       expect(out).not.toMatch(/^\s+at /m);
@@ -216,7 +204,7 @@ describe.concurrent("CLI", () => {
   });
 
   it("bin/zerofee.js passes SIGTERM on: the server drains and exits, nothing is left listening", { timeout: 90_000 }, async ({ expect }) => {
-    const dir = await migratedCopy();
+    const dir = await migratedDataDir("zf-cli-");
     const wrapped = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/, [BIN]);
     const banner = await wrapped.ready;
     const url = /listening on (http:\/\/\S+)/.exec(banner ?? "")?.[1];

@@ -13,7 +13,7 @@ import { expect } from "vitest";
 
 export const SHOTS = fileURLToPath(new URL("../../../../test-results/checkout/", import.meta.url));
 
-export { launch } from "../browser-launch.js";
+export { launch, launchEarly } from "../browser-launch.js";
 
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });

@@ -11,7 +11,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
-import { actOnProviderPage, context, dialog, events, expectState, launch, pauseClock, type Site, startSite, widgetPage } from "./browser.js";
+import { actOnProviderPage, context, dialog, events, expectState, launchEarly, pauseClock, type Site, startSite, widgetPage } from "./browser.js";
 import { createSession, orange, pay } from "./helpers.js";
 import { installPollClock, pollUntil, pollUntilState, pollUntilUrl } from "./poll-clock.js";
 
@@ -19,18 +19,18 @@ let t: TestApp;
 let m: Merchant;
 let shop: Site;
 let browser: Browser;
-let launching: Promise<Browser> | undefined;
+let chromium: ReturnType<typeof launchEarly> | undefined;
 
 beforeAll(async () => {
   // Chromium starts while the server boots.
-  launching = launch();
+  chromium = launchEarly();
   t = await startTestApp();
   m = await createMerchant(t, "safety-shop");
   shop = await startSite("localhost");
-  browser = await launching;
+  browser = await chromium.browser;
 });
 afterAll(async () => {
-  await (browser ?? (await launching?.catch(() => undefined)))?.close();
+  await chromium?.close();
   await shop?.close();
   await t?.stop();
 });

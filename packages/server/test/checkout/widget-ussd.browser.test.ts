@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMerchant, type Merchant, startTestApp, type TestApp } from "../harness.js";
-import { articlePage, context, dialog, events, expectState, launch, type Site, shot, startSite, widgetPage } from "./browser.js";
+import { articlePage, context, dialog, events, expectState, launchEarly, type Site, shot, startSite, widgetPage } from "./browser.js";
 import { createSession } from "./helpers.js";
 import { installPollClock, pollUntilState, pollUntilUrl } from "./poll-clock.js";
 
@@ -14,18 +14,18 @@ let t: TestApp;
 let m: Merchant;
 let site: Site;
 let browser: Browser;
-let launching: Promise<Browser> | undefined;
+let chromium: ReturnType<typeof launchEarly> | undefined;
 
 beforeAll(async () => {
   // Chromium starts while the server boots.
-  launching = launch();
+  chromium = launchEarly();
   t = await startTestApp();
   m = await createMerchant(t, "ussd-shop");
   site = await startSite("localhost");
-  browser = await launching;
+  browser = await chromium.browser;
 });
 afterAll(async () => {
-  await (browser ?? (await launching?.catch(() => undefined)))?.close();
+  await chromium?.close();
   await site?.close();
   await t?.stop();
 });

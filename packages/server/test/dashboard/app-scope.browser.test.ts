@@ -9,11 +9,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { installPollClock, pollUntil } from "../checkout/poll-clock.js";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
 import { type Receiver, receiverPool } from "../webhooks/receiver.js";
-import { demoLogin, demoToken, expectClean, launch, openPage, signIn, type Watch } from "./helpers.js";
+import { demoLogin, demoToken, expectClean, launchEarly, openPage, signIn, type Watch } from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
-let launching: Promise<Browser> | undefined;
+let chromium: ReturnType<typeof launchEarly> | undefined;
 let demo: Awaited<ReturnType<typeof demoLogin>>;
 let page: Page;
 let receiver: Receiver;
@@ -32,20 +32,20 @@ async function newApp(name: string): Promise<{ id: string; sk: string }> {
 
 beforeAll(async () => {
   // Chromium starts while the server boots and the demo is seeded.
-  launching = launch();
+  chromium = launchEarly();
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
   w.allow404 = [];
   receiver = await receivers.start();
   token = await demoToken(t, demo);
-  browser = await launching;
+  browser = await chromium.browser;
   ({ page } = await openPage(browser, t, w));
   page.setDefaultTimeout(15_000);
   await signIn(page, t.url, demo.email, demo.password);
   await nav("Overview").waitFor();
 });
 afterAll(async () => {
-  await (browser ?? (await launching?.catch(() => undefined)))?.close();
+  await chromium?.close();
   await receivers.closeAll();
   await t?.stop();
 });

@@ -9,7 +9,7 @@ import { seedDemo } from "../../src/services/demo/seed.js";
 import { eventually, type TestApp } from "../harness.js";
 import { actOnSandbox } from "../providers/sandbox-page.js";
 
-export { launch, shot } from "../checkout/browser.js";
+export { launch, launchEarly, shot } from "../checkout/browser.js";
 
 export interface Watch {
   errors: string[];

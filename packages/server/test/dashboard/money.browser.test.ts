@@ -15,11 +15,24 @@ import { newId } from "../../src/lib/ids.js";
 import { closeSettlements } from "../../src/services/settlements/close.js";
 import { installPollClock, pollUntil } from "../checkout/poll-clock.js";
 import { captureChildLogs, eventually, onPostgres, paymentBody, startTestApp, type TestApp } from "../harness.js";
-import { clearWatch, completedEurPayment, demoLogin, demoToken, expectClean, launch, navLink, openPage, shot, signIn, type Watch, watch } from "./helpers.js";
+import {
+  clearWatch,
+  completedEurPayment,
+  demoLogin,
+  demoToken,
+  expectClean,
+  launchEarly,
+  navLink,
+  openPage,
+  shot,
+  signIn,
+  type Watch,
+  watch,
+} from "./helpers.js";
 
 let t: TestApp;
 let browser: Browser;
-let launching: Promise<Browser> | undefined;
+let chromium: ReturnType<typeof launchEarly> | undefined;
 let demo: Awaited<ReturnType<typeof demoLogin>>;
 let ctx: BrowserContext;
 let page: Page;
@@ -30,7 +43,7 @@ const w: Watch = { errors: [], foreign: [] };
 
 beforeAll(async () => {
   // Chromium starts while the server boots and the first payment completes.
-  launching = launch();
+  chromium = launchEarly();
   t = await startTestApp({ workers: true });
   demo = await demoLogin(t);
   // A fee plan, so that a settlement's figures have fees to take off: 100 + 1.5 % of 5 000 = 175.
@@ -41,13 +54,13 @@ beforeAll(async () => {
   expect(created.status, created.text).toBe(201);
   paymentId = created.body.data.id;
   await eventually(async () => (await t.call("GET", `/v1/payments/${paymentId}`, { token: demo.secret_key })).body.data.status === "completed");
-  browser = await launching;
+  browser = await chromium.browser;
   ({ ctx, page } = await openPage(browser, t, w));
   await signIn(page, t.url, demo.email, demo.password);
   await page.getByRole("navigation").getByRole("link", { name: "Overview" }).waitFor();
 });
 afterAll(async () => {
-  await (browser ?? (await launching?.catch(() => undefined)))?.close();
+  await chromium?.close();
   await t?.stop();
 });
 

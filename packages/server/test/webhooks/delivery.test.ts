@@ -6,7 +6,16 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createMerchant, eventually, type Merchant, startTestApp, type TestApp, TestClock } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
-import { advanceToNextRetry, createPayments, runArticleVerifiers, setEndpoint, standardValid, writeEvents, zeroFeeSignatureValid } from "./helpers.js";
+import {
+  advanceToNextRetry,
+  createPayments,
+  jobCounts,
+  runArticleVerifiers,
+  setEndpoint,
+  standardValid,
+  writeEvents,
+  zeroFeeSignatureValid,
+} from "./helpers.js";
 import { type Received, receiverPool } from "./receiver.js";
 
 let t: TestApp;
@@ -170,11 +179,8 @@ describe("D. webhook delivery", () => {
     await writeEvents(w, m, 200);
     await eventually(
       async () => {
-        const [row] = await rows(
-          w.database.db,
-          sql`select count(*)::int as total, count(*) filter (where status = 'delivered')::int as delivered from webhook_jobs where app_id = ${m.appId}`,
-        );
-        if (row.total === 200 && row.delivered === 200) return true;
+        const jobs = await jobCounts(w, m.appId);
+        if (jobs.total === 200 && jobs.delivered === 200) return true;
         await advanceToNextRetry(w, clock);
         return null;
       },

@@ -141,3 +141,12 @@ export async function advanceToNextRetry(t: TestApp, clock: TestClock, stepMs = 
   }
   t.app.webhooks.pump();
 }
+
+/** An app's delivery jobs: how many there are, and how many are delivered. */
+export async function jobCounts(t: TestApp, appId: string): Promise<{ total: number; delivered: number }> {
+  const [row] = await rows(
+    t.database.db,
+    sql`select count(*)::int as total, count(*) filter (where status = 'delivered')::int as delivered from webhook_jobs where app_id = ${appId}`,
+  );
+  return row as { total: number; delivered: number };
+}

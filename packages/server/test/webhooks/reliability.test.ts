@@ -10,7 +10,7 @@ import { classifyAddress } from "../../src/services/webhooks/address.js";
 import { retryDelayMs } from "../../src/services/webhooks/schedule.js";
 import { createMerchant, eventually, onPostgres, startTestApp, type TestApp, TestClock } from "../harness.js";
 import { rows } from "../reliability/helpers.js";
-import { advanceToNextRetry, createPayments, setEndpoint, writeEvents } from "./helpers.js";
+import { advanceToNextRetry, createPayments, jobCounts, setEndpoint, writeEvents } from "./helpers.js";
 import { receiverPool } from "./receiver.js";
 
 let t: TestApp;
@@ -296,19 +296,17 @@ describe("J. correctness under load", () => {
     t.app.ctx.config.webhook.timeoutMs = 10_000;
     let wall = Date.now();
     const followWallClock = () => {
-      clock.advance(Date.now() - wall);
-      wall = Date.now();
+      const now = Date.now();
+      clock.advance(now - wall);
+      wall = now;
       t.app.webhooks.pump();
     };
     try {
       await writeEvents(t, m, 5000);
       const drained = await eventually(
         async () => {
-          const [row] = await rows(
-            t.database.db,
-            sql`select count(*)::int as total, count(*) filter (where status = 'delivered')::int as delivered from webhook_jobs where app_id = ${m.appId}`,
-          );
-          if (row.total === 5000 && row.delivered === 5000) return row;
+          const jobs = await jobCounts(t, m.appId);
+          if (jobs.total === 5000 && jobs.delivered === 5000) return jobs;
           // A failed attempt (a timeout) is retried 1 s later, as in real time.
           followWallClock();
           return null;

@@ -1,3 +1,4 @@
+import { InvalidRequestError } from "./errors.js";
 import { type ClientOptions, HttpClient, type RequestOptions } from "./http.js";
 import { PagePromise } from "./pagination.js";
 import type {
@@ -19,7 +20,20 @@ import type {
 import { type HeadersLike, type VerifyOptions, verifyWebhook } from "./webhooks.js";
 
 type Query = Record<string, string | number | boolean | undefined | null>;
-const id = (value: string) => encodeURIComponent(value);
+
+/**
+ * An object's id as one path segment. `.` and `..` (escaped or not) are path steps to a URL,
+ * not segments: `settlements.listPayments("..")` would have asked `/v1/payments` — every
+ * payment of the app — so they, and an empty id, are refused before anything is sent.
+ */
+const id = (value: string) => {
+  if (typeof value !== "string" || value === "" || value === "." || value === "..")
+    throw new InvalidRequestError(`zerofee: ${JSON.stringify(value)} is not an object's id (such as "txn_…"). Nothing was sent.`, {
+      code: "invalid_id",
+      param: "id",
+    });
+  return encodeURIComponent(value);
+};
 
 /**
  * ZeroFee's API from your server, with a secret key. (The routes a publishable key may call
@@ -92,6 +106,6 @@ export class ZeroFee {
 
   readonly webhooks = {
     /** Verifies a delivery from its raw body and headers; resolves to the typed event or throws `WebhookVerificationError`. */
-    verify: (rawBody: string | Uint8Array, headers: HeadersLike, secret: string, opts?: VerifyOptions) => verifyWebhook(rawBody, headers, secret, opts),
+    verify: (rawBody: string | Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string, opts?: VerifyOptions) => verifyWebhook(rawBody, headers, secret, opts),
   };
 }

@@ -99,6 +99,23 @@ async function verifyStandard(
 }
 
 /**
+ * The raw body as bytes: a string (UTF-8), a `Buffer` or other typed array, or the
+ * `ArrayBuffer` of a fetch-style handler (`await request.arrayBuffer()`). Anything else — most
+ * often a body a JSON middleware has parsed already — cannot be the bytes that were signed.
+ */
+function bytesOf(rawBody: unknown): Uint8Array {
+  if (typeof rawBody === "string") return encoder.encode(rawBody);
+  if (rawBody instanceof Uint8Array) return rawBody;
+  if (ArrayBuffer.isView(rawBody)) return new Uint8Array(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength);
+  // By its tag, not `instanceof`: an ArrayBuffer made in another realm (a vm context, a worker's
+  // message) is one too.
+  if (Object.prototype.toString.call(rawBody) === "[object ArrayBuffer]") return new Uint8Array(rawBody as ArrayBuffer);
+  throw new WebhookVerificationError(
+    `The raw body must be the bytes received (a string, Buffer, Uint8Array or ArrayBuffer), not ${rawBody === null ? "null" : typeof rawBody === "object" ? 'a parsed object: read the body raw (e.g. express.raw({ type: "application/json" }))' : typeof rawBody}.`,
+  );
+}
+
+/**
  * Verifies a delivery from the raw body (the exact bytes received, before any JSON parsing)
  * and returns the event. Checks `X-ZeroFee-Signature` when present, else the Standard Webhooks
  * headers; throws `WebhookVerificationError` otherwise.
@@ -106,9 +123,14 @@ async function verifyStandard(
  * const event = await zf.webhooks.verify(rawBody, req.headers, process.env.ZEROFEE_WEBHOOK_SECRET);
  * if (event.type === "payment.completed") fulfil(event.data.reference);
  */
-export async function verifyWebhook(rawBody: string | Uint8Array, headers: HeadersLike, secret: string, opts: VerifyOptions = {}): Promise<WebhookEvent> {
+export async function verifyWebhook(
+  rawBody: string | Uint8Array | ArrayBuffer,
+  headers: HeadersLike,
+  secret: string,
+  opts: VerifyOptions = {},
+): Promise<WebhookEvent> {
   if (!secret) throw new WebhookVerificationError("No webhook secret given.");
-  const body = typeof rawBody === "string" ? encoder.encode(rawBody) : rawBody;
+  const body = bytesOf(rawBody);
   const zerofee = header(headers, "x-zerofee-signature");
   const standard = header(headers, "webhook-signature");
   if (zerofee) await verifyZeroFee(body, zerofee, secret, opts);

@@ -127,6 +127,27 @@ describe("TypeScript SDK against the server", () => {
     expect(JSON.stringify(e3)).not.toContain(m.sk);
   });
 
+  it("an id that a URL would read as a path step (., ..) or an empty one is refused before anything is sent", async () => {
+    // Port 9 answers nothing: a request sent would end as an APIConnectionError.
+    const offline = new ZeroFee(m.sk, { baseUrl: "http://127.0.0.1:9", maxRetries: 0 });
+    const calls: Array<() => unknown> = [
+      () => offline.settlements.listPayments(".."), // would have read /v1/payments: every payment of the app
+      () => offline.payments.retrieve("."),
+      () => offline.payments.cancel(".."),
+      () => offline.refunds.retrieve(""),
+    ];
+    for (const call of calls) {
+      const e = await Promise.resolve()
+        .then(call)
+        .catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(InvalidRequestError);
+      expect(e).toMatchObject({ code: "invalid_id", param: "id" });
+    }
+    // An id with a dot inside is an id like any other, escaped into its segment.
+    const dotted = await zf.payments.retrieve("txn_.x").catch((err: unknown) => err);
+    expect(dotted).toBeInstanceOf(NotFoundError);
+  });
+
   it("a lost answer: the create is retried with the same idempotency key and gives one payment, not two", async () => {
     proxy.loseNextAnswer((method, path) => method === "POST" && path === "/v1/payments");
     const before = proxy.seen.length;
@@ -191,6 +212,17 @@ describe("TypeScript SDK against the server", () => {
     await expect(zf.webhooks.verify(delivery.body, delivery.headers, "whsec_wrong")).rejects.toBeInstanceOf(WebhookVerificationError);
     const late = Math.floor(Date.now() / 1000) + 301;
     await expect(zf.webhooks.verify(delivery.body, delivery.headers, webhookSecret, { nowS: late })).rejects.toBeInstanceOf(WebhookVerificationError);
+    // The body as a fetch-style handler reads it (`await request.arrayBuffer()`), or as a view.
+    const bytes = new TextEncoder().encode(delivery.body);
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    expect((await zf.webhooks.verify(buffer, delivery.headers, webhookSecret)).id).toBe(event.id);
+    expect((await zf.webhooks.verify(Buffer.from(delivery.body), standardOnly, webhookSecret)).id).toBe(event.id);
+    // Not bytes (a body a JSON middleware parsed, nothing): the documented error, not a TypeError.
+    for (const notBytes of [JSON.parse(delivery.body), undefined, new DataView(buffer)]) {
+      const e = await zf.webhooks.verify(notBytes as never, delivery.headers, webhookSecret).catch((err: unknown) => err);
+      if (notBytes instanceof DataView) expect((e as WebhookEvent).id).toBe(event.id);
+      else expect(e).toBeInstanceOf(WebhookVerificationError);
+    }
   });
 
   it("a test event ('Send test event') verifies and narrows to its own type", async () => {

@@ -106,6 +106,7 @@ export class ZeroFee {
 
   readonly webhooks = {
     /** Verifies a delivery from its raw body and headers; resolves to the typed event or throws `WebhookVerificationError`. */
-    verify: (rawBody: string | Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string, opts?: VerifyOptions) => verifyWebhook(rawBody, headers, secret, opts),
+    verify: (rawBody: string | Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string, opts?: VerifyOptions) =>
+      verifyWebhook(rawBody, headers, secret, opts),
   };
 }

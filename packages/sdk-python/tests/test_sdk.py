@@ -416,6 +416,65 @@ class TransportOffline(unittest.TestCase):
         finally:
             server.close()
 
+    def test_an_error_answer_cut_off_while_read_is_retried_with_the_same_key(self):
+        calls = []
+
+        def handle(h):
+            calls.append(h.headers.get("Idempotency-Key"))
+            if len(calls) == 1:
+                # A 503 that announces 200 bytes, sends 11 and closes: its body is lost mid-read.
+                h.send_response(503)
+                h.send_header("Content-Length", "200")
+                h.end_headers()
+                h.wfile.write(b'{"error": {')
+                h.wfile.flush()
+                h.close_connection = True
+                return
+            answer(201, {"data": {"id": "txn_1", "status": "requires_action"}})(h)
+
+        server = LocalServer(handle)
+        try:
+            zf = ZeroFee(self.KEY, base_url=server.url, max_retries=2)
+            self.assertEqual(zf.payments.create({"amount": 1500}, idempotency_key="order-88")["id"], "txn_1")
+            self.assertEqual(calls, ["order-88", "order-88"])
+            # Without retries left it is the documented lost answer, carrying its key.
+            calls.clear()
+            with self.assertRaises(zerofee.APIConnectionError) as e:
+                ZeroFee(self.KEY, base_url=server.url, max_retries=0).payments.create({"amount": 1500}, idempotency_key="order-89")
+            self.assertEqual(e.exception.idempotency_key, "order-89")
+        finally:
+            server.close()
+
+    def test_an_empty_or_missing_key_is_an_authentication_error(self):
+        for key in ("", "   ", None):
+            with self.assertRaises(AuthenticationError) as e:
+                ZeroFee(key, base_url="http://127.0.0.1:9")  # type: ignore[arg-type]
+            self.assertEqual(e.exception.code, "invalid_api_key")
+
+    def test_an_id_a_url_reads_as_a_path_step_is_refused_before_sending(self):
+        server = LocalServer(answer(200, {"data": [], "has_more": False, "next_cursor": None}))
+        try:
+            zf = ZeroFee(self.KEY, base_url=server.url, max_retries=0)
+            calls = [
+                lambda: zf.settlements.list_payments(".."),  # would ask /v1/payments: every payment
+                lambda: zf.payments.retrieve("."),
+                lambda: zf.payments.cancel(".."),
+                lambda: zf.refunds.retrieve(""),
+            ]
+            for call in calls:
+                with self.assertRaises(InvalidRequestError) as e:
+                    call()
+                self.assertEqual((e.exception.code, e.exception.param), ("invalid_id", "id"))
+            self.assertEqual(server.seen, [])
+        finally:
+            server.close()
+
+    def test_star_import_keeps_pythons_own_permission_error(self):
+        scope = {}
+        exec("from zerofee import *", scope)
+        self.assertNotIn("PermissionError", scope)
+        self.assertTrue(issubclass(zerofee.PermissionError, zerofee.ZeroFeeError))
+
     def test_the_key_is_not_in_the_failing_frames_locals(self):
         import traceback
 
@@ -443,6 +502,9 @@ class TransportOffline(unittest.TestCase):
             zf.payments.list(created_from=at, created_to=datetime.date(2026, 12, 8))
             self.assertIn("created_from=2026-12-07T09%3A30%3A00%2B00%3A00", server.seen[0][1])
             self.assertIn("created_to=2026-12-08", server.seen[0][1])
+            # A naive datetime (``datetime.utcnow()``) is read as UTC, not sent without an offset.
+            zf.payments.list(created_from=datetime.datetime(2026, 12, 7, 9, 30))
+            self.assertIn("created_from=2026-12-07T09%3A30%3A00%2B00%3A00", server.seen[1][1])
         finally:
             server.close()
 

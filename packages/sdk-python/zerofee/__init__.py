@@ -20,6 +20,8 @@ from ._errors import (
 from ._version import __version__
 from ._webhooks import verify as verify_webhook
 
+# `PermissionError` (a 403) is importable by name but not in `__all__`: `from zerofee import *`
+# would otherwise hide Python's own PermissionError from the importing module.
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -29,7 +31,6 @@ __all__ = [
     "InvalidRequestError",
     "NotFoundError",
     "Page",
-    "PermissionError",
     "RateLimitError",
     "WebhookVerificationError",
     "ZeroFee",

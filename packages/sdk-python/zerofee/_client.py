@@ -3,6 +3,7 @@ from typing import Any, Callable, Dict, Generic, Iterator, List, Mapping, Option
 from urllib.parse import quote
 
 from . import _webhooks
+from ._errors import InvalidRequestError
 from ._generated import CheckoutSession, CheckoutSessionCreated, Event, Payment, Refund
 from ._http import HttpClient
 
@@ -15,6 +16,13 @@ except ImportError:  # the server's document has no settlements yet: SPEC §10's
 
 
 def _id(value: str) -> str:
+    """An object's id as one path segment. "." and ".." are path steps to a URL (and to any proxy
+    that normalises one), not segments: ``settlements.list_payments("..")`` would ask
+    ``/v1/payments``. They, and an empty id, are refused before anything is sent."""
+    if not isinstance(value, str) or value in ("", ".", ".."):
+        raise InvalidRequestError(
+            "zerofee: %r is not an object's id (such as \"txn_…\"). Nothing was sent." % (value,), code="invalid_id", param="id"
+        )
     return quote(value, safe="")
 
 
@@ -152,8 +160,8 @@ class ZeroFee:
     """
 
     def __init__(self, secret_key: str, base_url: str = "http://127.0.0.1:8000", timeout: float = 30.0, max_retries: int = 2) -> None:
-        if not secret_key:
-            raise ValueError("zerofee: an API key is required")
+        # An empty or missing key (an unset environment variable) is refused by HttpClient
+        # like any other unusable one: AuthenticationError, before anything is sent.
         self._http = HttpClient(secret_key, base_url, timeout, max_retries)
         self.payments = Payments(self._http)
         self.checkout = Checkout(self._http)

@@ -155,10 +155,14 @@ class HttpClient:
             req = urllib.request.Request(url, data=data, headers=headers, method=method)
             req.add_unredirected_header("Authorization", "Bearer " + self.__key)
             try:
-                with _OPENER.open(req, timeout=self.timeout) as res:
-                    status, text, res_headers = res.status, res.read(), res.headers
-            except urllib.error.HTTPError as e:
-                status, text, res_headers = e.code, e.read(), e.headers
+                try:
+                    with _OPENER.open(req, timeout=self.timeout) as res:
+                        status, text, res_headers = res.status, res.read(), res.headers
+                except urllib.error.HTTPError as e:
+                    # An error's body is read here too: cut off or reset while it is read (an
+                    # IncompleteRead, a reset, a timeout), it is a lost answer like any other.
+                    with e:
+                        status, text, res_headers = e.code, e.read(), e.headers
             except (urllib.error.URLError, http.client.HTTPException, socket.timeout, OSError) as e:
                 if attempt < self.max_retries:
                     time.sleep(backoff_s(attempt, None))
@@ -200,6 +204,10 @@ class HttpClient:
 def _query_value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, datetime.datetime) and v.tzinfo is None:
+        # A naive datetime is read as UTC (what ``datetime.utcnow()`` gives): ZeroFee's times
+        # carry their offset, and one without it is refused.
+        v = v.replace(tzinfo=datetime.timezone.utc)
     if isinstance(v, (datetime.datetime, datetime.date)):
         return v.isoformat()  # str() of a datetime has a space where ISO 8601 has "T"
     return str(v)

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -15,6 +16,15 @@ const whole = (min = 0, max = Number.MAX_SAFE_INTEGER) =>
     .transform(Number)
     .pipe(z.number().min(min, `at least ${min} is expected`).max(max, `at most ${max} is expected`));
 const onOff = z.enum(["on", "off", "true", "false", "1", "0"]).transform((v) => v === "on" || v === "true" || v === "1");
+
+/** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`: what the proxy-address check takes (anything else fails at start-up). */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = "", prefix, extra] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 /** Every environment variable ZeroFee reads, with its default (README: configuration). */
 const EnvSchema = z.object({
@@ -51,9 +61,14 @@ const EnvSchema = z.object({
   ZEROFEE_KEY_CACHE_MS: whole().default(5000),
   ZEROFEE_DB_POOL_SIZE: whole(1).default(10),
   ZEROFEE_DB_CONNECT_TIMEOUT_MS: whole(100).default(5_000),
-  ZEROFEE_FAULT: z.string().optional(),
+  ZEROFEE_FAULT: z
+    .enum(["after_provider_initiate", "before_provider_initiate", "after_refund_initiate", "settle_after_first"], {
+      error: "one of after_provider_initiate, before_provider_initiate, after_refund_initiate, settle_after_first is expected",
+    })
+    .optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  SMTP_URL: z.string().optional(),
+  // Checked here: nodemailer takes any string and fails at start-up with a stack trace.
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: "an smtp:// or smtps:// URL is expected, e.g. smtps://user:password@mail.example.com:465" }).optional(),
   MAIL_FROM: z.string().default("ZeroFee <no-reply@zerofee.local>"),
   ZEROFEE_RATE_LIMIT_PER_KEY: whole().default(1000),
   ZEROFEE_RATE_LIMIT_PER_IP: whole().default(2000),
@@ -61,6 +76,10 @@ const EnvSchema = z.object({
     .string()
     .trim()
     .regex(/^(off|\d+|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, "off, a number of proxy hops, or proxy addresses/CIDRs separated by commas is expected")
+    .refine(
+      (v) => v === "off" || /^\d+$/.test(v) || v.split(",").every((entry) => isAddressOrCidr(entry.trim())),
+      "each proxy must be an IPv4 or IPv6 address, or one with a /prefix in range (10.0.0.0/8, fd00::/8)",
+    )
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -137,7 +156,8 @@ function providerUrls(source: Record<string, string | undefined>): Config["provi
     if (!m?.[1] || !value) continue;
     const parsed = z.url({ protocol: /^https?$/ }).safeParse(value);
     if (!parsed.success) throw new ConfigError(`Invalid configuration ${key}: an http(s) URL is expected`);
-    out[m[2] ? "sandbox" : "live"][m[1].toLowerCase()] = value.replace(/\/+$/, "");
+    const name = m[1].toLowerCase();
+    out[m[2] ? "sandbox" : "live"][name] = value.replace(/\/+$/, "");
   }
   return out;
 }

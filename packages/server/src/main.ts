@@ -22,6 +22,8 @@ function* causes(err: unknown): Generator<{ code?: string; message?: string; add
  * misnamed, credentials refused, port taken), naming what to check — never the URL itself,
  * which holds the database password. Null for anything else: a bug keeps its stack.
  */
+const CLOSED_AS_OPENED = "PostgreSQL closed the connection as it opened: check DATABASE_URL, and PostgreSQL's log for why.";
+
 function startupProblem(err: unknown): string | null {
   for (const e of causes(err)) {
     // node-postgres' own connection failures carry no code.
@@ -29,9 +31,12 @@ function startupProblem(err: unknown): string | null {
       return "the database did not answer in time: check DATABASE_URL and the network to PostgreSQL.";
     }
     if (/Connection terminated unexpectedly/i.test(e.message ?? "")) {
-      return "PostgreSQL closed the connection as it opened: check DATABASE_URL, and PostgreSQL's log for why.";
+      return CLOSED_AS_OPENED;
     }
     switch (e.code) {
+      case "ECONNRESET":
+      case "EPIPE":
+        return CLOSED_AS_OPENED;
       case "ECONNREFUSED":
         return `cannot reach PostgreSQL${e.address ? ` at ${e.address}:${e.port}` : ""} (connection refused): is it running? Check DATABASE_URL.`;
       case "ENOTFOUND":

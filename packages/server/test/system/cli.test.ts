@@ -119,6 +119,23 @@ describe.concurrent("CLI", () => {
     }
   });
 
+  it("a database that resets each connection as it opens is one line too, for migrate and worker", { timeout: 60_000 }, async ({ expect }) => {
+    // Both printed an ECONNRESET stack (17 and 32 lines) where serve and api, by timing, said one line.
+    const resetting = createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((r) => resetting.listen(0, "127.0.0.1", r));
+    try {
+      const url = `postgres://zf@127.0.0.1:${(resetting.address() as AddressInfo).port}/zf`;
+      const ends = await Promise.all(["migrate", "worker"].map((cmd) => run([cmd], { DATABASE_URL: url }).done));
+      for (const { code, out } of ends) {
+        expect(code).toBe(1);
+        expect(out).toMatch(/^zerofee: PostgreSQL closed the connection as it opened: check DATABASE_URL, and PostgreSQL's log for why\.$/m);
+        expect(out).not.toMatch(/^\s+at /m);
+      }
+    } finally {
+      resetting.close();
+    }
+  });
+
   it("a signal sent twice (to the process group) keeps the drain going: the request in flight is answered", { timeout: 90_000 }, async ({ expect }) => {
     const dir = await migratedDataDir("zf-cli-");
     const server = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0", ZEROFEE_DEMO_PAYMENTS: "off" }, /Publishable key/);

@@ -42,6 +42,24 @@ describe("configuration", () => {
     expect(c.concurrencyPerKey).toBe(50);
   });
 
+  it("values a library would only refuse later, with a stack trace, are refused here by name", () => {
+    // nodemailer took any string and threw at start-up, after the migrations had run.
+    for (const bad of ["not-a-url", "http://mail.example.com", "mail.example.com:587"]) {
+      expect(refusal({ SMTP_URL: bad }), bad).toMatch(/^Invalid configuration SMTP_URL: an smtp:\/\/ or smtps:\/\/ URL/);
+    }
+    expect(load({ SMTP_URL: "smtps://user:pw@mail.example.com:465" }).smtpUrl).toBe("smtps://user:pw@mail.example.com:465");
+    // The proxy-address check threw "invalid IP address" when the HTTP server was built.
+    for (const bad of ["abc", "10.0.0.0/99", "fd00::/129", "10.0.0.1/8/8", "300.1.1.1", "10.0.0.0/"]) {
+      expect(refusal({ ZEROFEE_TRUST_PROXY: bad }), bad).toMatch(/^Invalid configuration ZEROFEE_TRUST_PROXY/);
+    }
+    expect(load({ ZEROFEE_TRUST_PROXY: "10.0.0.0/8, 192.168.1.7, fd00::/8, ::1" }).trustProxy).toBe("10.0.0.0/8,192.168.1.7,fd00::/8,::1");
+    expect(load({ ZEROFEE_TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(load({ ZEROFEE_TRUST_PROXY: "off" }).trustProxy).toBe(false);
+    // A misspelt crash point never fired, so a recovery test passed for the wrong reason.
+    expect(refusal({ ZEROFEE_FAULT: "after_provider_initate" })).toMatch(/^Invalid configuration ZEROFEE_FAULT: one of after_provider_initiate/);
+    expect(load({ ZEROFEE_FAULT: "settle_after_first" }).fault).toBe("settle_after_first");
+  });
+
   it("numbers are digits only, and each refusal names its variable", () => {
     expect(refusal({ ZEROFEE_DB_POOL_SIZE: "0x10" })).toMatch(/ZEROFEE_DB_POOL_SIZE: a whole number/);
     expect(refusal({ ZEROFEE_DB_POOL_SIZE: "1e3" })).toMatch(/ZEROFEE_DB_POOL_SIZE/);

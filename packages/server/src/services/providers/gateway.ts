@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { PROVIDERS, type ProviderAdapter, type ProviderContext, type ProviderEntry, type Transport } from "@zerofee/providers";
-import type { Config } from "../../config.js";
+import { type Config, ConfigError } from "../../config.js";
 import type { Clock } from "../../lib/clock.js";
 import type { Metrics } from "../../lib/metrics.js";
 import { ProviderHealth } from "./health.js";
@@ -54,6 +54,17 @@ export function createProviderGateway(deps: {
 }): ProviderGateway {
   const { config, metrics } = deps;
   const registry: ProviderRegistry = deps.registry ?? PROVIDERS;
+  // A misspelt ZEROFEE_PROVIDER_<NAME>_URL would leave that provider on its built-in (live)
+  // address without a word: a name no provider has stops the process.
+  for (const [kind, urls] of Object.entries(config.providerUrls)) {
+    const unknown = Object.keys(urls).find((name) => !Object.hasOwn(registry, name));
+    if (unknown === undefined) continue;
+    const variable = `ZEROFEE_PROVIDER_${unknown.toUpperCase()}${kind === "sandbox" ? "_SANDBOX" : ""}_URL`;
+    const known = Object.keys(registry)
+      .map((n) => n.toUpperCase())
+      .join(", ");
+    throw new ConfigError(`Invalid configuration ${variable}: no provider is named "${unknown}" (the names are ${known})`);
+  }
   const entry = (name: string) => {
     const found = Object.hasOwn(registry, name) ? registry[name] : undefined;
     if (!found) throw new Error(`unknown provider ${name}`);

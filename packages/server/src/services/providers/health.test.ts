@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../config.js";
+import { ConfigError, loadConfig } from "../../config.js";
 import { TestClock } from "../../lib/clock.js";
+import { createMetrics } from "../../lib/metrics.js";
+import { createProviderGateway } from "./gateway.js";
 import { ProviderHealth } from "./health.js";
 
 const config = { windowS: 60, minCalls: 4, errorPct: 50, cooldownS: 30 };
@@ -47,5 +49,21 @@ describe("provider URL overrides (config)", () => {
     expect(c.providerUrls).toEqual({ live: { pawapay: "https://api.sandbox.pawapay.io" }, sandbox: { test_live: "http://127.0.0.1:9/sb" } });
     expect(c.providerTimeoutMs).toBe(100);
     expect(() => loadConfig({ ZEROFEE_PROVIDER_HUB2_URL: "javascript:alert(1)" }, { persistKey: false })).toThrow(/ZEROFEE_PROVIDER_HUB2_URL/);
+  });
+
+  it("a ZEROFEE_PROVIDER_<NAME>_URL naming no provider stops the process: misspelt, it left the provider on its live address", () => {
+    const gateway = (env: Record<string, string>) =>
+      createProviderGateway({
+        config: loadConfig(env, { persistKey: false }),
+        metrics: createMetrics(),
+        clock: new TestClock(),
+        publicUrl: () => "http://127.0.0.1:9",
+      });
+    expect(() => gateway({ ZEROFEE_PROVIDER_PAWAPAI_URL: "https://staging.example" })).toThrow(ConfigError);
+    expect(() => gateway({ ZEROFEE_PROVIDER_PAWAPAI_URL: "https://staging.example" })).toThrow(
+      /^Invalid configuration ZEROFEE_PROVIDER_PAWAPAI_URL: no provider is named "pawapai" \(the names are .*PAWAPAY/,
+    );
+    expect(() => gateway({ ZEROFEE_PROVIDER_STRIPEE_SANDBOX_URL: "https://staging.example" })).toThrow(/ZEROFEE_PROVIDER_STRIPEE_SANDBOX_URL/);
+    expect(gateway({ ZEROFEE_PROVIDER_PAWAPAY_URL: "https://staging.example" }).has("pawapay")).toBe(true);
   });
 });

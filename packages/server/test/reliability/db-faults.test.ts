@@ -139,6 +139,7 @@ describe("C. database faults", () => {
       // The burst: 8 clients in parallel; faults are injected while it runs.
       let next = 0;
       let readyWhileDown: CallResult | undefined;
+      let healthWhileDown: CallResult | undefined;
       const burst = Promise.all(
         Array.from({ length: 8 }, async () => {
           while (next < keys.length) {
@@ -154,6 +155,7 @@ describe("C. database faults", () => {
         await eventually(async () => answers.length >= 28, 30_000, 5);
         proxy.refuse();
         readyWhileDown = await t.call("GET", "/readyz");
+        healthWhileDown = await t.call("GET", "/healthz");
         await eventually(async () => answers.length >= 40, 30_000, 5);
         proxy.heal();
       })();
@@ -163,6 +165,9 @@ describe("C. database faults", () => {
       // /readyz: red while the database was unreachable, green again after healing.
       expect(readyWhileDown?.status).toBe(503);
       expect(readyWhileDown?.body.status).toBe("unavailable");
+      // /healthz too: a process up for a while whose database went away is not "starting".
+      expect(healthWhileDown?.status).toBe(503);
+      expect(healthWhileDown?.body).toMatchObject({ status: "unavailable", checks: { database: false } });
       await eventually(async () => (await t.call("GET", "/readyz")).status === 200, 20_000);
 
       // Clients only ever saw JSON: 201, or a 503 envelope with a request id.

@@ -37,7 +37,9 @@ export function healthRoutes(app: ZodApp, ctx: ServiceContext, readiness: Readin
     handler: async (_request, reply) => {
       const c = await checks();
       const up = Object.values(c).every(Boolean);
-      return reply.code(up ? 200 : 503).send({ status: up ? "ok" : "starting", checks: c });
+      // "starting" while this process brings its parts up; a database that stopped answering
+      // (an outage, minutes after the start) is "unavailable", as /readyz says.
+      return reply.code(up ? 200 : 503).send({ status: up ? "ok" : c.database ? "starting" : "unavailable", checks: c });
     },
   });
   app.route({

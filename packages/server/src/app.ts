@@ -10,7 +10,7 @@ import type { ZodApp } from "./http/types.js";
 import { JobRunner, periodicJobs } from "./jobs/runner.js";
 import { WebhookWorker } from "./jobs/webhooks.js";
 import { type Clock, systemClock } from "./lib/clock.js";
-import { createLogger } from "./lib/logger.js";
+import { createLogger, repeatingWarning } from "./lib/logger.js";
 import { createMetrics } from "./lib/metrics.js";
 import { appRoutes } from "./routes/apps/apps.js";
 import { feePlanRoutes } from "./routes/apps/fees.js";
@@ -230,8 +230,9 @@ export async function buildApp(opts: BuildOptions): Promise<ZeroFee> {
       if (sandboxHere) {
         // Due confirmations and callbacks fire from a timer; this sweep also resumes the
         // ones a previous process left when it stopped.
+        const tickFailed = repeatingWarning(log, "sandbox tick failed");
         simulatorTimer = setInterval(() => {
-          for (const sim of simulators.values()) void sim.tick().catch((err) => log.warn({ err }, "sandbox tick failed"));
+          for (const sim of simulators.values()) void sim.tick().catch(tickFailed);
         }, 1000);
         simulatorTimer.unref();
         readiness.sandbox = true;

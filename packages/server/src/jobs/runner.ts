@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { jobRuns } from "../db/schema/index.js";
+import { repeatingWarning } from "../lib/logger.js";
 import { reapSessions } from "../services/auth/sessions.js";
 import type { ServiceContext } from "../services/context.js";
 import { reapIdempotencyKeys } from "../services/idempotency/reap.js";
@@ -65,10 +66,15 @@ export class JobRunner {
   /** The run in progress, whose claim `beat` renews. */
   private current: { name: string; slot: number } | undefined;
 
+  /** Ticks come every few seconds: while the database is away, one line a minute. */
+  private readonly tickFailed: (err: unknown) => void;
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly jobs: PeriodicJob[],
-  ) {}
+  ) {
+    this.tickFailed = repeatingWarning(ctx.log, "job tick failed");
+  }
 
   start(pollMs = 1000): void {
     this.timer = setInterval(() => void this.tick(), pollMs);
@@ -93,7 +99,7 @@ export class JobRunner {
         if (await this.runSlot(job, slot)) this.lastSlot.set(job.name, slot);
       }
     } catch (err) {
-      this.ctx.log.warn({ err }, "job tick failed");
+      this.tickFailed(err);
     } finally {
       this.running = false;
     }

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import { hostname } from "node:os";
+import { repeatingWarning } from "../lib/logger.js";
 import type { ServiceContext } from "../services/context.js";
 import { onEventsWritten } from "../services/events/wake.js";
 import { type ClaimedJob, claimDueJobs, releaseJobs } from "../services/webhooks/claim.js";
@@ -47,6 +48,8 @@ export class WebhookWorker {
   /** Finished attempts waiting to be recorded: one statement records all that piled up. */
   private toRecord: AttemptDraft[] = [];
   private recording: Promise<void> | undefined;
+  /** The claim runs every `pollMs` (250 ms): while the database is away, one line a minute. */
+  private readonly claimFailed: (err: unknown) => void;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -54,6 +57,7 @@ export class WebhookWorker {
   ) {
     this.concurrency = opts.concurrency ?? 64;
     this.pollMs = opts.pollMs ?? 250;
+    this.claimFailed = repeatingWarning(ctx.log, "webhook claim failed");
     this.agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: this.concurrency }),
       https: new https.Agent({ keepAlive: true, maxSockets: this.concurrency }),
@@ -117,7 +121,7 @@ export class WebhookWorker {
         }
       } while (this.again && !this.stopped && this.wantsMore());
     } catch (err) {
-      this.ctx.log.warn({ err }, "webhook claim failed");
+      this.claimFailed(err);
     }
   }
 

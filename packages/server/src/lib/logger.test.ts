@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, lazyChildLogger } from "./logger.js";
+import { createLogger, lazyChildLogger, repeatingWarning } from "./logger.js";
 
 function capture() {
   const lines: string[] = [];
@@ -14,6 +14,25 @@ function capture() {
 }
 
 describe("logger", () => {
+  it("a failure repeating on a timer is logged whole once, then one counted line a window", () => {
+    const { log, lines } = capture();
+    let now = 0;
+    const failed = repeatingWarning(log, "webhook claim failed", 60_000, () => now);
+    const outage = new Error('Failed query: select 1\nparams: ["+2250700000000"]');
+    // A database outage: the claim fails every 250 ms for two minutes.
+    for (; now < 120_000; now += 250) failed(outage);
+    const entries = lines.map((l) => JSON.parse(l));
+    expect(entries.map((e) => e.msg)).toEqual(["webhook claim failed", "webhook claim failed (240 times since the last line)"]);
+    expect(entries[0].err.stack).toContain("Failed query");
+    expect(entries[1]).toMatchObject({ repeats: 239, last_error: "Failed query: select 1\nparams: [redacted]" });
+    expect(lines.join("")).not.toContain("+2250700000000");
+    // Long after, a new failure is logged whole again.
+    now += 3_600_000;
+    failed(new Error("again"));
+    expect(JSON.parse(lines.at(-1) ?? "{}")).toMatchObject({ msg: "webhook claim failed", err: { message: "again" }, earlier_repeats: 239 });
+    expect(lines).toHaveLength(3);
+  });
+
   it("drops a failed query's bound values from errors, as objects and as strings", () => {
     const { log, lines } = capture();
     const failed = new Error('Failed query: insert into "sandbox_records" values ($1)\nparams: {"phone":"+2250700000000"}');

@@ -105,3 +105,35 @@ export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, opts: p
   if (Object.keys(opts).length > 0) return parent.child(bindings, opts);
   return new LazyChild(parent, bindings) as unknown as Logger;
 }
+
+/**
+ * A warning for a failure that repeats on a timer (a sweep, a claim loop) while something is
+ * down — a database outage fails the sandbox's sweep every second and the webhook claim every
+ * 250 ms. The first failure of an episode is logged whole (its error and stack); repeats within `everyMs`
+ * are counted and said once a window has passed, with the latest error's message only, so the
+ * outage's own lines ("database unavailable") are not buried.
+ */
+export function repeatingWarning(log: Logger, message: string, everyMs = 60_000, now: () => number = Date.now): (err: unknown) => void {
+  let lastLoggedAt = Number.NEGATIVE_INFINITY;
+  let lastFailedAt = Number.NEGATIVE_INFINITY;
+  let repeats = 0;
+  return (err) => {
+    const at = now();
+    // Quiet for a window since the last failure: a new episode, logged whole again (with the
+    // count of the last one's repeats that no line said yet).
+    const episode = at - lastFailedAt >= everyMs;
+    lastFailedAt = at;
+    if (!episode && at - lastLoggedAt < everyMs) {
+      repeats++;
+      return;
+    }
+    if (episode) log.warn(repeats > 0 ? { err, earlier_repeats: repeats } : { err }, message);
+    else
+      log.warn(
+        { repeats, last_error: scrubQueryParams(err instanceof Error ? err.message : String(err)) },
+        `${message} (${repeats + 1} times since the last line)`,
+      );
+    lastLoggedAt = at;
+    repeats = 0;
+  };
+}

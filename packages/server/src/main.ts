@@ -120,7 +120,10 @@ async function start(mode: "serve" | "api" | "worker") {
   const url = await app.listen();
   const runs = mode === "api" ? "API" : cfg.sandbox ? "(API, workers, sandboxes)" : "(API, workers)";
   const lines = [`ZeroFee ${runs} listening on ${url}`];
-  lines.push(`  Dashboard      ${url}/dashboard/`, `  API reference  ${url}/docs`, `  Health         ${url}/healthz`);
+  // Health at the address this process is bound to: behind a proxy (PUBLIC_URL set),
+  // /healthz and /metrics are kept to the operator's network (docs/operations.md).
+  const bound = app.http.listeningOrigin.replace("[::1]", "localhost");
+  lines.push(`  Dashboard      ${url}/dashboard/`, `  API reference  ${url}/docs`, `  Health         ${bound}/healthz`);
   if (cfg.production) lines.push("", "No demo login in production: create the first account from the dashboard's sign-up (or POST /v1/auth/register).");
   if (seeded) {
     const { demo } = seeded;

@@ -220,6 +220,18 @@ describe.concurrent("CLI", () => {
     }
   });
 
+  it("behind a proxy (PUBLIC_URL) the banner's Health line is the address bound, where /healthz answers", { timeout: 60_000 }, async ({ expect }) => {
+    const s = run(["serve"], { ZEROFEE_DATA_DIR: await migratedDataDir("zf-cli-"), PORT: "0", PUBLIC_URL: "https://pay.example.com" }, /Publishable key/);
+    const banner = (await s.ready) ?? "";
+    expect(banner).toMatch(/Dashboard\s+https:\/\/pay\.example\.com\/dashboard\//);
+    // It was the public URL, where operations.md says /healthz must not be exposed.
+    const health = /Health\s+(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(banner)?.[1];
+    expect(health, banner).toBeTruthy();
+    expect((await fetch(`${health}/healthz`)).status).toBe(200);
+    s.child.kill("SIGTERM");
+    expect((await s.done).code).toBe(0);
+  });
+
   it("bin/zerofee.js passes SIGTERM on: the server drains and exits, nothing is left listening", { timeout: 90_000 }, async ({ expect }) => {
     const dir = await migratedDataDir("zf-cli-");
     const wrapped = run(["serve"], { ZEROFEE_DATA_DIR: dir, PORT: "0" }, /Publishable key/, [BIN]);

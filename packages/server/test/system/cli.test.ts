@@ -243,6 +243,55 @@ describe.concurrent("CLI", () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 
+  it.skipIf(!onPostgres)(
+    "serve on PostgreSQL keeps its demo login: a first start that seeded and then found its port taken leaves it to the next; another database's is not shown",
+    { timeout: 120_000 },
+    async ({ expect }) => {
+      const [db, other] = await Promise.all([freshDatabase({ migrated: true }), freshDatabase({ migrated: true })]);
+      await Promise.all([db.database.close(), other.database.close()]);
+      const dir = mkdtempSync(join(tmpdir(), "zf-cli-"));
+      const key = { ZEROFEE_MASTER_KEY: randomBytes(32).toString("base64"), ZEROFEE_DATA_DIR: dir };
+      const taken = createServer();
+      await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+      try {
+        const failed = await run(["serve"], { ...key, DATABASE_URL: db.url ?? "", PORT: String((taken.address() as AddressInfo).port) }).done;
+        expect(failed.code).toBe(1);
+        expect(failed.out).toMatch(/is already in use/);
+      } finally {
+        taken.close();
+      }
+      // The demo was created before the port was found taken: the next start shows it (it said nothing).
+      const again = run(["serve"], { ...key, DATABASE_URL: db.url ?? "", PORT: "0" }, /Publishable key/);
+      const banner = (await again.ready) ?? "";
+      const login = /Demo login: (demo@zerofee\.dev) \/ (demo-\S+)/.exec(banner);
+      expect(login, banner).toBeTruthy();
+      const url = /listening on (http:\/\/\S+)/.exec(banner)?.[1];
+      const signIn = await fetch(`${url}/v1/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: login?.[1], password: login?.[2] }),
+      });
+      expect(signIn.status).toBe(200);
+      again.child.kill("SIGTERM");
+      await again.done;
+      // The same data directory on a database with accounts of its own: its demo.json is not that database's.
+      const elsewhere = run(
+        ["serve"],
+        { ...key, ZEROFEE_DATA_DIR: mkdtempSync(join(tmpdir(), "zf-cli-")), DATABASE_URL: other.url ?? "", PORT: "0" },
+        /Publishable key/,
+      );
+      await elsewhere.ready;
+      elsewhere.child.kill("SIGTERM");
+      await elsewhere.done;
+      const stale = run(["serve"], { ...key, DATABASE_URL: other.url ?? "", PORT: "0" }, /Health\s+\S+/);
+      const staleBanner = (await stale.ready) ?? "";
+      expect(staleBanner).not.toMatch(/Demo login/);
+      stale.child.kill("SIGTERM");
+      await stale.done;
+      await Promise.all([db.drop(), other.drop()]);
+    },
+  );
+
   it.skipIf(!onPostgres)("production serve makes no demo login, and says how to create the first account", { timeout: 90_000 }, async ({ expect }) => {
     const db = await freshDatabase({ migrated: true });
     await db.database.close();

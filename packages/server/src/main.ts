@@ -115,8 +115,7 @@ async function start(mode: "serve" | "api" | "worker") {
   }
   // Seeded before listening, so /healthz is green only once the demo login exists. Never in
   // production: a known login with a printed password has no place there.
-  const seeded =
-    mode === "serve" && !cfg.production ? await (await import("./services/demo/seed.js")).seedDemo(app.ctx, cfg.dataDir) : null;
+  const seeded = mode === "serve" && !cfg.production ? await (await import("./services/demo/seed.js")).seedDemo(app.ctx, cfg.dataDir) : null;
   const url = await app.listen();
   const runs = mode === "api" ? "API" : cfg.sandbox ? "(API, workers, sandboxes)" : "(API, workers)";
   const lines = [`ZeroFee ${runs} listening on ${url}`];

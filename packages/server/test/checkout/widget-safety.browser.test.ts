@@ -298,6 +298,34 @@ describe("hosted page — its cancel", () => {
     await second.close();
   });
 
+  it("paid in another tab: « Pay » here takes the customer to the paid session's page (the way to success_url), never to the cart as an ended checkout", async () => {
+    const s = await createSession(t, m, { allowed_countries: ["CI"], success_url: `${shop.origin}/thanks`, cancel_url: `${shop.origin}/cart` });
+    const second = await browser.newContext({ locale: "en-US" });
+    const b = await second.newPage();
+    await b.goto(s.url);
+    const db = dialog(b);
+    await db.getByRole("button", { name: "Orange Money" }).click();
+    await db.getByLabel("Phone number").fill("07 00 00 00 00");
+    // Meanwhile the order is paid in another tab.
+    const first = await browser.newContext({ locale: "en-US" });
+    const a = await first.newPage();
+    await installPollClock(a);
+    await a.goto(s.url);
+    const da = dialog(a);
+    await da.getByRole("button", { name: "Orange Money" }).click();
+    await da.getByLabel("Phone number").fill("07 00 00 00 00");
+    await da.getByRole("button", { name: /^Pay/ }).click();
+    await pollUntilUrl(a, new RegExp(`^${shop.origin}/thanks\\?session_id=${s.id}$`));
+    expect((await t.call("GET", `/v1/checkout/sessions/${s.id}`, { token: m.sk })).body.data.status).toBe("complete");
+    // It said "This checkout has ended." with a link to the cart, where the customer might pay again.
+    await db.getByRole("button", { name: /^Pay/ }).click();
+    await b.locator('main[data-state="completed"]').waitFor();
+    expect(await b.getByRole("heading", { level: 1 }).textContent()).toBe("This payment is already complete.");
+    expect(await b.getByRole("link", { name: "Back to the shop" }).getAttribute("href")).toBe(`${shop.origin}/thanks`);
+    await first.close();
+    await second.close();
+  });
+
   it("refused while another payment of the session runs (409), the page follows that payment; once it ends, « Payer » works again (a stored 409 is never replayed at the customer)", async () => {
     const s = await createSession(t, m, { allowed_countries: ["CI"], success_url: `${shop.origin}/thanks` });
     const ctx = await context(browser);

@@ -11,14 +11,17 @@ import { browserLang, newNonce, PAGE_STYLE, pageHeaders, scriptJson } from "./pa
  * framed → the result is posted to each allowed origin (a targetOrigin that is not the
  * parent's is dropped by the browser), then, a second later (so the parent handles the
  * message before its document goes away), the top window is navigated where the browser
- * lets a frame do it.
+ * lets a frame do it. A session found closed on the way (paid or expired in another tab, or
+ * by the merchant) reloads the page, which the server then draws as that session is: paid →
+ * the way to its success URL, expired → back to the shop — never "ended" and the cart for an
+ * order just paid.
  */
 const BOOT = `(function(){var c=JSON.parse(document.getElementById("zf-hosted").textContent);var framed=window.top!==window.self;
 function go(u){if(!framed){location.assign(u);return}setTimeout(function(){try{window.top.location.href=u}catch(e){}},1000)}
 function post(m){if(framed)c.origins.forEach(function(o){try{parent.postMessage(m,o)}catch(e){}})}
 new ZeroFeeCheckout({clientSecret:c.secret,apiUrl:location.origin,locale:c.locale||undefined,hosted:true,cancelable:!!c.cancel,returnUrl:c.cancel||c.success,
 onSuccess:function(r){var u=new URL(c.success);u.searchParams.set("session_id",c.id);post({type:"zerofee:checkout.completed",session_id:c.id,transaction_id:r.transactionId});go(u.href)},
-onError:function(e){post({type:"zerofee:checkout.error",session_id:c.id,code:e.code})},
+onError:function(e){post({type:"zerofee:checkout.error",session_id:c.id,code:e.code});if(e.code==="checkout_session_closed")location.reload()},
 onClose:function(){post({type:"zerofee:checkout.closed",session_id:c.id});if(c.cancel)go(c.cancel)}}).open()})();`;
 
 const CLOSED: Record<string, { fr: string; en: string }> = {

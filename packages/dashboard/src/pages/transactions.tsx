@@ -29,16 +29,26 @@ const NAMES = [...FILTERS.map((f) => f.name), "status", "currency"];
 const AMOUNTS = FILTERS.filter((f) => f.amount).map((f) => f.name);
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+/** A day's bound in local time as an instant; a date the browser cannot read is sent as typed (the API says what is wrong). */
+const localDay = (day: string, time: string) => {
+  const at = new Date(`${day}${time}`);
+  return Number.isNaN(at.getTime()) ? day : at.toISOString();
+};
 const DAY_MS = 86_400_000;
 
-/** The URL's filters as the API's query: dates to whole UTC days; amounts are in the URL as the API takes them (minor units). */
+/**
+ * The URL's filters as the API's query: dates to whole days in the merchant's own time zone (the
+ * list shows local times; UTC days hid a Nairobi merchant's early-morning payments from their
+ * own date); amounts are in the URL as the API takes them (minor units).
+ */
 function apiQuery(params: Record<string, string | undefined>) {
   const q: Record<string, string> = {};
   for (const k of NAMES) {
     const v = params[k];
     if (!v) continue;
-    if (k === "created_from") q[k] = `${v}T00:00:00Z`;
-    else if (k === "created_to") q[k] = `${v}T23:59:59.999Z`;
+    // "YYYY-MM-DDTHH:mm:ss" without a zone is the browser's local time.
+    if (k === "created_from") q[k] = localDay(v, "T00:00:00");
+    else if (k === "created_to") q[k] = localDay(v, "T23:59:59.999");
     else if (k === "country" || k === "currency") q[k] = v.toUpperCase();
     else q[k] = v;
   }

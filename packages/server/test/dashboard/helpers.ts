@@ -40,9 +40,13 @@ export async function openPage(
   browser: Browser,
   t: TestApp,
   w: Watch,
-  opts: { width?: number; height?: number; locale?: string } = {},
+  opts: { width?: number; height?: number; locale?: string; timezoneId?: string } = {},
 ): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ locale: opts.locale ?? "en-US", viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 } });
+  const ctx = await browser.newContext({
+    locale: opts.locale ?? "en-US",
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
+  });
   const page = await ctx.newPage();
   watch(page, new URL(t.url).origin, w);
   return { ctx, page };

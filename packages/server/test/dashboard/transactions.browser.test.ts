@@ -7,6 +7,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eventually, paymentBody, startTestApp, type TestApp } from "../harness.js";
@@ -80,6 +81,26 @@ describe("transactions", () => {
     expect(page.url()).not.toContain("cursor=");
     expect(await page.getByRole("button", { name: "Précédent" }).isDisabled()).toBe(true);
     expectClean(w);
+  });
+
+  it("a creation date filter is the merchant's own day: in Nairobi (UTC+3) a payment made at 02:30 local is found under that date", async () => {
+    // 23:30 UTC on 9 March is 02:30 on the 10th in Nairobi, where the list shows it (the other payments are today's).
+    const [id] = xof;
+    await t.database.db.execute(sql`update payments set created_at = '2026-03-09T23:30:00Z' where id = ${id}`);
+    const { ctx, page: nairobi } = await openPage(browser, t, w, { locale: "en-GB", timezoneId: "Africa/Nairobi" });
+    await signIn(nairobi, t.url, demo.email, demo.password);
+    await nairobi.getByRole("navigation").waitFor();
+    await nairobi.goto(`${t.url}/dashboard/transactions?created_from=2026-03-10&created_to=2026-03-10`);
+    await expect.poll(() => listedPaymentIds(nairobi)).toEqual([id]);
+    expect(
+      await nairobi
+        .getByRole("row")
+        .filter({ hasText: id as string })
+        .textContent(),
+    ).toContain("10 Mar 2026");
+    await nairobi.goto(`${t.url}/dashboard/transactions?created_from=2026-03-09&created_to=2026-03-09`);
+    await nairobi.getByText("No transaction matches these filters.").waitFor();
+    await ctx.close();
   });
 
   it("amount filters take what a French merchant types (« 1 500 », « 12,50 ») and send minor units", async () => {

@@ -183,12 +183,18 @@ export function Transaction() {
   const [payment, { refetch }] = createResource(source, (s, { value }: { value?: Payment }) =>
     findPayment(value?.id === s.id ? { ...s, ...scopeOf(value) } : s),
   );
+  // The payment's events and its refunds' (refund.created, refund.completed…: their object is the
+  // refund), newest first, so each one's deliveries can be seen and resent from here.
   const [events, ev] = createResource(
     () => {
       const p = lastValue(payment);
-      return p && p.id === params.id ? { id: p.id, ...scopeOf(p) } : undefined;
+      return p && p.id === params.id ? { id: p.id, refunds: (p.refunds ?? []).map((r) => r.id), ...scopeOf(p) } : undefined;
     },
-    async (s) => ({ ...(await list<ZfEvent>("/v1/events", inScope(s, { query: { object_id: s.id, limit: 50 } }))), scope: { app: s.app, mode: s.mode } }),
+    async (s) => {
+      const pages = await Promise.all([s.id, ...s.refunds].map((id) => list<ZfEvent>("/v1/events", inScope(s, { query: { object_id: id, limit: 50 } }))));
+      const data = pages.flatMap((page) => page.data).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+      return { data, scope: { app: s.app, mode: s.mode } };
+    },
   );
   // Calm polls while something is on its way: a payment not final yet, a refund at its provider, a webhook queued.
   const paymentPoll = refreshWhile(() => {

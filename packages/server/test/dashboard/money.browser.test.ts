@@ -182,6 +182,15 @@ describe("refunds", () => {
     const api = (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data;
     expect(api).toMatchObject({ payment_id: paymentId, amount: 2000 });
     await eventually(async () => (await t.call("GET", `/v1/refunds/${refundId}`, { token: demo.secret_key })).body.data.status === "completed");
+    // The payment's events include its refund's (their object is the refund), newest first, each with its deliveries.
+    const refundEvents = (await t.call("GET", `/v1/events?object_id=${refundId}`, { token: demo.secret_key })).body.data.map((e: { id: string }) => e.id);
+    expect(refundEvents.length).toBeGreaterThanOrEqual(1);
+    await page.reload();
+    const eventsTable = page.locator("#events").locator("xpath=..").getByRole("table");
+    for (const id of refundEvents) await expect.poll(() => eventsTable.textContent()).toContain(id);
+    const listed = (await eventsTable.getByRole("row").allTextContents()).slice(1);
+    expect(listed[0]).toMatch(/refund\.(created|completed)/);
+    expect(listed.some((r) => r.includes("payment.created"))).toBe(true);
     await nav("Refunds").click();
     const row = page.getByRole("row").filter({ hasText: refundId });
     await expect.poll(() => row.textContent()).toContain(paymentId);

@@ -1,7 +1,7 @@
 import { createResource, createSignal, For, Show } from "solid-js";
 import { call, listAll } from "../api";
 import { dateTime } from "../format";
-import { type MessageKey, t } from "../i18n";
+import { type MessageKey, t, tf } from "../i18n";
 import { inScope, type Scope } from "../state";
 import type { Delivery, ZfEvent } from "../types";
 import { ActionError, Badge, createAction, Load } from "../ui";
@@ -27,6 +27,7 @@ function Deliveries(props: { eventId: string; attempts: number; scope: Scope }) 
                   <th scope="col">HTTP</th>
                   <th scope="col">ms</th>
                   <th scope="col">{t("webhook.lastError")}</th>
+                  <th scope="col">{t("delivery.response")}</th>
                   <th scope="col">{t("common.created")}</th>
                 </tr>
               </thead>
@@ -37,7 +38,13 @@ function Deliveries(props: { eventId: string; attempts: number; scope: Scope }) 
                       <td>{d.attempt}</td>
                       <td>{d.status_code ?? "—"}</td>
                       <td>{d.duration_ms}</td>
-                      <td class="max-w-64 truncate">{d.error ?? ""}</td>
+                      <td class="max-w-64 truncate" title={d.error ?? ""}>
+                        {deliveryError(d.error)}
+                      </td>
+                      {/* The first 1,000 characters the endpoint answered (SPEC §7), whole on hover. */}
+                      <td class="mono max-w-64 truncate" title={d.response_body ?? ""}>
+                        {d.response_body ?? ""}
+                      </td>
                       <td>{dateTime(d.created_at)}</td>
                     </tr>
                   )}
@@ -70,8 +77,23 @@ function deliveryStatus(e: ZfEvent): string {
 function lastError(e: ZfEvent): string {
   const error = e.delivery.last_error;
   if (!error || e.delivery.status === "delivered") return "";
+  return deliveryError(error);
+}
+
+/** A delivery's error in words, in the merchant's language, for what the worker writes (services/webhooks/post.ts, record-outcome.ts); the code itself kept as the detail. */
+function deliveryError(error: string | null): string {
+  if (!error) return "";
   const parked = PARKED[error];
-  return parked ? t(parked) : error;
+  if (parked) return t(parked);
+  const http = /^HTTP (\d{3})$/.exec(error);
+  if (http) return tf("delivery.http", { status: http[1] ?? "" });
+  const redirect = /^redirect not followed \(HTTP (\d{3})\)$/.exec(error);
+  if (redirect) return tf("delivery.redirect", { status: redirect[1] ?? "" });
+  if (error.startsWith("connection: ECONNREFUSED")) return tf("delivery.refused", { detail: error });
+  if (error.startsWith("connection: ")) return tf("delivery.unreachable", { detail: error.slice("connection: ".length) });
+  if (error.startsWith("timeout")) return tf("delivery.timeout", { detail: error });
+  if (error.startsWith("blocked_address: ")) return tf("delivery.blocked", { detail: error.slice("blocked_address: ".length) });
+  return error;
 }
 
 /**

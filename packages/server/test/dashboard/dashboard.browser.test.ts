@@ -246,7 +246,7 @@ describe("webhooks", () => {
 
 describe("webhooks: auto-disable", () => {
   it("an endpoint disabled after failures shows why, re-enables, and its failed events are resent since a time", async () => {
-    receiver.behave = () => ({ status: 500 });
+    receiver.behave = () => ({ status: 500, body: "boom: the shop is down" });
     await page.getByRole("button", { name: "Send test event" }).click();
     const cookie = { headers: { cookie: await cookieHeader() } };
     await eventually(async () => (await t.call("GET", `/v1/apps/${demo.app_id}/webhook?mode=test`, cookie)).body.data.active === false, 20_000);
@@ -257,6 +257,13 @@ describe("webhooks: auto-disable", () => {
       .waitFor();
     expect(await page.locator("#webhook").locator("xpath=..").textContent()).toContain("consecutive events failed"); // the reason
     await expect.poll(() => page.locator("tr[data-event]").filter({ hasText: "Failed" }).count()).toBeGreaterThan(0);
+    // Why, in words (it read "HTTP 500"), and what the endpoint answered, in its delivery log.
+    const failed = page.locator("tr[data-event]").filter({ hasText: "Failed" }).first();
+    expect(await failed.textContent()).toContain("The endpoint answered HTTP 500; only 2xx counts as delivered.");
+    await failed.getByRole("button", { name: /Deliveries/ }).click();
+    const attempt = page.locator("tr[data-delivery]").first();
+    await expect.poll(() => attempt.textContent()).toContain("boom: the shop is down");
+    expect(await attempt.textContent()).toContain("The endpoint answered HTTP 500");
     receiver.behave = () => ({ status: 200 });
     await page.getByRole("button", { name: "Re-enable" }).click();
     await eventually(async () => (await t.call("GET", `/v1/apps/${demo.app_id}/webhook?mode=test`, cookie)).body.data.active === true);

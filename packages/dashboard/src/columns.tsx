@@ -1,6 +1,6 @@
 import { Show } from "solid-js";
 import { dateTime, money, utcDateTime } from "./format";
-import { codeLabel, t } from "./i18n";
+import { codeLabel, failureText, t } from "./i18n";
 import type { Payment, Refund } from "./types";
 import { Badge, type Column, IdLink } from "./ui";
 
@@ -26,7 +26,7 @@ export const refundColumns = {
       <>
         <Badge status={r.status} />
         <Show when={r.failure_message}>
-          <span class="ml-1 text-xs text-red-700">{r.failure_message}</span>
+          <span class="ml-1 text-xs text-red-700">{failureText(r.failure_code, r.failure_message)}</span>
         </Show>
       </>
     ),

@@ -88,6 +88,11 @@ const en = {
   "delivery.redirect": "The endpoint answered a redirect (HTTP {status}), which is not followed: set the final URL.",
   "delivery.blocked": "The endpoint's address is refused (a private or reserved address): {detail}",
   "delivery.response": "Response",
+  "failure.payment_failed": "The provider declined the payment: {detail}",
+  "failure.refund_failed": "The refund did not reach the customer: {detail}",
+  "failure.refund_rejected": "The provider refused the refund: {detail}",
+  "failure.provider_rejected": "The provider refused it: {detail}",
+  "failure.declined": "The provider declined it: {detail}",
   "amount.bad": "Enter an amount like {example}.",
   "error.sessionEnded": "Your session has ended; sign in again.",
   "error.badLogin": "Email or password is incorrect.",
@@ -346,6 +351,11 @@ const fr: Record<MessageKey, string> = {
   "delivery.redirect": "Le point de terminaison a répondu par une redirection (HTTP {status}), qui n'est pas suivie\u00a0: indiquez l'URL finale.",
   "delivery.blocked": "L'adresse du point de terminaison est refusée (adresse privée ou réservée)\u00a0: {detail}",
   "delivery.response": "Réponse",
+  "failure.payment_failed": "L'opérateur a refusé le paiement\u00a0: {detail}",
+  "failure.refund_failed": "Le remboursement n'a pas abouti chez le client\u00a0: {detail}",
+  "failure.refund_rejected": "L'opérateur a refusé le remboursement\u00a0: {detail}",
+  "failure.provider_rejected": "L'opérateur l'a refusé\u00a0: {detail}",
+  "failure.declined": "Le prestataire l'a refusé\u00a0: {detail}",
   "amount.bad": "Saisissez un montant comme {example}.",
   "error.sessionEnded": "Votre session a pris fin\u00a0; reconnectez-vous.",
   "error.badLogin": "Email ou mot de passe incorrect.",
@@ -550,6 +560,17 @@ export function t(key: MessageKey): string {
  */
 export function tf(key: MessageKey, vars: Record<string, string>): string {
   return t(key).replace(/\{(\w+)\}/g, (slot, name: string) => vars[name] ?? slot);
+}
+
+/**
+ * A payment's or refund's failure in the merchant's language: the frame for its code, with the
+ * provider's own words (often English) as the detail; the provider's words alone for a code
+ * without one.
+ */
+export function failureText(code: string | null | undefined, message: string | null | undefined): string {
+  const key = `failure.${code ?? ""}`;
+  if (!message) return code && hasMessage(key) ? tf(key, { detail: "" }).replace(/\s*:\s*$/, "") : "";
+  return hasMessage(key) ? tf(key, { detail: message }) : message;
 }
 
 /** Whether a key built at run time (`status.${s}`) has a message. */

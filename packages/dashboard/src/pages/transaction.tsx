@@ -5,7 +5,7 @@ import { refundColumns } from "../columns";
 import { Modal } from "../dialog";
 import { LocalError } from "../errors";
 import { amountText, dateTime, minorDigits, money, parseAmount } from "../format";
-import { codeLabel, t, tf } from "../i18n";
+import { codeLabel, failureText, t, tf } from "../i18n";
 import { apps, inScope, objectSource, type Scope, setCurrentApp } from "../state";
 import type { Payment, ZfEvent } from "../types";
 import { ActionError, Badge, createAction, DataTable, Load, lastValue, Notice, PageTitle, refreshWhile, Section } from "../ui";
@@ -246,7 +246,7 @@ export function Transaction() {
                   <Row label={t("common.created")}>{dateTime(p.created_at)}</Row>
                 </dl>
                 <Show when={p.failure_message}>
-                  <p class="mt-2 text-sm text-red-700">{p.failure_message}</p>
+                  <p class="mt-2 text-sm text-red-700">{failureText(p.failure_code, p.failure_message)}</p>
                 </Show>
               </Section>
               <Section title={t("tx.timeline")} id="timeline">

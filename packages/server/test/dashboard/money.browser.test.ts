@@ -393,7 +393,9 @@ describe("refunds in French, in euros", () => {
     const api = (await t.call("GET", `/v1/payments/${eurId}`, { token: demo.secret_key })).body.data;
     const failure = api.refunds.find((r: { amount: number }) => r.amount === 1201);
     expect(failure.failure_message).toBeTruthy();
-    expect(await failed.textContent()).toContain(failure.failure_message);
+    // In French, the provider's own words as the detail (they came in English).
+    expect(failure.failure_code).toBe("declined");
+    expect(await failed.textContent()).toContain(`Le prestataire l'a refusé\u00a0: ${failure.failure_message}`);
     // The earlier refund and its reason, in French; a pending one becomes completed on the page by itself.
     const first = refunds.getByRole("row").filter({ hasText: "100,00" });
     await pollUntil(p, async () => (await first.locator("[data-status]").allTextContents()).includes("Réussi"));

@@ -158,6 +158,15 @@ describe("transactions", () => {
     await expect.poll(() => page.getByRole("alert").textContent()).toBe("Pays\u00a0: cette valeur n'est pas valide.");
     w.errors.splice(0); // the 400 of that filter is expected
     await page.getByRole("button", { name: "Réinitialiser" }).click();
+    // A failed payment's reason: the provider's words (English) in a French sentence.
+    const failed = await t.call("POST", "/v1/payments", { token: demo.secret_key, body: paymentBody("01", { reference: "order-failed" }) });
+    const failedId: string = failed.body.data.id;
+    const reason = await eventually(async () => {
+      const p = (await t.call("GET", `/v1/payments/${failedId}`, { token: demo.secret_key })).body.data;
+      return p.status === "failed" ? (p.failure_message as string) : null;
+    }, 20_000);
+    await page.goto(`${t.url}/dashboard/transactions/${failedId}`);
+    await page.getByText(`L'opérateur a refusé le paiement\u00a0: ${reason}`).waitFor();
     expectClean(w);
   });
 });

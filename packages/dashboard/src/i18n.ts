@@ -565,11 +565,11 @@ export function tf(key: MessageKey, vars: Record<string, string>): string {
 /**
  * A payment's or refund's failure in the merchant's language: the frame for its code, with the
  * provider's own words (often English) as the detail; the provider's words alone for a code
- * without one.
+ * without one. Shown only where the provider gave words (`failure_message`).
  */
 export function failureText(code: string | null | undefined, message: string | null | undefined): string {
+  if (!message) return "";
   const key = `failure.${code ?? ""}`;
-  if (!message) return code && hasMessage(key) ? tf(key, { detail: "" }).replace(/\s*:\s*$/, "") : "";
   return hasMessage(key) ? tf(key, { detail: message }) : message;
 }
 

@@ -156,8 +156,7 @@ function providerUrls(source: Record<string, string | undefined>): Config["provi
     if (!m?.[1] || !value) continue;
     const parsed = z.url({ protocol: /^https?$/ }).safeParse(value);
     if (!parsed.success) throw new ConfigError(`Invalid configuration ${key}: an http(s) URL is expected`);
-    const name = m[1].toLowerCase();
-    out[m[2] ? "sandbox" : "live"][name] = value.replace(/\/+$/, "");
+    out[m[2] ? "sandbox" : "live"][m[1].toLowerCase()] = value.replace(/\/+$/, "");
   }
   return out;
 }

@@ -17,13 +17,13 @@ function* causes(err: unknown): Generator<{ code?: string; message?: string; add
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) yield e as never;
 }
 
+const CLOSED_AS_OPENED = "PostgreSQL closed the connection as it opened: check DATABASE_URL, and PostgreSQL's log for why.";
+
 /**
  * One line for the failures an operator meets when starting a process (database away or
  * misnamed, credentials refused, port taken), naming what to check — never the URL itself,
  * which holds the database password. Null for anything else: a bug keeps its stack.
  */
-const CLOSED_AS_OPENED = "PostgreSQL closed the connection as it opened: check DATABASE_URL, and PostgreSQL's log for why.";
-
 function startupProblem(err: unknown): string | null {
   for (const e of causes(err)) {
     // node-postgres' own connection failures carry no code.
